@@ -1,0 +1,269 @@
+import { ApiError, Product } from './apiError';
+
+/** One line of the request log: never a header value, so never a token. */
+export interface RequestLogEntry {
+  product: Product;
+  method: string;
+  /** Path and query, relative to the product's address. */
+  path: string;
+  /** HTTP status, or the error class when no status arrived. */
+  outcome: number | string;
+  milliseconds: number;
+}
+
+export interface HttpClientOptions {
+  product: Product;
+  /** Base address such as `http://127.0.0.1:4646`; a trailing slash is ignored. */
+  address: string;
+  /** Headers sent on every request (the token header lives here and nowhere else). */
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** An undici Dispatcher for a custom CA / server name; Node's fetch accepts it as `dispatcher`. */
+  dispatcher?: unknown;
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** For tests and benchmarks that count or wrap requests. */
+  fetchImpl?: typeof fetch;
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  signal?: AbortSignal;
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: string;
+}
+
+export interface ApiResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+}
+
+/**
+ * A small HTTP client on Node's built-in fetch: a timeout and cancellation on every request,
+ * and every failure turned into an ApiError that keeps the server's own words.
+ */
+export class HttpClient {
+  readonly product: Product;
+  readonly address: string;
+  private readonly options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
+    this.product = options.product;
+    this.address = options.address.replace(/\/+$/, '');
+  }
+
+  async getJson<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const response = await this.request(path, options);
+    let data: T;
+    try {
+      data = JSON.parse(response.text) as T;
+    } catch (error) {
+      throw this.error('malformed', response.pathAndQuery, `${(error as Error).message}; body starts with ${JSON.stringify(response.text.slice(0, 80))}`, response.status, error);
+    }
+    return { data, status: response.status, headers: response.headers };
+  }
+
+  async getText(path: string, options: RequestOptions = {}): Promise<ApiResponse<string>> {
+    const response = await this.request(path, options);
+    return { data: response.text, status: response.status, headers: response.headers };
+  }
+
+  private async request(path: string, options: RequestOptions): Promise<{ text: string; status: number; headers: Headers; pathAndQuery: string }> {
+    const pathAndQuery = path + formatQuery(options.query);
+    const method = options.method ?? 'GET';
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const started = performance.now();
+    const log = (outcome: number | string) =>
+      this.options.onRequest?.({ product: this.product, method, path: pathAndQuery, outcome, milliseconds: Math.round(performance.now() - started) });
+
+    const init: RequestInit = {
+      method,
+      headers: { Accept: 'application/json', ...this.options.headers },
+      signal,
+      redirect: 'follow',
+    };
+    if (options.body !== undefined) {
+      init.body = options.body;
+    }
+    if (this.options.dispatcher) {
+      // Node's fetch takes an undici Dispatcher here; the DOM typing of RequestInit does not name it.
+      (init as { dispatcher?: unknown }).dispatcher = this.options.dispatcher;
+    }
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await (this.options.fetchImpl ?? fetch)(this.address + pathAndQuery, init);
+    } catch (error) {
+      const apiError = this.networkError(error, pathAndQuery, options.signal);
+      log(apiError.kind);
+      throw apiError;
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      const apiError = this.bodyError(error, pathAndQuery, response.status, options.signal);
+      log(apiError.kind);
+      throw apiError;
+    }
+    log(response.status);
+
+    if (!response.ok) {
+      throw this.statusError(response.status, pathAndQuery, text);
+    }
+    return { text, status: response.status, headers: response.headers, pathAndQuery };
+  }
+
+  private error(kind: ApiError['kind'], path: string, reason: string, status?: number, cause?: unknown): ApiError {
+    return new ApiError({ kind, product: this.product, address: this.address, path, status, reason, cause });
+  }
+
+  private statusError(status: number, path: string, body: string): ApiError {
+    const reason = serverMessage(body) || `HTTP ${status}`;
+    if (status === 401 || status === 403) {
+      return this.error('forbidden', path, reason, status);
+    }
+    if (status === 404) {
+      return this.error('notFound', path, reason || 'not found', status);
+    }
+    return this.error('http', path, reason, status);
+  }
+
+  private networkError(error: unknown, path: string, callerSignal: AbortSignal | undefined): ApiError {
+    if (callerSignal?.aborted) {
+      return this.error('cancelled', path, 'cancelled', undefined, error);
+    }
+    if (isTimeout(error)) {
+      return this.error('timeout', path, `${formatSeconds(this.options.timeoutMs)}`, undefined, error);
+    }
+    const code = errorCode(error);
+    if (code && isTlsCode(code)) {
+      return this.error('tls', path, tlsReason(code, error), undefined, error);
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return this.error('timeout', path, `${formatSeconds(this.options.timeoutMs)} (connect)`, undefined, error);
+    }
+    return this.error('unreachable', path, networkReason(code, error), undefined, error);
+  }
+
+  private bodyError(error: unknown, path: string, status: number, callerSignal: AbortSignal | undefined): ApiError {
+    if (callerSignal?.aborted) {
+      return this.error('cancelled', path, 'cancelled', status, error);
+    }
+    if (isTimeout(error)) {
+      return this.error('timeout', path, `${formatSeconds(this.options.timeoutMs)} (while reading the body)`, status, error);
+    }
+    return this.error('malformed', path, `the response body was cut off (${innermostMessage(error)})`, status, error);
+  }
+}
+
+export function formatQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) {
+    return '';
+  }
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') {
+      params.append(key, String(value));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * The text a server put in an error body. Consul and Nomad send plain text
+ * ("Permission denied"); Traefik sends `{"message": "..."}` followed by a newline.
+ */
+export function serverMessage(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as { message?: unknown; Message?: unknown; error?: unknown };
+      const message = parsed.message ?? parsed.Message ?? parsed.error;
+      if (typeof message === 'string') {
+        return message;
+      }
+    } catch {
+      // Not JSON after all: keep the text.
+    }
+  }
+  return trimmed;
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'TimeoutError';
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const candidate = current as { code?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof candidate.code === 'string') {
+      return candidate.code;
+    }
+    if (Array.isArray(candidate.errors) && candidate.errors.length > 0) {
+      current = candidate.errors[0];
+      continue;
+    }
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+function innermostMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  let message = current?.message ?? String(error);
+  for (let depth = 0; depth < 5 && current?.cause; depth++) {
+    current = current.cause as { message?: string; cause?: unknown };
+    if (current?.message) {
+      message = current.message;
+    }
+  }
+  return message;
+}
+
+function isTlsCode(code: string): boolean {
+  return /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed by the server',
+};
+
+function networkReason(code: string | undefined, error: unknown): string {
+  return (code && NETWORK_REASONS[code]) || innermostMessage(error);
+}
+
+function tlsReason(code: string, error: unknown): string {
+  switch (code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `the server's certificate is not signed by a trusted CA (${code})`;
+    case 'CERT_HAS_EXPIRED':
+      return 'the server certificate has expired';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the certificate is not valid for this host name (${innermostMessage(error)})`;
+    default:
+      return `${innermostMessage(error)} (${code})`;
+  }
+}
+
+function formatSeconds(milliseconds: number): string {
+  const seconds = milliseconds / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,103 @@
+// Types of the Nomad HTTP API responses the extension reads (the fields it uses, as Nomad names them).
+// Reference: https://developer.hashicorp.com/nomad/api-docs (jobs, allocations, deployments, nodes).
+
+/** Unix time in nanoseconds: above 2^53, so never pass it to `new Date` as is (see nomadTime.ts). */
+export type Nanoseconds = number;
+
+export interface NomadJobSummary {
+  JobID: string;
+  Namespace: string;
+  Summary: Record<string, { Queued: number; Complete: number; Failed: number; Running: number; Starting: number; Lost: number; Unknown?: number }>;
+  Children?: { Pending: number; Running: number; Dead: number } | null;
+}
+
+/** One element of `GET /v1/jobs`. */
+export interface NomadJobListStub {
+  ID: string;
+  ParentID: string;
+  Name: string;
+  Namespace?: string;
+  Type: 'service' | 'batch' | 'system' | 'sysbatch' | string;
+  Priority: number;
+  Status: 'pending' | 'running' | 'dead' | string;
+  StatusDescription: string;
+  /** Present on current Nomad versions; absent in the API docs' sample. */
+  Version?: number;
+  Stop?: boolean;
+  Periodic?: boolean;
+  ParameterizedJob?: boolean;
+  Datacenters?: string[];
+  JobSummary: NomadJobSummary | null;
+  CreateIndex: number;
+  ModifyIndex: number;
+  JobModifyIndex: number;
+  SubmitTime?: Nanoseconds;
+}
+
+/** One element of `GET /v1/allocations` (with `task_states=false`, `TaskStates` is null). */
+export interface NomadAllocationListStub {
+  ID: string;
+  EvalID: string;
+  Name: string;
+  Namespace: string;
+  NodeID: string;
+  NodeName: string;
+  JobID: string;
+  JobType: string;
+  JobVersion: number;
+  TaskGroup: string;
+  DesiredStatus: 'run' | 'stop' | 'evict' | string;
+  DesiredDescription: string;
+  ClientStatus: 'pending' | 'running' | 'complete' | 'failed' | 'lost' | 'unknown' | string;
+  ClientDescription: string;
+  DeploymentStatus: { Healthy: boolean | null; Canary: boolean; Timestamp?: string; ModifyIndex?: number } | null;
+  FollowupEvalID: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+  CreateTime: Nanoseconds;
+  ModifyTime: Nanoseconds;
+  TaskStates: Record<string, unknown> | null;
+}
+
+export interface NomadDeploymentTaskGroupState {
+  AutoRevert: boolean;
+  Promoted: boolean;
+  PlacedCanaries: string[] | null;
+  DesiredCanaries: number;
+  DesiredTotal: number;
+  PlacedAllocs: number;
+  HealthyAllocs: number;
+  UnhealthyAllocs: number;
+}
+
+/** One element of `GET /v1/deployments` or `GET /v1/job/:id/deployments`. */
+export interface NomadDeployment {
+  ID: string;
+  Namespace?: string;
+  JobID: string;
+  JobVersion: number;
+  JobModifyIndex: number;
+  JobCreateIndex: number;
+  TaskGroups: Record<string, NomadDeploymentTaskGroupState> | null;
+  Status: 'running' | 'successful' | 'failed' | 'cancelled' | 'paused' | 'pending' | 'blocked' | 'unblocking' | string;
+  StatusDescription: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** One element of `GET /v1/nodes`. */
+export interface NomadNodeListStub {
+  ID: string;
+  Name: string;
+  Address: string;
+  Datacenter: string;
+  NodeClass: string;
+  NodePool?: string;
+  Version: string;
+  Drain: boolean;
+  SchedulingEligibility: 'eligible' | 'ineligible' | string;
+  Status: 'initializing' | 'ready' | 'down' | 'disconnected' | string;
+  StatusDescription: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}

@@ -1,0 +1,151 @@
+/** Where one product of a cluster answers, and how to verify its TLS certificate. */
+export interface Endpoint {
+  address: string;
+  caFile?: string;
+  tlsServerName?: string;
+}
+
+export interface ClusterProfile {
+  name: string;
+  /** `settings`: from `hashistack.clusters`; `environment`: the variables the CLIs read. */
+  source: 'settings' | 'environment';
+  consul: Endpoint;
+  nomad: Endpoint & { namespace: string; region?: string };
+  traefik: Endpoint;
+  /** Tokens found in the environment (NOMAD_TOKEN, CONSUL_HTTP_TOKEN); a token in SecretStorage wins. */
+  environmentTokens: { consul?: string; nomad?: string };
+}
+
+/** The dev agents' defaults, which the CLIs use too when nothing is set. */
+export const DEFAULT_CONSUL_ADDRESS = 'http://127.0.0.1:8500';
+export const DEFAULT_NOMAD_ADDRESS = 'http://127.0.0.1:4646';
+export const DEFAULT_TRAEFIK_ADDRESS = 'http://127.0.0.1:8080';
+export const ENVIRONMENT_PROFILE_NAME = 'Environment';
+
+/** Traefik has no CLI variable of its own; this one is the extension's, documented in the README. */
+export const TRAEFIK_ADDRESS_VARIABLE = 'HASHISTACK_TRAEFIK_ADDR';
+
+export interface ProfilesResult {
+  profiles: ClusterProfile[];
+  /** What is wrong with `hashistack.clusters`, one sentence each, naming the entry. */
+  problems: string[];
+}
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * The cluster profiles from the `hashistack.clusters` setting; with none, one profile made from the
+ * environment the Consul and Nomad CLIs read.
+ */
+export function resolveProfiles(setting: unknown, env: Environment): ProfilesResult {
+  const problems: string[] = [];
+  const profiles: ClusterProfile[] = [];
+  const entries = Array.isArray(setting) ? setting : [];
+  if (setting !== undefined && setting !== null && !Array.isArray(setting)) {
+    problems.push('"hashistack.clusters" must be a list of profiles.');
+  }
+  const names = new Set<string>();
+  entries.forEach((entry: unknown, index: number) => {
+    const label = `"hashistack.clusters" entry ${index + 1}`;
+    if (typeof entry !== 'object' || entry === null) {
+      problems.push(`${label} is not an object.`);
+      return;
+    }
+    const raw = entry as Record<string, unknown>;
+    const name = typeof raw.name === 'string' ? raw.name.trim() : '';
+    if (!name) {
+      problems.push(`${label} has no "name".`);
+      return;
+    }
+    if (names.has(name)) {
+      problems.push(`${label}: the name "${name}" is used twice; the first one is kept.`);
+      return;
+    }
+    const addresses: Record<'consulAddress' | 'nomadAddress' | 'traefikAddress', string> = {
+      consulAddress: DEFAULT_CONSUL_ADDRESS,
+      nomadAddress: DEFAULT_NOMAD_ADDRESS,
+      traefikAddress: DEFAULT_TRAEFIK_ADDRESS,
+    };
+    let valid = true;
+    for (const key of Object.keys(addresses) as (keyof typeof addresses)[]) {
+      const value = raw[key];
+      if (value === undefined || value === '') {
+        continue;
+      }
+      const normalized = typeof value === 'string' ? normalizeAddress(value) : undefined;
+      if (!normalized) {
+        problems.push(`Profile "${name}": "${key}" must be an http:// or https:// address, not ${JSON.stringify(value)}.`);
+        valid = false;
+        continue;
+      }
+      addresses[key] = normalized;
+    }
+    if (!valid) {
+      return;
+    }
+    names.add(name);
+    const tls = { caFile: optionalString(raw.caFile), tlsServerName: optionalString(raw.tlsServerName) };
+    profiles.push({
+      name,
+      source: 'settings',
+      consul: { address: addresses.consulAddress, ...tls },
+      nomad: { address: addresses.nomadAddress, namespace: optionalString(raw.nomadNamespace) ?? 'default', region: optionalString(raw.nomadRegion), ...tls },
+      traefik: { address: addresses.traefikAddress, ...tls },
+      environmentTokens: {},
+    });
+  });
+  if (profiles.length === 0) {
+    profiles.push(environmentProfile(env));
+  }
+  return { profiles, problems };
+}
+
+/** The profile the CLIs would use: NOMAD_ADDR, CONSUL_HTTP_ADDR and friends, else the dev-agent defaults. */
+export function environmentProfile(env: Environment): ClusterProfile {
+  const consulScheme = isTrue(env.CONSUL_HTTP_SSL) ? 'https' : 'http';
+  const consulAddress = normalizeAddress(env.CONSUL_HTTP_ADDR ?? '', consulScheme) ?? DEFAULT_CONSUL_ADDRESS.replace(/^http/, consulScheme);
+  return {
+    name: ENVIRONMENT_PROFILE_NAME,
+    source: 'environment',
+    consul: { address: consulAddress, caFile: optionalString(env.CONSUL_CACERT), tlsServerName: optionalString(env.CONSUL_TLS_SERVER_NAME) },
+    nomad: {
+      address: normalizeAddress(env.NOMAD_ADDR ?? '') ?? DEFAULT_NOMAD_ADDRESS,
+      namespace: optionalString(env.NOMAD_NAMESPACE) ?? 'default',
+      region: optionalString(env.NOMAD_REGION),
+      caFile: optionalString(env.NOMAD_CACERT),
+      tlsServerName: optionalString(env.NOMAD_TLS_SERVER_NAME),
+    },
+    traefik: { address: normalizeAddress(env[TRAEFIK_ADDRESS_VARIABLE] ?? '') ?? DEFAULT_TRAEFIK_ADDRESS },
+    environmentTokens: { consul: optionalString(env.CONSUL_HTTP_TOKEN), nomad: optionalString(env.NOMAD_TOKEN) },
+  };
+}
+
+/**
+ * `127.0.0.1:8500` → `http://127.0.0.1:8500` (CONSUL_HTTP_ADDR is often written without a scheme);
+ * undefined for anything that is not an http(s) address. A trailing slash is dropped.
+ */
+export function normalizeAddress(value: string, defaultScheme = 'http'): string | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) {
+    return undefined;
+  }
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `${defaultScheme}://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    return undefined;
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|t|true)$/i.test(value.trim());
+}

@@ -1,0 +1,54 @@
+// Types of the Traefik v3 API responses the extension reads (pkg/api in traefik/traefik).
+// Reference: https://doc.traefik.io/traefik/reference/install-configuration/api-dashboard/
+
+export type TraefikStatus = 'enabled' | 'disabled' | 'warning' | string;
+
+/** One element of `GET /api/http/routers`. */
+export interface TraefikHttpRouter {
+  name: string;
+  provider: string;
+  entryPoints?: string[];
+  middlewares?: string[];
+  service: string;
+  rule: string;
+  priority?: number;
+  priorityStr?: string;
+  tls?: { certResolver?: string; domains?: { main: string; sans?: string[] }[]; options?: string } | null;
+  status: TraefikStatus;
+  error?: string[];
+  using?: string[];
+}
+
+/** One element of `GET /api/http/services`. */
+export interface TraefikHttpService {
+  name: string;
+  provider: string;
+  type?: string;
+  status: TraefikStatus;
+  error?: string[];
+  usedBy?: string[];
+  serverStatus?: Record<string, string>;
+  loadBalancer?: { servers?: { url?: string; address?: string; weight?: number }[]; passHostHeader?: boolean };
+  weighted?: { services?: { name: string; weight?: number }[] };
+  mirroring?: { service: string; mirrors?: { name: string; percent: number }[] };
+  failover?: { service: string; fallback: string };
+}
+
+/** One element of `GET /api/http/middlewares`. */
+export interface TraefikHttpMiddleware {
+  name: string;
+  provider: string;
+  type?: string;
+  status: TraefikStatus;
+  error?: string[];
+  usedBy?: string[];
+  [config: string]: unknown;
+}
+
+/** One element of `GET /api/entrypoints`. */
+export interface TraefikEntryPoint {
+  name: string;
+  address: string;
+  http?: { tls?: unknown; redirections?: { entryPoint?: { to?: string; scheme?: string } } } | null;
+  [config: string]: unknown;
+}

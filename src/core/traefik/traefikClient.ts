@@ -1,0 +1,72 @@
+import { ApiError } from '../http/apiError';
+import { HttpClient, HttpClientOptions } from '../http/httpClient';
+import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from './traefikApi';
+
+export type TraefikClientOptions = Omit<HttpClientOptions, 'product' | 'headers'>;
+
+export interface TraefikListOptions {
+  signal?: AbortSignal;
+  /**
+   * Page size. Traefik pages every list (default 100 per page); the explorer asks for pages large enough
+   * that a refresh stays one request per list at any realistic size. The client follows `X-Next-Page`.
+   */
+  perPage?: number;
+}
+
+/** Objects per page the explorer asks for: one page holds every router of a large cluster. */
+export const TRAEFIK_EXPLORER_PAGE_SIZE = 10_000;
+/** Upper bound on pages followed, against a server whose `X-Next-Page` never ends. */
+const MAX_PAGES = 10_000;
+
+/** Traefik's API (no auth of its own: it is reached on the cluster network or through a tunnel). */
+export class TraefikClient {
+  private readonly http: HttpClient;
+
+  constructor(options: TraefikClientOptions) {
+    this.http = new HttpClient({ ...options, product: 'Traefik' });
+  }
+
+  get address(): string {
+    return this.http.address;
+  }
+
+  httpRouters(options: TraefikListOptions = {}): Promise<TraefikHttpRouter[]> {
+    return this.list('/api/http/routers', options);
+  }
+
+  httpServices(options: TraefikListOptions = {}): Promise<TraefikHttpService[]> {
+    return this.list('/api/http/services', options);
+  }
+
+  httpMiddlewares(options: TraefikListOptions = {}): Promise<TraefikHttpMiddleware[]> {
+    return this.list('/api/http/middlewares', options);
+  }
+
+  entryPoints(options: TraefikListOptions = {}): Promise<TraefikEntryPoint[]> {
+    return this.list('/api/entrypoints', options);
+  }
+
+  /**
+   * Traefik sends `X-Next-Page` on every list: the next page number, or `1` on the last page.
+   * A page past the end is a 400, so the client never asks for one.
+   */
+  private async list<T>(path: string, options: TraefikListOptions): Promise<T[]> {
+    const items: T[] = [];
+    let page = 1;
+    for (let count = 0; count < MAX_PAGES; count++) {
+      const response = await this.http.getJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
+      if (response.data !== null && !Array.isArray(response.data)) {
+        throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: 'expected a JSON list' });
+      }
+      for (const item of response.data ?? []) {
+        items.push(item);
+      }
+      const next = Number(response.headers.get('X-Next-Page') ?? '1');
+      if (!Number.isInteger(next) || next <= page) {
+        return items;
+      }
+      page = next;
+    }
+    throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: `more than ${MAX_PAGES} pages` });
+  }
+}

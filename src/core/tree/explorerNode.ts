@@ -1,0 +1,92 @@
+import { ApiError, isApiError } from '../http/apiError';
+
+export type SectionId = 'consul' | 'nomad' | 'traefik';
+
+export const SECTION_TITLES: Record<SectionId, string> = { consul: 'Consul', nomad: 'Nomad', traefik: 'Traefik' };
+
+/** A codicon and an optional theme colour id, as `new ThemeIcon(id, new ThemeColor(color))` takes them. */
+export interface NodeIcon {
+  id: string;
+  color?: string;
+}
+
+/** Children that load when the node is expanded (one request for that node, never on refresh). */
+export type LazyChildren = { kind: 'consulServiceInstances'; service: string };
+
+/**
+ * What one row of the explorer shows, computed without VS Code. Views turn it into a TreeItem.
+ * Labels and tooltips are plain text: cluster data never becomes markup.
+ */
+export interface ExplorerNode {
+  /** Unique within its view and stable across refreshes, so expansion and selection survive. */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: NodeIcon;
+  /** Space-separated words matched by the menus in package.json (`viewItem =~ /\bbrowsable\b/`). */
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  children?: ExplorerNode[];
+  lazyChildren?: LazyChildren;
+  copy?: { address?: string; id?: string };
+  /** Opened by "Open in Browser"; only http(s). */
+  url?: string;
+  job?: { id: string; namespace: string };
+}
+
+/** Theme colours of the health states; the same ids VS Code uses for test results and warnings. */
+export const HEALTH_COLORS = {
+  passing: 'testing.iconPassed',
+  warning: 'list.warningForeground',
+  critical: 'testing.iconFailed',
+  neutral: 'disabledForeground',
+} as const;
+
+export const HEALTH_ICONS = {
+  passing: { id: 'pass-filled', color: HEALTH_COLORS.passing },
+  warning: { id: 'warning', color: HEALTH_COLORS.warning },
+  critical: { id: 'error', color: HEALTH_COLORS.critical },
+  neutral: { id: 'circle-outline', color: HEALTH_COLORS.neutral },
+} as const satisfies Record<string, NodeIcon>;
+
+export function folderNode(id: string, label: string, children: ExplorerNode[], expanded: boolean, icon: string): ExplorerNode {
+  return {
+    id,
+    label,
+    description: String(children.length),
+    contextValue: 'folder',
+    collapsible: children.length === 0 ? 'none' : expanded ? 'expanded' : 'collapsed',
+    children,
+    icon: { id: icon },
+  };
+}
+
+export function infoNode(id: string, label: string, tooltip?: string): ExplorerNode {
+  return { id, label, tooltip, contextValue: 'info', collapsible: 'none', icon: { id: 'info' } };
+}
+
+/**
+ * The single row a section shows when it cannot load: what happened and where, in the server's words,
+ * with Retry and Configure as inline actions (menus match the `error` word).
+ */
+export function errorNode(section: SectionId, error: unknown): ExplorerNode {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = isApiError(error) ? error.hint : '';
+  const kind = isApiError(error) ? error.kind : 'unknown';
+  return {
+    id: `${section}/error`,
+    label: message,
+    tooltip: hint ? `${message}\n\n${hint}` : message,
+    icon: { id: kind === 'forbidden' ? 'lock' : 'error', color: HEALTH_COLORS.critical },
+    contextValue: `error error-${kind} section-${section}`,
+    collapsible: 'none',
+  };
+}
+
+export function describeError(error: unknown): { message: string; kind: string } {
+  if (error instanceof ApiError) {
+    return { message: error.message, kind: error.kind };
+  }
+  return { message: error instanceof Error ? error.message : String(error), kind: 'unknown' };
+}

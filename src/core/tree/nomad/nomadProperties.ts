@@ -1,0 +1,221 @@
+import { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
+import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
+import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+import { nomadAllocationUrl, nomadJobUrl, nomadNodeUrl, UiAddresses } from '../links';
+
+export interface NomadSectionData {
+  jobs: NomadJobListStub[];
+  allocations: NomadAllocationListStub[];
+  deployments: NomadDeployment[];
+  nodes: NomadNodeListStub[];
+  /** The namespace asked for; list stubs of old servers carry none of their own. */
+  namespace: string;
+}
+
+export interface NomadSectionOptions {
+  ui: UiAddresses;
+  /** Milliseconds since the epoch, for allocation ages; a parameter so tests are exact. */
+  now: number;
+}
+
+/** Key of a job across namespaces: the same job ID may exist in two namespaces when listing `*`. */
+export function jobKey(namespace: string, jobId: string): string {
+  return `${namespace}\u0000${jobId}`;
+}
+
+export function jobNamespace(job: NomadJobListStub, fallback: string): string {
+  return job.Namespace || job.JobSummary?.Namespace || (fallback === '*' ? 'default' : fallback);
+}
+
+/** The newest deployment of each job (highest CreateIndex), from one `/v1/deployments` list. */
+export function latestDeployments(deployments: NomadDeployment[], fallbackNamespace: string): Map<string, NomadDeployment> {
+  const latest = new Map<string, NomadDeployment>();
+  for (const deployment of deployments) {
+    const key = jobKey(deployment.Namespace || (fallbackNamespace === '*' ? 'default' : fallbackNamespace), deployment.JobID);
+    const current = latest.get(key);
+    if (!current || deployment.CreateIndex > current.CreateIndex) {
+      latest.set(key, deployment);
+    }
+  }
+  return latest;
+}
+
+export function deploymentHealth(deployment: NomadDeployment): { healthy: number; desired: number } {
+  let healthy = 0;
+  let desired = 0;
+  for (const group of Object.values(deployment.TaskGroups ?? {})) {
+    healthy += group.HealthyAllocs;
+    desired += group.DesiredTotal;
+  }
+  return { healthy, desired };
+}
+
+/** The first two levels of the Nomad section: jobs with their allocations and latest deployment, and nodes. */
+export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionOptions): ExplorerNode[] {
+  const allocationsByJob = new Map<string, NomadAllocationListStub[]>();
+  for (const allocation of data.allocations) {
+    const key = jobKey(allocation.Namespace || data.namespace, allocation.JobID);
+    const list = allocationsByJob.get(key);
+    if (list) {
+      list.push(allocation);
+    } else {
+      allocationsByJob.set(key, [allocation]);
+    }
+  }
+  const deployments = latestDeployments(data.deployments, data.namespace);
+  const jobs = [...data.jobs]
+    .sort((a, b) => a.ID.localeCompare(b.ID))
+    .map((job) => {
+      const namespace = jobNamespace(job, data.namespace);
+      const key = jobKey(namespace, job.ID);
+      return nomadJobNode(job, namespace, allocationsByJob.get(key) ?? [], deployments.get(key), options);
+    });
+  const nodes = [...data.nodes].sort((a, b) => a.Name.localeCompare(b.Name)).map((node) => nomadNodeNode(node, options.ui));
+  return [folderNode('nomad/jobs', 'Jobs', jobs, true, 'package'), folderNode('nomad/nodes', 'Nodes', nodes, false, 'server')];
+}
+
+const JOB_STATUS_ICONS: Record<string, NodeIcon> = {
+  running: { id: 'play-circle', color: HEALTH_COLORS.passing },
+  pending: { id: 'clock', color: HEALTH_COLORS.warning },
+  dead: { id: 'circle-slash', color: HEALTH_COLORS.neutral },
+};
+
+export function nomadJobNode(
+  job: NomadJobListStub,
+  namespace: string,
+  allocations: NomadAllocationListStub[],
+  deployment: NomadDeployment | undefined,
+  options: NomadSectionOptions,
+): ExplorerNode {
+  const version = job.Version ?? maxJobVersion(allocations);
+  const parts = [job.Type, job.Stop ? 'stopped' : job.Status];
+  if (version !== undefined) {
+    parts.push(`v${version}`);
+  }
+  parts.push(namespace);
+  const failed = allocations.some((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run');
+  const icon = failed ? HEALTH_ICONS.critical : (JOB_STATUS_ICONS[job.Status] ?? { id: 'package' });
+
+  const sorted = [...allocations].sort((a, b) => b.CreateIndex - a.CreateIndex);
+  const children: ExplorerNode[] = [];
+  if (deployment) {
+    children.push(nomadDeploymentNode(job.ID, namespace, deployment));
+  }
+  for (const allocation of sorted) {
+    children.push(nomadAllocationNode(allocation, options));
+  }
+  if (children.length === 0) {
+    children.push(infoNode(`nomad/job/${namespace}/${job.ID}/none`, 'No allocations'));
+  }
+  const summary = Object.entries(job.JobSummary?.Summary ?? {})
+    .map(([group, counts]) => `  ${group}: ${counts.Running} running, ${counts.Starting} starting, ${counts.Queued} queued, ${counts.Failed} failed, ${counts.Lost} lost, ${counts.Complete} complete`)
+    .join('\n');
+  return {
+    id: `nomad/job/${namespace}/${job.ID}`,
+    label: job.ID,
+    description: parts.join(' · '),
+    tooltip: [`Job ${job.ID}${job.Name && job.Name !== job.ID ? ` (${job.Name})` : ''}`, `Type: ${job.Type}`, `Status: ${job.Status}${job.StatusDescription ? ` (${job.StatusDescription})` : ''}`, `Namespace: ${namespace}`, `Priority: ${job.Priority}`, version !== undefined ? `Version: ${version}` : '', summary ? `Task groups:\n${summary}` : '']
+      .filter(Boolean)
+      .join('\n'),
+    icon,
+    contextValue: 'nomadJob browsable copyId',
+    collapsible: 'collapsed',
+    children,
+    copy: { id: job.ID },
+    url: nomadJobUrl(options.ui, job.ID, namespace),
+    job: { id: job.ID, namespace },
+  };
+}
+
+function maxJobVersion(allocations: NomadAllocationListStub[]): number | undefined {
+  let version: number | undefined;
+  for (const allocation of allocations) {
+    if (version === undefined || allocation.JobVersion > version) {
+      version = allocation.JobVersion;
+    }
+  }
+  return version;
+}
+
+const DEPLOYMENT_ICONS: Record<string, NodeIcon> = {
+  successful: HEALTH_ICONS.passing,
+  running: { id: 'sync', color: HEALTH_COLORS.warning },
+  paused: { id: 'debug-pause', color: HEALTH_COLORS.warning },
+  pending: { id: 'clock', color: HEALTH_COLORS.warning },
+  failed: HEALTH_ICONS.critical,
+  cancelled: HEALTH_ICONS.neutral,
+};
+
+export function nomadDeploymentNode(jobId: string, namespace: string, deployment: NomadDeployment): ExplorerNode {
+  const { healthy, desired } = deploymentHealth(deployment);
+  return {
+    id: `nomad/job/${namespace}/${jobId}/deployment`,
+    label: `Deployment ${deployment.ID.slice(0, 8)}`,
+    description: `${deployment.Status} · ${healthy}/${desired} healthy · v${deployment.JobVersion}`,
+    tooltip: [`Deployment ${deployment.ID}`, `Job version: ${deployment.JobVersion}`, `Status: ${deployment.Status}`, deployment.StatusDescription, `Healthy: ${healthy} of ${desired}`].filter(Boolean).join('\n'),
+    icon: DEPLOYMENT_ICONS[deployment.Status] ?? { id: 'rocket' },
+    contextValue: 'nomadDeployment copyId',
+    collapsible: 'none',
+    copy: { id: deployment.ID },
+  };
+}
+
+const ALLOCATION_ICONS: Record<string, NodeIcon> = {
+  running: HEALTH_ICONS.passing,
+  pending: { id: 'clock', color: HEALTH_COLORS.warning },
+  failed: HEALTH_ICONS.critical,
+  lost: HEALTH_ICONS.critical,
+  unknown: { id: 'question', color: HEALTH_COLORS.warning },
+  complete: { id: 'check', color: HEALTH_COLORS.neutral },
+};
+
+export function nomadAllocationNode(allocation: NomadAllocationListStub, options: NomadSectionOptions): ExplorerNode {
+  const created = nanosecondsToDate(allocation.CreateTime);
+  const age = formatAge(created, options.now);
+  const status = allocation.DesiredStatus === 'run' ? allocation.ClientStatus : `${allocation.ClientStatus} (desired ${allocation.DesiredStatus})`;
+  const health = allocation.DeploymentStatus?.Healthy;
+  return {
+    id: `nomad/allocation/${allocation.ID}`,
+    label: allocation.ID.slice(0, 8),
+    description: [status, allocation.NodeName, `v${allocation.JobVersion}`, age].filter(Boolean).join(' · '),
+    tooltip: [
+      `Allocation ${allocation.ID}`,
+      `Name: ${allocation.Name}`,
+      `Client status: ${allocation.ClientStatus}${allocation.ClientDescription ? ` (${allocation.ClientDescription})` : ''}`,
+      `Desired status: ${allocation.DesiredStatus}${allocation.DesiredDescription ? ` (${allocation.DesiredDescription})` : ''}`,
+      health === undefined || health === null ? '' : `Deployment health: ${health ? 'healthy' : 'unhealthy'}`,
+      `Node: ${allocation.NodeName} (${allocation.NodeID})`,
+      `Task group: ${allocation.TaskGroup}`,
+      `Job version: ${allocation.JobVersion}`,
+      created ? `Created: ${created.toISOString()}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: allocation.DesiredStatus !== 'run' && allocation.ClientStatus !== 'failed' ? HEALTH_ICONS.neutral : (ALLOCATION_ICONS[allocation.ClientStatus] ?? { id: 'circle-outline' }),
+    contextValue: 'nomadAllocation browsable copyId',
+    collapsible: 'none',
+    copy: { id: allocation.ID },
+    url: nomadAllocationUrl(options.ui, allocation.ID),
+  };
+}
+
+export function nomadNodeNode(node: NomadNodeListStub, ui: UiAddresses): ExplorerNode {
+  const parts = [node.Status, node.SchedulingEligibility];
+  if (node.Drain) {
+    parts.push('draining');
+  }
+  const icon = node.Status === 'ready' ? (node.SchedulingEligibility === 'eligible' && !node.Drain ? HEALTH_ICONS.passing : HEALTH_ICONS.warning) : node.Status === 'initializing' ? HEALTH_ICONS.warning : HEALTH_ICONS.critical;
+  return {
+    id: `nomad/node/${node.ID}`,
+    label: node.Name,
+    description: parts.join(' · '),
+    tooltip: [`Node ${node.Name} (${node.ID})`, `Address: ${node.Address}`, `Datacenter: ${node.Datacenter}`, node.NodePool ? `Node pool: ${node.NodePool}` : '', node.NodeClass ? `Class: ${node.NodeClass}` : '', `Status: ${node.Status}${node.StatusDescription ? ` (${node.StatusDescription})` : ''}`, `Eligibility: ${node.SchedulingEligibility}`, `Drain: ${node.Drain ? 'yes' : 'no'}`, `Nomad ${node.Version}`]
+      .filter(Boolean)
+      .join('\n'),
+    icon,
+    contextValue: 'nomadNode address copyId browsable',
+    collapsible: 'none',
+    copy: { address: node.Address, id: node.ID },
+    url: nomadNodeUrl(ui, node.ID),
+  };
+}
