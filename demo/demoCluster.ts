@@ -1,0 +1,318 @@
+// The demo cluster: HTTP servers on 127.0.0.1 that answer the Consul, Nomad and Traefik endpoints the
+// extension uses, from one coherent scenario (scenario.ts), with the real APIs' headers, pagination and
+// error bodies, and faults injected on demand. A demo and a test double: it is not Consul, Nomad or Traefik.
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+import { buildScenario, DemoData, ScenarioOptions } from './scenario';
+
+export type DemoProduct = 'consul' | 'nomad' | 'traefik';
+export const DEMO_PRODUCTS: DemoProduct[] = ['consul', 'nomad', 'traefik'];
+
+/**
+ * - refused: the port stops listening (connection refused);
+ * - slow: every answer waits `delayMs` (default 30 s, past any sane timeout);
+ * - forbidden: the product's own 403 (or Traefik's basic-auth 401) with its real text;
+ * - error: a 500 with the product's own words;
+ * - invalidJson: 200 with a body that is not JSON;
+ * - truncated: 200 whose body stops before its Content-Length.
+ */
+export type DemoFaultKind = 'refused' | 'slow' | 'forbidden' | 'error' | 'invalidJson' | 'truncated';
+export interface DemoFault {
+  kind: DemoFaultKind;
+  delayMs?: number;
+}
+
+export interface DemoRequest {
+  product: DemoProduct;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+}
+
+export interface DemoClusterOptions extends ScenarioOptions {
+  /** Fixed ports (0 or absent: any free port). */
+  ports?: Partial<Record<DemoProduct, number>>;
+  /** When set, requests without this token get the product's real 403. */
+  tokens?: { consul?: string; nomad?: string };
+}
+
+/** The real texts: Nomad's and Consul's ACL errors are plain text (see test/fixtures/recorded/SOURCES.md). */
+const FORBIDDEN: Record<DemoProduct, { status: number; body: string; contentType: string }> = {
+  nomad: { status: 403, body: 'Permission denied', contentType: 'text/plain; charset=utf-8' },
+  consul: { status: 403, body: 'ACL not found', contentType: 'text/plain; charset=utf-8' },
+  // Traefik's API has no auth of its own; behind a basicAuth middleware it answers this.
+  traefik: { status: 401, body: '401 Unauthorized\n', contentType: 'text/plain' },
+};
+
+const SERVER_ERROR: Record<DemoProduct, { body: string; contentType: string }> = {
+  nomad: { body: 'No cluster leader', contentType: 'text/plain; charset=utf-8' },
+  consul: { body: 'No cluster leader', contentType: 'text/plain; charset=utf-8' },
+  traefik: { body: '{"message":"internal error"}\n', contentType: 'text/plain; charset=utf-8' },
+};
+
+export class DemoCluster {
+  private data: DemoData;
+  private readonly servers = new Map<DemoProduct, Server>();
+  private readonly sockets = new Map<DemoProduct, Set<Socket>>();
+  private readonly ports = new Map<DemoProduct, number>();
+  private readonly faults = new Map<DemoProduct, DemoFault>();
+  private readonly options: DemoClusterOptions;
+  private consulIndex = 1000;
+  /** Every request served, for tests that count them (cleared by `resetRequests`). */
+  readonly requests: DemoRequest[] = [];
+
+  private constructor(options: DemoClusterOptions) {
+    this.options = options;
+    this.data = buildScenario(options);
+  }
+
+  static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
+    const cluster = new DemoCluster(options);
+    for (const product of DEMO_PRODUCTS) {
+      await cluster.listen(product, options.ports?.[product] ?? 0);
+    }
+    return cluster;
+  }
+
+  address(product: DemoProduct): string {
+    return `http://127.0.0.1:${this.ports.get(product)}`;
+  }
+
+  /** The variables the CLIs (and the extension's environment profile) read. */
+  environment(): Record<string, string> {
+    return { CONSUL_HTTP_ADDR: this.address('consul'), NOMAD_ADDR: this.address('nomad'), HASHISTACK_TRAEFIK_ADDR: this.address('traefik') };
+  }
+
+  async setFault(product: DemoProduct, fault: DemoFault | undefined): Promise<void> {
+    const previous = this.faults.get(product);
+    if (fault) {
+      this.faults.set(product, fault);
+    } else {
+      this.faults.delete(product);
+    }
+    if (fault?.kind === 'refused' && previous?.kind !== 'refused') {
+      await this.closeServer(product);
+    } else if (fault?.kind !== 'refused' && previous?.kind === 'refused') {
+      await this.listen(product, this.ports.get(product) ?? 0);
+    }
+  }
+
+  fault(product: DemoProduct): DemoFault | undefined {
+    return this.faults.get(product);
+  }
+
+  async clearFaults(): Promise<void> {
+    for (const product of DEMO_PRODUCTS) {
+      await this.setFault(product, undefined);
+    }
+  }
+
+  /** Replace the scenario (e.g. a scaled one for the benchmark) without restarting. */
+  setScenario(options: ScenarioOptions): void {
+    this.data = buildScenario(options);
+    this.consulIndex++;
+  }
+
+  resetRequests(): void {
+    this.requests.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const product of DEMO_PRODUCTS) {
+      await this.closeServer(product);
+    }
+  }
+
+  private async listen(product: DemoProduct, port: number): Promise<void> {
+    const server = createServer((request, response) => {
+      this.handle(product, request, response).catch((error: unknown) => {
+        if (!response.headersSent) {
+          response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        }
+        response.end(String(error));
+      });
+    });
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.servers.set(product, server);
+    this.sockets.set(product, sockets);
+    this.ports.set(product, (server.address() as AddressInfo).port);
+  }
+
+  private async closeServer(product: DemoProduct): Promise<void> {
+    const server = this.servers.get(product);
+    if (!server) return;
+    this.servers.delete(product);
+    for (const socket of this.sockets.get(product) ?? []) {
+      socket.destroy();
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(product: DemoProduct, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    this.requests.push({ product, method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers });
+    const fault = this.faults.get(product);
+    if (fault?.kind === 'slow') {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, fault.delayMs ?? 30_000);
+        request.socket.once('close', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
+      if (request.socket.destroyed) return;
+    }
+    if (fault?.kind === 'forbidden' || !this.tokenAccepted(product, request)) {
+      const forbidden = FORBIDDEN[product];
+      send(response, forbidden.status, forbidden.body, forbidden.contentType, product === 'traefik' ? { 'WWW-Authenticate': 'Basic realm="traefik"' } : {});
+      return;
+    }
+    if (fault?.kind === 'error') {
+      send(response, 500, SERVER_ERROR[product].body, SERVER_ERROR[product].contentType);
+      return;
+    }
+    const routed = this.route(product, url);
+    if (routed.status !== 200) {
+      send(response, routed.status, routed.body, routed.contentType ?? 'text/plain; charset=utf-8', routed.headers);
+      return;
+    }
+    if (fault?.kind === 'invalidJson') {
+      send(response, 200, '<html><body>502 Bad Gateway</body></html>', 'application/json', routed.headers);
+      return;
+    }
+    if (fault?.kind === 'truncated') {
+      const body = Buffer.from(routed.body);
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length), ...routed.headers });
+      response.write(body.subarray(0, Math.floor(body.length / 2)));
+      // Close mid-body: the client sees fewer bytes than Content-Length promised.
+      setTimeout(() => request.socket.destroy(), 10);
+      return;
+    }
+    send(response, 200, routed.body, 'application/json', routed.headers);
+  }
+
+  private tokenAccepted(product: DemoProduct, request: IncomingMessage): boolean {
+    if (product === 'traefik') return true;
+    const expected = this.options.tokens?.[product];
+    if (!expected) return true;
+    const header = product === 'nomad' ? request.headers['x-nomad-token'] : request.headers['x-consul-token'];
+    const bearer = request.headers.authorization?.replace(/^Bearer\s+/i, '');
+    return header === expected || bearer === expected;
+  }
+
+  private route(product: DemoProduct, url: URL): Routed {
+    switch (product) {
+      case 'consul':
+        return this.routeConsul(url);
+      case 'nomad':
+        return this.routeNomad(url);
+      case 'traefik':
+        return this.routeTraefik(url);
+    }
+  }
+
+  private routeConsul(url: URL): Routed {
+    const headers = { 'X-Consul-Index': String(this.consulIndex), 'X-Consul-KnownLeader': 'true', 'X-Consul-LastContact': '0', 'X-Consul-Default-Acl-Policy': 'allow' };
+    const path = url.pathname;
+    if (path === '/v1/catalog/services') return json(this.data.consul.catalogServices, headers);
+    if (path === '/v1/health/state/any') return json(this.data.consul.healthChecks, headers);
+    if (path === '/v1/catalog/nodes') return json(this.data.consul.catalogNodes, headers);
+    if (path === '/v1/status/leader') return json(`${this.data.consul.catalogNodes[0]?.Address}:8300`, headers);
+    const service = /^\/v1\/health\/service\/([^/]+)$/.exec(path);
+    if (service) return json(this.data.consul.serviceHealth(decodeURIComponent(service[1]!)), headers);
+    // Consul's Index handler answers unknown paths with an empty 404.
+    return { status: 404, body: '' };
+  }
+
+  private routeNomad(url: URL): Routed {
+    const headers = { 'X-Nomad-Index': '2600', 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
+    const namespace = url.searchParams.get('namespace') ?? 'default';
+    const inNamespace = <T extends { Namespace?: string }>(items: T[]) => (namespace === '*' ? items : items.filter((item) => (item.Namespace ?? 'default') === namespace));
+    switch (url.pathname) {
+      case '/v1/jobs':
+        return nomadPage(inNamespace(this.data.nomad.jobs), url, (job) => job.ID, headers);
+      case '/v1/allocations':
+        return nomadPage(inNamespace(this.data.nomad.allocations), url, (alloc) => alloc.ID, headers);
+      case '/v1/deployments':
+        return nomadPage(inNamespace(this.data.nomad.deployments), url, (deployment) => deployment.ID, headers);
+      case '/v1/nodes':
+        return nomadPage(this.data.nomad.nodes, url, (node) => node.ID, headers);
+    }
+    const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
+    if (job) {
+      return { status: 404, body: 'job not found' };
+    }
+    return { status: 404, body: `Invalid URL path "${url.pathname}"` };
+  }
+
+  private routeTraefik(url: URL): Routed {
+    switch (url.pathname) {
+      case '/api/http/routers':
+        return traefikPage(this.data.traefik.routers, url);
+      case '/api/http/services':
+        return traefikPage(this.data.traefik.services, url);
+      case '/api/http/middlewares':
+        return traefikPage(this.data.traefik.middlewares, url);
+      case '/api/entrypoints':
+        return traefikPage(this.data.traefik.entryPoints, url);
+      case '/api/version':
+        return json({ Version: '3.5.3', Codename: 'chabichou', startDate: '2026-11-01T12:00:00Z' });
+    }
+    return { status: 404, body: '404 page not found\n', contentType: 'text/plain; charset=utf-8' };
+  }
+}
+
+interface Routed {
+  status: number;
+  body: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+function json(value: unknown, headers: Record<string, string> = {}): Routed {
+  return { status: 200, body: JSON.stringify(value), headers };
+}
+
+function send(response: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  response.end(body);
+}
+
+/** Nomad's paging: `per_page`, and `next_token` = the key of the first item of the next page. */
+function nomadPage<T>(items: T[], url: URL, key: (item: T) => string, headers: Record<string, string>): Routed {
+  const perPage = Number(url.searchParams.get('per_page') ?? '0');
+  const nextToken = url.searchParams.get('next_token');
+  let start = 0;
+  if (nextToken) {
+    start = items.findIndex((item) => key(item) === nextToken);
+    if (start < 0) start = items.length;
+  }
+  if (!perPage || perPage <= 0) {
+    return json(items.slice(start), headers);
+  }
+  const page = items.slice(start, start + perPage);
+  const next = items[start + perPage];
+  // Go's header canonicalisation spells it X-Nomad-Nexttoken on the wire.
+  return json(page, next ? { ...headers, 'X-Nomad-Nexttoken': key(next) } : headers);
+}
+
+/** Traefik's paging: `page` (1-based) and `per_page` (default 100); `X-Next-Page` is 1 on the last page. */
+function traefikPage<T>(items: T[], url: URL): Routed {
+  const page = Number(url.searchParams.get('page') ?? '1') || 1;
+  const perPage = Number(url.searchParams.get('per_page') ?? '100') || 100;
+  const start = (page - 1) * perPage;
+  if (start > 0 && start >= items.length) {
+    return { status: 400, body: `${JSON.stringify({ message: `invalid request: page: ${page}, per_page: ${perPage}` })}\n`, contentType: 'text/plain; charset=utf-8', headers: { 'X-Content-Type-Options': 'nosniff' } };
+  }
+  const end = start + perPage;
+  return json(items.slice(start, end), { 'X-Next-Page': String(end < items.length ? page + 1 : 1) });
+}

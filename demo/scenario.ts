@@ -1,0 +1,588 @@
+// The demo cluster's scenario: one coherent Hashistack (the platform's own services) in exactly the
+// response shapes of the recorded Consul, Nomad and Traefik API samples in test/fixtures/recorded/.
+// It is a demo and a test double, not Consul, Nomad or Traefik.
+
+export interface DemoScale {
+  /** Extra Consul services ("svc-0001" …), each with `instancesPerService` instances. */
+  services: number;
+  instancesPerService: number;
+  /** Extra Nomad jobs, and allocations spread over them. */
+  jobs: number;
+  allocations: number;
+  /** Extra Traefik routers (each with its own service). */
+  routers: number;
+}
+
+export const NO_SCALE: DemoScale = { services: 0, instancesPerService: 3, jobs: 0, allocations: 0, routers: 0 };
+
+export const DEMO_DOMAIN = 'example.com';
+const DATACENTER = 'dc1';
+/** Fixed clock of the scenario: 2026-11-01T12:00:00Z, in Nomad nanoseconds where Nomad uses them. */
+const BASE_TIME_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
+const NS_PER_MS = 1_000_000;
+
+export interface DemoServer {
+  name: string;
+  id: string;
+  address: string;
+}
+
+/** Three servers of the autoscaling group, running Consul and Nomad (server + client) each. */
+export const DEMO_NODES: DemoServer[] = [
+  { name: 'hashi-server-a', id: '3f1c2a8e-6b0d-4c5e-9a71-0d6b1e2f3a01', address: '10.0.1.10' },
+  { name: 'hashi-server-b', id: '3f1c2a8e-6b0d-4c5e-9a71-0d6b1e2f3a02', address: '10.0.2.10' },
+  { name: 'hashi-server-c', id: '3f1c2a8e-6b0d-4c5e-9a71-0d6b1e2f3a03', address: '10.0.3.10' },
+];
+
+interface ServiceInstance {
+  node: DemoServer;
+  port: number;
+  status: 'passing' | 'warning' | 'critical';
+  output: string;
+}
+
+interface ServiceSpec {
+  name: string;
+  tags: string[];
+  instances: ServiceInstance[];
+  /** The Nomad job that runs it, or undefined for services registered by ECS or the agents. */
+  job?: string;
+  /** Traefik router rule, when Traefik routes to it. */
+  rule?: string;
+}
+
+function launcherTags(name: string, description: string, subDomain: string, tech: string): string[] {
+  return [
+    'traefik.enable=true',
+    `traefik.http.routers.${subDomain || 'launcher'}.rule=Host(\`${subDomain ? `${subDomain}.` : ''}${DEMO_DOMAIN}\`)`,
+    `traefik.http.routers.${subDomain || 'launcher'}.tls.certresolver=letsencrypt`,
+    `launcher.name=${name}`,
+    `launcher.description=${description}`,
+    `launcher.techDetails=${tech}`,
+    `launcher.subDomain=${subDomain}`,
+  ];
+}
+
+function instance(node: number, port: number, status: ServiceInstance['status'] = 'passing', output = 'HTTP GET http://127.0.0.1/: 200 OK Output: ok'): ServiceInstance {
+  return { node: DEMO_NODES[node]!, port, status, output };
+}
+
+/** The platform's services: what platform/nomad and platform/terraform deploy. */
+function baseServices(): ServiceSpec[] {
+  return [
+    { name: 'consul', tags: [], instances: [0, 1, 2].map((n) => instance(n, 8300, 'passing', '')) },
+    { name: 'nomad', tags: ['http', 'rpc', 'serf'], instances: [0, 1, 2].map((n) => instance(n, 4646, 'passing', 'HTTP GET http://0.0.0.0:4646/v1/agent/health?type=server: 200 OK')) },
+    { name: 'nomad-client', tags: ['http'], instances: [0, 1, 2].map((n) => instance(n, 4646, 'passing', 'HTTP GET http://0.0.0.0:4646/v1/agent/health?type=client: 200 OK')) },
+    {
+      name: 'traefik',
+      tags: ['traefik.enable=true', `traefik.http.routers.dashboard.rule=Host(\`traefik.${DEMO_DOMAIN}\`)`, 'traefik.http.routers.dashboard.service=api@internal'],
+      instances: [0, 1, 2].map((n) => instance(n, 8080, 'passing', 'HTTP GET http://10.0.0.1:8080/ping: 200 OK Output: OK')),
+      job: 'traefik',
+      rule: `Host(\`traefik.${DEMO_DOMAIN}\`)`,
+    },
+    {
+      name: 'launcher',
+      tags: launcherTags('Launcher', 'Every service of the cluster, one click away', '', 'Node.js, polls Consul'),
+      instances: [instance(0, 24100), instance(2, 24100)],
+      job: 'launcher',
+      rule: `Host(\`${DEMO_DOMAIN}\`)`,
+    },
+    {
+      name: 'whoami',
+      tags: launcherTags('Who am I', 'Echoes the request: handy to check routing', 'whoami', 'traefik/whoami'),
+      instances: [instance(0, 25011), instance(1, 25012), instance(2, 25013, 'critical', 'Get "http://10.0.3.10:25013/health": dial tcp 10.0.3.10:25013: connect: connection refused')],
+      job: 'whoami',
+      rule: `Host(\`whoami.${DEMO_DOMAIN}\`)`,
+    },
+    {
+      name: 'gallery',
+      tags: launcherTags('Gallery', 'Photo gallery (on ECS Fargate)', 'gallery', 'ECS Fargate, registered by consul-ecs'),
+      instances: [instance(1, 8080, 'passing', 'ECS health check: HEALTHY')],
+      rule: `Host(\`gallery.${DEMO_DOMAIN}\`)`,
+    },
+  ];
+}
+
+function scaledServices(scale: DemoScale): ServiceSpec[] {
+  const services: ServiceSpec[] = [];
+  for (let index = 0; index < scale.services; index++) {
+    const name = `svc-${String(index).padStart(4, '0')}`;
+    const instances: ServiceInstance[] = [];
+    for (let copy = 0; copy < scale.instancesPerService; copy++) {
+      instances.push(instance((index + copy) % DEMO_NODES.length, 20000 + ((index * scale.instancesPerService + copy) % 30000), index % 17 === 0 && copy === 0 ? 'critical' : 'passing'));
+    }
+    services.push({ name, tags: ['traefik.enable=true', `traefik.http.routers.${name}.rule=Host(\`${name}.${DEMO_DOMAIN}\`)`], instances });
+  }
+  return services;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consul
+
+export function consulCatalogServices(services: ServiceSpec[]): Record<string, string[]> {
+  const catalog: Record<string, string[]> = {};
+  for (const service of services) {
+    catalog[service.name] = service.tags;
+  }
+  return catalog;
+}
+
+function consulNodeObject(node: DemoServer) {
+  return {
+    ID: node.id,
+    Node: node.name,
+    Address: node.address,
+    Datacenter: DATACENTER,
+    TaggedAddresses: { lan: node.address, wan: node.address },
+    Meta: { instance_type: 't3.medium', 'consul-network-segment': '' },
+  };
+}
+
+export function consulCatalogNodes() {
+  return DEMO_NODES.map(consulNodeObject);
+}
+
+function serviceId(service: ServiceSpec, inst: ServiceInstance, index: number): string {
+  return service.job ? `_nomad-task-${service.name}-${index}-${inst.port}` : `${service.name}-${inst.node.name}-${index}`;
+}
+
+function checkObject(service: ServiceSpec, inst: ServiceInstance, index: number) {
+  return {
+    Node: inst.node.name,
+    CheckID: `service:${serviceId(service, inst, index)}`,
+    Name: `Service '${service.name}' check`,
+    Status: inst.status as string,
+    Notes: '',
+    Output: inst.output,
+    ServiceID: serviceId(service, inst, index),
+    ServiceName: service.name,
+    ServiceTags: service.tags,
+    Namespace: 'default',
+  };
+}
+
+function serfCheck(node: DemoServer) {
+  return {
+    Node: node.name,
+    CheckID: 'serfHealth',
+    Name: 'Serf Health Status',
+    Status: 'passing' as string,
+    Notes: '',
+    Output: 'Agent alive and reachable',
+    ServiceID: '',
+    ServiceName: '',
+    ServiceTags: [] as string[],
+    Namespace: 'default',
+  };
+}
+
+export function consulHealthChecks(services: ServiceSpec[]) {
+  const checks: ReturnType<typeof checkObject>[] = DEMO_NODES.map(serfCheck);
+  for (const service of services) {
+    service.instances.forEach((inst, index) => checks.push(checkObject(service, inst, index)));
+  }
+  return checks;
+}
+
+export function consulServiceHealth(service: ServiceSpec) {
+  return service.instances.map((inst, index) => ({
+    Node: consulNodeObject(inst.node),
+    Service: {
+      ID: serviceId(service, inst, index),
+      Service: service.name,
+      Tags: service.tags,
+      Address: inst.node.address,
+      TaggedAddresses: { lan: { address: inst.node.address, port: inst.port }, wan: { address: inst.node.address, port: inst.port } },
+      Meta: service.job ? { 'external-source': 'nomad' } : {},
+      Port: inst.port,
+      Weights: { Passing: 1, Warning: 1 },
+      Namespace: 'default',
+    },
+    Checks: [checkObject(service, inst, index), serfCheck(inst.node)],
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nomad
+
+interface JobSpec {
+  id: string;
+  type: 'service' | 'system' | 'batch';
+  status: 'running' | 'pending' | 'dead';
+  version: number;
+  group: string;
+  allocations: { node: number; client: string; desired: string; version: number; healthy: boolean | null }[];
+  deployment?: { status: string; description: string; healthy: number; desired: number; version: number };
+}
+
+function baseJobs(): JobSpec[] {
+  return [
+    {
+      id: 'traefik',
+      type: 'system',
+      status: 'running',
+      version: 3,
+      group: 'traefik',
+      allocations: [0, 1, 2].map((node) => ({ node, client: 'running', desired: 'run', version: 3, healthy: true })),
+    },
+    {
+      id: 'launcher',
+      type: 'service',
+      status: 'running',
+      version: 7,
+      group: 'launcher',
+      allocations: [
+        { node: 0, client: 'running', desired: 'run', version: 7, healthy: true },
+        { node: 2, client: 'running', desired: 'run', version: 7, healthy: true },
+        { node: 1, client: 'complete', desired: 'stop', version: 6, healthy: true },
+      ],
+      deployment: { status: 'successful', description: 'Deployment completed successfully', healthy: 2, desired: 2, version: 7 },
+    },
+    {
+      id: 'whoami',
+      type: 'service',
+      status: 'running',
+      version: 2,
+      group: 'whoami',
+      allocations: [
+        { node: 0, client: 'running', desired: 'run', version: 2, healthy: true },
+        { node: 1, client: 'running', desired: 'run', version: 2, healthy: true },
+        { node: 2, client: 'failed', desired: 'run', version: 2, healthy: false },
+      ],
+      deployment: { status: 'running', description: 'Deployment is running', healthy: 2, desired: 3, version: 2 },
+    },
+    {
+      id: 'db-backup',
+      type: 'batch',
+      status: 'dead',
+      version: 0,
+      group: 'backup',
+      allocations: [{ node: 1, client: 'complete', desired: 'run', version: 0, healthy: null }],
+    },
+  ];
+}
+
+function scaledJobs(scale: DemoScale): JobSpec[] {
+  const jobs: JobSpec[] = [];
+  for (let index = 0; index < scale.jobs; index++) {
+    jobs.push({ id: `job-${String(index).padStart(4, '0')}`, type: 'service', status: 'running', version: index % 5, group: 'app', allocations: [] });
+  }
+  for (let index = 0; index < scale.allocations && jobs.length > 0; index++) {
+    const job = jobs[index % jobs.length]!;
+    job.allocations.push({ node: index % DEMO_NODES.length, client: index % 50 === 0 ? 'failed' : 'running', desired: 'run', version: job.version, healthy: index % 50 !== 0 });
+  }
+  for (const job of jobs) {
+    const healthy = job.allocations.filter((a) => a.healthy).length;
+    job.deployment = { status: 'successful', description: 'Deployment completed successfully', healthy, desired: job.allocations.length, version: job.version };
+  }
+  return jobs;
+}
+
+/** A deterministic UUID-shaped id from a number and a salt, so allocation ids are stable across runs. */
+function uuid(salt: number, index: number): string {
+  const hex = ((salt * 0x9e3779b1 + index * 0x85ebca6b) >>> 0).toString(16).padStart(8, '0');
+  const tail = (index >>> 0).toString(16).padStart(12, '0');
+  return `${hex}-${tail.slice(0, 4)}-4${tail.slice(4, 7)}-a${tail.slice(7, 10)}-${hex.slice(0, 4)}${tail}`.slice(0, 36);
+}
+
+function jobCreateIndex(jobIndex: number): number {
+  return 100 + jobIndex * 10;
+}
+
+export function nomadJobStubs(jobs: JobSpec[]) {
+  return jobs.map((job, jobIndex) => {
+    const counts = { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0 };
+    for (const alloc of job.allocations) {
+      if (alloc.client === 'running') counts.Running++;
+      else if (alloc.client === 'complete') counts.Complete++;
+      else if (alloc.client === 'failed') counts.Failed++;
+    }
+    return {
+      ID: job.id,
+      ParentID: '',
+      Name: job.id,
+      Namespace: 'default',
+      Datacenters: [DATACENTER],
+      Type: job.type,
+      Priority: 50,
+      Status: job.status,
+      StatusDescription: '',
+      Version: job.version,
+      SubmitTime: (BASE_TIME_MS - jobIndex * 60_000) * NS_PER_MS,
+      JobSummary: {
+        JobID: job.id,
+        Namespace: 'default',
+        Summary: { [job.group]: counts },
+        Children: { Pending: 0, Running: 0, Dead: 0 },
+        CreateIndex: jobCreateIndex(jobIndex),
+        ModifyIndex: jobCreateIndex(jobIndex) + 5,
+      },
+      CreateIndex: jobCreateIndex(jobIndex),
+      ModifyIndex: jobCreateIndex(jobIndex) + 3,
+      JobModifyIndex: jobCreateIndex(jobIndex) + 2,
+    };
+  });
+}
+
+export function nomadAllocationStubs(jobs: JobSpec[]) {
+  const allocations = [];
+  let serial = 0;
+  for (const [jobIndex, job] of jobs.entries()) {
+    for (const [index, alloc] of job.allocations.entries()) {
+      serial++;
+      const node = DEMO_NODES[alloc.node]!;
+      const createdMs = BASE_TIME_MS - (jobIndex * 7 + index) * 3_600_000;
+      allocations.push({
+        ClientDescription: alloc.client === 'running' ? 'Tasks are running' : alloc.client === 'failed' ? 'Failed tasks' : 'All tasks have completed',
+        ClientStatus: alloc.client,
+        CreateIndex: jobCreateIndex(jobIndex) + index + 1,
+        CreateTime: createdMs * NS_PER_MS,
+        DeploymentStatus: alloc.healthy === null ? null : { Canary: false, Healthy: alloc.healthy, ModifyIndex: jobCreateIndex(jobIndex) + 4, Timestamp: new Date(createdMs + 30_000).toISOString() },
+        DesiredDescription: alloc.desired === 'stop' ? 'alloc is being updated due to job update' : '',
+        DesiredStatus: alloc.desired,
+        DesiredTransition: { ForceReschedule: null, Migrate: null, Reschedule: null },
+        EvalID: uuid(7, serial),
+        FollowupEvalID: '',
+        ID: uuid(3, serial),
+        JobID: job.id,
+        JobType: job.type,
+        JobVersion: alloc.version,
+        ModifyIndex: jobCreateIndex(jobIndex) + index + 4,
+        ModifyTime: (createdMs + 45_000) * NS_PER_MS,
+        Name: `${job.id}.${job.group}[${index}]`,
+        Namespace: 'default',
+        NodeID: node.id,
+        NodeName: node.name,
+        PreemptedAllocations: null,
+        PreemptedByAllocation: '',
+        RescheduleTracker: null,
+        TaskGroup: job.group,
+        // Asked for with task_states=false, as the extension does: Nomad then sends null here.
+        TaskStates: null,
+      });
+    }
+  }
+  return allocations;
+}
+
+export function nomadDeployments(jobs: JobSpec[]) {
+  const deployments = [];
+  for (const [jobIndex, job] of jobs.entries()) {
+    if (!job.deployment) continue;
+    const d = job.deployment;
+    deployments.push({
+      ID: uuid(11, jobIndex + 1),
+      Namespace: 'default',
+      JobID: job.id,
+      JobVersion: d.version,
+      JobModifyIndex: jobCreateIndex(jobIndex) + 2,
+      JobCreateIndex: jobCreateIndex(jobIndex),
+      TaskGroups: {
+        [job.group]: { AutoRevert: true, Promoted: false, PlacedCanaries: null, DesiredCanaries: 0, DesiredTotal: d.desired, PlacedAllocs: d.desired, HealthyAllocs: d.healthy, UnhealthyAllocs: d.desired - d.healthy },
+      },
+      Status: d.status,
+      StatusDescription: d.description,
+      CreateIndex: jobCreateIndex(jobIndex) + 1,
+      ModifyIndex: jobCreateIndex(jobIndex) + 6,
+    });
+  }
+  return deployments;
+}
+
+export function nomadNodes() {
+  return DEMO_NODES.map((node, index) => ({
+    Address: node.address,
+    Attributes: { 'os.name': 'ubuntu' },
+    CreateIndex: 6 + index,
+    Datacenter: DATACENTER,
+    Drain: false,
+    Drivers: {
+      docker: {
+        Attributes: { 'driver.docker.bridge_ip': '172.17.0.1', 'driver.docker.version': '28.2.2', 'driver.docker.volumes.enabled': '1' },
+        Detected: true,
+        HealthDescription: 'Healthy',
+        Healthy: true,
+        UpdateTime: new Date(BASE_TIME_MS).toISOString(),
+      },
+    },
+    ID: node.id,
+    LastDrain: null,
+    ModifyIndex: 2500 + index,
+    Name: node.name,
+    NodeClass: '',
+    NodePool: 'default',
+    SchedulingEligibility: index === 2 ? 'ineligible' : 'eligible',
+    Status: 'ready',
+    StatusDescription: '',
+    Version: '1.10.3',
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traefik
+
+interface RouterSpec {
+  name: string;
+  rule: string;
+  service: string;
+  servers: { url: string; status: 'UP' | 'DOWN' }[];
+  tls: boolean;
+  middlewares: string[];
+  status: 'enabled' | 'disabled' | 'warning';
+  error?: string[];
+}
+
+function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
+  const routers: RouterSpec[] = [];
+  for (const service of services) {
+    if (!service.rule) continue;
+    routers.push({
+      name: `${service.name}@consulcatalog`,
+      rule: service.rule,
+      service: service.name,
+      servers: service.instances.map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: inst.status === 'critical' ? 'DOWN' : 'UP' })),
+      tls: true,
+      middlewares: ['security-headers@file'],
+      status: 'enabled',
+    });
+  }
+  routers.push({
+    name: 'legacy-api@consulcatalog',
+    rule: `Host(\`legacy.${DEMO_DOMAIN}\`)`,
+    service: 'legacy-api',
+    servers: [],
+    tls: true,
+    middlewares: [],
+    status: 'disabled',
+    error: ['the service "legacy-api@consulcatalog" does not exist'],
+  });
+  for (let index = 0; index < scale.routers; index++) {
+    const name = `svc-${String(index).padStart(4, '0')}`;
+    routers.push({
+      name: `${name}@consulcatalog`,
+      rule: `Host(\`${name}.${DEMO_DOMAIN}\`)`,
+      service: name,
+      servers: [0, 1, 2].map((n) => ({ url: `http://${DEMO_NODES[n]!.address}:${20000 + index}`, status: 'UP' as const })),
+      tls: true,
+      middlewares: [],
+      status: 'enabled',
+    });
+  }
+  return routers;
+}
+
+export function traefikRouters(routers: RouterSpec[]) {
+  return routers.map((router) => ({
+    entryPoints: ['websecure'],
+    ...(router.error ? { error: router.error } : {}),
+    middlewares: router.middlewares,
+    name: router.name,
+    provider: 'consulcatalog',
+    priority: router.rule.length,
+    priorityStr: String(router.rule.length),
+    rule: router.rule,
+    service: router.service,
+    status: router.status,
+    ...(router.tls ? { tls: { certResolver: 'letsencrypt' } } : {}),
+    using: ['websecure'],
+  }));
+}
+
+export function traefikServices(routers: RouterSpec[]) {
+  return routers
+    .filter((router) => router.servers.length > 0)
+    .map((router) => ({
+      loadBalancer: { passHostHeader: true, servers: router.servers.map((server) => ({ url: server.url })) },
+      name: `${router.service}@consulcatalog`,
+      provider: 'consulcatalog',
+      serverStatus: Object.fromEntries(router.servers.map((server) => [server.url, server.status])),
+      status: 'enabled',
+      type: 'loadbalancer',
+      usedBy: [router.name],
+    }));
+}
+
+export function traefikMiddlewares(routers: RouterSpec[]) {
+  return [
+    {
+      headers: { stsSeconds: 31536000, stsIncludeSubdomains: true, contentTypeNosniff: true },
+      name: 'security-headers@file',
+      provider: 'file',
+      status: 'enabled',
+      type: 'headers',
+      usedBy: routers.filter((r) => r.middlewares.includes('security-headers@file')).map((r) => r.name),
+    },
+    {
+      name: 'redirect-to-https@file',
+      provider: 'file',
+      redirectScheme: { permanent: true, scheme: 'https' },
+      status: 'enabled',
+      type: 'redirectscheme',
+      usedBy: ['http-catchall@file'],
+    },
+  ];
+}
+
+export function traefikEntryPoints() {
+  const transport = { lifeCycle: { graceTimeOut: '10s' }, respondingTimeouts: { idleTimeout: '3m0s', readTimeout: '1m0s' } };
+  const forwarded = { insecure: false };
+  return [
+    { address: ':443', forwardedHeaders: forwarded, http: { tls: {} }, name: 'websecure', proxyProtocol: { insecure: false }, transport },
+    { address: ':8080', forwardedHeaders: forwarded, http: {}, name: 'traefik', proxyProtocol: { insecure: false }, transport },
+    { address: ':80', forwardedHeaders: forwarded, http: { redirections: { entryPoint: { permanent: true, priority: 9223372036854775806, scheme: 'https', to: 'websecure' } } }, name: 'web', proxyProtocol: { insecure: false }, transport },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every response body of the demo cluster, computed once per scenario. */
+export interface DemoData {
+  consul: {
+    catalogServices: Record<string, string[]>;
+    healthChecks: ReturnType<typeof consulHealthChecks>;
+    catalogNodes: ReturnType<typeof consulCatalogNodes>;
+    serviceHealth: (name: string) => ReturnType<typeof consulServiceHealth>;
+  };
+  nomad: {
+    jobs: ReturnType<typeof nomadJobStubs>;
+    allocations: ReturnType<typeof nomadAllocationStubs>;
+    deployments: ReturnType<typeof nomadDeployments>;
+    nodes: ReturnType<typeof nomadNodes>;
+  };
+  traefik: {
+    routers: ReturnType<typeof traefikRouters>;
+    services: ReturnType<typeof traefikServices>;
+    middlewares: ReturnType<typeof traefikMiddlewares>;
+    entryPoints: ReturnType<typeof traefikEntryPoints>;
+  };
+}
+
+export interface ScenarioOptions {
+  scale?: DemoScale;
+  /** Extra Consul services (e.g. one whose tags hold hostile text, for the Launcher's tests). */
+  extraServices?: { name: string; tags: string[] }[];
+}
+
+export function buildScenario(options: ScenarioOptions = {}): DemoData {
+  const scale = options.scale ?? NO_SCALE;
+  const services = [...baseServices(), ...scaledServices(scale)];
+  for (const extra of options.extraServices ?? []) {
+    services.push({ name: extra.name, tags: extra.tags, instances: [instance(0, 26000)] });
+  }
+  const byName = new Map(services.map((service) => [service.name, service]));
+  const jobs = [...baseJobs(), ...scaledJobs(scale)];
+  const routers = routersFor(services.slice(0, baseServices().length), scale);
+  return {
+    consul: {
+      catalogServices: consulCatalogServices(services),
+      healthChecks: consulHealthChecks(services),
+      catalogNodes: consulCatalogNodes(),
+      serviceHealth: (name) => {
+        const service = byName.get(name);
+        return service ? consulServiceHealth(service) : [];
+      },
+    },
+    nomad: { jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
+    traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
+  };
+}

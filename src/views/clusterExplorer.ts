@@ -1,0 +1,172 @@
+import * as vscode from 'vscode';
+import { ClusterClients, createClusterClients } from '../core/explorer/clusterClients';
+import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection, SectionSnapshot } from '../core/explorer/sectionLoaders';
+import { formatRequestLog } from '../core/http/requestLog';
+import { ClusterProfile } from '../core/profiles/clusterProfile';
+import { ExplorerNode, SectionId } from '../core/tree/explorerNode';
+import { UiAddresses } from '../core/tree/links';
+import { NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { ProfileStore } from '../services/profileStore';
+import { TokenStore } from '../services/tokenStore';
+import { RefreshManager } from './refreshManager';
+import { SectionTreeProvider } from './sectionTreeProvider';
+import { ClusterStatusBar } from './statusBar';
+
+const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik' };
+const NO_CLUSTER_CONTEXT_KEY = 'hashistack.noClusterAnswers';
+
+/**
+ * The cluster explorer: one tree view and provider per product, fed by the active profile's clients.
+ * It keeps the last Nomad snapshot, which later features read instead of asking the cluster again.
+ */
+export class ClusterExplorer implements vscode.Disposable {
+  readonly providers: Record<SectionId, SectionTreeProvider>;
+  readonly refreshManager: RefreshManager;
+  private readonly views: Record<SectionId, vscode.TreeView<ExplorerNode>>;
+  private clients: ClusterClients | undefined;
+  private clientsProfile: ClusterProfile | undefined;
+  private nomadSnapshotValue: SectionSnapshot<NomadSectionData> | undefined;
+  private readonly nomadChanged = new vscode.EventEmitter<SectionSnapshot<NomadSectionData> | undefined>();
+  readonly onDidChangeNomad = this.nomadChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly tokens: TokenStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly statusBar: ClusterStatusBar,
+  ) {
+    const childrenLoader = async (node: ExplorerNode, signal: AbortSignal) => {
+      if (node.lazyChildren?.kind === 'consulServiceInstances') {
+        return loadConsulInstances((await this.currentClients()).consul, node.lazyChildren.service, signal);
+      }
+      return [];
+    };
+    this.providers = {
+      consul: new SectionTreeProvider('consul', (signal) => this.loadConsul(signal), childrenLoader),
+      nomad: new SectionTreeProvider('nomad', (signal) => this.loadNomad(signal), childrenLoader),
+      traefik: new SectionTreeProvider('traefik', (signal) => this.loadTraefik(signal), childrenLoader),
+    };
+    this.views = {
+      consul: vscode.window.createTreeView(VIEW_IDS.consul, { treeDataProvider: this.providers.consul, showCollapseAll: true }),
+      nomad: vscode.window.createTreeView(VIEW_IDS.nomad, { treeDataProvider: this.providers.nomad, showCollapseAll: true }),
+      traefik: vscode.window.createTreeView(VIEW_IDS.traefik, { treeDataProvider: this.providers.traefik, showCollapseAll: true }),
+    };
+    this.refreshManager = new RefreshManager(
+      new Map(
+        (Object.keys(this.providers) as SectionId[]).map((section) => [section, { provider: this.providers[section], view: this.views[section] as vscode.TreeView<unknown> }]),
+      ),
+    );
+    for (const provider of Object.values(this.providers)) {
+      this.subscriptions.push(provider.onDidChangeStatus(() => this.updateNoClusterContext()));
+    }
+    this.subscriptions.push(
+      profiles.onDidChangeActive(() => this.resetClients()),
+      tokens.onDidChange(() => this.resetClients()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('hashistack.requestTimeoutSeconds') || event.affectsConfiguration('hashistack.uiAddresses')) {
+          this.resetClients();
+        }
+      }),
+    );
+    this.showProfile();
+  }
+
+  get activeProfile(): ClusterProfile {
+    return this.profiles.active;
+  }
+
+  /** The Nomad section's last successful load (jobs, allocations, deployments, nodes), if any. */
+  get nomadSnapshot(): SectionSnapshot<NomadSectionData> | undefined {
+    return this.nomadSnapshotValue;
+  }
+
+  view(section: SectionId): vscode.TreeView<ExplorerNode> {
+    return this.views[section];
+  }
+
+  uiAddresses(profile: ClusterProfile = this.profiles.active): UiAddresses {
+    const configured = vscode.workspace.getConfiguration('hashistack').get<{ nomad?: string; consul?: string }>('uiAddresses', {});
+    return { nomad: configured.nomad || profile.nomad.address, consul: configured.consul || profile.consul.address };
+  }
+
+  private async currentClients(): Promise<ClusterClients> {
+    const profile = this.profiles.active;
+    if (!this.clients || this.clientsProfile !== profile) {
+      const [consulToken, nomadToken] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
+      const timeoutSeconds = vscode.workspace.getConfiguration('hashistack').get<number>('requestTimeoutSeconds', 10);
+      this.clients = createClusterClients(profile, {
+        tokens: { consul: consulToken, nomad: nomadToken },
+        timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+        onRequest: (entry) => {
+          const line = formatRequestLog(entry);
+          if (typeof entry.outcome === 'number' && entry.outcome < 400) {
+            this.log.info(line);
+          } else {
+            this.log.warn(line);
+          }
+        },
+      });
+      this.clientsProfile = profile;
+    }
+    return this.clients;
+  }
+
+  private async loadConsul(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const snapshot = await loadConsulSection((await this.currentClients()).consul, this.uiAddresses(), signal);
+    return snapshot.nodes;
+  }
+
+  private async loadNomad(signal: AbortSignal): Promise<ExplorerNode[]> {
+    try {
+      const snapshot = await loadNomadSection((await this.currentClients()).nomad, this.uiAddresses(), signal);
+      this.nomadSnapshotValue = snapshot;
+      this.nomadChanged.fire(snapshot);
+      return snapshot.nodes;
+    } catch (error) {
+      if (!signal.aborted) {
+        this.nomadSnapshotValue = undefined;
+        this.nomadChanged.fire(undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async loadTraefik(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const snapshot = await loadTraefikSection((await this.currentClients()).traefik, signal);
+    return snapshot.nodes;
+  }
+
+  private resetClients(): void {
+    this.clients = undefined;
+    this.clientsProfile = undefined;
+    this.showProfile();
+    // The loaders build new clients on their next call; a refresh cancels what the old ones were loading.
+    void this.refreshManager.refresh();
+  }
+
+  private showProfile(): void {
+    this.statusBar.show(this.profiles.active, this.profiles.configurationProblems[0]);
+  }
+
+  /** Every section failed to connect: show the welcome content (how to point at a cluster) instead. */
+  private updateNoClusterContext(): void {
+    const statuses = Object.values(this.providers).map((provider) => provider.status);
+    const noneAnswers = statuses.every((status) => {
+      if (status.kind !== 'error') return false;
+      const kind = (status.error as { kind?: string }).kind;
+      return kind === 'unreachable' || kind === 'timeout';
+    });
+    for (const provider of Object.values(this.providers)) {
+      provider.setHidden(noneAnswers);
+    }
+    void vscode.commands.executeCommand('setContext', NO_CLUSTER_CONTEXT_KEY, noneAnswers);
+  }
+
+  dispose(): void {
+    this.refreshManager.dispose();
+    for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions, this.nomadChanged]) {
+      disposable.dispose();
+    }
+  }
+}
