@@ -15,7 +15,7 @@ export function routerUrl(rule: string, tls: boolean): string | undefined {
     return undefined;
   }
   const path = /PathPrefix\(\s*[`"']([^`"']+)[`"']/.exec(rule)?.[1] ?? /(?:^|[\s(&|!])Path\(\s*[`"']([^`"']+)[`"']/.exec(rule)?.[1];
-  const safePath = path && PATH_PATTERN.test(path) && !path.includes('{') ? path : '';
+  const safePath = path && path !== '/' && PATH_PATTERN.test(path) && !path.includes('{') ? path : '';
   return `${tls ? 'https' : 'http'}://${host.toLowerCase()}${safePath}`;
 }
 

@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { ApiError } from '../../src/core/http/apiError';
+import { loadNomadSection } from '../../src/core/explorer/sectionLoaders';
+import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { recordedJson } from '../support/recorded';
+import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
+
+const UI = { consul: 'http://consul.test', nomad: 'http://nomad.test' };
+
+describe('NomadClient against recorded Nomad responses', () => {
+  let server: ReplayServer;
+  before(async () => {
+    server = await ReplayServer.start();
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    server
+      .on('GET /v1/jobs', { file: 'nomad/jobs.json', headers: NOMAD_HEADERS })
+      .on('GET /v1/allocations', { file: 'nomad/allocations.json', headers: NOMAD_HEADERS })
+      // /v1/deployments lists the same Deployment objects as /v1/job/:id/deployments.
+      .on('GET /v1/deployments', { file: 'nomad/job-my-job-deployments.json', headers: NOMAD_HEADERS })
+      .on('GET /v1/nodes', { file: 'nomad/nodes.json', headers: NOMAD_HEADERS });
+  });
+
+  it('sends X-Nomad-Token, the namespace and the region', async () => {
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000, token: 'nomad-secret', namespace: '*', region: 'eu' });
+    await client.jobs();
+    const request = server.requests[0]!;
+    assert.equal(request.headers['x-nomad-token'], 'nomad-secret');
+    assert.equal(request.query.get('namespace'), '*');
+    assert.equal(request.query.get('region'), 'eu');
+    assert.equal(request.query.has('per_page'), false, 'the explorer asks for whole lists');
+  });
+
+  it('asks for allocations without task states, and nodes without a namespace', async () => {
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    await client.allocations();
+    await client.nodes();
+    assert.equal(server.requests[0]!.query.get('task_states'), 'false');
+    assert.equal(server.requests[0]!.query.get('namespace'), 'default');
+    assert.equal(server.requests[1]!.query.has('namespace'), false);
+  });
+
+  it('follows X-Nomad-NextToken (spelled X-Nomad-Nexttoken on the wire) until the last page', async () => {
+    // The recorded list holds one allocation; three copies with their own IDs make three pages.
+    const recorded = recordedJson<{ ID: string }[]>('nomad/allocations.json')[0]!;
+    const all = ['a', 'b', 'c'].map((suffix) => ({ ...recorded, ID: `${recorded.ID.slice(0, -1)}${suffix}` }));
+    server.use((request) => {
+      if (request.path !== '/v1/allocations') return undefined;
+      const start = request.query.get('next_token') ? all.findIndex((a) => a.ID === request.query.get('next_token')) : 0;
+      const perPage = Number(request.query.get('per_page'));
+      const next = all[start + perPage];
+      return { body: JSON.stringify(all.slice(start, start + perPage)), headers: next ? { ...NOMAD_HEADERS, 'X-Nomad-Nexttoken': next.ID } : NOMAD_HEADERS };
+    });
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const allocations = await client.allocations({ perPage: 1 });
+    assert.deepEqual(allocations.map((a) => a.ID), all.map((a) => a.ID));
+    assert.equal(server.requests.length, all.length);
+    assert.equal(server.requests[0]!.query.has('next_token'), false);
+    assert.equal(server.requests[1]!.query.get('next_token'), all[1]!.ID);
+    assert.ok(server.requests.every((r) => r.query.get('per_page') === '1'));
+  });
+
+  it('stops with a malformed error when a server repeats a page token', async () => {
+    server.use((request) => (request.path === '/v1/jobs' ? { file: 'nomad/jobs.json', headers: { 'X-Nomad-Nexttoken': 'same' } } : undefined));
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const error = await client.jobs({ perPage: 1 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.kind, 'malformed');
+    assert.match(error.message, /repeated the page token same/);
+  });
+
+  it('builds jobs → allocations and deployment, and nodes, with four requests', async () => {
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const snapshot = await loadNomadSection(client, UI);
+    assert.deepEqual(server.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/jobs', '/v1/nodes']);
+    const jobs = snapshot.nodes.find((n) => n.id === 'nomad/jobs')!.children!;
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.label, 'example');
+    // The docs' job list has no Version; the allocations' JobVersion stands in.
+    assert.equal(jobs[0]!.description, 'service · pending · v0 · default');
+    const allocationRows = jobs[0]!.children!.filter((c) => c.contextValue.includes('nomadAllocation'));
+    const recorded = recordedJson<{ ID: string; JobID: string }[]>('nomad/allocations.json').filter((a) => a.JobID === 'example');
+    assert.equal(allocationRows.length, recorded.length);
+    assert.ok(allocationRows.every((row) => row.label.length === 8));
+    const nodes = snapshot.nodes.find((n) => n.id === 'nomad/nodes')!.children!;
+    assert.equal(nodes[0]!.label, 'nomad-4');
+    assert.equal(nodes[0]!.description, 'ready · eligible');
+  });
+
+  it('shows the latest deployment of a job with healthy/desired', async () => {
+    server.on('GET /v1/jobs', { body: JSON.stringify([{ ...recordedJson<object[]>('nomad/jobs.json')[0], ID: 'my-job', Name: 'my-job' }]), headers: NOMAD_HEADERS });
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const snapshot = await loadNomadSection(client, UI);
+    const job = snapshot.nodes[0]!.children![0]!;
+    const deployment = job.children![0]!;
+    assert.equal(deployment.label, 'Deployment 85ee4a9a');
+    assert.equal(deployment.description, 'running · 2/3 healthy · v1');
+  });
+
+  for (const [status, body, kind] of [
+    [403, 'Permission denied', 'forbidden'],
+    [403, 'ACL token not found', 'forbidden'],
+    [404, 'job not found', 'notFound'],
+    [400, 'Invalid wait time', 'http'],
+    [500, 'No cluster leader', 'http'],
+  ] as const) {
+    it(`turns a ${status} "${body}" into a ${kind} error with Nomad's words`, async () => {
+      server.on('GET /v1/jobs', { status, body, contentType: PLAIN_TEXT });
+      const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+      const error = await client.jobs().then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.kind, kind);
+      assert.equal(error.status, status);
+      assert.equal(error.reason, body);
+      assert.ok(error.message.includes(body));
+    });
+  }
+
+  it('says "Nomad refused the token: Permission denied" on a 403', async () => {
+    server.on('GET /v1/jobs', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    await assert.rejects(client.jobs(), { message: 'Nomad refused the token: Permission denied' });
+  });
+});

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { ApiError } from '../../src/core/http/apiError';
+import { loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
+import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../../src/core/traefik/traefikClient';
+import { recordedJson } from '../support/recorded';
+import { ReplayServer } from '../support/replayServer';
+
+describe('TraefikClient against recorded Traefik responses', () => {
+  let server: ReplayServer;
+  before(async () => {
+    server = await ReplayServer.start();
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    // Traefik sends X-Next-Page on every list; 1 means there is no next page.
+    const last = { 'X-Next-Page': '1' };
+    server
+      .on('GET /api/http/routers', { file: 'traefik/http-routers.json', headers: last })
+      .on('GET /api/http/services', { file: 'traefik/http-services.json', headers: last })
+      .on('GET /api/http/middlewares', { file: 'traefik/http-middlewares.json', headers: last })
+      .on('GET /api/entrypoints', { file: 'traefik/entrypoints.json', headers: last });
+  });
+
+  it('builds routers → service → servers, services, middlewares and entrypoints with four requests', async () => {
+    const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
+    const snapshot = await loadTraefikSection(client);
+    assert.equal(server.requests.length, 4);
+    assert.ok(server.requests.every((r) => r.query.get('per_page') === String(TRAEFIK_EXPLORER_PAGE_SIZE)));
+    const routers = snapshot.nodes.find((n) => n.id === 'traefik/routers')!.children!;
+    assert.deepEqual(routers.map((r) => `${r.label} ${r.description}`), ['bar@myprovider Host(`foo.bar`)', 'test@myprovider Host(`foo.bar.other`)']);
+    assert.equal(routers[0]!.url, 'http://foo.bar');
+    assert.match(routers[0]!.tooltip!, /Middlewares: auth, addPrefixTest@anotherprovider/);
+    // foo-service@myprovider is not in the services sample (another test config): the row says so.
+    assert.equal(routers[0]!.children![0]!.description, 'service not found');
+    const services = snapshot.nodes.find((n) => n.id === 'traefik/services')!.children!;
+    const bar = services.find((s) => s.label === 'bar@myprovider')!;
+    assert.equal(bar.description, 'loadbalancer · 1/1 up');
+    assert.deepEqual(bar.children!.map((c) => `${c.label} ${c.description}`), ['http://127.0.0.1 UP']);
+    const mirror = services.find((s) => s.label === 'mirror@myprovider')!;
+    assert.deepEqual(mirror.children!.map((c) => c.label), ['one@myprovider', 'two@myprovider', 'three@myprovider', 'four@myprovider']);
+    const middlewares = snapshot.nodes.find((n) => n.id === 'traefik/middlewares')!.children!;
+    assert.equal(middlewares.find((m) => m.label === 'auth@myprovider')!.description, 'basicauth · enabled');
+    const entryPoints = snapshot.nodes.find((n) => n.id === 'traefik/entrypoints')!.children!;
+    assert.ok(entryPoints.some((e) => e.label === 'web' && e.description === ':80'));
+  });
+
+  it('follows X-Next-Page through every page and stops when it says 1', async () => {
+    const routers = recordedJson<object[]>('traefik/http-routers.json');
+    server.use((request) => {
+      if (request.path !== '/api/http/routers') return undefined;
+      const page = Number(request.query.get('page') ?? '1');
+      const perPage = Number(request.query.get('per_page') ?? '100');
+      const start = (page - 1) * perPage;
+      if (start >= routers.length) {
+        return { status: 400, body: `{"message":"invalid request: page: ${page}, per_page: ${perPage}"}\n`, contentType: 'text/plain; charset=utf-8' };
+      }
+      const more = start + perPage < routers.length;
+      return { body: JSON.stringify(routers.slice(start, start + perPage)), headers: { 'X-Next-Page': String(more ? page + 1 : 1) } };
+    });
+    const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
+    const all = await client.httpRouters({ perPage: 1 });
+    assert.deepEqual(all.map((r) => r.name), ['bar@myprovider', 'test@myprovider']);
+    assert.deepEqual(server.requests.map((r) => r.query.get('page')), [null, '2']);
+  });
+
+  it("keeps Traefik's JSON error message (sent as text/plain)", async () => {
+    server.on('GET /api/http/routers', { status: 404, body: '{"message":"router not found: foo@myprovider"}\n', contentType: 'text/plain; charset=utf-8', headers: { 'X-Content-Type-Options': 'nosniff' } });
+    const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
+    const error = await client.httpRouters().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.kind, 'notFound');
+    assert.equal(error.reason, 'router not found: foo@myprovider');
+  });
+
+  it('a 400 for a page past the end keeps its message', async () => {
+    server.on('GET /api/http/routers', { status: 400, body: '{"message":"invalid request: page: 2, per_page: 10"}\n', contentType: 'text/plain; charset=utf-8' });
+    const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
+    await assert.rejects(client.httpRouters(), (error: unknown) => error instanceof ApiError && error.kind === 'http' && error.reason === 'invalid request: page: 2, per_page: 10');
+  });
+});

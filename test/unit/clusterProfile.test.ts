@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_CONSUL_ADDRESS, DEFAULT_NOMAD_ADDRESS, DEFAULT_TRAEFIK_ADDRESS, normalizeAddress, resolveProfiles } from '../../src/core/profiles/clusterProfile';
+
+describe('cluster profiles', () => {
+  it('with nothing configured, uses the dev-agent defaults', () => {
+    const { profiles, problems } = resolveProfiles([], {});
+    assert.deepEqual(problems, []);
+    assert.equal(profiles.length, 1);
+    assert.equal(profiles[0]!.source, 'environment');
+    assert.equal(profiles[0]!.consul.address, DEFAULT_CONSUL_ADDRESS);
+    assert.equal(profiles[0]!.nomad.address, DEFAULT_NOMAD_ADDRESS);
+    assert.equal(profiles[0]!.traefik.address, DEFAULT_TRAEFIK_ADDRESS);
+    assert.equal(profiles[0]!.nomad.namespace, 'default');
+  });
+
+  it('reads the variables the CLIs read', () => {
+    const { profiles } = resolveProfiles(undefined, {
+      CONSUL_HTTP_ADDR: '10.0.0.5:8501',
+      CONSUL_HTTP_SSL: 'true',
+      CONSUL_HTTP_TOKEN: 'c-token',
+      CONSUL_CACERT: '/etc/consul/ca.pem',
+      NOMAD_ADDR: 'https://nomad.service.consul:4646/',
+      NOMAD_TOKEN: 'n-token',
+      NOMAD_CACERT: '/etc/nomad/ca.pem',
+      NOMAD_NAMESPACE: '*',
+      NOMAD_REGION: 'eu',
+      HASHISTACK_TRAEFIK_ADDR: 'http://127.0.0.1:18080',
+    });
+    const profile = profiles[0]!;
+    assert.equal(profile.consul.address, 'https://10.0.0.5:8501');
+    assert.equal(profile.consul.caFile, '/etc/consul/ca.pem');
+    assert.equal(profile.nomad.address, 'https://nomad.service.consul:4646');
+    assert.equal(profile.nomad.caFile, '/etc/nomad/ca.pem');
+    assert.equal(profile.nomad.namespace, '*');
+    assert.equal(profile.nomad.region, 'eu');
+    assert.equal(profile.traefik.address, 'http://127.0.0.1:18080');
+    assert.deepEqual(profile.environmentTokens, { consul: 'c-token', nomad: 'n-token' });
+  });
+
+  it('takes profiles from settings and ignores the environment then', () => {
+    const { profiles, problems } = resolveProfiles([{ name: 'prod', nomadAddress: 'https://nomad.prod:4646', caFile: '/ca.pem', tlsServerName: 'server.global.nomad' }], { NOMAD_ADDR: 'http://elsewhere:4646', NOMAD_TOKEN: 'x' });
+    assert.deepEqual(problems, []);
+    assert.equal(profiles.length, 1);
+    assert.equal(profiles[0]!.name, 'prod');
+    assert.equal(profiles[0]!.nomad.address, 'https://nomad.prod:4646');
+    assert.equal(profiles[0]!.nomad.tlsServerName, 'server.global.nomad');
+    assert.equal(profiles[0]!.consul.address, DEFAULT_CONSUL_ADDRESS);
+    assert.deepEqual(profiles[0]!.environmentTokens, {}, 'an environment token is never sent to a configured profile');
+  });
+
+  it('reports bad entries by name and keeps the good ones', () => {
+    const { profiles, problems } = resolveProfiles([{ name: 'a' }, { name: 'a' }, { nomadAddress: 'http://x' }, { name: 'b', nomadAddress: 'ftp://x' }, 'junk'], {});
+    assert.deepEqual(profiles.map((p) => p.name), ['a']);
+    assert.equal(problems.length, 4);
+    assert.match(problems[0]!, /"a" is used twice/);
+    assert.match(problems[1]!, /entry 3 has no "name"/);
+    assert.match(problems[2]!, /Profile "b": "nomadAddress" must be an http:\/\/ or https:\/\/ address, not "ftp:\/\/x"/);
+    assert.match(problems[3]!, /entry 5 is not an object/);
+  });
+
+  it('normalizes addresses and refuses credentials or queries in them', () => {
+    assert.equal(normalizeAddress('127.0.0.1:8500'), 'http://127.0.0.1:8500');
+    assert.equal(normalizeAddress('https://a.b/'), 'https://a.b');
+    assert.equal(normalizeAddress('https://user:pw@a.b'), undefined);
+    assert.equal(normalizeAddress('http://a.b/?token=x'), undefined);
+    assert.equal(normalizeAddress('javascript:alert(1)'), undefined);
+    assert.equal(normalizeAddress('  '), undefined);
+  });
+});
