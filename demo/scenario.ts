@@ -513,6 +513,14 @@ export function traefikMiddlewares(routers: RouterSpec[]) {
       usedBy: routers.filter((r) => r.middlewares.includes('security-headers@file')).map((r) => r.name),
     },
     {
+      addPrefix: { prefix: '/api' },
+      name: 'launcher-api@consulcatalog',
+      provider: 'consulcatalog',
+      status: 'enabled',
+      type: 'addprefix',
+      usedBy: [],
+    },
+    {
       name: 'redirect-to-https@file',
       provider: 'file',
       redirectScheme: { permanent: true, scheme: 'https' },
@@ -524,12 +532,13 @@ export function traefikMiddlewares(routers: RouterSpec[]) {
 }
 
 export function traefikEntryPoints() {
-  const transport = { lifeCycle: { graceTimeOut: '10s' }, respondingTimeouts: { idleTimeout: '3m0s', readTimeout: '1m0s' } };
-  const forwarded = { insecure: false };
+  const transport = { lifeCycle: { graceTimeOut: '10s', requestAcceptGraceTimeout: '0s' }, respondingTimeouts: { idleTimeout: '3m0s', readTimeout: '1m0s', writeTimeout: '0s' } };
+  // Only the load balancer in front of Traefik may set X-Forwarded-* and the PROXY header.
+  const forwarded = { insecure: false, trustedIPs: ['10.0.0.0/16'] };
   return [
-    { address: ':443', forwardedHeaders: forwarded, http: { tls: {} }, name: 'websecure', proxyProtocol: { insecure: false }, transport },
-    { address: ':8080', forwardedHeaders: forwarded, http: {}, name: 'traefik', proxyProtocol: { insecure: false }, transport },
-    { address: ':80', forwardedHeaders: forwarded, http: { redirections: { entryPoint: { permanent: true, priority: 9223372036854775806, scheme: 'https', to: 'websecure' } } }, name: 'web', proxyProtocol: { insecure: false }, transport },
+    { address: ':443', forwardedHeaders: forwarded, http: { tls: {} }, name: 'websecure', proxyProtocol: forwarded, transport },
+    { address: ':8080', forwardedHeaders: forwarded, http: {}, name: 'traefik', proxyProtocol: forwarded, transport },
+    { address: ':80', forwardedHeaders: forwarded, http: { redirections: { entryPoint: { permanent: true, priority: 9223372036854775806, scheme: 'https', to: 'websecure' } } }, name: 'web', proxyProtocol: forwarded, transport },
   ];
 }
 

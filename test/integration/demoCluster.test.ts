@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import { DemoCluster, DemoFaultKind, DemoProduct } from '../../demo/demoCluster';
+import { NO_SCALE } from '../../demo/scenario';
+import { createClusterClients } from '../../src/core/explorer/clusterClients';
+import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
+import { ApiError } from '../../src/core/http/apiError';
+import { environmentProfile } from '../../src/core/profiles/clusterProfile';
+import { recordedJson } from '../support/recorded';
+import { shapeDifferences, ShapeRules } from '../support/shape';
+
+/** Each demo endpoint, the recorded response it must match, and the rules of that comparison. */
+const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: ShapeRules }[] = [
+  { product: 'consul', path: '/v1/catalog/services', recorded: 'consul/catalog-services.json', rules: { maps: [''] } },
+  { product: 'consul', path: '/v1/health/state/any', recorded: 'consul/health-state-any.json' },
+  { product: 'consul', path: '/v1/catalog/nodes', recorded: 'consul/catalog-nodes.json', rules: { maps: ['[].Meta'] } },
+  { product: 'consul', path: '/v1/health/service/whoami', recorded: 'consul/health-service-redis.json', rules: { maps: ['[].Node.Meta', '[].Service.Meta'] } },
+  { product: 'nomad', path: '/v1/jobs', recorded: 'nomad/jobs.json', rules: { maps: ['[].JobSummary.Summary'] } },
+  { product: 'nomad', path: '/v1/allocations', recorded: 'nomad/allocations.json', rules: { nullable: ['[].TaskStates', '[].DeploymentStatus'] } },
+  { product: 'nomad', path: '/v1/deployments', recorded: 'nomad/job-my-job-deployments.json', rules: { maps: ['[].TaskGroups'], nullable: ['[].TaskGroups.*.PlacedCanaries'] } },
+  { product: 'nomad', path: '/v1/nodes', recorded: 'nomad/nodes.json', rules: { maps: ['[].Drivers', '[].Attributes', '[].Drivers.*.Attributes'] } },
+  // Go's omitempty: a router without middlewares has no "middlewares" key.
+  { product: 'traefik', path: '/api/http/routers', recorded: 'traefik/http-routers.json', rules: { optional: ['[].middlewares'] } },
+  { product: 'traefik', path: '/api/http/services', recorded: 'traefik/http-services.json', rules: { maps: ['[].serverStatus'] } },
+  // A middleware's configuration sits under a key named after its type (addPrefix, basicAuth, headers, …).
+  { product: 'traefik', path: '/api/http/middlewares', recorded: 'traefik/http-middlewares.json', rules: { optional: ['[].addPrefix', '[].basicAuth'] } },
+  { product: 'traefik', path: '/api/entrypoints', recorded: 'traefik/entrypoints.json', rules: { optional: ['[].http.tls'] } },
+];
+
+describe('The demo cluster', () => {
+  let demo: DemoCluster;
+  before(async () => {
+    demo = await DemoCluster.start();
+  });
+  after(() => demo.close());
+  afterEach(async () => {
+    await demo.clearFaults();
+    demo.setScenario({ scale: NO_SCALE });
+  });
+
+  for (const entry of CONTRACT) {
+    it(`answers ${entry.path} in the shape of the recorded ${entry.recorded}`, async () => {
+      const response = await fetch(demo.address(entry.product) + entry.path);
+      assert.equal(response.status, 200);
+      const body: unknown = await response.json();
+      assert.ok(!Array.isArray(body) || body.length > 0, 'the demo answers with data');
+      assert.deepEqual(shapeDifferences(recordedJson(entry.recorded), body, entry.rules), []);
+    });
+  }
+
+  it('answers every endpoint the explorer uses', async () => {
+    demo.resetRequests();
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
+    await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami')]);
+    const used = new Set(demo.requests.map((r) => `${r.product} ${r.path}`));
+    const contract = new Set(CONTRACT.map((c) => `${c.product} ${c.path}`));
+    assert.deepEqual([...used].sort(), [...contract].sort(), 'every endpoint the explorer calls is in the shape contract above');
+  });
+
+  it('is one coherent cluster: routers point at Consul services whose instances Nomad runs', async () => {
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
+    const ui = { consul: '', nomad: '' };
+    const [consul, nomad, traefik] = await Promise.all([loadConsulSection(clients.consul, ui), loadNomadSection(clients.nomad, ui), loadTraefikSection(clients.traefik)]);
+    const services = consul.nodes[0]!.children!;
+    assert.equal(services.find((s) => s.label === 'whoami')!.description, '2 passing · 1 critical');
+    const jobs = nomad.nodes[0]!.children!.map((j) => j.label);
+    assert.ok(jobs.includes('whoami') && jobs.includes('launcher') && jobs.includes('traefik'));
+    const routers = traefik.nodes[0]!.children!;
+    const whoami = routers.find((r) => r.label === 'whoami@consulcatalog')!;
+    assert.equal(whoami.url, 'https://whoami.example.com');
+    assert.equal(whoami.children![0]!.description, 'loadbalancer · 2/3 up');
+    assert.ok(routers.some((r) => r.label === 'legacy-api@consulcatalog' && r.children![0]!.label.includes('does not exist')));
+  });
+
+  it('costs the same number of requests per section refresh at any cluster size', async function () {
+    this.timeout(60_000);
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 30_000 });
+    const ui = { consul: '', nomad: '' };
+    const count = async () => {
+      const counts: Record<string, number> = {};
+      for (const [section, load] of [
+        ['consul', () => loadConsulSection(clients.consul, ui)],
+        ['nomad', () => loadNomadSection(clients.nomad, ui)],
+        ['traefik', () => loadTraefikSection(clients.traefik)],
+      ] as const) {
+        demo.resetRequests();
+        await load();
+        counts[section] = demo.requests.length;
+      }
+      return counts;
+    };
+    const small = await count();
+    demo.setScenario({ scale: { services: 2000, instancesPerService: 3, jobs: 500, allocations: 10_000, routers: 1000 } });
+    const large = await count();
+    assert.deepEqual(small, { consul: 3, nomad: 4, traefik: 4 });
+    assert.deepEqual(large, small);
+  });
+
+  it('pages Nomad lists with per_page and X-Nomad-Nexttoken like Nomad', async () => {
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
+    const whole = await clients.nomad.allocations();
+    demo.resetRequests();
+    const paged = await clients.nomad.allocations({ perPage: 2 });
+    assert.deepEqual(paged.map((a) => a.ID), whole.map((a) => a.ID));
+    assert.equal(demo.requests.length, Math.ceil(whole.length / 2));
+  });
+
+  it('pages Traefik lists with X-Next-Page like Traefik', async () => {
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
+    const whole = await clients.traefik.httpRouters({ perPage: 1000 });
+    demo.resetRequests();
+    const paged = await clients.traefik.httpRouters({ perPage: 2 });
+    assert.deepEqual(paged.map((r) => r.name), whole.map((r) => r.name));
+    assert.equal(demo.requests.length, Math.ceil(whole.length / 2));
+  });
+
+  it('asks for a token when started with one, and accepts the header', async () => {
+    const guarded = await DemoCluster.start({ tokens: { nomad: 'demo-nomad-token' } });
+    try {
+      const profile = environmentProfile(guarded.environment());
+      const without = createClusterClients(profile, { tokens: {}, timeoutMs: 5000 });
+      await assert.rejects(loadNomadSection(without.nomad, { consul: '', nomad: '' }), { message: 'Nomad refused the token: Permission denied' });
+      const withToken = createClusterClients(profile, { tokens: { nomad: 'demo-nomad-token' }, timeoutMs: 5000 });
+      const snapshot = await loadNomadSection(withToken.nomad, { consul: '', nomad: '' });
+      assert.ok(snapshot.nodes[0]!.children!.length > 0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  const FAULTS: { fault: DemoFaultKind; kind: ApiError['kind']; message: RegExp }[] = [
+    { fault: 'refused', kind: 'unreachable', message: /^Cannot reach Nomad at http:\/\/127\.0\.0\.1:\d+: connection refused$/ },
+    { fault: 'slow', kind: 'timeout', message: /did not answer within 0\.3 s$/ },
+    { fault: 'forbidden', kind: 'forbidden', message: /^Nomad refused the token: Permission denied$/ },
+    { fault: 'error', kind: 'http', message: /answered 500 to \/v1\/.*: No cluster leader$/ },
+    { fault: 'invalidJson', kind: 'malformed', message: /sent a malformed response/ },
+    { fault: 'truncated', kind: 'malformed', message: /cut off/ },
+  ];
+  for (const { fault, kind, message } of FAULTS) {
+    it(`fault "${fault}" on Nomad is a ${kind} error for Nomad only`, async () => {
+      await demo.setFault('nomad', { kind: fault, delayMs: 5000 });
+      const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 300 });
+      const ui = { consul: '', nomad: '' };
+      const error = await loadNomadSection(clients.nomad, ui).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.kind, kind);
+      assert.match(error.message, message);
+      // The other sections still load.
+      const consul = await loadConsulSection(clients.consul, ui);
+      assert.ok(consul.nodes[0]!.children!.length > 0);
+    });
+  }
+
+  it('comes back on the same port after a refused fault is cleared', async () => {
+    const before = demo.address('nomad');
+    await demo.setFault('nomad', { kind: 'refused' });
+    await demo.setFault('nomad', undefined);
+    assert.equal(demo.address('nomad'), before);
+    const response = await fetch(`${before}/v1/jobs`);
+    assert.equal(response.status, 200);
+  });
+});
