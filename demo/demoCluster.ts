@@ -35,6 +35,11 @@ export interface DemoClusterOptions extends ScenarioOptions {
   ports?: Partial<Record<DemoProduct, number>>;
   /** When set, requests without this token get the product's real 403. */
   tokens?: { consul?: string; nomad?: string };
+  /**
+   * Also listen on a control port (0: any): `PUT /faults/<product>` with `{"kind": "refused"}`,
+   * `DELETE /faults/<product>`, `DELETE /faults`, `GET /requests` (counts), `DELETE /requests`.
+   */
+  controlPort?: number;
 }
 
 /** The real texts: Nomad's and Consul's ACL errors are plain text (see test/fixtures/recorded/SOURCES.md). */
@@ -67,12 +72,76 @@ export class DemoCluster {
     this.data = buildScenario(options);
   }
 
+  private control: Server | undefined;
+
   static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
     const cluster = new DemoCluster(options);
     for (const product of DEMO_PRODUCTS) {
       await cluster.listen(product, options.ports?.[product] ?? 0);
     }
+    if (options.controlPort !== undefined) {
+      await cluster.listenControl(options.controlPort);
+    }
     return cluster;
+  }
+
+  /** The control API's address, when started with `controlPort`. */
+  get controlAddress(): string | undefined {
+    return this.control ? `http://127.0.0.1:${(this.control.address() as AddressInfo).port}` : undefined;
+  }
+
+  private async listenControl(port: number): Promise<void> {
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        this.handleControl(request.method ?? 'GET', new URL(request.url ?? '/', 'http://127.0.0.1').pathname, body).then(
+          (result) => send(response, 200, JSON.stringify(result), 'application/json'),
+          (error: unknown) => send(response, 400, JSON.stringify({ message: String(error instanceof Error ? error.message : error) }), 'application/json'),
+        );
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.control = server;
+  }
+
+  private async handleControl(method: string, path: string, body: string): Promise<unknown> {
+    const fault = /^\/faults\/(consul|nomad|traefik)$/.exec(path);
+    if (fault && method === 'PUT') {
+      const parsed = JSON.parse(body || '{}') as DemoFault;
+      const kinds: DemoFaultKind[] = ['refused', 'slow', 'forbidden', 'error', 'invalidJson', 'truncated'];
+      if (!kinds.includes(parsed.kind)) {
+        throw new Error(`kind must be one of ${kinds.join(', ')}`);
+      }
+      await this.setFault(fault[1] as DemoProduct, parsed);
+      return { product: fault[1], fault: parsed };
+    }
+    if (fault && method === 'DELETE') {
+      await this.setFault(fault[1] as DemoProduct, undefined);
+      return { product: fault[1], fault: null };
+    }
+    if (path === '/faults' && method === 'DELETE') {
+      await this.clearFaults();
+      return { faults: null };
+    }
+    if (path === '/requests' && method === 'GET') {
+      // Whether a token header came, never its value.
+      return this.requests.map((request) => ({
+        product: request.product,
+        method: request.method,
+        path: request.path,
+        query: request.query.toString(),
+        tokenSent: Boolean(request.headers['x-nomad-token'] ?? request.headers['x-consul-token']),
+      }));
+    }
+    if (path === '/requests' && method === 'DELETE') {
+      this.resetRequests();
+      return { requests: 0 };
+    }
+    throw new Error(`unknown control request ${method} ${path}`);
   }
 
   address(product: DemoProduct): string {
@@ -121,6 +190,11 @@ export class DemoCluster {
   async close(): Promise<void> {
     for (const product of DEMO_PRODUCTS) {
       await this.closeServer(product);
+    }
+    if (this.control) {
+      this.control.closeAllConnections();
+      await new Promise<void>((resolve) => this.control!.close(() => resolve()));
+      this.control = undefined;
     }
   }
 

@@ -538,7 +538,7 @@ export function traefikEntryPoints() {
   return [
     { address: ':443', forwardedHeaders: forwarded, http: { tls: {} }, name: 'websecure', proxyProtocol: forwarded, transport },
     { address: ':8080', forwardedHeaders: forwarded, http: {}, name: 'traefik', proxyProtocol: forwarded, transport },
-    { address: ':80', forwardedHeaders: forwarded, http: { redirections: { entryPoint: { permanent: true, priority: 9223372036854775806, scheme: 'https', to: 'websecure' } } }, name: 'web', proxyProtocol: forwarded, transport },
+    { address: ':80', forwardedHeaders: forwarded, http: { redirections: { entryPoint: { permanent: true, scheme: 'https', to: 'websecure' } } }, name: 'web', proxyProtocol: forwarded, transport },
   ];
 }
 

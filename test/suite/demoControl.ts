@@ -1,0 +1,36 @@
+// The extension-host tests drive the demo cluster's faults through its control port, whose address the
+// runner passes in HASHISTACK_DEMO_CONTROL (the runner owns the demo; the extension host is another process).
+
+export type Fault = 'refused' | 'slow' | 'forbidden' | 'error' | 'invalidJson' | 'truncated';
+
+function control(): string {
+  const address = process.env.HASHISTACK_DEMO_CONTROL;
+  if (!address) {
+    throw new Error('HASHISTACK_DEMO_CONTROL is not set: run these tests through npm run test:e2e or test:desktop');
+  }
+  return address;
+}
+
+export async function setFault(product: 'consul' | 'nomad' | 'traefik', kind: Fault): Promise<void> {
+  const response = await fetch(`${control()}/faults/${product}`, { method: 'PUT', body: JSON.stringify({ kind }) });
+  if (!response.ok) throw new Error(await response.text());
+}
+
+export async function clearFaults(): Promise<void> {
+  await fetch(`${control()}/faults`, { method: 'DELETE' });
+}
+
+export interface SeenRequest {
+  product: string;
+  path: string;
+  query: string;
+  tokenSent: boolean;
+}
+
+export async function requests(): Promise<SeenRequest[]> {
+  return (await (await fetch(`${control()}/requests`)).json()) as SeenRequest[];
+}
+
+export async function resetRequests(): Promise<void> {
+  await fetch(`${control()}/requests`, { method: 'DELETE' });
+}

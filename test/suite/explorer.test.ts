@@ -1,0 +1,177 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+import type { ExplorerNode, SectionId } from '../../src/core/tree/explorerNode';
+import { clearFaults, requests, resetRequests, setFault } from './demoControl';
+
+async function api(): Promise<HashistackApi> {
+  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
+  assert.ok(extension, 'the extension is installed');
+  return extension.activate();
+}
+
+async function root(hashistack: HashistackApi, section: SectionId): Promise<ExplorerNode[]> {
+  return (await hashistack.explorer.providers[section].getChildren()) ?? [];
+}
+
+async function children(hashistack: HashistackApi, section: SectionId, node: ExplorerNode): Promise<ExplorerNode[]> {
+  return (await hashistack.explorer.providers[section].getChildren(node)) ?? [];
+}
+
+function find(nodes: ExplorerNode[], label: string): ExplorerNode {
+  const node = nodes.find((candidate) => candidate.label === label);
+  assert.ok(node, `a row "${label}" among ${nodes.map((n) => n.label).join(', ')}`);
+  return node;
+}
+
+describe('The Hashistack explorer on the demo cluster', () => {
+  let hashistack: HashistackApi;
+
+  before(async () => {
+    hashistack = await api();
+    await clearFaults();
+    await vscode.commands.executeCommand('hashistack.refreshAll');
+  });
+
+  afterEach(async () => {
+    await clearFaults();
+  });
+
+  it('uses the environment profile: the addresses the runner set in NOMAD_ADDR and CONSUL_HTTP_ADDR', () => {
+    const profile = hashistack.profiles.active;
+    assert.equal(profile.source, 'environment');
+    assert.equal(profile.nomad.address, process.env.NOMAD_ADDR);
+    assert.equal(profile.consul.address, process.env.CONSUL_HTTP_ADDR);
+    assert.equal(profile.traefik.address, process.env.HASHISTACK_TRAEFIK_ADDR);
+  });
+
+  it('shows Consul services with their health, and instances when one is expanded', async () => {
+    const services = await children(hashistack, 'consul', find(await root(hashistack, 'consul'), 'Services'));
+    const whoami = find(services, 'whoami');
+    assert.equal(whoami.description, '2 passing · 1 critical');
+    assert.equal(whoami.icon?.id, 'error');
+    assert.match(whoami.tooltip ?? '', /launcher\.name=Who am I/);
+    await resetRequests();
+    const instances = await children(hashistack, 'consul', whoami);
+    assert.equal(instances.length, 3);
+    assert.deepEqual(instances.map((i) => i.label).sort(), ['hashi-server-a', 'hashi-server-b', 'hashi-server-c']);
+    assert.ok(instances.some((i) => i.description?.endsWith('critical')));
+    assert.deepEqual((await requests()).map((r) => r.path), ['/v1/health/service/whoami'], 'expanding one service costs one request');
+  });
+
+  it('shows Nomad jobs with their allocations and latest deployment', async () => {
+    const jobs = await children(hashistack, 'nomad', find(await root(hashistack, 'nomad'), 'Jobs'));
+    assert.deepEqual(jobs.map((j) => j.label), ['db-backup', 'launcher', 'traefik', 'whoami']);
+    const whoami = find(jobs, 'whoami');
+    assert.equal(whoami.description, 'service · running · v2 · default');
+    const rows = await children(hashistack, 'nomad', whoami);
+    assert.equal(rows[0]!.description, 'running · 2/3 healthy · v2');
+    const allocations = rows.filter((row) => row.contextValue.includes('nomadAllocation'));
+    assert.equal(allocations.length, 3);
+    assert.ok(allocations.some((a) => a.description?.startsWith('failed · hashi-server-c · v2')));
+    const nodes = await children(hashistack, 'nomad', find(await root(hashistack, 'nomad'), 'Nodes'));
+    assert.equal(find(nodes, 'hashi-server-c').description, 'ready · ineligible');
+  });
+
+  it('shows Traefik routers with their rules, service and servers', async () => {
+    const routers = await children(hashistack, 'traefik', find(await root(hashistack, 'traefik'), 'HTTP Routers'));
+    const gallery = find(routers, 'gallery@consulcatalog');
+    assert.equal(gallery.description, 'Host(`gallery.example.com`)');
+    assert.equal(gallery.url, 'https://gallery.example.com');
+    const legacy = find(routers, 'legacy-api@consulcatalog');
+    assert.equal(legacy.icon?.id, 'error');
+    assert.match((await children(hashistack, 'traefik', legacy))[0]!.label, /does not exist/);
+  });
+
+  it('an unreachable Nomad shows one error row under Nomad; Consul and Traefik still show', async () => {
+    await setFault('nomad', 'refused');
+    await vscode.commands.executeCommand('hashistack.refreshAll');
+    const nomad = await root(hashistack, 'nomad');
+    assert.equal(nomad.length, 1);
+    assert.equal(nomad[0]!.label, `Cannot reach Nomad at ${process.env.NOMAD_ADDR}: connection refused`);
+    assert.match(nomad[0]!.contextValue, /\berror\b/);
+    assert.ok((await root(hashistack, 'consul')).some((n) => n.label === 'Services'));
+    assert.ok((await root(hashistack, 'traefik')).some((n) => n.label === 'HTTP Routers'));
+
+    // Retry, once Nomad is back, brings the jobs back.
+    await clearFaults();
+    await vscode.commands.executeCommand('hashistack.retrySection', nomad[0]);
+    assert.ok((await root(hashistack, 'nomad')).some((n) => n.label === 'Jobs'));
+  });
+
+  it('a forbidden Nomad says "Nomad refused the token: Permission denied"', async () => {
+    await setFault('nomad', 'forbidden');
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    const nomad = await root(hashistack, 'nomad');
+    assert.equal(nomad[0]!.label, 'Nomad refused the token: Permission denied');
+    assert.match(nomad[0]!.contextValue, /error-forbidden/);
+  });
+
+  it('a Nomad that sends garbage, or is too slow, fails on its own', async () => {
+    await setFault('nomad', 'invalidJson');
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    assert.match((await root(hashistack, 'nomad'))[0]!.label, /^Nomad at .* sent a malformed response to \/v1\//);
+    await setFault('traefik', 'error');
+    await vscode.commands.executeCommand('hashistack.refreshTraefik');
+    assert.match((await root(hashistack, 'traefik'))[0]!.label, /answered 500/);
+    assert.ok((await root(hashistack, 'consul')).some((n) => n.label === 'Services'));
+  });
+
+  it('when nothing answers, the views fall back to their welcome content', async () => {
+    await setFault('consul', 'refused');
+    await setFault('nomad', 'refused');
+    await setFault('traefik', 'refused');
+    await vscode.commands.executeCommand('hashistack.refreshAll');
+    for (const section of ['consul', 'nomad', 'traefik'] as const) {
+      assert.deepEqual(await root(hashistack, section), [], `${section} shows no rows, so its welcome text shows`);
+      assert.equal(hashistack.explorer.providers[section].status.kind, 'error');
+    }
+    await clearFaults();
+    await vscode.commands.executeCommand('hashistack.refreshAll');
+    assert.ok((await root(hashistack, 'nomad')).length > 0);
+  });
+
+  it('sends a Nomad token set with "Set Nomad Token" as a header, and forgets it', async () => {
+    await vscode.commands.executeCommand('hashistack.setNomadToken', 'token-from-secret-storage');
+    // Setting a token rebuilds the clients and refreshes.
+    await resetRequests();
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    const nomadRequests = (await requests()).filter((r) => r.product === 'nomad');
+    assert.ok(nomadRequests.length > 0 && nomadRequests.every((r) => r.tokenSent));
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('hashistack'));
+    assert.ok(!settings.includes('token-from-secret-storage'), 'the token is not in settings');
+
+    await vscode.commands.executeCommand('hashistack.setNomadToken', '');
+    await resetRequests();
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    assert.ok((await requests()).filter((r) => r.product === 'nomad').every((r) => !r.tokenSent));
+  });
+
+  it('switches to a cluster profile from settings and back', async () => {
+    const config = vscode.workspace.getConfiguration('hashistack');
+    await config.update('clusters', [{ name: 'demo-from-settings', nomadAddress: process.env.NOMAD_ADDR, consulAddress: process.env.CONSUL_HTTP_ADDR, traefikAddress: process.env.HASHISTACK_TRAEFIK_ADDR, nomadNamespace: '*' }], vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('hashistack.selectCluster', 'demo-from-settings');
+      assert.equal(hashistack.profiles.active.name, 'demo-from-settings');
+      await resetRequests();
+      await vscode.commands.executeCommand('hashistack.refreshNomad');
+      assert.ok((await requests()).some((r) => r.path === '/v1/jobs' && r.query.includes('namespace=*')));
+      assert.ok((await root(hashistack, 'nomad')).some((n) => n.label === 'Jobs'));
+    } finally {
+      await config.update('clusters', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(hashistack.profiles.active.source, 'environment');
+  });
+
+  it('copies an ID and opens the jobspec that defines a job', async () => {
+    const jobs = await children(hashistack, 'nomad', find(await root(hashistack, 'nomad'), 'Jobs'));
+    const whoami = find(jobs, 'whoami');
+    await vscode.commands.executeCommand('hashistack.copyId', whoami);
+    assert.equal(await vscode.env.clipboard.readText(), 'whoami');
+    await vscode.commands.executeCommand('hashistack.openJobspec', whoami);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'a jobspec is open');
+    assert.match(editor.document.fileName, /whoami\.nomad$/);
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^job "whoami" \{/);
+  });
+});
