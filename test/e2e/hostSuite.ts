@@ -29,8 +29,10 @@ export async function runHostSuite(browser: Browser, server: CodeServer, workspa
   await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
   const url = developmentUrl(server, workspace, REPO_ROOT, join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'));
   await page.goto(url);
-  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), timeoutMs));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(124), timeoutMs)));
   const exitCode = await Promise.race([exited, timeout]);
+  clearTimeout(timer);
   if (exitCode === 124) {
     lines.push(`The extension-host suite did not finish within ${timeoutMs / 1000} s.`);
   }

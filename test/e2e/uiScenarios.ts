@@ -1,0 +1,110 @@
+// UI scenarios in code-server with the packaged .vsix installed as a user would, driven by Playwright.
+import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Page } from 'playwright-core';
+import { DemoCluster } from '../../demo/demoCluster';
+import { clickViewAction, pane, row, rowDescription, runCommand, SELECTORS } from './workbench';
+
+export interface Scenario {
+  name: string;
+  run(page: Page, context: ScenarioContext): Promise<void>;
+}
+
+export interface ScenarioContext {
+  demo: DemoCluster;
+  screenshot(name: string): Promise<void>;
+}
+
+async function openHashistack(page: Page): Promise<void> {
+  const container = page.locator(SELECTORS.container('hashistack'));
+  if (!(await container.isVisible())) {
+    await page.click(SELECTORS.activityIcon('Hashistack'));
+  }
+  await container.waitFor();
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'the Hashistack view shows services with health, jobs with allocations and routers with rules',
+    async run(page, { screenshot }) {
+      await openHashistack(page);
+      const whoamiService = row(pane(page, 'Consul'), 'whoami');
+      await whoamiService.waitFor({ timeout: 20_000 });
+      assert.equal(await rowDescription(whoamiService), '2 passing · 1 critical');
+
+      const whoamiJob = row(pane(page, 'Nomad'), 'whoami');
+      await whoamiJob.waitFor();
+      assert.match(await rowDescription(whoamiJob), /^service · running · v2/);
+      await whoamiJob.click();
+      await page.keyboard.press('ArrowRight');
+      const deployment = pane(page, 'Nomad').locator(SELECTORS.row, { hasText: /^Deployment / });
+      await deployment.first().waitFor();
+      assert.match(await rowDescription(deployment.first()), /^running · 2\/3 healthy/);
+      const allocations = pane(page, 'Nomad').locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /hashi-server-/ }) });
+      await allocations.nth(2).waitFor();
+      assert.equal(await allocations.count(), 3);
+
+      const gallery = row(pane(page, 'Traefik'), 'gallery@consulcatalog');
+      await gallery.waitFor();
+      assert.equal(await rowDescription(gallery), 'Host(`gallery.example.com`)');
+      await screenshot('explorer');
+    },
+  },
+  {
+    name: 'the status bar names the active cluster and Select Cluster lists it',
+    async run(page) {
+      const item = page.locator('.statusbar-item', { hasText: 'Environment' });
+      await item.first().waitFor();
+      await runCommand(page, 'Hashistack: Select Cluster…');
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'Environment' }).first().waitFor();
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'Configure Clusters' }).first().waitFor();
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'Refresh Nomad asks Nomad again, and only Nomad',
+    async run(page, { demo }) {
+      await openHashistack(page);
+      await row(pane(page, 'Nomad'), 'Jobs').waitFor();
+      demo.resetRequests();
+      await clickViewAction(page, 'Nomad', 'Refresh Nomad');
+      const deadline = Date.now() + 10_000;
+      while (!demo.requests.some((r) => r.path === '/v1/jobs') && Date.now() < deadline) {
+        await page.waitForTimeout(100);
+      }
+      const products = new Set(demo.requests.map((r) => r.product));
+      assert.deepEqual([...products], ['nomad']);
+      assert.deepEqual(demo.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/jobs', '/v1/nodes']);
+    },
+  },
+  {
+    name: 'Nomad down: its error row says where and why; Consul and Traefik still show; Retry brings it back',
+    async run(page, { demo, screenshot }) {
+      await openHashistack(page);
+      await demo.setFault('nomad', { kind: 'refused' });
+      try {
+        await clickViewAction(page, 'Nomad', 'Refresh Nomad');
+        const message = `Cannot reach Nomad at ${demo.address('nomad')}: connection refused`;
+        const errorRow = row(pane(page, 'Nomad'), message);
+        await errorRow.waitFor({ timeout: 15_000 });
+        assert.equal(await row(pane(page, 'Nomad'), 'Jobs').count(), 0);
+        await row(pane(page, 'Consul'), 'whoami').waitFor();
+        await row(pane(page, 'Traefik'), 'gallery@consulcatalog').waitFor();
+        await screenshot('nomad-down');
+      } finally {
+        await demo.setFault('nomad', undefined);
+      }
+      const errorRow = pane(page, 'Nomad').locator(SELECTORS.row).first();
+      await errorRow.hover();
+      await errorRow.locator('a.action-label[aria-label="Retry"]').click();
+      await row(pane(page, 'Nomad'), 'Jobs').waitFor({ timeout: 15_000 });
+    },
+  },
+];
+
+export function screenshotDir(root: string): string {
+  const dir = join(root, '.test-artifacts', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
