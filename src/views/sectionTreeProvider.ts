@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorNode, ExplorerNode, SectionId } from '../core/tree/explorerNode';
+import { childrenOf, errorNode, ExplorerNode, SectionId, tooltipText } from '../core/tree/explorerNode';
 import { isApiError } from '../core/http/apiError';
 import { toTreeItem } from './treeItems';
 
@@ -74,6 +74,11 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return toTreeItem(node);
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
+    item.tooltip ??= tooltipText(node);
+    return item;
+  }
+
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) {
       if (this.currentStatus.kind === 'idle') {
@@ -83,8 +88,9 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       await this.inFlight?.done;
       return this.hidden ? [] : this.nodes;
     }
-    if (node.children) {
-      return node.children;
+    const computed = childrenOf(node);
+    if (computed) {
+      return computed;
     }
     if (node.lazyChildren) {
       const controller = new AbortController();

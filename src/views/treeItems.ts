@@ -12,7 +12,8 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, COLLAPSIBLE[node.collapsible]);
   item.id = node.id;
   item.description = node.description;
-  item.tooltip = node.tooltip;
+  // A lazy tooltip is filled in by resolveTreeItem when the user hovers the row.
+  item.tooltip = typeof node.tooltip === 'function' ? undefined : node.tooltip;
   item.contextValue = node.contextValue;
   if (node.icon) {
     item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);

@@ -1,7 +1,7 @@
 // Runs the mocha suites of test/suite inside code-server's extension host (RECIPE.md: the page calls
 // codeAutomationLog with mocha's output and codeAutomationExit with 0 or 1 when run() settles).
 import { Browser } from 'playwright-core';
-import { CodeServer, developmentUrl, REPO_ROOT } from './codeServer';
+import { CodeServer, developmentUrl, REPO_ROOT } from '../../demo/codeServer';
 import { join } from 'node:path';
 import { format } from 'node:util';
 

@@ -2,14 +2,13 @@
 //  1. the mocha suites of test/suite in the extension host, on the extension under development;
 //  2. UI scenarios with the packaged .vsix installed by `--install-extension`, as a user installs it.
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { launchChromium } from './browser';
-import { REPO_ROOT, startCodeServer } from './codeServer';
+import { packageVsix, REPO_ROOT, startCodeServer } from '../../demo/codeServer';
 import { runHostSuite } from './hostSuite';
 import { SCENARIOS, screenshotDir } from './uiScenarios';
 import { SELECTORS } from './workbench';
@@ -22,11 +21,10 @@ function freshWorkspace(): string {
   return dir;
 }
 
-function packageVsix(): string {
+function vsixForTests(): string {
   mkdirSync(join(REPO_ROOT, '.test-artifacts'), { recursive: true });
   const out = join(REPO_ROOT, '.test-artifacts', 'hashistack.vsix');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
-  return out;
+  return packageVsix(out);
 }
 
 async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
@@ -46,7 +44,7 @@ async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed:
 
 async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# UI scenarios (code-server, .vsix installed with --install-extension)');
-  const vsix = packageVsix();
+  const vsix = vsixForTests();
   const server = await startCodeServer({ vsix, env: demo.environment(), settings: QUIET_SETTINGS });
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;

@@ -16,6 +16,17 @@ export interface ScenarioContext {
   screenshot(name: string): Promise<void>;
 }
 
+/** Drags the side bar's edge so rows show their whole description (for the README screenshot). */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const edge = box.x + box.width;
+  await page.mouse.move(edge + 1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
 async function openHashistack(page: Page): Promise<void> {
   const container = page.locator(SELECTORS.container('hashistack'));
   if (!(await container.isVisible())) {
@@ -48,6 +59,7 @@ export const SCENARIOS: Scenario[] = [
       const gallery = row(pane(page, 'Traefik'), 'gallery@consulcatalog');
       await gallery.waitFor();
       assert.equal(await rowDescription(gallery), 'Host(`gallery.example.com`)');
+      await widenSideBar(page, 560);
       await screenshot('explorer');
     },
   },

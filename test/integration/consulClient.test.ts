@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { tooltipText } from '../../src/core/tree/explorerNode';
 import { ConsulClient } from '../../src/core/consul/consulClient';
 import { ApiError } from '../../src/core/http/apiError';
 import { loadConsulInstances, loadConsulSection } from '../../src/core/explorer/sectionLoaders';
@@ -52,7 +53,7 @@ describe('ConsulClient against recorded Consul responses', () => {
     const redis = services.find((s) => s.label === 'redis')!;
     assert.equal(redis.description, '1 passing');
     assert.equal(services.find((s) => s.label === 'postgresql')!.description, 'no checks');
-    assert.match(services.find((s) => s.label === 'postgresql')!.tooltip!, /primary\n {2}secondary/);
+    assert.match(tooltipText(services.find((s) => s.label === 'postgresql')!)!, /primary\n {2}secondary/);
     const nodes = snapshot.nodes.find((n) => n.id === 'consul/nodes')!.children!;
     assert.deepEqual(nodes.map((n) => `${n.label} ${n.description}`), ['baz 10.1.10.11', 't2.320 10.1.10.12']);
   });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/http/apiError';
 import { loadNomadSection } from '../../src/core/explorer/sectionLoaders';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { childrenOf } from '../../src/core/tree/explorerNode';
 import { recordedJson } from '../support/recorded';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
 
@@ -80,7 +81,7 @@ describe('NomadClient against recorded Nomad responses', () => {
     assert.equal(jobs[0]!.label, 'example');
     // The docs' job list has no Version; the allocations' JobVersion stands in.
     assert.equal(jobs[0]!.description, 'service · pending · v0 · default');
-    const allocationRows = jobs[0]!.children!.filter((c) => c.contextValue.includes('nomadAllocation'));
+    const allocationRows = childrenOf(jobs[0]!)!.filter((c) => c.contextValue.includes('nomadAllocation'));
     const recorded = recordedJson<{ ID: string; JobID: string }[]>('nomad/allocations.json').filter((a) => a.JobID === 'example');
     assert.equal(allocationRows.length, recorded.length);
     assert.ok(allocationRows.every((row) => row.label.length === 8));
@@ -94,7 +95,7 @@ describe('NomadClient against recorded Nomad responses', () => {
     const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
     const snapshot = await loadNomadSection(client, UI);
     const job = snapshot.nodes[0]!.children![0]!;
-    const deployment = job.children![0]!;
+    const deployment = childrenOf(job)![0]!;
     assert.equal(deployment.label, 'Deployment 85ee4a9a');
     assert.equal(deployment.description, 'running · 2/3 healthy · v1');
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { tooltipText } from '../../src/core/tree/explorerNode';
 import { ApiError } from '../../src/core/http/apiError';
 import { loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../../src/core/traefik/traefikClient';
@@ -30,7 +31,7 @@ describe('TraefikClient against recorded Traefik responses', () => {
     const routers = snapshot.nodes.find((n) => n.id === 'traefik/routers')!.children!;
     assert.deepEqual(routers.map((r) => `${r.label} ${r.description}`), ['bar@myprovider Host(`foo.bar`)', 'test@myprovider Host(`foo.bar.other`)']);
     assert.equal(routers[0]!.url, 'http://foo.bar');
-    assert.match(routers[0]!.tooltip!, /Middlewares: auth, addPrefixTest@anotherprovider/);
+    assert.match(tooltipText(routers[0]!)!, /Middlewares: auth, addPrefixTest@anotherprovider/);
     // foo-service@myprovider is not in the services sample (another test config): the row says so.
     assert.equal(routers[0]!.children![0]!.description, 'service not found');
     const services = snapshot.nodes.find((n) => n.id === 'traefik/services')!.children!;

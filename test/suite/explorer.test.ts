@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
-import type { ExplorerNode, SectionId } from '../../src/core/tree/explorerNode';
+import { ExplorerNode, SectionId, tooltipText } from '../../src/core/tree/explorerNode';
 import { clearFaults, requests, resetRequests, setFault } from './demoControl';
 
 async function api(): Promise<HashistackApi> {
@@ -50,7 +50,7 @@ describe('The Hashistack explorer on the demo cluster', () => {
     const whoami = find(services, 'whoami');
     assert.equal(whoami.description, '2 passing · 1 critical');
     assert.equal(whoami.icon?.id, 'error');
-    assert.match(whoami.tooltip ?? '', /launcher\.name=Who am I/);
+    assert.match(tooltipText(whoami) ?? '', /launcher\.name=Who am I/);
     await resetRequests();
     const instances = await children(hashistack, 'consul', whoami);
     assert.equal(instances.length, 3);

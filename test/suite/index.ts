@@ -2,7 +2,7 @@
 // runs every *.test.js beside this file with mocha 11 and resolves or rejects with the result.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ConsulHealthCheck } from '../../src/core/consul/consulApi';
 import { consulSectionNodes, formatEndpoint, formatHealthSummary, summarizeServiceHealth, worstStatus } from '../../src/core/tree/consul/consulProperties';
-import { HEALTH_ICONS } from '../../src/core/tree/explorerNode';
+import { HEALTH_ICONS, tooltipText } from '../../src/core/tree/explorerNode';
 
 function check(node: string, serviceId: string, service: string, status: string): ConsulHealthCheck {
   return { Node: node, CheckID: serviceId ? `service:${serviceId}` : 'serfHealth', Name: 'c', Status: status, Notes: '', Output: '', ServiceID: serviceId, ServiceName: service, ServiceTags: [] };
@@ -56,7 +56,7 @@ describe('consulProperties', () => {
     assert.equal(web.description, '1 warning');
     assert.deepEqual(web.icon, HEALTH_ICONS.warning);
     assert.equal(web.url, 'http://127.0.0.1:8500/ui/eu%201/services/web/instances');
-    assert.match(web.tooltip!, /Tags:\n {2}traefik\.enable=true/);
+    assert.match(tooltipText(web)!, /Tags:\n {2}traefik\.enable=true/);
   });
 
   it('formats IPv6 endpoints with brackets', () => {

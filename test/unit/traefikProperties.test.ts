@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TraefikHttpRouter } from '../../src/core/traefik/traefikApi';
-import { HEALTH_ICONS } from '../../src/core/tree/explorerNode';
+import { HEALTH_ICONS, tooltipText } from '../../src/core/tree/explorerNode';
 import { qualifiedName, traefikRouterNode, traefikSectionNodes } from '../../src/core/tree/traefik/traefikProperties';
 
 const router: TraefikHttpRouter = { name: 'whoami@consulcatalog', provider: 'consulcatalog', service: 'whoami', rule: 'Host(`whoami.example.com`)', status: 'enabled', tls: { certResolver: 'le' }, entryPoints: ['websecure'] };
@@ -26,7 +26,7 @@ describe('traefikProperties', () => {
     const node = traefikRouterNode({ ...router, status: 'disabled', error: ['the service "whoami@consulcatalog" does not exist'] }, new Map());
     assert.deepEqual(node.icon, HEALTH_ICONS.critical);
     assert.equal(node.children![0]!.label, 'the service "whoami@consulcatalog" does not exist');
-    assert.match(node.tooltip!, /Error: the service/);
+    assert.match(tooltipText(node)!, /Error: the service/);
   });
 
   it('a router whose rule names no plain host is not browsable', () => {

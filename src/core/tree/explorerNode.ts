@@ -22,12 +22,21 @@ export interface ExplorerNode {
   id: string;
   label: string;
   description?: string;
-  tooltip?: string;
+  /**
+   * Plain text, or a function that makes it: rows that come by the thousand (allocations) build their
+   * tooltip only when it is shown (TreeDataProvider.resolveTreeItem), not on every refresh.
+   */
+  tooltip?: string | (() => string);
   icon?: NodeIcon;
   /** Space-separated words matched by the menus in package.json (`viewItem =~ /\bbrowsable\b/`). */
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
   children?: ExplorerNode[];
+  /**
+   * Children computed from data already loaded, on first expand (no request): a job's allocation rows,
+   * so a refresh of 10,000 allocations does not build 10,000 rows nobody has opened. See childrenOf().
+   */
+  computeChildren?: () => ExplorerNode[];
   lazyChildren?: LazyChildren;
   copy?: { address?: string; id?: string };
   /** Opened by "Open in Browser"; only http(s). */
@@ -49,6 +58,19 @@ export const HEALTH_ICONS = {
   critical: { id: 'error', color: HEALTH_COLORS.critical },
   neutral: { id: 'circle-outline', color: HEALTH_COLORS.neutral },
 } as const satisfies Record<string, NodeIcon>;
+
+/** A node's children, computing (once) the ones it builds on first expand. */
+export function childrenOf(node: ExplorerNode): ExplorerNode[] | undefined {
+  if (!node.children && node.computeChildren) {
+    node.children = node.computeChildren();
+    node.computeChildren = undefined;
+  }
+  return node.children;
+}
+
+export function tooltipText(node: ExplorerNode): string | undefined {
+  return typeof node.tooltip === 'function' ? node.tooltip() : node.tooltip;
+}
 
 export function folderNode(id: string, label: string, children: ExplorerNode[], expanded: boolean, icon: string): ExplorerNode {
   return {

@@ -96,17 +96,21 @@ export function nomadJobNode(
   const failed = allocations.some((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run');
   const icon = failed ? HEALTH_ICONS.critical : (JOB_STATUS_ICONS[job.Status] ?? { id: 'package' });
 
-  const sorted = [...allocations].sort((a, b) => b.CreateIndex - a.CreateIndex);
-  const children: ExplorerNode[] = [];
-  if (deployment) {
-    children.push(nomadDeploymentNode(job.ID, namespace, deployment));
-  }
-  for (const allocation of sorted) {
-    children.push(nomadAllocationNode(allocation, options));
-  }
-  if (children.length === 0) {
-    children.push(infoNode(`nomad/job/${namespace}/${job.ID}/none`, 'No allocations'));
-  }
+  const buildChildren = (): ExplorerNode[] => {
+    // Newest first. The list is this job's own group (built by nomadSectionNodes), so sorting it in place is safe.
+    const sorted = allocations.sort((a, b) => b.CreateIndex - a.CreateIndex);
+    const children: ExplorerNode[] = [];
+    if (deployment) {
+      children.push(nomadDeploymentNode(job.ID, namespace, deployment));
+    }
+    for (const allocation of sorted) {
+      children.push(nomadAllocationNode(allocation, options));
+    }
+    if (children.length === 0) {
+      children.push(infoNode(`nomad/job/${namespace}/${job.ID}/none`, 'No allocations'));
+    }
+    return children;
+  };
   const summary = Object.entries(job.JobSummary?.Summary ?? {})
     .map(([group, counts]) => `  ${group}: ${counts.Running} running, ${counts.Starting} starting, ${counts.Queued} queued, ${counts.Failed} failed, ${counts.Lost} lost, ${counts.Complete} complete`)
     .join('\n');
@@ -120,7 +124,7 @@ export function nomadJobNode(
     icon,
     contextValue: 'nomadJob browsable copyId',
     collapsible: 'collapsed',
-    children,
+    computeChildren: buildChildren,
     copy: { id: job.ID },
     url: nomadJobUrl(options.ui, job.ID, namespace),
     job: { id: job.ID, namespace },
@@ -177,8 +181,8 @@ export function nomadAllocationNode(allocation: NomadAllocationListStub, options
   return {
     id: `nomad/allocation/${allocation.ID}`,
     label: allocation.ID.slice(0, 8),
-    description: [status, allocation.NodeName, `v${allocation.JobVersion}`, age].filter(Boolean).join(' · '),
-    tooltip: [
+    description: `${status} · ${allocation.NodeName} · v${allocation.JobVersion}${age ? ` · ${age}` : ''}`,
+    tooltip: () => [
       `Allocation ${allocation.ID}`,
       `Name: ${allocation.Name}`,
       `Client status: ${allocation.ClientStatus}${allocation.ClientDescription ? ` (${allocation.ClientDescription})` : ''}`,

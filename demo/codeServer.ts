@@ -1,13 +1,14 @@
 // Starts code-server (VS Code 1.100 in the browser) the way ../shared/e2e/RECIPE.md found to work here:
 // its own user-data, extensions and config dirs per run, no auth, no telemetry, no update checks.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root (this file runs from out/demo/). */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
 const ENTRY = join(REPO_ROOT, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
 export interface CodeServerOptions {
@@ -22,6 +23,8 @@ export interface CodeServerOptions {
   port?: number;
   /** Print code-server's own output. */
   verbose?: boolean;
+  /** Where user data, extensions and config live; a new temporary folder when unset. */
+  root?: string;
 }
 
 export interface CodeServer {
@@ -41,13 +44,15 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
-  const root = mkdtempSync(join(tmpdir(), 'hashistack-code-server-'));
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'hashistack-code-server-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(userDataDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
+  const settingsFile = join(userDataDir, 'User', 'settings.json');
+  // A kept root keeps the user's own settings; only a new one is seeded.
+  if (!options.root || !existsSync(settingsFile)) writeFileSync(
+    settingsFile,
     JSON.stringify(
       {
         'workbench.startupEditor': 'none',
@@ -123,6 +128,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       }
     },
   };
+}
+
+/** Packages the extension into a .vsix with @vscode/vsce, the way `npm run package` does (offline). */
+export function packageVsix(out: string): string {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  return out;
 }
 
 /** The page URL that loads an extension under development (and optionally its tests), per the recipe. */

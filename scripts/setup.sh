@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian machine (as root, or with sudo), then `npm ci`.
+# Debian packages: Chromium for the tests in VS Code; build tools and Kerberos headers for code-server's
+# native modules; ripgrep, which code-server's @vscode/ripgrep would otherwise download from GitHub;
+# openssl for the TLS tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+packages=(build-essential python3 pkg-config libkrb5-dev libsecret-1-dev ripgrep chromium openssl ca-certificates)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache holds the archive: seed it.
+cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+mkdir -p "$cache"
+archive="$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+[ -f "$archive" ] || tar czf "$archive" -C "$(dirname "$(command -v rg)")" rg
+
+npm ci --no-audit --no-fund
