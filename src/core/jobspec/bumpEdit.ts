@@ -1,0 +1,75 @@
+import { ImageSite } from './imageScanner';
+import { bumpTag, BumpKind, isValidTag } from './versionBump';
+
+/** A replacement of `[start, end)` in the file, in UTF-16 offsets. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** Why a bump cannot be done exactly, and where: the message the user sees. */
+export function notBumpableMessage(site: ImageSite): string | undefined {
+  const where = `${site.owner}: "${site.text}"`;
+  switch (site.reason) {
+    case undefined:
+      return undefined;
+    case 'digest':
+      return `${where} is pinned by digest; a version bump cannot compute a digest. Set an explicit tag instead, or update the digest.`;
+    case 'interpolation':
+      return site.reference.tag || site.text.trim() !== `\${${site.variable}}`
+        ? `${where}: its tag comes from \${${site.variable}}. Change the variable "${site.variable}", or set an explicit tag here.`
+        : `${where}: the whole image comes from \${${site.variable}}. Change the variable "${site.variable}" where it is set.`;
+    case 'noTag':
+      return `${where} has no tag, so Docker pulls "latest". Set an explicit tag to pin it.`;
+    case 'notVersion':
+      return `${where}: the tag "${site.tag?.text}" is not a version (like 1.2.3 or v1.2). Set an explicit tag instead.`;
+  }
+}
+
+/** Whether "Set explicit tag" can apply: not when the whole image is one interpolation. */
+export function canSetExplicitTag(site: ImageSite): boolean {
+  return !(site.reason === 'interpolation' && !site.reference.tag && site.text.trim() === `\${${site.variable}}`);
+}
+
+/** The one edit that bumps a site's tag: only the tag's characters change. */
+export function bumpEdit(site: ImageSite, kind: BumpKind): TextEdit {
+  if (!site.bumpable || !site.tag) {
+    throw new Error(notBumpableMessage(site) ?? `${site.owner}: cannot bump "${site.text}"`);
+  }
+  return { start: site.tag.start, end: site.tag.end, newText: bumpTag(site.tag.text, kind) };
+}
+
+/**
+ * The edit that sets an explicit tag: replaces a literal tag, an interpolated tag or a digest,
+ * or appends `:tag` to a reference without one.
+ */
+export function explicitTagEdit(site: ImageSite, tag: string): TextEdit {
+  if (!isValidTag(tag)) {
+    throw new Error(`"${tag}" is not a valid image tag: use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-").`);
+  }
+  if (!canSetExplicitTag(site)) {
+    throw new Error(notBumpableMessage(site)!);
+  }
+  const reference = site.reference;
+  const atDigest = site.text.indexOf('@');
+  if (reference.tag) {
+    // Replace the tag (and a digest after it), keeping everything before the tag's colon.
+    const start = site.start + reference.tag.start;
+    const end = atDigest >= 0 ? site.end : site.start + reference.tag.end;
+    return { start, end, newText: tag };
+  }
+  if (atDigest >= 0) {
+    return { start: site.start + atDigest, end: site.end, newText: `:${tag}` };
+  }
+  return { start: site.end, end: site.end, newText: `:${tag}` };
+}
+
+/** Applies edits (non-overlapping) to a text; for tests and previews. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  let result = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  }
+  return result;
+}

@@ -1,0 +1,289 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { ImageReference, parseImageReference } from './imageReference';
+import { parseTagVersion } from './versionBump';
+
+/** Why a tag cannot be bumped in place; the UI says it and offers to set an explicit tag. */
+export type NotBumpableReason = 'digest' | 'interpolation' | 'noTag' | 'notVersion';
+
+/** One `image = "…"` the extension can show and (maybe) bump. Offsets are UTF-16, absolute in the file. */
+export interface ImageSite {
+  /** Who owns it: `job "whoami" › group "web" › task "app"`, or a Terraform address. */
+  owner: string;
+  /** The Terraform address for `terraform apply -target` (ECS files), or the job ID (jobspecs). */
+  target: string;
+  jobId?: string;
+  /** The image reference as written between the quotes (interpolations included). */
+  text: string;
+  /** Start and end of the text between the quotes. */
+  start: number;
+  end: number;
+  reference: ImageReference;
+  /** Absolute range of the tag, when the tag is literal text. */
+  tag?: { text: string; start: number; end: number };
+  bumpable: boolean;
+  reason?: NotBumpableReason;
+  /** For `interpolation`: the expression the tag comes from (`var.tag`). */
+  variable?: string;
+  /** 0-based line of the owning block (where a CodeLens goes). */
+  ownerLine: number;
+}
+
+export interface JobBlock {
+  id: string;
+  /** Range of the `job "<id>" {` header line and of the whole block. */
+  line: number;
+  start: number;
+  end: number;
+  groups: { name: string; tasks: string[] }[];
+  images: ImageSite[];
+}
+
+export interface JobspecScan {
+  jobs: JobBlock[];
+  images: ImageSite[];
+}
+
+export interface EcsOwner {
+  /** `module.gallery_ecs`, `aws_ecs_task_definition.web`. */
+  address: string;
+  line: number;
+  images: ImageSite[];
+}
+
+export interface EcsScan {
+  owners: EcsOwner[];
+  images: ImageSite[];
+}
+
+/** A piece of a string literal: literal text, or an interpolation `${…}`. */
+interface Segment {
+  literal: boolean;
+  start: number;
+  end: number;
+  text: string;
+}
+
+function labelOf(node: Node): string | undefined {
+  const label = node.namedChildren.find((child) => child?.type === 'string_lit');
+  if (!label) return undefined;
+  const literal = label.namedChildren.find((child) => child?.type === 'template_literal');
+  return literal ? literal.text : '';
+}
+
+function labelsOf(block: Node): string[] {
+  return block.namedChildren.filter((child): child is Node => child?.type === 'string_lit').map((label) => label.namedChildren.find((c) => c?.type === 'template_literal')?.text ?? '');
+}
+
+function blockType(block: Node): string {
+  return block.namedChildren.find((child) => child?.type === 'identifier')?.text ?? '';
+}
+
+function bodyOf(block: Node): Node | undefined {
+  return block.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+}
+
+function childBlocks(block: Node, type?: string): Node[] {
+  const body = bodyOf(block);
+  if (!body) return [];
+  return body.namedChildren.filter((child): child is Node => child?.type === 'block' && (type === undefined || blockType(child) === type));
+}
+
+/**
+ * Whether a node sits in an error region below its top-level block. Above that block an ERROR may wrap
+ * the file (a job being typed at the end breaks the root), but a block tree-sitter fully reduced is sound.
+ */
+function insideError(node: Node): boolean {
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (current.isError) return true;
+    if (current.type === 'block' && isTopLevel(current)) return false;
+  }
+  return false;
+}
+
+function isTopLevel(block: Node): boolean {
+  const parent = block.parent;
+  return parent?.type === 'ERROR' ? !parent.parent || parent.parent.type === 'config_file' : parent?.type === 'body' && parent.parent?.type === 'config_file';
+}
+
+/** The file's top-level blocks, including complete ones that error recovery left under a root ERROR. */
+function topLevelBlocks(tree: Tree): Node[] {
+  const blocks: Node[] = [];
+  const visit = (container: Node) => {
+    for (const child of container.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'block') blocks.push(child);
+      else if (child.type === 'body' || child.type === 'ERROR') visit(child);
+    }
+  };
+  visit(tree.rootNode);
+  return blocks;
+}
+
+/**
+ * The segments of a string expression, or undefined when it is not a plain string, is broken, or
+ * spans lines (a half-typed string swallows the next lines: skipped, not guessed).
+ */
+function stringSegments(expression: Node): { start: number; end: number; segments: Segment[] } | undefined {
+  if (expression.hasError || insideError(expression) || expression.startPosition.row !== expression.endPosition.row) {
+    return undefined;
+  }
+  const template = expression.descendantsOfType(['string_lit', 'quoted_template'])[0];
+  if (!template || template.startPosition.row !== template.endPosition.row || template.descendantsOfType('MISSING').length > 0) {
+    return undefined;
+  }
+  const open = template.firstChild;
+  const close = template.lastChild;
+  if (!open || !close || open.type !== 'quoted_template_start' || close.type !== 'quoted_template_end' || close.isMissing) {
+    return undefined;
+  }
+  const segments: Segment[] = [];
+  for (const child of template.namedChildren) {
+    // Node wrappers are fresh objects on each access: compare by type, not identity.
+    if (!child || child.type === 'quoted_template_start' || child.type === 'quoted_template_end') continue;
+    if (child.type === 'template_literal') {
+      segments.push({ literal: true, start: child.startIndex, end: child.endIndex, text: child.text });
+    } else {
+      segments.push({ literal: false, start: child.startIndex, end: child.endIndex, text: child.text });
+    }
+  }
+  return { start: open.endIndex, end: close.startIndex, segments };
+}
+
+/** Decides whether a site's tag can be bumped, from its segments; offsets absolute. */
+function describeSite(value: { start: number; end: number; segments: Segment[] }, fullText: string, owner: string, target: string, ownerLine: number, jobId?: string): ImageSite {
+  const text = fullText.slice(value.start, value.end);
+  const reference = parseImageReference(text);
+  const site: ImageSite = { owner, target, jobId, text, start: value.start, end: value.end, reference, bumpable: false, ownerLine };
+  if (reference.digest !== undefined) {
+    site.reason = 'digest';
+    return site;
+  }
+  if (!reference.tag) {
+    // `${var.image}` as the whole value, or a reference with no tag (implicit latest).
+    const wholeInterpolation = value.segments.find((segment) => !segment.literal && segment.end >= value.end);
+    if (wholeInterpolation) {
+      site.reason = 'interpolation';
+      site.variable = interpolationExpression(wholeInterpolation.text);
+      return site;
+    }
+    site.reason = 'noTag';
+    return site;
+  }
+  const tagStart = value.start + reference.tag.start;
+  const tagEnd = value.start + reference.tag.end;
+  const interpolated = value.segments.find((segment) => !segment.literal && segment.end > tagStart && segment.start < tagEnd);
+  if (interpolated) {
+    site.reason = 'interpolation';
+    site.variable = interpolationExpression(interpolated.text);
+    return site;
+  }
+  site.tag = { text: reference.tag.text, start: tagStart, end: tagEnd };
+  if (!parseTagVersion(reference.tag.text)) {
+    site.reason = 'notVersion';
+    return site;
+  }
+  site.bumpable = true;
+  return site;
+}
+
+function interpolationExpression(text: string): string {
+  return text.replace(/^\$\{~?\s*/, '').replace(/\s*~?\}$/, '');
+}
+
+/** Every `job "<id>"` with its groups and tasks, and every task `config { image = "…" }`. */
+export function scanJobspec(tree: Tree, text: string): JobspecScan {
+  const jobs: JobBlock[] = [];
+  const images: ImageSite[] = [];
+  for (const job of topLevelBlocks(tree)) {
+    if (blockType(job) !== 'job') continue;
+    const id = labelOf(job);
+    if (id === undefined) continue;
+    const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [] };
+    for (const group of childBlocks(job, 'group')) {
+      const groupName = labelOf(group) ?? '';
+      const tasks: string[] = [];
+      for (const task of childBlocks(group, 'task')) {
+        const taskName = labelOf(task) ?? '';
+        tasks.push(taskName);
+        for (const config of childBlocks(task, 'config')) {
+          for (const attribute of bodyOf(config)?.namedChildren ?? []) {
+            if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image') continue;
+            const expression = attribute.namedChildren.find((child) => child?.type === 'expression');
+            const value = expression ? stringSegments(expression) : undefined;
+            if (!value) continue;
+            const site = describeSite(value, text, `job "${id}" › group "${groupName}" › task "${taskName}"`, id, job.startPosition.row, id);
+            block.images.push(site);
+            images.push(site);
+          }
+        }
+      }
+      block.groups.push({ name: groupName, tasks });
+    }
+    jobs.push(block);
+  }
+  return { jobs, images };
+}
+
+/** Blocks whose images an `ecs-*.tf` file deploys, by Terraform address. */
+function ecsAddress(block: Node): string | undefined {
+  const type = blockType(block);
+  const labels = labelsOf(block);
+  if (type === 'module' && labels.length === 1) return `module.${labels[0]}`;
+  if (type === 'resource' && labels.length === 2) return `${labels[0]}.${labels[1]}`;
+  return undefined;
+}
+
+const JSON_IMAGE = /"image"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g;
+
+/**
+ * Every container `image` in an `ecs-*.tf` file, with the Terraform address that owns it: in a module's
+ * `container_definitions` list of objects, in `jsonencode([...])`, and in a JSON heredoc.
+ */
+export function scanEcsFile(tree: Tree, text: string): EcsScan {
+  const owners: EcsOwner[] = [];
+  const images: ImageSite[] = [];
+  for (const block of topLevelBlocks(tree)) {
+    const address = ecsAddress(block);
+    if (!address) continue;
+    const owner: EcsOwner = { address, line: block.startPosition.row, images: [] };
+    const line = block.startPosition.row;
+    // HCL objects: `image = "…"` or `"image" = "…"` in any object inside the block.
+    for (const element of block.descendantsOfType('object_elem')) {
+      if (!element) continue;
+      const key = element.childForFieldName('key');
+      const keyText = key?.text.replace(/^"|"$/g, '');
+      if (keyText !== 'image') continue;
+      const value = element.childForFieldName('val');
+      const segments = value ? stringSegments(value) : undefined;
+      if (!segments) continue;
+      owner.images.push(describeSite(segments, text, address, address, line));
+    }
+    // JSON in a heredoc: `"image": "…"`, matched over the heredoc's text with its interpolations masked,
+    // so `"image": "${var.registry}/app:1.2.3"` is found and its literal tag stays bumpable.
+    for (const heredoc of block.descendantsOfType('heredoc_template')) {
+      if (!heredoc || heredoc.hasError) continue;
+      const parts = heredoc.namedChildren.filter((child): child is Node => child?.type === 'template_literal' || child?.type === 'template_interpolation' || child?.type === 'template_directive');
+      if (parts.length === 0) continue;
+      const contentStart = parts[0]!.startIndex;
+      const segments: Segment[] = parts.map((part) => ({ literal: part.type === 'template_literal', start: part.startIndex, end: part.endIndex, text: part.text }));
+      let masked = '';
+      for (const segment of segments) {
+        masked += ' '.repeat(Math.max(0, segment.start - contentStart - masked.length));
+        masked += segment.literal ? segment.text : '\u0001'.repeat(segment.end - segment.start);
+      }
+      for (const match of masked.matchAll(JSON_IMAGE)) {
+        if (match[1]!.includes('\\')) continue;
+        const valueStart = contentStart + match.index! + match[0].length - match[1]!.length - 1;
+        const valueEnd = valueStart + match[1]!.length;
+        const inside = segments.filter((segment) => segment.end > valueStart && segment.start < valueEnd);
+        owner.images.push(describeSite({ start: valueStart, end: valueEnd, segments: inside }, text, address, address, line));
+      }
+    }
+    if (owner.images.length > 0) {
+      owner.images.sort((a, b) => a.start - b.start);
+      owners.push(owner);
+      images.push(...owner.images);
+    }
+  }
+  return { owners, images };
+}
