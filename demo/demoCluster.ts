@@ -323,7 +323,8 @@ export class DemoCluster {
     }
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
     if (job) {
-      return { status: 404, body: 'job not found' };
+      const found = this.data.nomad.job(decodeURIComponent(job[1]!));
+      return found && (namespace === '*' || namespace === found.Namespace) ? json(found, headers) : { status: 404, body: 'job not found' };
     }
     return { status: 404, body: `Invalid URL path "${url.pathname}"` };
   }

@@ -213,6 +213,8 @@ interface JobSpec {
   group: string;
   allocations: { node: number; client: string; desired: string; version: number; healthy: boolean | null }[];
   deployment?: { status: string; description: string; healthy: number; desired: number; version: number };
+  /** The tasks of its one group and the image each runs (what `GET /v1/job/:id` shows). */
+  tasks: { name: string; image: string }[];
 }
 
 function baseJobs(): JobSpec[] {
@@ -223,6 +225,7 @@ function baseJobs(): JobSpec[] {
       status: 'running',
       version: 3,
       group: 'traefik',
+      tasks: [{ name: 'traefik', image: 'traefik:v3.5.3' }],
       allocations: [0, 1, 2].map((node) => ({ node, client: 'running', desired: 'run', version: 3, healthy: true })),
     },
     {
@@ -231,6 +234,7 @@ function baseJobs(): JobSpec[] {
       status: 'running',
       version: 7,
       group: 'launcher',
+      tasks: [{ name: 'launcher', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/launcher:0.3.10' }],
       allocations: [
         { node: 0, client: 'running', desired: 'run', version: 7, healthy: true },
         { node: 2, client: 'running', desired: 'run', version: 7, healthy: true },
@@ -244,6 +248,7 @@ function baseJobs(): JobSpec[] {
       status: 'running',
       version: 2,
       group: 'whoami',
+      tasks: [{ name: 'whoami', image: 'traefik/whoami:v1.10.3' }],
       allocations: [
         { node: 0, client: 'running', desired: 'run', version: 2, healthy: true },
         { node: 1, client: 'running', desired: 'run', version: 2, healthy: true },
@@ -257,6 +262,7 @@ function baseJobs(): JobSpec[] {
       status: 'dead',
       version: 0,
       group: 'backup',
+      tasks: [{ name: 'backup', image: 'postgres:16' }],
       allocations: [{ node: 1, client: 'complete', desired: 'run', version: 0, healthy: null }],
     },
   ];
@@ -265,7 +271,7 @@ function baseJobs(): JobSpec[] {
 function scaledJobs(scale: DemoScale): JobSpec[] {
   const jobs: JobSpec[] = [];
   for (let index = 0; index < scale.jobs; index++) {
-    jobs.push({ id: `job-${String(index).padStart(4, '0')}`, type: 'service', status: 'running', version: index % 5, group: 'app', allocations: [] });
+    jobs.push({ id: `job-${String(index).padStart(4, '0')}`, type: 'service', status: 'running', version: index % 5, group: 'app', tasks: [{ name: 'app', image: `example/app:1.0.${index % 5}` }], allocations: [] });
   }
   for (let index = 0; index < scale.allocations && jobs.length > 0; index++) {
     const job = jobs[index % jobs.length]!;
@@ -363,6 +369,46 @@ export function nomadAllocationStubs(jobs: JobSpec[]) {
     }
   }
   return allocations;
+}
+
+/** `GET /v1/job/:id`, in the shape of the recorded job-example.json (a service job: no Periodic/Parameterized). */
+export function nomadJob(job: JobSpec, jobIndex: number) {
+  return {
+    Region: 'global',
+    Namespace: 'default',
+    ID: job.id,
+    ParentID: '',
+    Name: job.id,
+    Type: job.type,
+    Priority: 50,
+    AllAtOnce: false,
+    Datacenters: [DATACENTER],
+    NodePool: 'default',
+    Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }],
+    TaskGroups: [
+      {
+        Name: job.group,
+        Count: job.allocations.filter((a) => a.desired === 'run').length,
+        Constraints: [],
+        Affinities: [],
+        RestartPolicy: { Attempts: 2, Interval: 1800000000000, Delay: 15000000000, Mode: 'fail' },
+        Tasks: job.tasks.map((task) => ({ Config: { image: task.image, ports: ['http'] }, Driver: 'docker', Lifecycle: null, Name: task.name, Resources: { CPU: 100, MemoryMB: 128 } })),
+        EphemeralDisk: { Sticky: false, SizeMB: 300, Migrate: false },
+        Meta: {},
+      },
+    ],
+    Update: { Stagger: 30000000000, MaxParallel: 1 },
+    Periodic: null,
+    ParameterizedJob: null,
+    Payload: null,
+    Meta: {},
+    Status: job.status,
+    StatusDescription: '',
+    Version: job.version,
+    CreateIndex: jobCreateIndex(jobIndex),
+    ModifyIndex: jobCreateIndex(jobIndex) + 3,
+    JobModifyIndex: jobCreateIndex(jobIndex) + 2,
+  };
 }
 
 export function nomadDeployments(jobs: JobSpec[]) {
@@ -553,6 +599,7 @@ export interface DemoData {
     serviceHealth: (name: string) => ReturnType<typeof consulServiceHealth>;
   };
   nomad: {
+    job: (id: string) => ReturnType<typeof nomadJob> | undefined;
     jobs: ReturnType<typeof nomadJobStubs>;
     allocations: ReturnType<typeof nomadAllocationStubs>;
     deployments: ReturnType<typeof nomadDeployments>;
@@ -591,7 +638,12 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
         return service ? consulServiceHealth(service) : [];
       },
     },
-    nomad: { jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
+    nomad: {
+      job: (id) => {
+        const index = jobs.findIndex((job) => job.id === id);
+        return index >= 0 ? nomadJob(jobs[index]!, index) : undefined;
+      },
+      jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
     traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
   };
 }

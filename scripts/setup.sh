@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(build-essential python3 pkg-config libkrb5-dev libsecret-1-dev ripgrep chromium openssl ca-certificates)
+packages=(build-essential python3 pkg-config libkrb5-dev libsecret-1-dev ripgrep chromium openssl ca-certificates zsh fish)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

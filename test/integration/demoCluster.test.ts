@@ -15,6 +15,8 @@ const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: 
   { product: 'consul', path: '/v1/catalog/nodes', recorded: 'consul/catalog-nodes.json', rules: { maps: ['[].Meta'] } },
   { product: 'consul', path: '/v1/health/service/whoami', recorded: 'consul/health-service-redis.json', rules: { maps: ['[].Node.Meta', '[].Service.Meta'] } },
   { product: 'nomad', path: '/v1/jobs', recorded: 'nomad/jobs.json', rules: { maps: ['[].JobSummary.Summary'] } },
+  // A task's Config is the driver's own: docker's has "image", the sample's init task also "command".
+  { product: 'nomad', path: '/v1/job/whoami', recorded: 'nomad/job-example.json', rules: { maps: ['Meta', 'TaskGroups[].Meta'], optional: ['TaskGroups[].Tasks[].Config.command'], nullable: ['Periodic', 'ParameterizedJob', 'TaskGroups[].Tasks[].Lifecycle'] } },
   { product: 'nomad', path: '/v1/allocations', recorded: 'nomad/allocations.json', rules: { nullable: ['[].TaskStates', '[].DeploymentStatus'] } },
   { product: 'nomad', path: '/v1/deployments', recorded: 'nomad/job-my-job-deployments.json', rules: { maps: ['[].TaskGroups'], nullable: ['[].TaskGroups.*.PlacedCanaries'] } },
   { product: 'nomad', path: '/v1/nodes', recorded: 'nomad/nodes.json', rules: { maps: ['[].Drivers', '[].Attributes', '[].Drivers.*.Attributes'] } },
@@ -50,7 +52,7 @@ describe('The demo cluster', () => {
   it('answers every endpoint the explorer uses', async () => {
     demo.resetRequests();
     const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
-    await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami')]);
+    await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami'), clients.nomad.job('whoami', 'default')]);
     const used = new Set(demo.requests.map((r) => `${r.product} ${r.path}`));
     const contract = new Set(CONTRACT.map((c) => `${c.product} ${c.path}`));
     assert.deepEqual([...used].sort(), [...contract].sort(), 'every endpoint the explorer calls is in the shape contract above');

@@ -3,6 +3,7 @@ import { ApiError } from '../../src/core/http/apiError';
 import { loadNomadSection } from '../../src/core/explorer/sectionLoaders';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { childrenOf } from '../../src/core/tree/explorerNode';
+import { runningImages } from '../../src/core/jobspec/deployStatus';
 import { recordedJson } from '../support/recorded';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
 
@@ -98,6 +99,16 @@ describe('NomadClient against recorded Nomad responses', () => {
     const deployment = childrenOf(job)![0]!;
     assert.equal(deployment.label, 'Deployment 85ee4a9a');
     assert.equal(deployment.description, 'running · 2/3 healthy · v1');
+  });
+
+  it('reads one job with its task configs, and says "job not found" for an unknown one', async () => {
+    server.on('GET /v1/job/example', { file: 'nomad/job-example.json', headers: NOMAD_HEADERS });
+    server.on('GET /v1/job/ghost', { status: 404, body: 'job not found', contentType: PLAIN_TEXT });
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const job = await client.job('example', 'apps');
+    assert.equal(server.requests[0]!.query.get('namespace'), 'apps');
+    assert.deepEqual(runningImages(job), new Map([['init', 'alpine'], ['redis', 'redis:latest']]));
+    await assert.rejects(client.job('ghost', 'default'), (error: unknown) => error instanceof ApiError && error.kind === 'notFound' && error.reason === 'job not found');
   });
 
   for (const [status, body, kind] of [

@@ -101,3 +101,18 @@ export interface NomadNodeListStub {
   CreateIndex: number;
   ModifyIndex: number;
 }
+
+/** `GET /v1/job/:id`: the job as submitted (only the fields the extension reads are typed). */
+export interface NomadJob {
+  ID: string;
+  Name: string;
+  Namespace: string;
+  Type: string;
+  Status: string;
+  Version?: number;
+  TaskGroups: {
+    Name: string;
+    Count: number;
+    Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null }[] | null;
+  }[] | null;
+}

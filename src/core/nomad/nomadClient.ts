@@ -1,6 +1,6 @@
 import { HttpClient, HttpClientOptions, QueryValue } from '../http/httpClient';
 import { ApiError } from '../http/apiError';
-import { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadNodeListStub } from './nomadApi';
+import { NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -55,6 +55,12 @@ export class NomadClient {
 
   nodes(options: NomadListOptions = {}): Promise<NomadNodeListStub[]> {
     return this.list('/v1/nodes', options, {}, false);
+  }
+
+  /** One job as submitted, with its task configs (the images that run). */
+  async job(id: string, namespace: string, signal?: AbortSignal): Promise<NomadJob> {
+    const response = await this.http.getJson<NomadJob>(`/v1/job/${encodeURIComponent(id)}`, { signal, query: { namespace, region: this.region } });
+    return response.data;
   }
 
   private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true): Promise<T[]> {

@@ -1,0 +1,77 @@
+import { NomadJob } from '../nomad/nomadApi';
+import { deploymentHealth, NomadSectionData } from '../tree/nomad/nomadProperties';
+import { ImageSite } from './imageScanner';
+import { parseImageReference } from './imageReference';
+
+/** The images a submitted job runs, by task name. */
+export function runningImages(job: NomadJob): Map<string, string> {
+  const images = new Map<string, string>();
+  for (const group of job.TaskGroups ?? []) {
+    for (const task of group.Tasks ?? []) {
+      const image = task.Config?.image;
+      if (typeof image === 'string') images.set(task.Name, image);
+    }
+  }
+  return images;
+}
+
+export interface JobStatusLens {
+  /** "running 0.3.10 · 2/2 healthy · file has 0.3.11 — not deployed" */
+  title: string;
+  tooltip: string;
+  /** The file's tags differ from what runs. */
+  differs: boolean;
+}
+
+function taskOf(site: ImageSite): string {
+  return /task "([^"]*)"$/.exec(site.owner)?.[1] ?? '';
+}
+
+function tagOf(image: string): string {
+  const reference = parseImageReference(image);
+  return reference.digest ? `@${reference.digest.slice(0, 19)}…` : (reference.tag?.text ?? 'latest');
+}
+
+/**
+ * What runs now compared with the file, from data the explorer already holds (the Nomad section's
+ * snapshot and the job's submitted definition): no request is made here.
+ */
+export function jobStatusLens(jobId: string, namespace: string, fileImages: ImageSite[], snapshot: NomadSectionData | undefined, job: NomadJob | undefined, profileName: string): JobStatusLens | undefined {
+  if (!snapshot) {
+    return undefined;
+  }
+  const stub = snapshot.jobs.find((candidate) => candidate.ID === jobId && (candidate.Namespace ?? namespace) === namespace) ?? snapshot.jobs.find((candidate) => candidate.ID === jobId);
+  if (!stub) {
+    return { title: `not deployed on ${profileName}`, tooltip: `Nomad on "${profileName}" has no job "${jobId}".`, differs: true };
+  }
+  const parts: string[] = [];
+  const running = job ? runningImages(job) : undefined;
+  const runningTags = running ? [...new Set([...running.values()].map(tagOf))] : [];
+  parts.push(stub.Status === 'running' && runningTags.length > 0 ? `running ${runningTags.join(', ')}` : stub.Status);
+  const deployment = snapshot.deployments.filter((d) => d.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  if (deployment) {
+    const { healthy, desired } = deploymentHealth(deployment);
+    parts.push(`${healthy}/${desired} healthy`);
+  }
+  let differs = false;
+  const changes: string[] = [];
+  if (running) {
+    for (const site of fileImages) {
+      const task = taskOf(site);
+      const live = running.get(task);
+      if (live === undefined) {
+        changes.push(`task "${task}" is new`);
+        differs = true;
+      } else if (live !== site.text && !site.text.includes('${')) {
+        changes.push(`file has ${site.tag?.text ?? site.text}`);
+        differs = true;
+      } else if (site.text.includes('${') && site.tag && tagOf(live) !== site.tag.text) {
+        changes.push(`file has ${site.tag.text}`);
+        differs = true;
+      }
+    }
+    parts.push(differs ? `${[...new Set(changes)].join(', ')} — not deployed` : 'file matches');
+  }
+  const tooltip = [`Job "${jobId}" on "${profileName}": ${stub.Status}`, ...(running ? [...running].map(([task, image]) => `  ${task}: ${image}`) : ['(loading what runs…)'])].join('\n');
+  return { title: parts.join(' · '), tooltip, differs };
+}

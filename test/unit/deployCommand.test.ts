@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDeployCommand, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice } from '../../src/core/deploy/deployCommand';
+import { quotingMode, quotingOptions, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
+import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
+
+/** Names a user (or a hostile repository) can give files, jobs and targets. */
+export const HOSTILE_NAMES = [
+  'my job.nomad',
+  "it's.nomad",
+  'say "hi".nomad',
+  '$HOME.nomad',
+  '${PATH}.nomad',
+  'x;rm -rf ~.nomad',
+  '`id`.nomad',
+  '$(id).nomad',
+  'a&b|c>d<e.nomad',
+  '*.nomad',
+  '~user',
+  '#hash',
+  'what?',
+  'brace{a,b}.nomad',
+  'glob[ab]',
+  '!bang',
+  '^caret',
+  'back\\slash',
+  'ünï cödé 😀.nomad',
+  '-dash-first',
+  "mixed '\"$`;\\ all",
+];
+
+describe('deploy commands', () => {
+  const profile = environmentProfile({ NOMAD_ADDR: 'https://nomad.example:4646', NOMAD_TOKEN: 'secret-n', CONSUL_HTTP_TOKEN: 'secret-c', NOMAD_NAMESPACE: 'apps', NOMAD_CACERT: '/ca.pem' });
+
+  it('defaults to nomad job run|plan <file>', () => {
+    const target = { kind: 'nomadJob' as const, file: '/ws/platform/nomad/whoami.nomad', jobId: 'whoami' };
+    const deploy = buildDeployCommand(target, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/ws');
+    assert.deepEqual([deploy.command, ...deploy.args], ['nomad', 'job', 'run', '/ws/platform/nomad/whoami.nomad']);
+    assert.equal(deploy.cwd, '/ws');
+    assert.equal(deploy.label, 'Deploy whoami (nomad job run)');
+    const plan = buildDeployCommand(target, 'plan', DEFAULT_NOMAD_COMMAND, profile, '/ws');
+    assert.deepEqual(plan.args, ['job', 'plan', '/ws/platform/nomad/whoami.nomad']);
+  });
+
+  it('defaults to terraform -chdir=<dir> apply|plan -target=<address> for ECS', () => {
+    const target = { kind: 'ecs' as const, file: '/ws/platform/terraform/ecs-gallery.tf', address: 'module.gallery_ecs' };
+    const apply = buildDeployCommand(target, 'deploy', DEFAULT_ECS_COMMAND, profile, '/ws');
+    assert.deepEqual([apply.command, ...apply.args], ['terraform', '-chdir=/ws/platform/terraform', 'apply', '-target=module.gallery_ecs']);
+    assert.deepEqual(buildDeployCommand(target, 'plan', DEFAULT_ECS_COMMAND, profile, '/ws').args[1], 'plan');
+  });
+
+  it("fills a workspace's own deploy script, one argument per placeholder", () => {
+    const target = { kind: 'nomadJob' as const, file: '/ws/a b/x.nomad', jobId: 'x' };
+    const command = buildDeployCommand(target, 'plan', ['${workspaceFolder}/platform/scripts/deploy-nomad.sh', '--${action}', '${file}', '--profile=${profile}'], profile, '/ws');
+    assert.deepEqual([command.command, ...command.args], ['/ws/platform/scripts/deploy-nomad.sh', '--plan', '/ws/a b/x.nomad', '--profile=Environment']);
+    assert.throws(() => buildDeployCommand(target, 'plan', ['x', '${nope}'], profile, '/ws'), /Unknown placeholder \$\{nope\}/);
+    assert.throws(() => buildDeployCommand(target, 'plan', [], profile, '/ws'), /setting is empty/);
+  });
+
+  it("passes the profile's addresses and tokens in the environment, never as arguments", () => {
+    const env = deployEnvironment(profile, {});
+    assert.deepEqual(env, {
+      NOMAD_ADDR: 'https://nomad.example:4646',
+      CONSUL_HTTP_ADDR: 'http://127.0.0.1:8500',
+      NOMAD_NAMESPACE: 'apps',
+      NOMAD_CACERT: '/ca.pem',
+      NOMAD_TOKEN: 'secret-n',
+      CONSUL_HTTP_TOKEN: 'secret-c',
+    });
+    assert.equal(deployEnvironment(profile, { nomad: 'from-keychain' }).NOMAD_TOKEN, 'from-keychain');
+    const all = resolveProfiles([{ name: 'p', nomadNamespace: '*' }], {}).profiles[0]!;
+    assert.equal(deployEnvironment(all, {}).NOMAD_NAMESPACE, undefined, '"*" is not a namespace to submit into');
+    const command = buildDeployCommand({ kind: 'nomadJob', file: '/f.nomad', jobId: 'j' }, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/');
+    assert.ok(![command.command, ...command.args].some((arg) => arg.includes('secret')));
+  });
+
+  it('tells what to install when the CLI is missing', () => {
+    assert.match(missingProgramAdvice('nomad'), /install it .*or set "hashistack\.deploy\.nomadCommand"/);
+    assert.match(missingProgramAdvice('/usr/local/bin/terraform'), /Terraform not found/);
+  });
+});
+
+describe('shell quoting of deploy arguments (VS Code builds the line; these are its rules)', function () {
+  this.timeout(30_000);
+  const dir = mkdtempSync(join(tmpdir(), 'hashistack-quoting-'));
+  const recorder = join(dir, 'record args');
+  const output = join(dir, 'argv.json');
+  writeFileSync(recorder, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(output)}, JSON.stringify(process.argv.slice(2)));\n`);
+  chmodSync(recorder, 0o755);
+
+  it('knows the shell from its path', () => {
+    assert.equal(shellKind('/bin/bash', 'linux'), 'bash');
+    assert.equal(shellKind('/usr/bin/zsh', 'darwin'), 'zsh');
+    assert.equal(shellKind('/usr/local/bin/fish', 'linux'), 'fish');
+    assert.equal(shellKind('C:\\Program Files\\PowerShell\\7\\pwsh.exe', 'win32'), 'pwsh');
+    assert.equal(shellKind('C:\\Windows\\System32\\cmd.exe', 'win32'), 'cmd');
+    assert.equal(shellKind(undefined, 'win32'), 'pwsh');
+    assert.equal(shellKind(undefined, 'linux'), 'bash');
+  });
+
+  const shells: [ShellKind, string][] = [
+    ['bash', '/bin/bash'],
+    ['zsh', '/usr/bin/zsh'],
+    ['sh', '/bin/sh'],
+    ['fish', '/usr/bin/fish'],
+  ];
+  for (const [kind, path] of shells) {
+    it(`${kind}: every hostile name reaches the program as one argument, unchanged`, () => {
+      const line = vscodeCommandLine(kind, quotingOptions(kind), quotingMode(kind), recorder, ['job', 'run', ...HOSTILE_NAMES]);
+      // The environment has HOME and PATH set, so an expansion would show in the result.
+      execFileSync(path, ['-c', line], { env: { ...process.env, HOME: '/home/expanded', PATH: process.env.PATH } });
+      assert.deepEqual(JSON.parse(readFileSync(output, 'utf8')), ['job', 'run', ...HOSTILE_NAMES]);
+    });
+  }
+
+  it('PowerShell: escapes with the backtick, and calls a quoted program with &', () => {
+    const line = vscodeCommandLine('pwsh', quotingOptions('pwsh'), quotingMode('pwsh'), 'nomad', ['job', 'run', "it's $HOME;`x`"]);
+    assert.equal(line, "& nomad job run it`'s` `$HOME`;``x``");
+  });
+
+  it('cmd: strong double quotes, and values cmd cannot carry are refused with a reason', () => {
+    const line = vscodeCommandLine('cmd', quotingOptions('cmd'), quotingMode('cmd'), 'nomad', ['job', 'run', 'C:\\my jobs\\a&b.nomad']);
+    assert.equal(line, '""nomad" "job" "run" "C:\\my jobs\\a&b.nomad""');
+    assert.match(unsafeArgumentReason('cmd', 'say "hi".nomad')!, /cmd\.exe cannot pass/);
+    assert.match(unsafeArgumentReason('cmd', '%PATH%.nomad')!, /cmd\.exe cannot pass/);
+    assert.equal(unsafeArgumentReason('cmd', 'a&b|c.nomad'), undefined);
+  });
+
+  it('refuses line breaks and control characters in every shell', () => {
+    for (const kind of ['bash', 'zsh', 'sh', 'fish', 'pwsh', 'cmd'] as const) {
+      assert.match(unsafeArgumentReason(kind, 'a\nb')!, /line break/);
+      assert.match(unsafeArgumentReason(kind, 'a\u0007b')!, /control character/);
+    }
+    for (const name of HOSTILE_NAMES) {
+      assert.equal(unsafeArgumentReason('bash', name), undefined, name);
+    }
+  });
+});
