@@ -1,6 +1,11 @@
 // Bundles the extension into dist/extension.js with esbuild: one file, `vscode` left external,
 // Node's `node` export conditions (the AWS SDK's endpoint variables only work there).
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 const watch = process.argv.includes('--watch');
 const production = process.env.NODE_ENV === 'production' || process.argv.includes('--production');
@@ -17,7 +22,16 @@ const options = {
   minify: production,
   logLevel: 'info',
   metafile: true,
+  // web-tree-sitter locates its files from import.meta.url, which a CommonJS bundle does not have:
+  // give it this file's URL.
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleUrl' },
 };
+
+// The tree-sitter runtime and the HCL grammar are WebAssembly files loaded at run time: ship them beside the bundle.
+mkdirSync('dist', { recursive: true });
+copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'), 'dist/tree-sitter-hcl.wasm');
 
 if (watch) {
   const context = await esbuild.context(options);

@@ -11,6 +11,12 @@ import { registerRetrySection } from './commands/retrySection';
 import { registerSelectCluster } from './commands/selectCluster';
 import { registerSetTokenCommands } from './commands/setToken';
 import { registerShowLog } from './commands/showLog';
+import { registerBumpImage } from './commands/bumpImage';
+import { registerDeployPicker } from './commands/deployPicker';
+import { registerDeployTargetCommands } from './commands/deployTarget';
+import { DeployRunner } from './services/deployRunner';
+import { JobspecIndex } from './services/jobspecIndex';
+import { JobspecCodeLensProvider } from './views/jobspecCodeLens';
 import { ProfileStore } from './services/profileStore';
 import { TokenStore } from './services/tokenStore';
 import { ClusterExplorer } from './views/clusterExplorer';
@@ -20,6 +26,7 @@ import { ClusterStatusBar } from './views/statusBar';
 export interface HashistackApi {
   explorer: ClusterExplorer;
   profiles: ProfileStore;
+  jobspecs: JobspecIndex;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -29,6 +36,10 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const statusBar = new ClusterStatusBar();
   const explorer = new ClusterExplorer(profiles, tokens, log, statusBar);
   const commandContext: CommandContext = { explorer, profiles, tokens, log };
+  // The tree-sitter .wasm files ship next to the bundle.
+  const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
+  const deployRunner = new DeployRunner(profiles, tokens, log);
+  const codeLens = new JobspecCodeLensProvider(jobspecs, explorer);
 
   context.subscriptions.push(
     log,
@@ -46,9 +57,16 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     ...registerCopyCommands(),
     registerOpenInBrowser(),
     registerOpenJobspec(),
+    jobspecs,
+    deployRunner,
+    codeLens,
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
+    registerBumpImage(jobspecs),
+    ...registerDeployTargetCommands(deployRunner, jobspecs),
+    registerDeployPicker(deployRunner, jobspecs, explorer),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, profiles };
+  return { explorer, profiles, jobspecs };
 }
 
 export function deactivate(): void {

@@ -6,6 +6,7 @@ import { ClusterProfile } from '../core/profiles/clusterProfile';
 import { ExplorerNode, SectionId } from '../core/tree/explorerNode';
 import { UiAddresses } from '../core/tree/links';
 import { NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { NomadJob } from '../core/nomad/nomadApi';
 import { ProfileStore } from '../services/profileStore';
 import { TokenStore } from '../services/tokenStore';
 import { RefreshManager } from './refreshManager';
@@ -29,6 +30,8 @@ export class ClusterExplorer implements vscode.Disposable {
   private readonly nomadChanged = new vscode.EventEmitter<SectionSnapshot<NomadSectionData> | undefined>();
   readonly onDidChangeNomad = this.nomadChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Submitted job definitions (their images) fetched for open jobspecs; emptied on every Nomad refresh. */
+  private readonly jobDefinitions = new Map<string, NomadJob | 'loading' | 'missing'>();
 
   constructor(
     private readonly profiles: ProfileStore,
@@ -81,6 +84,36 @@ export class ClusterExplorer implements vscode.Disposable {
     return this.nomadSnapshotValue;
   }
 
+  /**
+   * The submitted definition of a job, if already fetched; otherwise undefined, and a fetch starts in the
+   * background (one per job per Nomad refresh) whose arrival fires onDidChangeNomad. Never waits.
+   */
+  jobDefinition(namespace: string, jobId: string): NomadJob | undefined {
+    const key = `${namespace}\u0000${jobId}`;
+    const cached = this.jobDefinitions.get(key);
+    if (cached !== undefined) {
+      return typeof cached === 'string' ? undefined : cached;
+    }
+    if (!this.nomadSnapshotValue) {
+      return undefined;
+    }
+    this.jobDefinitions.set(key, 'loading');
+    const generation = this.nomadSnapshotValue;
+    void this.currentClients()
+      .then((clients) => clients.nomad.job(jobId, namespace))
+      .then(
+        (job) => {
+          if (this.nomadSnapshotValue !== generation) return;
+          this.jobDefinitions.set(key, job);
+          this.nomadChanged.fire(this.nomadSnapshotValue);
+        },
+        () => {
+          if (this.nomadSnapshotValue === generation) this.jobDefinitions.set(key, 'missing');
+        },
+      );
+    return undefined;
+  }
+
   view(section: SectionId): vscode.TreeView<ExplorerNode> {
     return this.views[section];
   }
@@ -121,11 +154,13 @@ export class ClusterExplorer implements vscode.Disposable {
     try {
       const snapshot = await loadNomadSection((await this.currentClients()).nomad, this.uiAddresses(), signal);
       this.nomadSnapshotValue = snapshot;
+      this.jobDefinitions.clear();
       this.nomadChanged.fire(snapshot);
       return snapshot.nodes;
     } catch (error) {
       if (!signal.aborted) {
         this.nomadSnapshotValue = undefined;
+        this.jobDefinitions.clear();
         this.nomadChanged.fire(undefined);
       }
       throw error;

@@ -4,7 +4,7 @@
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Browser } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { launchChromium } from './browser';
@@ -18,8 +18,23 @@ const QUIET_SETTINGS = { 'git.openRepositoryInParentFolders': 'never', 'git.enab
 function freshWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hashistack-workspace-'));
   cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), dir, { recursive: true });
+  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'jobspecs', 'ecs-gallery.tf'), join(dir, 'ecs-gallery.tf'));
   return dir;
 }
+
+const STAND_IN_DIR = join(REPO_ROOT, 'test', 'e2e', 'stand-in');
+
+/** Where the stand-in nomad and terraform record what a deploy task runs them with. */
+function recordEnvironment(): Record<string, string> {
+  return { HASHISTACK_RECORD_FILE: join(mkdtempSync(join(tmpdir(), 'hashistack-record-')), 'deploys.ndjson') };
+}
+
+/**
+ * Stand-in nomad and terraform first on the integrated terminal's PATH. The server resolves the
+ * terminal's environment from a login shell (which resets PATH), so it goes through VS Code's own
+ * terminal.integrated.env setting, as a user would put a tool on PATH for VS Code's terminals.
+ */
+const STAND_IN_SETTINGS = { 'terminal.integrated.env.linux': { PATH: `${STAND_IN_DIR}${delimiter}\${env:PATH}` } };
 
 function vsixForTests(): string {
   mkdirSync(join(REPO_ROOT, '.test-artifacts'), { recursive: true });
@@ -29,7 +44,7 @@ function vsixForTests(): string {
 
 async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# Extension-host suite (code-server, extension under development)');
-  const server = await startCodeServer({ env: { ...demo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress! }, settings: QUIET_SETTINGS });
+  const server = await startCodeServer({ env: { ...demo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress!, ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
   try {
     const result = await runHostSuite(browser, server, freshWorkspace());
     if (result.exitCode !== 0 && result.passed + result.failed === 0) {
@@ -45,7 +60,7 @@ async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed:
 async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# UI scenarios (code-server, .vsix installed with --install-extension)');
   const vsix = vsixForTests();
-  const server = await startCodeServer({ vsix, env: demo.environment(), settings: QUIET_SETTINGS });
+  const server = await startCodeServer({ vsix, env: { ...demo.environment(), ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;
   let failed = 0;

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDeployCommand, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice } from '../../src/core/deploy/deployCommand';
-import { quotingMode, quotingOptions, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
+import { quotingMode, quotingOptions, shellArguments, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
 import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
 
 /** Names a user (or a hostile repository) can give files, jobs and targets. */
@@ -111,7 +111,7 @@ describe('shell quoting of deploy arguments (VS Code builds the line; these are 
     it(`${kind}: every hostile name reaches the program as one argument, unchanged`, () => {
       const line = vscodeCommandLine(kind, quotingOptions(kind), quotingMode(kind), recorder, ['job', 'run', ...HOSTILE_NAMES]);
       // The environment has HOME and PATH set, so an expansion would show in the result.
-      execFileSync(path, ['-c', line], { env: { ...process.env, HOME: '/home/expanded', PATH: process.env.PATH } });
+      execFileSync(path, [...shellArguments(kind), line], { env: { ...process.env, HOME: '/home/expanded', PATH: process.env.PATH } });
       assert.deepEqual(JSON.parse(readFileSync(output, 'utf8')), ['job', 'run', ...HOSTILE_NAMES]);
     });
   }

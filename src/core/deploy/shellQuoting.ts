@@ -45,6 +45,18 @@ export function quotingOptions(kind: ShellKind): ShellQuotingOptions {
   }
 }
 
+/** The arguments that make each shell run one command line (VS Code's own defaults for tasks). */
+export function shellArguments(kind: ShellKind): string[] {
+  switch (kind) {
+    case 'pwsh':
+      return ['-Command'];
+    case 'cmd':
+      return ['/d', '/c'];
+    default:
+      return ['-c'];
+  }
+}
+
 export function quotingMode(kind: ShellKind): QuotingMode {
   return kind === 'cmd' ? 'strong' : 'escape';
 }

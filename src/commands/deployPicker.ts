@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { jobStatusLens } from '../core/jobspec/deployStatus';
+import { JOBSPEC_EXCLUDE_GLOB } from '../core/jobspec/jobLocator';
+import { DeployRunner } from '../services/deployRunner';
+import { JobspecIndex } from '../services/jobspecIndex';
+import { ClusterExplorer } from '../views/clusterExplorer';
+
+const DEPLOYABLE_GLOB = '**/{*.nomad,*.nomad.hcl,ecs-*.tf}';
+
+/** "Deploy…": every jobspec job and ECS service of the workspace in one list, with its file's tag and what runs now. */
+export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, explorer: ClusterExplorer): vscode.Disposable {
+  return vscode.commands.registerCommand('hashistack.deploy', async () => {
+    const files = await vscode.workspace.findFiles(DEPLOYABLE_GLOB, JOBSPEC_EXCLUDE_GLOB, 2000);
+    type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
+    const jobs: Item[] = [];
+    const services: Item[] = [];
+    const profile = explorer.activeProfile;
+    const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+    for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+      const scan = await index.scanUri(uri).catch(() => undefined);
+      const path = vscode.workspace.asRelativePath(uri);
+      if (scan?.kind === 'jobspec') {
+        for (const job of scan.scan.jobs) {
+          const tags = [...new Set(job.images.map((image) => image.tag?.text ?? image.text))].join(', ');
+          const status = explorer.nomadSnapshot ? jobStatusLens(job.id, namespace, job.images, explorer.nomadSnapshot.data, explorer.jobDefinition(namespace, job.id), profile.name) : undefined;
+          jobs.push({ label: `$(package) ${job.id}`, description: tags ? `file ${tags}` : '', detail: `${path}${status ? ` · ${status.title}` : ''}`, run: () => runner.run({ kind: 'nomadJob', file: uri.fsPath, jobId: job.id }, 'deploy') });
+        }
+      } else if (scan?.kind === 'ecs') {
+        for (const owner of scan.scan.owners) {
+          const tags = [...new Set(owner.images.map((image) => image.tag?.text ?? image.text))].join(', ');
+          services.push({ label: `$(cloud) ${owner.address}`, description: `file ${tags}`, detail: `${path} · terraform apply -target`, run: () => runner.run({ kind: 'ecs', file: uri.fsPath, address: owner.address }, 'deploy') });
+        }
+      }
+    }
+    if (jobs.length + services.length === 0) {
+      void vscode.window.showInformationMessage('Hashistack: no *.nomad, *.nomad.hcl or ecs-*.tf file with a job or ECS service in this workspace.');
+      return;
+    }
+    const items: Item[] = [
+      ...(jobs.length ? [{ label: `Nomad jobs on "${profile.name}"`, kind: vscode.QuickPickItemKind.Separator } as Item, ...jobs] : []),
+      ...(services.length ? [{ label: 'ECS services (Terraform)', kind: vscode.QuickPickItemKind.Separator } as Item, ...services] : []),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Hashistack: Deploy', matchOnDescription: true, matchOnDetail: true });
+    await picked?.run?.();
+  });
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { DeployAction } from '../core/deploy/deployCommand';
+import { DeployRunner } from '../services/deployRunner';
+import { JobspecIndex } from '../services/jobspecIndex';
+import { LensTarget } from '../views/jobspecCodeLens';
+
+/**
+ * Deploy / Plan a Nomad job (from its lens, or the job of the active jobspec) and Deploy / Plan an ECS
+ * service (from its lens in an ecs-*.tf file).
+ */
+export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex): vscode.Disposable[] {
+  const job = (action: DeployAction) => async (target?: LensTarget) => {
+    const resolved = await resolve(index, target, 'jobspec');
+    if (!resolved) return undefined;
+    return runner.run({ kind: 'nomadJob', file: resolved.file, jobId: resolved.name }, action);
+  };
+  const ecs = (action: DeployAction) => async (target?: LensTarget) => {
+    const resolved = await resolve(index, target, 'ecs');
+    if (!resolved) return undefined;
+    return runner.run({ kind: 'ecs', file: resolved.file, address: resolved.name }, action);
+  };
+  return [
+    vscode.commands.registerCommand('hashistack.deployJob', job('deploy')),
+    vscode.commands.registerCommand('hashistack.planJob', job('plan')),
+    vscode.commands.registerCommand('hashistack.deployEcs', ecs('deploy')),
+    vscode.commands.registerCommand('hashistack.planEcs', ecs('plan')),
+  ];
+}
+
+/** The file and the job ID / Terraform address: from the lens, else from the active editor (asking if several). */
+async function resolve(index: JobspecIndex, target: LensTarget | undefined, kind: 'jobspec' | 'ecs'): Promise<{ file: string; name: string } | undefined> {
+  const document = target ? await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri)) : vscode.window.activeTextEditor?.document;
+  if (!document) {
+    void vscode.window.showInformationMessage(`Hashistack: open ${kind === 'jobspec' ? 'a jobspec (*.nomad)' : 'an ecs-*.tf file'} first, or use "Hashistack: Deploy…".`);
+    return undefined;
+  }
+  const named = target?.jobId ?? target?.address;
+  if (named) return { file: document.uri.fsPath, name: named };
+  const scan = await index.scan(document);
+  const names = scan?.kind === 'jobspec' && kind === 'jobspec' ? scan.scan.jobs.map((j) => j.id) : scan?.kind === 'ecs' && kind === 'ecs' ? scan.scan.owners.map((o) => o.address) : [];
+  if (names.length === 0) {
+    void vscode.window.showInformationMessage(`Hashistack: ${vscode.workspace.asRelativePath(document.uri)} has no ${kind === 'jobspec' ? 'job block' : 'ECS service with a container image'}.`);
+    return undefined;
+  }
+  const name = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Which one?' });
+  return name ? { file: document.uri.fsPath, name } : undefined;
+}

@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { jobStatusLens } from '../core/jobspec/deployStatus';
+import { ImageSite } from '../core/jobspec/imageScanner';
+import { JobspecIndex } from '../services/jobspecIndex';
+import { ClusterExplorer } from './clusterExplorer';
+
+/** Arguments the lenses pass to the bump and deploy commands. */
+export interface LensTarget {
+  uri: string;
+  jobId?: string;
+  address?: string;
+}
+
+/**
+ * Above every `job "<id>"`: Deploy, Plan, Bump image, and what runs now compared with the file;
+ * above every ECS image owner in `ecs-*.tf`: Deploy (targeted apply) and Bump image.
+ * Status comes from the explorer's cache: a lens never waits on the network.
+ */
+export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly index: JobspecIndex,
+    private readonly explorer: ClusterExplorer,
+  ) {
+    this.subscriptions = [
+      index.onDidChange(() => this.changed.fire()),
+      explorer.onDidChangeNomad(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('hashistack.codeLens')) this.changed.fire();
+      }),
+    ];
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!vscode.workspace.getConfiguration('hashistack').get<boolean>('codeLens.enabled', true)) {
+      return [];
+    }
+    const result = await this.index.scan(document);
+    if (!result) return [];
+    const trusted = vscode.workspace.isTrusted;
+    const lenses: vscode.CodeLens[] = [];
+    const at = (line: number) => new vscode.Range(line, 0, line, 0);
+    const restricted = (range: vscode.Range) => new vscode.CodeLens(range, { title: '$(shield) Deploy, Plan and Bump need a trusted workspace', command: 'workbench.trust.manage' });
+
+    if (result.kind === 'jobspec') {
+      const profile = this.explorer.activeProfile;
+      for (const job of result.scan.jobs) {
+        const range = at(job.line);
+        const target: LensTarget = { uri: document.uri.toString(), jobId: job.id };
+        if (!trusted) {
+          lenses.push(restricted(range));
+        } else {
+          lenses.push(
+            new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `nomad job run on "${profile.name}"`, command: 'hashistack.deployJob', arguments: [target] }),
+            new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `nomad job plan on "${profile.name}"`, command: 'hashistack.planJob', arguments: [target] }),
+          );
+          if (job.images.length > 0) {
+            lenses.push(new vscode.CodeLens(range, { title: bumpTitle(job.images), command: 'hashistack.bumpImage', arguments: [target] }));
+          }
+        }
+        const snapshot = this.explorer.nomadSnapshot;
+        if (snapshot) {
+          const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+          const status = jobStatusLens(job.id, namespace, job.images, snapshot.data, this.explorer.jobDefinition(namespace, job.id), profile.name);
+          if (status) {
+            lenses.push(new vscode.CodeLens(range, { title: `${status.differs ? '$(warning)' : '$(check)'} ${status.title}`, tooltip: status.tooltip, command: '' }));
+          }
+        }
+      }
+    } else {
+      for (const owner of result.scan.owners) {
+        const range = at(owner.line);
+        const target: LensTarget = { uri: document.uri.toString(), address: owner.address };
+        if (!trusted) {
+          lenses.push(restricted(range));
+          continue;
+        }
+        lenses.push(
+          new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `terraform apply -target=${owner.address}`, command: 'hashistack.deployEcs', arguments: [target] }),
+          new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `terraform plan -target=${owner.address}`, command: 'hashistack.planEcs', arguments: [target] }),
+          new vscode.CodeLens(range, { title: bumpTitle(owner.images), command: 'hashistack.bumpImage', arguments: [target] }),
+        );
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+/** "Bump image (0.3.10)", or "Bump image…" when a block has several. */
+function bumpTitle(images: ImageSite[]): string {
+  if (images.length === 1) {
+    const image = images[0]!;
+    return `$(arrow-up) Bump image (${image.tag?.text ?? (image.reference.digest ? 'digest' : 'no tag')})`;
+  }
+  return `$(arrow-up) Bump image… (${images.length})`;
+}

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+
+const RECORD = process.env.HASHISTACK_RECORD_FILE;
+
+async function api(): Promise<HashistackApi> {
+  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
+  assert.ok(extension);
+  return extension.activate();
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  await vscode.workspace.openTextDocument(uri);
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return lenses.map((lens) => lens.command?.title ?? '');
+}
+
+/** Lenses until one matches: the status lens fills in when the job definition arrives in the cache. */
+async function waitForLens(uri: vscode.Uri, pattern: RegExp): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  let titles: string[] = [];
+  while (Date.now() < deadline) {
+    titles = await lensTitles(uri);
+    if (titles.some((title) => pattern.test(title))) return titles;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`no lens matched ${pattern}; lenses: ${titles.join(' | ')}`);
+}
+
+async function runAndWait(command: string, ...args: unknown[]): Promise<number | undefined> {
+  const ended = new Promise<number | undefined>((resolve) => {
+    const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
+      if ((event.execution.task.definition as { type?: string }).type === 'hashistack') {
+        subscription.dispose();
+        resolve(event.exitCode);
+      }
+    });
+  });
+  const execution = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>(command, ...args);
+  assert.ok(execution, `${command} started a task`);
+  return ended;
+}
+
+function records(): { argv: string[]; env: Record<string, string | null>; cwd: string }[] {
+  assert.ok(RECORD, 'HASHISTACK_RECORD_FILE is set by the runner');
+  if (!existsSync(RECORD)) return [];
+  return readFileSync(RECORD, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+describe('Jobspec tooling: lenses, bumps and deploys', () => {
+  let hashistack: HashistackApi;
+  before(async () => {
+    hashistack = await api();
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    if (RECORD) rmSync(RECORD, { force: true });
+  });
+
+  it('shows Deploy, Plan, Bump image and what runs now above the job', async () => {
+    const uri = workspaceFile('whoami.nomad');
+    await vscode.window.showTextDocument(uri);
+    const titles = await waitForLens(uri, /running v1\.10\.3/);
+    assert.ok(titles.includes('$(rocket) Deploy'));
+    assert.ok(titles.includes('$(diff) Plan'));
+    assert.ok(titles.includes('$(arrow-up) Bump image (v1.10.3)'));
+    assert.ok(titles.includes('$(check) running v1.10.3 · 2/3 healthy · file matches'), titles.join(' | '));
+  });
+
+  it('bumps the tag with one edit that one undo reverts, and the status lens sees the change', async () => {
+    const uri = workspaceFile('whoami.nomad');
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    const applied = await vscode.commands.executeCommand('hashistack.bumpImage', { uri: uri.toString(), jobId: 'whoami' }, 'patch');
+    assert.equal(applied, true);
+    const after = editor.document.getText();
+    assert.equal(after, before.replace('traefik/whoami:v1.10.3', 'traefik/whoami:v1.10.4'));
+    await waitForLens(uri, /file has v1\.10\.4 — not deployed/);
+    assert.ok((await lensTitles(uri)).includes('$(arrow-up) Bump image (v1.10.4)'), 'the lens follows the edit (incremental reparse)');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'one undo restores the file byte for byte');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('deploys in a task with nomad job run <file> and the profile environment, token included', async () => {
+    await vscode.commands.executeCommand('hashistack.setNomadToken', 'deploy-token-123');
+    const uri = workspaceFile('whoami.nomad');
+    const exit = await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'whoami' });
+    assert.equal(exit, 0);
+    const record = records().at(-1)!;
+    assert.deepEqual(record.argv, ['job', 'run', uri.fsPath]);
+    assert.equal(record.env.NOMAD_ADDR, process.env.NOMAD_ADDR);
+    assert.equal(record.env.CONSUL_HTTP_ADDR, process.env.CONSUL_HTTP_ADDR);
+    assert.equal(record.env.NOMAD_NAMESPACE, 'default');
+    assert.equal(record.env.NOMAD_TOKEN_SHA, createHash('sha256').update('deploy-token-123').digest('hex'));
+    await vscode.commands.executeCommand('hashistack.setNomadToken', '');
+  });
+
+  it('plans with nomad job plan', async () => {
+    const uri = workspaceFile('whoami.nomad');
+    await runAndWait('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
+    assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
+  });
+
+  it('a hostile file name reaches nomad as one argument, unchanged', async () => {
+    const name = "it's $HOME; `echo pwned` $(id) & ü.nomad";
+    const uri = workspaceFile(name);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('job "hostile" {\n  group "g" {\n    task "t" {\n      config { image = "busybox:1.36.1" }\n    }\n  }\n}\n'));
+    await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'hostile' });
+    assert.deepEqual(records().at(-1)!.argv, ['job', 'run', uri.fsPath]);
+  });
+
+  it('deploys an ECS service with a targeted terraform apply', async () => {
+    const uri = workspaceFile('ecs-gallery.tf');
+    const titles = await lensTitles(uri);
+    assert.ok(titles.includes('$(arrow-up) Bump image (v2.4.1)'), titles.join(' | '));
+    await runAndWait('hashistack.deployEcs', { uri: uri.toString(), address: 'module.gallery_ecs' });
+    const record = records().at(-1)!;
+    assert.deepEqual(record.argv, [`-chdir=${vscode.Uri.joinPath(uri, '..').fsPath}`, 'apply', '-target=module.gallery_ecs']);
+  });
+
+  it('Bump Image from an explorer job opens its jobspec and bumps it', async () => {
+    const jobs = (await hashistack.explorer.providers.nomad.getChildren(hashistack.explorer.providers.nomad.rootNodes[0])) ?? [];
+    const whoami = jobs.find((job) => job.label === 'whoami');
+    assert.ok(whoami);
+    assert.equal(await vscode.commands.executeCommand('hashistack.bumpImage', whoami, 'minor'), true);
+    const editor = vscode.window.activeTextEditor!;
+    assert.match(editor.document.fileName, /whoami\.nomad$/);
+    assert.match(editor.document.getText(), /traefik\/whoami:v1\.11\.0/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
