@@ -35,6 +35,23 @@ async function openHashistack(page: Page): Promise<void> {
   await container.waitFor();
 }
 
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator(SELECTORS.quickInput);
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+}
+
+const EDITOR_TEXT = '.editor-instance .monaco-editor .view-lines';
+
+/** Waits until the editor shows `text` (the page's own DOM, read in the page). */
+async function editorContains(page: Page, text: string): Promise<void> {
+  await page.locator(EDITOR_TEXT, { hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'the Hashistack view shows services with health, jobs with allocations and routers with rules',
@@ -61,6 +78,28 @@ export const SCENARIOS: Scenario[] = [
       assert.equal(await rowDescription(gallery), 'Host(`gallery.example.com`)');
       await widenSideBar(page, 560);
       await screenshot('explorer');
+    },
+  },
+  {
+    name: 'a jobspec shows Deploy, Plan, Bump and the running status; the Bump lens bumps, one undo reverts',
+    async run(page, { screenshot }) {
+      await openFile(page, 'whoami.nomad');
+      // Lenses with a command are links; the status lens (no command) is plain text.
+      const lens = (title: RegExp) => page.locator('.monaco-editor .codelens-decoration > a, .monaco-editor .codelens-decoration > span', { hasText: title });
+      await lens(/Deploy$/).first().waitFor({ timeout: 20_000 });
+      await lens(/Plan$/).first().waitFor();
+      await lens(/running v1\.10\.3 · 2\/3 healthy · file matches/).first().waitFor({ timeout: 20_000 });
+      await screenshot('lenses');
+      await lens(/Bump image \(v1\.10\.3\)$/).first().click();
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'v1.10.3 → v1.10.4' }).first().click();
+      const text = page.locator(EDITOR_TEXT).first();
+      await editorContains(page, 'whoami:v1.10.4');
+      await lens(/file has v1\.10\.4 — not deployed/).first().waitFor();
+      await page.locator(EDITOR_TEXT).first().click();
+      await page.keyboard.press('Control+Z');
+      await editorContains(page, 'whoami:v1.10.3');
+      assert.ok(!(await text.textContent())?.includes('v1.10.4'));
+      await page.keyboard.press('Escape');
     },
   },
   {
