@@ -2,7 +2,7 @@
 //  1. the mocha suites of test/suite in the extension host, on the extension under development;
 //  2. UI scenarios with the packaged .vsix installed by `--install-extension`, as a user installs it.
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Browser } from 'playwright-core';
@@ -90,12 +90,55 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   return { passed, failed };
 }
 
+/**
+ * Restricted Mode: a cloned repository whose settings try to choose the deploy command, opened untrusted.
+ * The lenses offer no Deploy/Plan/Bump, say why, and the repository's command never runs.
+ */
+async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
+  console.log('\n# Restricted Mode (code-server with workspace trust on, the workspace left untrusted)');
+  const vsix = vsixForTests();
+  const workspace = freshWorkspace();
+  const marker = join(mkdtempSync(join(tmpdir(), 'hashistack-restricted-')), 'ran');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'hashistack.deploy.nomadCommand': ['/usr/bin/touch', marker] }));
+  const server = await startCodeServer({ vsix, env: demo.environment(), settings: QUIET_SETTINGS, workspaceTrust: true });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const shots = screenshotDir(REPO_ROOT);
+  try {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
+    const distrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+    await distrust.waitFor({ timeout: 20_000 });
+    await distrust.click();
+    await page.keyboard.press('Control+P');
+    await page.locator(SELECTORS.quickInput).fill('whoami.nomad');
+    await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami.nomad' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const restricted = page.locator('.monaco-editor .codelens-decoration a', { hasText: /Deploy, Plan and Bump need a trusted workspace/ });
+    await restricted.first().waitFor({ timeout: 20_000 });
+    const deployLenses = await page.locator('.monaco-editor .codelens-decoration a', { hasText: /^\W*Deploy$/ }).count();
+    if (deployLenses !== 0) throw new Error('a Deploy lens is offered in Restricted Mode');
+    await page.screenshot({ path: join(shots, 'restricted-mode.png') });
+    if (existsSync(marker)) throw new Error("the repository's deploy command ran");
+    console.log('  ✔ untrusted: no Deploy/Plan/Bump lenses, a lens says why, the workspace deploy command never runs');
+    return { passed: 1, failed: 0 };
+  } catch (error) {
+    const shot = join(shots, 'failed-restricted.png');
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    console.log(`  ✘ Restricted Mode\n    ${String(error instanceof Error ? error.message : error)}\n    screenshot: ${shot}`);
+    return { passed: 0, failed: 1 };
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const demo = await DemoCluster.start({ controlPort: 0 });
   const browser = await launchChromium();
   const totals = { passed: 0, failed: 0 };
   try {
-    for (const stage of [hostSuite, uiScenarios]) {
+    for (const stage of [hostSuite, uiScenarios, restrictedMode]) {
       const result = await stage(browser, demo);
       totals.passed += result.passed;
       totals.failed += result.failed;
