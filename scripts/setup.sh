@@ -2,14 +2,14 @@
 # Installs what the project needs on a fresh Debian machine (as root, or with sudo), then `npm ci`.
 # Debian packages: Chromium for the tests in VS Code; build tools and Kerberos headers for code-server's
 # native modules; ripgrep, which code-server's @vscode/ripgrep would otherwise download from GitHub;
-# openssl for the TLS tests.
+# openssl for the TLS tests; zsh and fish for the quoting tests; packer and shellcheck for lint:platform.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(build-essential python3 pkg-config libkrb5-dev libsecret-1-dev ripgrep chromium openssl ca-certificates zsh fish)
+packages=(build-essential python3 pkg-config libkrb5-dev libsecret-1-dev ripgrep chromium openssl ca-certificates zsh fish packer shellcheck)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -28,7 +28,10 @@ const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 
 rmSync(join(root, 'out'), { recursive: true, force: true });
 const compiled = step('typecheck and compile (tsc, strict)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json']);
-step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'demo', 'scripts', 'bench']);
+step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'demo', 'scripts', 'bench', 'tools']);
+if (compiled) {
+  step('lint:platform (HCL, packer, shellcheck, terraform fmt, project rules)', node, ['out/tools/lint-platform/main.js']);
+}
 const built = step('bundle (esbuild)', node, ['scripts/build.mjs', '--production']);
 
 if (compiled) {

@@ -28,7 +28,7 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
       } else if (scan?.kind === 'ecs') {
         for (const owner of scan.scan.owners) {
           const tags = [...new Set(owner.images.map((image) => image.tag?.text ?? image.text))].join(', ');
-          services.push({ label: `$(cloud) ${owner.address}`, description: `file ${tags}`, detail: `${path} · terraform apply -target`, run: () => runner.run({ kind: 'ecs', file: uri.fsPath, address: owner.address }, 'deploy') });
+          services.push({ label: `$(cloud) ${owner.address}`, description: `file ${tags}`, detail: `${path} · terraform apply -target=${owner.deployTarget}`, run: () => runner.run({ kind: 'ecs', file: uri.fsPath, address: owner.deployTarget }, 'deploy') });
         }
       }
     }

@@ -37,7 +37,7 @@ async function resolve(index: JobspecIndex, target: LensTarget | undefined, kind
   const named = target?.jobId ?? target?.address;
   if (named) return { file: document.uri.fsPath, name: named };
   const scan = await index.scan(document);
-  const names = scan?.kind === 'jobspec' && kind === 'jobspec' ? scan.scan.jobs.map((j) => j.id) : scan?.kind === 'ecs' && kind === 'ecs' ? scan.scan.owners.map((o) => o.address) : [];
+  const names = scan?.kind === 'jobspec' && kind === 'jobspec' ? scan.scan.jobs.map((j) => j.id) : scan?.kind === 'ecs' && kind === 'ecs' ? [...new Set(scan.scan.owners.map((o) => o.deployTarget))] : [];
   if (names.length === 0) {
     void vscode.window.showInformationMessage(`Hashistack: ${vscode.workspace.asRelativePath(document.uri)} has no ${kind === 'jobspec' ? 'job block' : 'ECS service with a container image'}.`);
     return undefined;

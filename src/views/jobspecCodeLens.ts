@@ -8,7 +8,10 @@ import { ClusterExplorer } from './clusterExplorer';
 export interface LensTarget {
   uri: string;
   jobId?: string;
+  /** A Terraform address: the deploy target, or (for Bump) the owner of the images. */
   address?: string;
+  /** For ECS deploys: the owner whose images the target deploys. */
+  imagesOf?: string;
 }
 
 /**
@@ -74,15 +77,15 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
     } else {
       for (const owner of result.scan.owners) {
         const range = at(owner.line);
-        const target: LensTarget = { uri: document.uri.toString(), address: owner.address };
+        const target: LensTarget = { uri: document.uri.toString(), address: owner.deployTarget, imagesOf: owner.address };
         if (!trusted) {
           lenses.push(restricted(range));
           continue;
         }
         lenses.push(
-          new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `terraform apply -target=${owner.address}`, command: 'hashistack.deployEcs', arguments: [target] }),
-          new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `terraform plan -target=${owner.address}`, command: 'hashistack.planEcs', arguments: [target] }),
-          new vscode.CodeLens(range, { title: bumpTitle(owner.images), command: 'hashistack.bumpImage', arguments: [target] }),
+          new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `terraform apply -target=${owner.deployTarget}`, command: 'hashistack.deployEcs', arguments: [target] }),
+          new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `terraform plan -target=${owner.deployTarget}`, command: 'hashistack.planEcs', arguments: [target] }),
+          new vscode.CodeLens(range, { title: bumpTitle(owner.images), command: 'hashistack.bumpImage', arguments: [{ uri: target.uri, address: owner.address }] }),
         );
       }
     }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 
@@ -124,6 +125,28 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     await runAndWait('hashistack.deployEcs', { uri: uri.toString(), address: 'module.gallery_ecs' });
     const record = records().at(-1)!;
     assert.deepEqual(record.argv, [`-chdir=${vscode.Uri.joinPath(uri, '..').fsPath}`, 'apply', '-target=module.gallery_ecs']);
+  });
+
+  it("works on platform/'s own jobspec, and deploys it through platform/scripts/deploy-nomad.sh", async () => {
+    const repository = vscode.Uri.file(join(__dirname, '..', '..', '..'));
+    const jobspec = vscode.Uri.joinPath(repository, 'platform', 'nomad', 'whoami.nomad');
+    const titles = await waitForLens(jobspec, /running v1\.10\.3/);
+    assert.ok(titles.includes('$(arrow-up) Bump image (v1.10.3)'), titles.join(' | '));
+    assert.ok(titles.some((title) => title.endsWith('file matches')), titles.join(' | '));
+    const config = vscode.workspace.getConfiguration('hashistack.deploy');
+    const script = vscode.Uri.joinPath(repository, 'platform', 'scripts', 'deploy-nomad.sh').fsPath;
+    await config.update('nomadCommand', [script, '${file}'], vscode.ConfigurationTarget.Global);
+    try {
+      const before = records().length;
+      assert.equal(await runAndWait('hashistack.deployJob', { uri: jobspec.toString(), jobId: 'whoami' }), 0);
+      // The script plans first, then runs: two calls of the stand-in nomad.
+      assert.deepEqual(records().slice(before).map((record) => record.argv), [
+        ['job', 'plan', '--', jobspec.fsPath],
+        ['job', 'run', '--', jobspec.fsPath],
+      ]);
+    } finally {
+      await config.update('nomadCommand', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Bump Image from an explorer job opens its jobspec and bumps it', async () => {

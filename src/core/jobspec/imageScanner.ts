@@ -46,6 +46,11 @@ export interface JobspecScan {
 export interface EcsOwner {
   /** `module.gallery_ecs`, `aws_ecs_task_definition.web`. */
   address: string;
+  /**
+   * What a deploy targets: the `aws_ecs_service` of the same file whose task definition comes from this
+   * owner (a targeted apply includes the service's dependencies, so the new revision rolls out), else the owner.
+   */
+  deployTarget: string;
   line: number;
   images: ImageSite[];
 }
@@ -245,7 +250,7 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
   for (const block of topLevelBlocks(tree)) {
     const address = ecsAddress(block);
     if (!address) continue;
-    const owner: EcsOwner = { address, line: block.startPosition.row, images: [] };
+    const owner: EcsOwner = { address, deployTarget: address, line: block.startPosition.row, images: [] };
     const line = block.startPosition.row;
     // HCL objects: `image = "…"` or `"image" = "…"` in any object inside the block.
     for (const element of block.descendantsOfType('object_elem')) {
@@ -283,6 +288,18 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
       owner.images.sort((a, b) => a.start - b.start);
       owners.push(owner);
       images.push(...owner.images);
+    }
+  }
+  // A service that runs an owner's task definition is what a deploy of that owner targets.
+  for (const block of topLevelBlocks(tree)) {
+    const labels = labelsOf(block);
+    if (blockType(block) !== 'resource' || labels[0] !== 'aws_ecs_service' || labels.length !== 2) continue;
+    const taskDefinition = bodyOf(block)?.namedChildren.find((child) => child?.type === 'attribute' && child.namedChildren[0]?.text === 'task_definition');
+    const reference = taskDefinition?.namedChildren.find((child) => child?.type === 'expression')?.text ?? '';
+    for (const owner of owners) {
+      if (reference === owner.address || reference.startsWith(`${owner.address}.`)) {
+        owner.deployTarget = `aws_ecs_service.${labels[1]}`;
+      }
     }
   }
   return { owners, images };
