@@ -60,7 +60,11 @@ async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed:
 async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# UI scenarios (code-server, .vsix installed with --install-extension)');
   const vsix = vsixForTests();
-  const server = await startCodeServer({ vsix, env: { ...demo.environment(), ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
+  const server = await startCodeServer({
+    vsix,
+    env: { ...demo.environment(), ...recordEnvironment() },
+    settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS, 'hashistack.deploy.ecsCommand': ['hashistack-missing-terraform', '-chdir=${dir}', '${verb}', '-target=${target}'] },
+  });
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;
   let failed = 0;

@@ -103,6 +103,21 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'a deploy whose program is missing: the terminal shows it and a notification says what to change',
+    async run(page, { screenshot }) {
+      // The runner sets hashistack.deploy.ecsCommand to a program that does not exist. (The terminal,
+      // drawn on a canvas, shows the shell's "command not found"; the screenshot keeps it.)
+      await openFile(page, 'ecs-gallery.tf');
+      const deploy = page.locator('.monaco-editor .codelens-decoration > a', { hasText: /Deploy$/ }).first();
+      await deploy.waitFor({ timeout: 20_000 });
+      await deploy.click();
+      const notification = page.locator(SELECTORS.notification, { hasText: /"hashistack-missing-terraform" was not found or is not executable/ });
+      await notification.first().waitFor({ timeout: 15_000 });
+      await screenshot('missing-cli');
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
     name: 'the status bar names the active cluster and Select Cluster lists it',
     async run(page) {
       const item = page.locator('.statusbar-item', { hasText: 'Environment' });
