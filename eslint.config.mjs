@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // The Launcher webview's script runs in the browser.
+    files: ['src/webview/**/*.ts'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', HTMLElement: 'readonly', HTMLElementTagNameMap: 'readonly', MessageEvent: 'readonly' } },
+  },
+  {
     // The pure core runs without VS Code: it is tested with plain Node.
     files: ['src/core/**/*.ts', 'demo/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core must not depend on VS Code.' }] }] },

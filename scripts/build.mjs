@@ -33,10 +33,26 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/tree-sitter.wasm');
 copyFileSync(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'), 'dist/tree-sitter-hcl.wasm');
 
+// The Launcher webview's script: a browser bundle of its own, never part of the extension bundle.
+const webviewOptions = {
+  entryPoints: ['src/webview/launcher.ts'],
+  bundle: true,
+  outfile: 'dist/webview/launcher.js',
+  format: 'esm',
+  platform: 'browser',
+  target: 'chrome120',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
+  const webviewContext = await esbuild.context(webviewOptions);
+  await webviewContext.watch();
 } else {
+  await esbuild.build(webviewOptions);
   const result = await esbuild.build(options);
   const inputs = Object.keys(result.metafile.inputs);
   const leaked = inputs.filter((file) => /(^|\/)test\/|\.test\.ts$|(^|\/)demo\//.test(file));

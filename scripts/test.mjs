@@ -28,6 +28,7 @@ const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 
 rmSync(join(root, 'out'), { recursive: true, force: true });
 const compiled = step('typecheck and compile (tsc, strict)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json']);
+step('typecheck the webview script (tsc, DOM)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.webview.json']);
 step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'demo', 'scripts', 'bench', 'tools']);
 if (compiled) {
   step('lint:platform (HCL, packer, shellcheck, terraform fmt, project rules)', node, ['out/tools/lint-platform/main.js']);

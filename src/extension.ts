@@ -18,6 +18,7 @@ import { DeployRunner } from './services/deployRunner';
 import { JobspecIndex } from './services/jobspecIndex';
 import { JobspecCodeLensProvider } from './views/jobspecCodeLens';
 import { ProfileStore } from './services/profileStore';
+import { LAUNCHER_VIEW_ID, LauncherController } from './views/launcherView';
 import { TokenStore } from './services/tokenStore';
 import { ClusterExplorer } from './views/clusterExplorer';
 import { ClusterStatusBar } from './views/statusBar';
@@ -27,6 +28,7 @@ export interface HashistackApi {
   explorer: ClusterExplorer;
   profiles: ProfileStore;
   jobspecs: JobspecIndex;
+  launcher: LauncherController;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   const deployRunner = new DeployRunner(profiles, tokens, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, explorer);
+  const launcher = new LauncherController(context.extensionUri, explorer, log);
 
   context.subscriptions.push(
     log,
@@ -64,9 +67,12 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerBumpImage(jobspecs),
     ...registerDeployTargetCommands(deployRunner, jobspecs),
     registerDeployPicker(deployRunner, jobspecs, explorer),
+    launcher,
+    vscode.window.registerWebviewViewProvider(LAUNCHER_VIEW_ID, launcher, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, profiles, jobspecs };
+  return { explorer, profiles, jobspecs, launcher };
 }
 
 export function deactivate(): void {

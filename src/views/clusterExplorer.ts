@@ -6,6 +6,8 @@ import { ClusterProfile } from '../core/profiles/clusterProfile';
 import { ExplorerNode, SectionId } from '../core/tree/explorerNode';
 import { UiAddresses } from '../core/tree/links';
 import { NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { ConsulSectionData } from '../core/tree/consul/consulProperties';
+import { TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { NomadJob } from '../core/nomad/nomadApi';
 import { ProfileStore } from '../services/profileStore';
 import { TokenStore } from '../services/tokenStore';
@@ -29,6 +31,11 @@ export class ClusterExplorer implements vscode.Disposable {
   private nomadSnapshotValue: SectionSnapshot<NomadSectionData> | undefined;
   private readonly nomadChanged = new vscode.EventEmitter<SectionSnapshot<NomadSectionData> | undefined>();
   readonly onDidChangeNomad = this.nomadChanged.event;
+  private consulSnapshotValue: SectionSnapshot<ConsulSectionData> | undefined;
+  private traefikSnapshotValue: SectionSnapshot<TraefikSectionData> | undefined;
+  /** Any section loaded or failed: views built from the explorer's data (the Launcher) follow this. */
+  private readonly snapshotsChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeSnapshots = this.snapshotsChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Submitted job definitions (their images) fetched for open jobspecs; emptied on every Nomad refresh. */
   private readonly jobDefinitions = new Map<string, NomadJob | 'loading' | 'missing'>();
@@ -114,6 +121,17 @@ export class ClusterExplorer implements vscode.Disposable {
     return undefined;
   }
 
+  /** Shows a Consul service in the explorer (from the Launcher's "Show in Explorer"). */
+  async revealConsulService(service: string): Promise<void> {
+    const folder = this.providers.consul.rootNodes.find((node) => node.id === 'consul/services');
+    const row = folder?.children?.find((node) => node.id === `consul/service/${service}`);
+    if (!row) {
+      void vscode.window.showInformationMessage(`Hashistack: the Consul section does not list "${service}" (refresh it?).`);
+      return;
+    }
+    await this.views.consul.reveal(row, { select: true, focus: true, expand: false });
+  }
+
   view(section: SectionId): vscode.TreeView<ExplorerNode> {
     return this.views[section];
   }
@@ -145,30 +163,55 @@ export class ClusterExplorer implements vscode.Disposable {
     return this.clients;
   }
 
-  private async loadConsul(signal: AbortSignal): Promise<ExplorerNode[]> {
-    const snapshot = await loadConsulSection((await this.currentClients()).consul, this.uiAddresses(), signal);
-    return snapshot.nodes;
+  get consulSnapshot(): SectionSnapshot<ConsulSectionData> | undefined {
+    return this.consulSnapshotValue;
   }
 
-  private async loadNomad(signal: AbortSignal): Promise<ExplorerNode[]> {
+  get traefikSnapshot(): SectionSnapshot<TraefikSectionData> | undefined {
+    return this.traefikSnapshotValue;
+  }
+
+  /** Keeps a section's last good data (undefined after a failure) and tells the views built on it. */
+  private async keep<T>(load: () => Promise<SectionSnapshot<T>>, store: (snapshot: SectionSnapshot<T> | undefined) => void, signal: AbortSignal): Promise<SectionSnapshot<T>> {
     try {
-      const snapshot = await loadNomadSection((await this.currentClients()).nomad, this.uiAddresses(), signal);
-      this.nomadSnapshotValue = snapshot;
-      this.jobDefinitions.clear();
-      this.nomadChanged.fire(snapshot);
-      return snapshot.nodes;
+      const snapshot = await load();
+      if (!signal.aborted) {
+        store(snapshot);
+        this.snapshotsChanged.fire();
+      }
+      return snapshot;
     } catch (error) {
       if (!signal.aborted) {
-        this.nomadSnapshotValue = undefined;
-        this.jobDefinitions.clear();
-        this.nomadChanged.fire(undefined);
+        store(undefined);
+        this.snapshotsChanged.fire();
       }
       throw error;
     }
   }
 
+  private async loadConsul(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const clients = await this.currentClients();
+    const snapshot = await this.keep(() => loadConsulSection(clients.consul, this.uiAddresses(), signal), (value) => (this.consulSnapshotValue = value), signal);
+    return snapshot.nodes;
+  }
+
+  private async loadNomad(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const clients = await this.currentClients();
+    const snapshot = await this.keep(
+      () => loadNomadSection(clients.nomad, this.uiAddresses(), signal),
+      (value) => {
+        this.nomadSnapshotValue = value;
+        this.jobDefinitions.clear();
+        this.nomadChanged.fire(value);
+      },
+      signal,
+    );
+    return snapshot.nodes;
+  }
+
   private async loadTraefik(signal: AbortSignal): Promise<ExplorerNode[]> {
-    const snapshot = await loadTraefikSection((await this.currentClients()).traefik, signal);
+    const clients = await this.currentClients();
+    const snapshot = await this.keep(() => loadTraefikSection(clients.traefik, signal), (value) => (this.traefikSnapshotValue = value), signal);
     return snapshot.nodes;
   }
 
@@ -200,7 +243,7 @@ export class ClusterExplorer implements vscode.Disposable {
 
   dispose(): void {
     this.refreshManager.dispose();
-    for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions, this.nomadChanged]) {
+    for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions, this.nomadChanged, this.snapshotsChanged]) {
       disposable.dispose();
     }
   }

@@ -103,6 +103,19 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return [];
   }
 
+  /** The parent of a row among the loaded ones (TreeView.reveal needs it). */
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    const search = (nodes: readonly ExplorerNode[], parent: ExplorerNode | undefined): ExplorerNode | undefined | null => {
+      for (const candidate of nodes) {
+        if (candidate.id === node.id) return parent ?? null;
+        const found = candidate.children ? search(candidate.children, candidate) : undefined;
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
+    return search(this.nodes, undefined) ?? undefined;
+  }
+
   /** The rows now shown at the root (for tests and the API; no request is made). */
   get rootNodes(): readonly ExplorerNode[] {
     return this.nodes;

@@ -13,6 +13,18 @@ import { runHostSuite } from './hostSuite';
 import { SCENARIOS, screenshotDir } from './uiScenarios';
 import { SELECTORS } from './workbench';
 
+/** A service whose tags hold what an attacker who can register a service would write (for the Launcher). */
+export const HOSTILE_SERVICE = {
+  name: 'hostile-tags',
+  tags: [
+    `launcher.name=<img src=x onerror="document.title='pwned'">`,
+    "launcher.description=<script>document.title='pwned'</script>",
+    `launcher.techDetails=${'A very long string. '.repeat(300)}`,
+    'launcher.subDomain=javascript:alert(1)//',
+    'launcher.broken',
+  ],
+};
+
 const QUIET_SETTINGS = { 'git.openRepositoryInParentFolders': 'never', 'git.enabled': false };
 
 function freshWorkspace(): string {
@@ -63,7 +75,12 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   const server = await startCodeServer({
     vsix,
     env: { ...demo.environment(), ...recordEnvironment() },
-    settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS, 'hashistack.deploy.ecsCommand': ['hashistack-missing-terraform', '-chdir=${dir}', '${verb}', '-target=${target}'] },
+    settings: {
+      ...QUIET_SETTINGS,
+      ...STAND_IN_SETTINGS,
+      'hashistack.deploy.ecsCommand': ['hashistack-missing-terraform', '-chdir=${dir}', '${verb}', '-target=${target}'],
+      'hashistack.launcher.domain': 'example.com',
+    },
   });
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;
@@ -138,7 +155,7 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
 }
 
 async function main(): Promise<void> {
-  const demo = await DemoCluster.start({ controlPort: 0 });
+  const demo = await DemoCluster.start({ controlPort: 0, extraServices: [HOSTILE_SERVICE] });
   const browser = await launchChromium();
   const totals = { passed: 0, failed: 0 };
   try {

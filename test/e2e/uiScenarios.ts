@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Page } from 'playwright-core';
+import { Frame, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { clickViewAction, pane, row, rowDescription, runCommand, SELECTORS } from './workbench';
 
@@ -33,6 +33,25 @@ async function openHashistack(page: Page): Promise<void> {
     await page.click(SELECTORS.activityIcon('Hashistack'));
   }
   await container.waitFor();
+}
+
+/**
+ * The frames of the Launcher webviews (webviews live in nested iframes) that show cards, widest first:
+ * waits until there are `count` of them.
+ */
+async function launcherFrames(page: Page, count: number): Promise<Frame[]> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const found: { frame: Frame; width: number }[] = [];
+    for (const frame of page.frames()) {
+      if (await frame.locator('article.card').count().catch(() => 0)) {
+        found.push({ frame, width: Number(await frame.evaluate('window.innerWidth').catch(() => 0)) });
+      }
+    }
+    if (found.length >= count) return found.sort((a, b) => b.width - a.width).map((entry) => entry.frame);
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`fewer than ${count} Launcher webviews showed cards`);
 }
 
 async function openFile(page: Page, name: string): Promise<void> {
@@ -115,6 +134,55 @@ export const SCENARIOS: Scenario[] = [
       await notification.first().waitFor({ timeout: 15_000 });
       await screenshot('missing-cli');
       await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'the Launcher shows a card per launcher service; Open opens its URL; hostile tags stay inert text',
+    async run(page, { screenshot }) {
+      await openHashistack(page);
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      // The view in the Hashistack side bar (collapsed at first) shows the cards…
+      await page.locator('.pane-header[aria-label="Launcher Section"]').click();
+      await launcherFrames(page, 1);
+      // …and so does the editor panel (the wider of the two), where there is room to look at them.
+      await runCommand(page, 'Hashistack: Open Launcher');
+      const frame = (await launcherFrames(page, 2))[0]!;
+      const card = (name: string) => frame.locator('article.card', { has: frame.locator('.card-name', { hasText: name }) });
+      await card('Who am I').waitFor();
+      await card('Gallery').waitFor();
+      assert.match((await card('Who am I').locator('.card-meta').textContent()) ?? '', /Nomad job whoami · https:\/\/whoami\.example\.com/);
+      assert.equal((await card('Who am I').locator('vscode-badge').textContent())?.trim(), '2/3 passing');
+
+      // Hostile tags: shown as the literal text, no element made from them, no link.
+      const hostile = card('<img src=x onerror=');
+      await hostile.waitFor();
+      assert.equal(await frame.locator('article.card img, article.card script').count(), 0, 'no element was made from tag text');
+      assert.equal((await hostile.locator('.card-description').textContent())?.trim(), "<script>document.title='pwned'</script>");
+      assert.equal(await hostile.locator('vscode-button.open[disabled]').count(), 1, 'no URL: its Open button is disabled');
+      const warnings = await hostile.locator('.card-warning').allTextContents();
+      assert.ok(warnings.some((text) => text.includes('is not a DNS name')), `warnings on the hostile card: ${warnings.join(' | ')}`);
+      assert.notEqual(await frame.evaluate('document.title'), 'pwned');
+      await screenshot('launcher');
+
+      // Open: the extension opens the URL it built (code-server asks first, then opens a new tab).
+      // The browser is offline: answer the service's address here, so the new tab lands on it.
+      await page.context().route('https://whoami.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'whoami' }));
+      const popup = page.context().waitForEvent('page', { timeout: 15_000 });
+      await card('Who am I').locator('vscode-button.open').click();
+      // code-server asks before opening an external site, naming it: the URL the extension built.
+      const confirm = page.locator('.monaco-dialog-box', { hasText: 'https://whoami.example.com/' });
+      await confirm.waitFor({ timeout: 10_000 });
+      await confirm.locator('.monaco-button', { hasText: /^Open$/ }).click();
+      const opened = await popup;
+      await opened.waitForURL(/^https:\/\/whoami\.example\.com\/?$/, { timeout: 15_000 });
+      await opened.close();
+      assert.deepEqual(dialogs, [], 'nothing from the cluster ran (no alert)');
+      await page.locator('.pane-header[aria-label="Launcher Section"]').click();
+      await page.keyboard.press('Control+W');
     },
   },
   {

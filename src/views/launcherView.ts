@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { buildLauncherCards, LauncherCard, validateLauncherMessage } from '../core/launcher/launcherCards';
+import { summarizeServiceHealth } from '../core/tree/consul/consulProperties';
+import { isWebUrl } from '../core/tree/links';
+import { ClusterExplorer } from './clusterExplorer';
+
+export const LAUNCHER_VIEW_ID = 'hashistack.launcher';
+
+/**
+ * The Launcher: one card per service with launcher.* tags, in a webview view of the Hashistack container
+ * and as an editor panel. It is rebuilt from the explorer's data whenever the explorer refreshes; it never
+ * fetches on its own. The webview may only ask to open or reveal a service by id; the extension checks
+ * the id and opens the URL it built itself.
+ */
+export class LauncherController implements vscode.WebviewViewProvider, vscode.Disposable {
+  private cards: LauncherCard[] = [];
+  private state = '';
+  private readonly webviews = new Set<vscode.Webview>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly explorer: ClusterExplorer,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.rebuild();
+    this.subscriptions.push(
+      explorer.onDidChangeSnapshots(() => this.rebuild()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('hashistack.launcher')) this.rebuild();
+      }),
+    );
+  }
+
+  /** The cards now shown (for the API and tests). */
+  get currentCards(): readonly LauncherCard[] {
+    return this.cards;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.attach(view.webview);
+    view.onDidDispose(() => this.webviews.delete(view.webview));
+    // Showing the view is reason enough to load the sections it is built from, once.
+    if (!this.explorer.consulSnapshot) void this.explorer.refreshManager.refresh('consul');
+  }
+
+  openPanel(): void {
+    const panel = vscode.window.createWebviewPanel('hashistack.launcherPanel', 'Hashistack Launcher', vscode.ViewColumn.Active, this.webviewOptions());
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'hashistack.svg');
+    this.attach(panel.webview);
+    panel.onDidDispose(() => this.webviews.delete(panel.webview));
+    if (!this.explorer.consulSnapshot) void this.explorer.refreshManager.refresh('consul');
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      // Scripts only for the bundled webview script; resources only from media/ and that bundle.
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private attach(webview: vscode.Webview): void {
+    webview.options = this.webviewOptions();
+    webview.html = this.html(webview);
+    this.webviews.add(webview);
+    webview.onDidReceiveMessage((message: unknown) => this.onMessage(webview, message));
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'launcher.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'launcher.css'));
+    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
+<title>Hashistack Launcher</title>
+</head>
+<body>
+<p id="status" role="status"></p>
+<main id="cards" aria-label="Services"></main>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private async onMessage(webview: vscode.Webview, message: unknown): Promise<void> {
+    if ((message as { type?: unknown } | null)?.type === 'ready') {
+      void webview.postMessage({ type: 'cards', cards: this.cards, state: this.state });
+      return;
+    }
+    const request = validateLauncherMessage(message, this.cards);
+    if (!request) {
+      this.log.warn(`Launcher: ignored a message from the webview that is not an open/reveal of a known service: ${JSON.stringify(message).slice(0, 200)}`);
+      return;
+    }
+    const card = this.cards.find((candidate) => candidate.id === request.id)!;
+    if (request.type === 'open') {
+      if (!card.url || !isWebUrl(card.url)) {
+        this.log.warn(`Launcher: "${card.id}" has no web address to open`);
+        return;
+      }
+      this.log.info(`Launcher: opening ${card.url} for "${card.id}"`);
+      await vscode.env.openExternal(vscode.Uri.parse(card.url, true));
+    } else {
+      await this.explorer.revealConsulService(card.id);
+    }
+  }
+
+  private rebuild(): void {
+    const consul = this.explorer.consulSnapshot;
+    const domain = vscode.workspace.getConfiguration('hashistack').get<string>('launcher.domain', '').trim().replace(/^\.+|\.+$/g, '');
+    if (!consul) {
+      this.cards = [];
+      this.state = 'Consul has not answered yet: the Launcher is built from the Consul section of the explorer.';
+    } else {
+      this.cards = buildLauncherCards({
+        services: consul.data.services,
+        health: summarizeServiceHealth(consul.data.checks),
+        routers: this.explorer.traefikSnapshot?.data.routers,
+        nomadJobs: this.explorer.nomadSnapshot?.data.jobs,
+        domain,
+      });
+      this.state = this.explorer.traefikSnapshot ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
+      for (const card of this.cards) {
+        for (const warning of card.warnings) this.log.warn(`Launcher: service "${card.id}": ${warning}`);
+      }
+    }
+    for (const webview of this.webviews) {
+      void webview.postMessage({ type: 'cards', cards: this.cards, state: this.state });
+    }
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
