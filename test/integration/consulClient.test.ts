@@ -3,24 +3,19 @@ import { tooltipText } from '../../src/core/tree/explorerNode';
 import { ConsulClient } from '../../src/core/consul/consulClient';
 import { ApiError } from '../../src/core/http/apiError';
 import { loadConsulInstances, loadConsulSection } from '../../src/core/explorer/sectionLoaders';
-import { CONSUL_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
+import { CONSUL_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
 
 const UI = { consul: 'http://consul.test', nomad: 'http://nomad.test' };
 
 describe('ConsulClient against recorded Consul responses', () => {
+  const replay = useReplayServer({
+    'GET /v1/catalog/services': { file: 'consul/catalog-services.json', headers: CONSUL_HEADERS },
+    'GET /v1/health/state/any': { file: 'consul/health-state-any.json', headers: CONSUL_HEADERS },
+    'GET /v1/catalog/nodes': { file: 'consul/catalog-nodes.json', headers: CONSUL_HEADERS },
+    'GET /v1/health/service/redis': { file: 'consul/health-service-redis.json', headers: CONSUL_HEADERS },
+  });
   let server: ReplayServer;
-  before(async () => {
-    server = await ReplayServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.reset();
-    server
-      .on('GET /v1/catalog/services', { file: 'consul/catalog-services.json', headers: CONSUL_HEADERS })
-      .on('GET /v1/health/state/any', { file: 'consul/health-state-any.json', headers: CONSUL_HEADERS })
-      .on('GET /v1/catalog/nodes', { file: 'consul/catalog-nodes.json', headers: CONSUL_HEADERS })
-      .on('GET /v1/health/service/redis', { file: 'consul/health-service-redis.json', headers: CONSUL_HEADERS });
-  });
+  beforeEach(() => (server = replay()));
 
   it('reads the catalog, sends the token as X-Consul-Token and keeps X-Consul-Index', async () => {
     const client = new ConsulClient({ address: server.address, timeoutMs: 2000, token: 'secret-consul' });

@@ -8,7 +8,7 @@ import { formatRequestLog } from '../../src/core/http/requestLog';
 import { tlsDispatcher } from '../../src/core/http/tlsDispatcher';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { makeCertificates, TestCertificates } from '../support/tls';
-import { NOMAD_HEADERS, ReplayServer } from '../support/replayServer';
+import { NOMAD_HEADERS, ReplayServer, useReplayServer } from '../support/replayServer';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -25,12 +25,9 @@ async function freePort(): Promise<number> {
 }
 
 describe('HTTP errors, one class each, with the server words kept', () => {
+  const replay = useReplayServer({});
   let server: ReplayServer;
-  before(async () => {
-    server = await ReplayServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => server.reset());
+  beforeEach(() => (server = replay()));
 
   it('unreachable: "Cannot reach Nomad at …: connection refused"', async () => {
     const address = `http://127.0.0.1:${await freePort()}`;

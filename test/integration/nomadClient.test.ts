@@ -5,25 +5,20 @@ import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { childrenOf } from '../../src/core/tree/explorerNode';
 import { runningImages } from '../../src/core/jobspec/deployStatus';
 import { recordedJson } from '../support/recorded';
-import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
+import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
 
 const UI = { consul: 'http://consul.test', nomad: 'http://nomad.test' };
 
 describe('NomadClient against recorded Nomad responses', () => {
+  const replay = useReplayServer({
+    'GET /v1/jobs': { file: 'nomad/jobs.json', headers: NOMAD_HEADERS },
+    'GET /v1/allocations': { file: 'nomad/allocations.json', headers: NOMAD_HEADERS },
+    // /v1/deployments lists the same Deployment objects as /v1/job/:id/deployments.
+    'GET /v1/deployments': { file: 'nomad/job-my-job-deployments.json', headers: NOMAD_HEADERS },
+    'GET /v1/nodes': { file: 'nomad/nodes.json', headers: NOMAD_HEADERS },
+  });
   let server: ReplayServer;
-  before(async () => {
-    server = await ReplayServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.reset();
-    server
-      .on('GET /v1/jobs', { file: 'nomad/jobs.json', headers: NOMAD_HEADERS })
-      .on('GET /v1/allocations', { file: 'nomad/allocations.json', headers: NOMAD_HEADERS })
-      // /v1/deployments lists the same Deployment objects as /v1/job/:id/deployments.
-      .on('GET /v1/deployments', { file: 'nomad/job-my-job-deployments.json', headers: NOMAD_HEADERS })
-      .on('GET /v1/nodes', { file: 'nomad/nodes.json', headers: NOMAD_HEADERS });
-  });
+  beforeEach(() => (server = replay()));
 
   it('sends X-Nomad-Token, the namespace and the region', async () => {
     const client = new NomadClient({ address: server.address, timeoutMs: 2000, token: 'nomad-secret', namespace: '*', region: 'eu' });

@@ -4,24 +4,19 @@ import { ApiError } from '../../src/core/http/apiError';
 import { loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../../src/core/traefik/traefikClient';
 import { recordedJson } from '../support/recorded';
-import { ReplayServer } from '../support/replayServer';
+import { ReplayServer, useReplayServer } from '../support/replayServer';
 
 describe('TraefikClient against recorded Traefik responses', () => {
+  // Traefik sends X-Next-Page on every list; 1 means there is no next page.
+  const last = { 'X-Next-Page': '1' };
+  const replay = useReplayServer({
+    'GET /api/http/routers': { file: 'traefik/http-routers.json', headers: last },
+    'GET /api/http/services': { file: 'traefik/http-services.json', headers: last },
+    'GET /api/http/middlewares': { file: 'traefik/http-middlewares.json', headers: last },
+    'GET /api/entrypoints': { file: 'traefik/entrypoints.json', headers: last },
+  });
   let server: ReplayServer;
-  before(async () => {
-    server = await ReplayServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.reset();
-    // Traefik sends X-Next-Page on every list; 1 means there is no next page.
-    const last = { 'X-Next-Page': '1' };
-    server
-      .on('GET /api/http/routers', { file: 'traefik/http-routers.json', headers: last })
-      .on('GET /api/http/services', { file: 'traefik/http-services.json', headers: last })
-      .on('GET /api/http/middlewares', { file: 'traefik/http-middlewares.json', headers: last })
-      .on('GET /api/entrypoints', { file: 'traefik/entrypoints.json', headers: last });
-  });
+  beforeEach(() => (server = replay()));
 
   it('builds routers → service → servers, services, middlewares and entrypoints with four requests', async () => {
     const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });

@@ -95,3 +95,22 @@ export const CONSUL_HEADERS = { 'X-Consul-Index': '8421', 'X-Consul-KnownLeader'
 export const NOMAD_HEADERS = { 'X-Nomad-Index': '96', 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
 /** Error bodies of Consul and Nomad are plain text. */
 export const PLAIN_TEXT = 'text/plain; charset=utf-8';
+
+/**
+ * A replay server for one mocha suite: started before it, closed after it, and before each test reset
+ * to `routes` (tests add or override routes of their own). Returns a getter for the server.
+ */
+export function useReplayServer(routes: Record<string, ReplayResponse>): () => ReplayServer {
+  let server: ReplayServer;
+  before(async () => {
+    server = await ReplayServer.start();
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    for (const [methodAndPath, response] of Object.entries(routes)) {
+      server.on(methodAndPath, response);
+    }
+  });
+  return () => server;
+}

@@ -19,14 +19,18 @@ export interface TraefikHttpRouter {
   using?: string[];
 }
 
-/** One element of `GET /api/http/services`. */
-export interface TraefikHttpService {
+/** What every service and middleware of the API carries. */
+export interface TraefikObject {
   name: string;
   provider: string;
   type?: string;
   status: TraefikStatus;
   error?: string[];
   usedBy?: string[];
+}
+
+/** One element of `GET /api/http/services`. */
+export interface TraefikHttpService extends TraefikObject {
   serverStatus?: Record<string, string>;
   loadBalancer?: { servers?: { url?: string; address?: string; weight?: number }[]; passHostHeader?: boolean };
   weighted?: { services?: { name: string; weight?: number }[] };
@@ -34,14 +38,8 @@ export interface TraefikHttpService {
   failover?: { service: string; fallback: string };
 }
 
-/** One element of `GET /api/http/middlewares`. */
-export interface TraefikHttpMiddleware {
-  name: string;
-  provider: string;
-  type?: string;
-  status: TraefikStatus;
-  error?: string[];
-  usedBy?: string[];
+/** One element of `GET /api/http/middlewares`: its configuration sits under a key named after its type. */
+export interface TraefikHttpMiddleware extends TraefikObject {
   [config: string]: unknown;
 }
 
