@@ -17,6 +17,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The request body as text (AWS protocols route on it). */
+  body: string;
 }
 
 export type ReplayRoute = (request: RecordedRequest) => ReplayResponse | undefined;
@@ -34,9 +36,11 @@ export class ReplayServer {
 
   static async start(): Promise<ReplayServer> {
     const replay = new ReplayServer();
-    replay.server = createServer((request, response) => {
+    replay.server = createServer(async (request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const recorded: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers };
+      let body = '';
+      for await (const chunk of request) body += (chunk as Buffer).toString('utf8');
+      const recorded: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body };
       replay.requests.push(recorded);
       const answer = replay.dynamic.map((route) => route(recorded)).find(Boolean) ?? replay.routes.get(`${recorded.method} ${recorded.path}`);
       const respond = () => {

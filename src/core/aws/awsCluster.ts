@@ -1,0 +1,220 @@
+// The cluster's AWS side through the AWS SDK v3. The SDK modules are passed in (loadAwsModules imports
+// them on first use), so nothing AWS is loaded for a profile without an AWS part.
+import type * as Ec2 from '@aws-sdk/client-ec2';
+import type * as Ecs from '@aws-sdk/client-ecs';
+import { ClusterNode, ElasticIp } from './eipPairing';
+
+export interface AwsModules {
+  ec2: typeof Ec2;
+  ecs: typeof Ecs;
+}
+
+/** Imports the EC2 and ECS clients: the first time the AWS section is used, never on activation. */
+export async function loadAwsModules(): Promise<AwsModules> {
+  const [ec2, ecs] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs')]);
+  return { ec2, ecs };
+}
+
+export interface AwsSettings {
+  region: string;
+  /** A named profile of ~/.aws/config (SSO included); unset: the SDK's default credential chain. */
+  profile?: string;
+  /** For tests: where the SDK sends requests. */
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+export interface ClusterInstance extends ClusterNode {
+  name?: string;
+  state: string;
+  instanceType?: string;
+  availabilityZone?: string;
+  tags: Record<string, string>;
+}
+
+export interface EcsServiceSummary {
+  name: string;
+  arn: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  launchType?: string;
+  taskDefinition: string;
+  /** `family:revision` of the task definition. */
+  revision?: string;
+  images: { container: string; image: string }[];
+  rollout?: { state: string; reason?: string; id?: string };
+}
+
+export interface EcsTaskSummary {
+  arn: string;
+  id: string;
+  lastStatus: string;
+  health?: string;
+  privateIp?: string;
+  startedAt?: Date;
+  taskDefinition?: string;
+}
+
+/** ECS limits: DescribeServices takes 10 services, DescribeTasks 100 tasks per call. */
+const DESCRIBE_SERVICES_BATCH = 10;
+const DESCRIBE_TASKS_BATCH = 100;
+/** Upper bound on pages followed, against an endpoint whose NextToken never ends. */
+const MAX_PAGES = 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+export class AwsCluster {
+  private readonly ec2: Ec2.EC2Client;
+  private readonly ecs: Ecs.ECSClient;
+
+  constructor(
+    private readonly modules: AwsModules,
+    settings: AwsSettings,
+  ) {
+    const common = {
+      region: settings.region,
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+    };
+    this.ec2 = new modules.ec2.EC2Client(common);
+    this.ecs = new modules.ecs.ECSClient(common);
+  }
+
+  /** The instances carrying the cluster tag (any state but terminated), following NextToken. */
+  async clusterInstances(tagKey: string, tagValue: string): Promise<ClusterInstance[]> {
+    const instances: ClusterInstance[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const output = await this.ec2.send(
+        new this.modules.ec2.DescribeInstancesCommand({
+          Filters: [
+            { Name: `tag:${tagKey}`, Values: [tagValue] },
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+          ],
+          MaxResults: 1000,
+          NextToken: nextToken,
+        }),
+      );
+      for (const reservation of output.Reservations ?? []) {
+        for (const instance of reservation.Instances ?? []) {
+          const tags = Object.fromEntries((instance.Tags ?? []).filter((tag) => tag.Key).map((tag) => [tag.Key!, tag.Value ?? '']));
+          instances.push({
+            instanceId: instance.InstanceId ?? '',
+            name: tags.Name,
+            state: instance.State?.Name ?? 'unknown',
+            instanceType: instance.InstanceType,
+            availabilityZone: instance.Placement?.AvailabilityZone,
+            privateIp: instance.PrivateIpAddress || undefined,
+            publicIp: instance.PublicIpAddress || undefined,
+            launchTime: instance.LaunchTime,
+            tags,
+          });
+        }
+      }
+      nextToken = output.NextToken || undefined;
+      if (!nextToken) return instances;
+    }
+    throw new Error(`DescribeInstances returned more than ${MAX_PAGES} pages`);
+  }
+
+  /** The account's Elastic IPs in the region (DescribeAddresses has no paging). */
+  async elasticIps(): Promise<ElasticIp[]> {
+    const output = await this.ec2.send(new this.modules.ec2.DescribeAddressesCommand({}));
+    return (output.Addresses ?? [])
+      .filter((address) => address.AllocationId && address.PublicIp)
+      .map((address) => ({
+        allocationId: address.AllocationId!,
+        publicIp: address.PublicIp!,
+        instanceId: address.InstanceId || undefined,
+        associationId: address.AssociationId || undefined,
+        // Attached to an interface that is not an instance's (a NAT gateway, a load balancer).
+        networkInterfaceOwner: !address.InstanceId && address.NetworkInterfaceId ? (address.NetworkInterfaceOwnerId ?? 'a network interface') : undefined,
+      }));
+  }
+
+  /** Attaches an address; `allowReassociation` moves it from where it is. Returns the association ID. */
+  async associate(allocationId: string, instanceId: string, allowReassociation: boolean): Promise<string | undefined> {
+    const output = await this.ec2.send(new this.modules.ec2.AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, AllowReassociation: allowReassociation }));
+    return output.AssociationId;
+  }
+
+  /** The services of an ECS cluster with their task definition's images and latest rollout. */
+  async ecsServices(cluster: string): Promise<EcsServiceSummary[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const output = await this.ecs.send(new this.modules.ecs.ListServicesCommand({ cluster, maxResults: 100, nextToken }));
+      arns.push(...(output.serviceArns ?? []));
+      nextToken = output.nextToken || undefined;
+      if (!nextToken) break;
+    }
+    const services: Ecs.Service[] = [];
+    for (const batch of chunks(arns, DESCRIBE_SERVICES_BATCH)) {
+      const output = await this.ecs.send(new this.modules.ecs.DescribeServicesCommand({ cluster, services: batch }));
+      services.push(...(output.services ?? []));
+    }
+    const definitions = new Map<string, Ecs.TaskDefinition | undefined>();
+    for (const arn of new Set(services.map((service) => service.taskDefinition).filter((arn): arn is string => Boolean(arn)))) {
+      const output = await this.ecs.send(new this.modules.ecs.DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+      definitions.set(arn, output.taskDefinition);
+    }
+    return services.map((service) => {
+      const definition = service.taskDefinition ? definitions.get(service.taskDefinition) : undefined;
+      const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY') ?? service.deployments?.[0];
+      return {
+        name: service.serviceName ?? '',
+        arn: service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        desired: service.desiredCount ?? 0,
+        running: service.runningCount ?? 0,
+        pending: service.pendingCount ?? 0,
+        launchType: service.launchType ?? service.capacityProviderStrategy?.[0]?.capacityProvider,
+        taskDefinition: service.taskDefinition ?? '',
+        revision: definition ? `${definition.family}:${definition.revision}` : service.taskDefinition?.split('/').pop(),
+        images: (definition?.containerDefinitions ?? []).map((container) => ({ container: container.name ?? '', image: container.image ?? '' })),
+        rollout: primary ? { state: primary.rolloutState ?? primary.status ?? 'UNKNOWN', reason: primary.rolloutStateReason, id: primary.id } : undefined,
+      };
+    });
+  }
+
+  /** A service's tasks: ListTasks (paged), then DescribeTasks in batches of 100. */
+  async ecsTasks(cluster: string, service: string): Promise<EcsTaskSummary[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const output = await this.ecs.send(new this.modules.ecs.ListTasksCommand({ cluster, serviceName: service, maxResults: 100, nextToken }));
+      arns.push(...(output.taskArns ?? []));
+      nextToken = output.nextToken || undefined;
+      if (!nextToken) break;
+    }
+    const tasks: EcsTaskSummary[] = [];
+    for (const batch of chunks(arns, DESCRIBE_TASKS_BATCH)) {
+      const output = await this.ecs.send(new this.modules.ecs.DescribeTasksCommand({ cluster, tasks: batch }));
+      for (const task of output.tasks ?? []) {
+        const privateIp = task.attachments?.flatMap((attachment) => attachment.details ?? []).find((detail) => detail.name === 'privateIPv4Address')?.value ?? task.containers?.[0]?.networkInterfaces?.[0]?.privateIpv4Address;
+        tasks.push({
+          arn: task.taskArn ?? '',
+          id: task.taskArn?.split('/').pop() ?? '',
+          lastStatus: task.lastStatus ?? 'UNKNOWN',
+          health: task.healthStatus,
+          privateIp,
+          startedAt: task.startedAt,
+          taskDefinition: task.taskDefinitionArn,
+        });
+      }
+    }
+    return tasks;
+  }
+
+  dispose(): void {
+    this.ec2.destroy();
+    this.ecs.destroy();
+  }
+}

@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import { AwsCluster, loadAwsModules } from '../../src/core/aws/awsCluster';
+import { describeAwsError } from '../../src/core/aws/awsErrors';
+import { planElasticIpPairing } from '../../src/core/aws/eipPairing';
+import { recordedJson, recordedText } from '../support/recorded';
+import { RecordedRequest, ReplayResponse, useReplayServer } from '../support/replayServer';
+
+// AWS's own recorded responses, replayed to the real SDK clients (their serializers and deserializers
+// run). EC2 is Query/XML routed on the Action form field; ECS is JSON 1.1 routed on X-Amz-Target.
+const XML = 'text/xml;charset=UTF-8';
+const JSON_11 = 'application/x-amz-json-1.1';
+
+function ec2Action(request: RecordedRequest): string | undefined {
+  return new URLSearchParams(request.body).get('Action') ?? undefined;
+}
+
+function ecsOperation(request: RecordedRequest): string | undefined {
+  return (request.headers['x-amz-target'] as string | undefined)?.split('.').pop();
+}
+
+/** Isolates the SDK from the machine: fake static credentials, no ~/.aws, no instance metadata. */
+function isolateAwsEnvironment(): void {
+  const saved: Record<string, string | undefined> = {};
+  const values: Record<string, string | undefined> = {
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  };
+  before(() => {
+    for (const [key, value] of Object.entries(values)) {
+      saved[key] = process.env[key];
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  after(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+}
+
+describe('AwsCluster against recorded EC2 and ECS responses, through the real SDK', function () {
+  this.timeout(30_000);
+  isolateAwsEnvironment();
+  const replay = useReplayServer({});
+  const cluster = async (region = 'eu-west-1') => new AwsCluster(await loadAwsModules(), { region, endpoint: replay().address, maxAttempts: 1 });
+  const answerEc2 = (answers: Record<string, ReplayResponse | ((request: RecordedRequest) => ReplayResponse)>) =>
+    replay().use((request) => {
+      const answer = answers[ec2Action(request) ?? ''];
+      return typeof answer === 'function' ? answer(request) : answer;
+    });
+  const answerEcs = (answers: Record<string, ReplayResponse | ((request: RecordedRequest) => ReplayResponse)>) =>
+    replay().use((request) => {
+      const answer = answers[ecsOperation(request) ?? ''];
+      return typeof answer === 'function' ? answer(request) : answer;
+    });
+
+  it('lists the tagged instances with a tag filter, following NextToken across pages', async () => {
+    // The recorded body has no NextToken: the first page gets one, as a paged answer would.
+    const first = recordedText('aws/ec2/describe-instances.xml').replace('</DescribeInstancesResponse>', '<nextToken>page-2</nextToken></DescribeInstancesResponse>');
+    answerEc2({
+      DescribeInstances: (request) => ({ body: new URLSearchParams(request.body).get('NextToken') === 'page-2' ? recordedText('aws/ec2/describe-instances-two-reservations.xml') : first, contentType: XML }),
+    });
+    const instances = await (await cluster()).clusterInstances('hashistack-cluster', 'hashistack');
+    const requests = replay().requests.map((request) => new URLSearchParams(request.body));
+    assert.equal(requests.length, 2);
+    assert.equal(requests[0]!.get('Filter.1.Name'), 'tag:hashistack-cluster');
+    assert.equal(requests[0]!.get('Filter.1.Value.1'), 'hashistack');
+    assert.equal(requests[0]!.get('Filter.2.Name'), 'instance-state-name');
+    assert.equal(requests[1]!.get('NextToken'), 'page-2');
+    const server = instances.find((instance) => instance.instanceId === 'i-1234567890abcdef0')!;
+    assert.equal(server.name, 'Server_1');
+    assert.equal(server.state, 'running');
+    assert.equal(server.privateIp, '192.168.1.88');
+    assert.equal(server.publicIp, '54.194.252.215');
+    assert.ok(server.launchTime instanceof Date);
+    assert.ok(instances.length >= 3, 'both pages are read');
+  });
+
+  it('lists Elastic IPs with what they are attached to, and pairs the free ones with nodes', async () => {
+    answerEc2({ DescribeAddresses: { file: 'aws/ec2/describe-addresses.xml', contentType: XML } });
+    const addresses = await (await cluster()).elasticIps();
+    assert.deepEqual(addresses, [{ allocationId: 'eipalloc-08229861', publicIp: '203.0.113.41', instanceId: 'i-0598c7d356eba48d7', associationId: 'eipassoc-f0229899', networkInterfaceOwner: undefined }]);
+    const plan = planElasticIpPairing([{ instanceId: 'i-0598c7d356eba48d7' }], addresses);
+    assert.deepEqual(plan.associate, [], 'the node already has it: nothing to do');
+  });
+
+  it('associates an address with AllocationId and InstanceId and returns the association', async () => {
+    answerEc2({ AssociateAddress: { file: 'aws/ec2/associate-address.xml', contentType: XML } });
+    const association = await (await cluster()).associate('eipalloc-5723d13e', 'i-0598c7d356eba48d7', false);
+    assert.equal(association, 'eipassoc-fc5ca095');
+    const form = new URLSearchParams(replay().requests[0]!.body);
+    assert.equal(form.get('AllocationId'), 'eipalloc-5723d13e');
+    assert.equal(form.get('InstanceId'), 'i-0598c7d356eba48d7');
+    assert.equal(form.get('AllowReassociation'), 'false');
+  });
+
+  it('keeps the AWS words of UnauthorizedOperation and names the action', async () => {
+    answerEc2({ AssociateAddress: { status: 403, file: 'aws/ec2/error-unauthorized-operation.xml', contentType: XML } });
+    const error = await (await cluster()).associate('eipalloc-5723d13e', 'i-0598c7d356eba48d7', false).then(() => undefined, (e: unknown) => e);
+    assert.equal((error as Error).name, 'UnauthorizedOperation');
+    const message = describeAwsError(error, { action: 'ec2:AssociateAddress', region: 'eu-west-1' });
+    assert.match(message, /^AWS denied ec2:AssociateAddress: You are not authorized to perform this operation\..*The identity's IAM policy needs ec2:AssociateAddress\.$/s);
+  });
+
+  it('says the credentials were refused on AuthFailure', async () => {
+    answerEc2({ DescribeAddresses: { status: 401, file: 'aws/ec2/error-auth-failure.xml', contentType: XML } });
+    const error = await (await cluster()).elasticIps().then(() => undefined, (e: unknown) => e);
+    assert.match(describeAwsError(error, { action: 'ec2:DescribeAddresses', region: 'eu-west-1' }), /^AWS did not accept the credentials \(AuthFailure\)/);
+  });
+
+  it('lists ECS services page by page, describes them 10 at a time, and reads images from the task definition', async () => {
+    const recorded = recordedJson<{ services: Record<string, unknown>[] }>('aws/ecs/describe-services.json').services[0]!;
+    const arns = Array.from({ length: 12 }, (_, index) => `arn:aws:ecs:us-west-2:012345678910:service/telemetry/service-${index}`);
+    answerEcs({
+      ListServices: (request) => {
+        const body = JSON.parse(request.body) as { nextToken?: string };
+        return body.nextToken ? { body: JSON.stringify({ serviceArns: arns.slice(7) }), contentType: JSON_11 } : { body: JSON.stringify({ serviceArns: arns.slice(0, 7), nextToken: 'next' }), contentType: JSON_11 };
+      },
+      DescribeServices: (request) => {
+        const body = JSON.parse(request.body) as { services: string[] };
+        return { body: JSON.stringify({ services: body.services.map((arn) => ({ ...recorded, serviceArn: arn, serviceName: arn.split('/').pop(), taskDefinition: 'arn:aws:ecs:us-east-1:012345678910:task-definition/hello_world:10' })), failures: [] }), contentType: JSON_11 };
+      },
+      DescribeTaskDefinition: { file: 'aws/ecs/describe-task-definition.json', contentType: JSON_11 },
+    });
+    const services = await (await cluster('us-west-2')).ecsServices('telemetry');
+    const operations = replay().requests.map(ecsOperation);
+    assert.deepEqual(operations, ['ListServices', 'ListServices', 'DescribeServices', 'DescribeServices', 'DescribeTaskDefinition']);
+    assert.equal(JSON.parse(replay().requests[2]!.body).services.length, 10);
+    assert.equal(services.length, 12);
+    assert.equal(services[0]!.revision, 'hello_world:10');
+    assert.deepEqual(services[0]!.images.map((image) => image.image), ['public.ecr.aws/docker/library/wordpress:latest', 'public.ecr.aws/docker/library/mysql:latest']);
+    assert.equal(services[0]!.rollout?.state, 'PRIMARY');
+  });
+
+  it('lists a service tasks with their private address and health', async () => {
+    answerEcs({ ListTasks: { file: 'aws/ecs/list-tasks.json', contentType: JSON_11 }, DescribeTasks: { file: 'aws/ecs/describe-tasks.json', contentType: JSON_11 } });
+    const tasks = await (await cluster('us-east-1')).ecsTasks('default', 'webserver');
+    assert.equal(JSON.parse(replay().requests[0]!.body).serviceName, 'webserver');
+    assert.equal(JSON.parse(replay().requests[1]!.body).tasks.length, 4);
+    assert.deepEqual({ ...tasks[0], startedAt: tasks[0]!.startedAt instanceof Date }, { arn: 'arn:aws:ecs:us-east-1:123456789012:task/default/154bdb1df5b446b280fe900d12c452a1', id: '154bdb1df5b446b280fe900d12c452a1', lastStatus: 'RUNNING', health: 'HEALTHY', privateIp: '10.0.0.250', startedAt: true, taskDefinition: tasks[0]!.taskDefinition });
+  });
+
+  it('says a missing ECS cluster may be the wrong region', async () => {
+    answerEcs({ ListServices: { status: 400, file: 'aws/ecs/error-cluster-not-found.json', contentType: JSON_11 } });
+    const error = await (await cluster('eu-central-1')).ecsServices('hashistack').then(() => undefined, (e: unknown) => e);
+    assert.equal((error as Error).name, 'ClusterNotFoundException');
+    assert.equal(describeAwsError(error, { action: 'ecs:ListServices', region: 'eu-central-1' }), 'ECS has no such cluster in eu-central-1: Cluster not found. Check "ecsCluster" and "awsRegion" of the cluster profile.');
+  });
+});
+
+describe('AWS error messages', () => {
+  it('tells an expired SSO session to log in again, with the profile', () => {
+    const error = Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.'), { name: 'CredentialsProviderError' });
+    assert.match(describeAwsError(error, { action: 'ec2:DescribeInstances', region: 'eu-west-1', profile: 'prod' }), /^The AWS SSO session has expired: run `aws sso login --profile prod`/);
+  });
+
+  it('tells missing credentials and a missing region what to set', () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    assert.match(describeAwsError(missing, { action: 'x', region: 'r' }), /No AWS credentials were found: run `aws configure`/);
+    assert.equal(describeAwsError(new Error('Region is missing'), { action: 'x', region: '' }), 'No AWS region: set "awsRegion" in the cluster profile.');
+  });
+
+  it('says throttling was retried', () => {
+    const error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    assert.match(describeAwsError(error, { action: 'ecs:DescribeServices', region: 'r' }), /throttling ecs:DescribeServices \(retried already\)/);
+  });
+});
