@@ -14,7 +14,8 @@ const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,
   outfile: 'dist/extension.js',
-  external: ['vscode'],
+  // The AWS SDK is bundled on its own (dist/aws-sdk.js) and required on first use of the AWS section.
+  external: ['vscode', '@aws-sdk/*'],
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -32,6 +33,18 @@ const options = {
 mkdirSync('dist', { recursive: true });
 copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/tree-sitter.wasm');
 copyFileSync(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'), 'dist/tree-sitter-hcl.wasm');
+
+const awsOptions = {
+  entryPoints: ['src/aws/sdkBundle.ts'],
+  bundle: true,
+  outfile: 'dist/aws-sdk.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  minify: production,
+  logLevel: 'info',
+};
 
 // The Launcher webview's script: a browser bundle of its own, never part of the extension bundle.
 const webviewOptions = {
@@ -53,11 +66,12 @@ if (watch) {
   await webviewContext.watch();
 } else {
   await esbuild.build(webviewOptions);
+  await esbuild.build(awsOptions);
   const result = await esbuild.build(options);
   const inputs = Object.keys(result.metafile.inputs);
-  const leaked = inputs.filter((file) => /(^|\/)test\/|\.test\.ts$|(^|\/)demo\//.test(file));
+  const leaked = inputs.filter((file) => /(^|\/)test\/|\.test\.ts$|(^|\/)demo\/|@aws-sdk\//.test(file));
   if (leaked.length > 0) {
-    console.error(`Test or demo code reached the bundle: ${leaked.join(', ')}`);
+    console.error(`Test code, demo code or the AWS SDK reached the extension bundle: ${leaked.join(', ')}`);
     process.exit(1);
   }
 }

@@ -12,6 +12,7 @@ import { registerSelectCluster } from './commands/selectCluster';
 import { registerSetTokenCommands } from './commands/setToken';
 import { registerShowLog } from './commands/showLog';
 import { registerBumpImage } from './commands/bumpImage';
+import { registerAttachElasticIps } from './commands/attachElasticIps';
 import { registerDeployPicker } from './commands/deployPicker';
 import { registerDeployTargetCommands } from './commands/deployTarget';
 import { DeployRunner } from './services/deployRunner';
@@ -21,6 +22,7 @@ import { ProfileStore } from './services/profileStore';
 import { LAUNCHER_VIEW_ID, LauncherController } from './views/launcherView';
 import { TokenStore } from './services/tokenStore';
 import { ClusterExplorer } from './views/clusterExplorer';
+import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
@@ -36,7 +38,10 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const profiles = new ProfileStore(context.globalState, log);
   const tokens = new TokenStore(context.secrets);
   const statusBar = new ClusterStatusBar();
-  const explorer = new ClusterExplorer(profiles, tokens, log, statusBar);
+  // The AWS SDK lives in dist/aws-sdk.js, required only when a profile's AWS section is first shown.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the extension, by path, at run time
+  const importAwsSdk = async (): Promise<AwsModules> => require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'aws-sdk.js').fsPath) as AwsModules;
+  const explorer = new ClusterExplorer(profiles, tokens, log, statusBar, importAwsSdk);
   const commandContext: CommandContext = { explorer, profiles, tokens, log };
   // The tree-sitter .wasm files ship next to the bundle.
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
@@ -67,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerBumpImage(jobspecs),
     ...registerDeployTargetCommands(deployRunner, jobspecs),
     registerDeployPicker(deployRunner, jobspecs, explorer),
+    registerAttachElasticIps(commandContext),
     launcher,
     vscode.window.registerWebviewViewProvider(LAUNCHER_VIEW_ID, launcher, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),

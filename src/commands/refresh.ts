@@ -8,6 +8,7 @@ export function registerRefreshCommands(context: CommandContext): vscode.Disposa
     ['hashistack.refreshConsul', 'consul'],
     ['hashistack.refreshNomad', 'nomad'],
     ['hashistack.refreshTraefik', 'traefik'],
+    ['hashistack.refreshAws', 'aws'],
   ];
   return [
     vscode.commands.registerCommand('hashistack.refreshAll', () => context.explorer.refreshManager.refresh()),

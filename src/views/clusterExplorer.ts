@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import { ClusterClients, createClusterClients } from '../core/explorer/clusterClients';
 import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection, SectionSnapshot } from '../core/explorer/sectionLoaders';
 import { formatRequestLog } from '../core/http/requestLog';
-import { ClusterProfile } from '../core/profiles/clusterProfile';
+import { AwsPart, ClusterProfile } from '../core/profiles/clusterProfile';
+import { AwsCluster, AwsModules, loadAwsModules } from '../core/aws/awsCluster';
+import { describeAwsError } from '../core/aws/awsErrors';
+import { AwsSectionData, awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { ExplorerNode, SectionId } from '../core/tree/explorerNode';
 import { UiAddresses } from '../core/tree/links';
 import { NomadSectionData } from '../core/tree/nomad/nomadProperties';
@@ -15,7 +18,10 @@ import { RefreshManager } from './refreshManager';
 import { SectionTreeProvider } from './sectionTreeProvider';
 import { ClusterStatusBar } from './statusBar';
 
-const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik' };
+const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik', aws: 'hashistack.aws' };
+const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
+/** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
+const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
 const NO_CLUSTER_CONTEXT_KEY = 'hashistack.noClusterAnswers';
 
 /**
@@ -36,6 +42,9 @@ export class ClusterExplorer implements vscode.Disposable {
   /** Any section loaded or failed: views built from the explorer's data (the Launcher) follow this. */
   private readonly snapshotsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeSnapshots = this.snapshotsChanged.event;
+  private awsModules: Promise<AwsModules> | undefined;
+  private aws: { profile: ClusterProfile; aws: AwsPart; cluster: AwsCluster } | undefined;
+  private awsData: AwsSectionData | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Submitted job definitions (their images) fetched for open jobspecs; emptied on every Nomad refresh. */
   private readonly jobDefinitions = new Map<string, NomadJob | 'loading' | 'missing'>();
@@ -45,10 +54,15 @@ export class ClusterExplorer implements vscode.Disposable {
     private readonly tokens: TokenStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly statusBar: ClusterStatusBar,
+    /** Imports the AWS SDK (from its own bundle); called at most once, on first use of the AWS section. */
+    private readonly importAwsSdk: () => Promise<AwsModules> = loadAwsModules,
   ) {
     const childrenLoader = async (node: ExplorerNode, signal: AbortSignal) => {
       if (node.lazyChildren?.kind === 'consulServiceInstances') {
         return loadConsulInstances((await this.currentClients()).consul, node.lazyChildren.service, signal);
+      }
+      if (node.lazyChildren?.kind === 'ecsTasks') {
+        return this.loadEcsTasks(node.lazyChildren.service);
       }
       return [];
     };
@@ -56,19 +70,21 @@ export class ClusterExplorer implements vscode.Disposable {
       consul: new SectionTreeProvider('consul', (signal) => this.loadConsul(signal), childrenLoader),
       nomad: new SectionTreeProvider('nomad', (signal) => this.loadNomad(signal), childrenLoader),
       traefik: new SectionTreeProvider('traefik', (signal) => this.loadTraefik(signal), childrenLoader),
+      aws: new SectionTreeProvider('aws', () => this.loadAws(), childrenLoader),
     };
     this.views = {
       consul: vscode.window.createTreeView(VIEW_IDS.consul, { treeDataProvider: this.providers.consul, showCollapseAll: true }),
       nomad: vscode.window.createTreeView(VIEW_IDS.nomad, { treeDataProvider: this.providers.nomad, showCollapseAll: true }),
       traefik: vscode.window.createTreeView(VIEW_IDS.traefik, { treeDataProvider: this.providers.traefik, showCollapseAll: true }),
+      aws: vscode.window.createTreeView(VIEW_IDS.aws, { treeDataProvider: this.providers.aws, showCollapseAll: true }),
     };
     this.refreshManager = new RefreshManager(
       new Map(
         (Object.keys(this.providers) as SectionId[]).map((section) => [section, { provider: this.providers[section], view: this.views[section] as vscode.TreeView<unknown> }]),
       ),
     );
-    for (const provider of Object.values(this.providers)) {
-      this.subscriptions.push(provider.onDidChangeStatus(() => this.updateNoClusterContext()));
+    for (const section of CLUSTER_SECTIONS) {
+      this.subscriptions.push(this.providers[section].onDidChangeStatus(() => this.updateNoClusterContext()));
     }
     this.subscriptions.push(
       profiles.onDidChangeActive(() => this.resetClients()),
@@ -218,6 +234,8 @@ export class ClusterExplorer implements vscode.Disposable {
   private resetClients(): void {
     this.clients = undefined;
     this.clientsProfile = undefined;
+    this.aws?.cluster.dispose();
+    this.aws = undefined;
     this.showProfile();
     // The loaders build new clients on their next call; a refresh cancels what the old ones were loading.
     void this.refreshManager.refresh();
@@ -225,24 +243,83 @@ export class ClusterExplorer implements vscode.Disposable {
 
   private showProfile(): void {
     this.statusBar.show(this.profiles.active, this.profiles.configurationProblems[0]);
+    void vscode.commands.executeCommand('setContext', AWS_CONTEXT_KEY, Boolean(this.profiles.active.aws));
+  }
+
+  /** The AWS side of the active profile: the SDK is imported the first time this is called, never on activation. */
+  async awsCluster(): Promise<{ cluster: AwsCluster; aws: AwsPart } | undefined> {
+    const profile = this.profiles.active;
+    if (!profile.aws) return undefined;
+    if (!profile.aws.region) {
+      throw new Error('No AWS region: set "awsRegion" in the cluster profile (or AWS_REGION).');
+    }
+    if (!this.aws || this.aws.profile !== profile) {
+      this.awsModules ??= this.importAwsSdk();
+      const modules = await this.awsModules;
+      this.aws?.cluster.dispose();
+      const aws = profile.aws;
+      this.aws = {
+        profile,
+        aws,
+        cluster: new AwsCluster(modules, { region: aws.region, profile: aws.profile, onCall: (operation, milliseconds, outcome) => this.log.info(`AWS ${operation} (${aws.region}) → ${outcome} (${milliseconds} ms)`) }),
+      };
+    }
+    return { cluster: this.aws.cluster, aws: this.aws.aws };
+  }
+
+  /** One AWS call, its failure put in words that say what to do. */
+  private async awsStep<T>(action: string, work: () => Promise<T>): Promise<T> {
+    const aws = this.profiles.active.aws;
+    try {
+      return await work();
+    } catch (error) {
+      throw new Error(describeAwsError(error, { action, region: aws?.region ?? '', profile: aws?.profile }), { cause: error });
+    }
+  }
+
+  private async loadAws(): Promise<ExplorerNode[]> {
+    const connection = await this.awsStep('loading the AWS SDK', () => this.awsCluster());
+    if (!connection) return [];
+    const { cluster, aws } = connection;
+    const [instances, addresses, services] = await Promise.all([
+      aws.clusterTag ? this.awsStep('ec2:DescribeInstances', () => cluster.clusterInstances(aws.clusterTag!.key, aws.clusterTag!.value)) : undefined,
+      aws.clusterTag ? this.awsStep('ec2:DescribeAddresses', () => cluster.elasticIps()) : undefined,
+      aws.ecsCluster ? this.awsStep('ecs:ListServices / ecs:DescribeServices', () => cluster.ecsServices(aws.ecsCluster!)) : undefined,
+    ]);
+    this.awsData = { region: aws.region, ecsCluster: aws.ecsCluster, instances, addresses, services, nomadNodes: this.nomadSnapshotValue?.data.nodes };
+    this.snapshotsChanged.fire();
+    return awsSectionNodes(this.awsData, Date.now());
+  }
+
+  /** What the AWS section last loaded (for commands such as Attach Elastic IPs). */
+  get awsSnapshot(): AwsSectionData | undefined {
+    return this.awsData;
+  }
+
+  private async loadEcsTasks(service: string): Promise<ExplorerNode[]> {
+    const connection = await this.awsCluster();
+    if (!connection?.aws.ecsCluster) return [];
+    const tasks = await this.awsStep('ecs:ListTasks / ecs:DescribeTasks', () => connection.cluster.ecsTasks(connection.aws.ecsCluster!, service));
+    return ecsTaskNodes(service, tasks, Date.now());
   }
 
   /** Every section failed to connect: show the welcome content (how to point at a cluster) instead. */
   private updateNoClusterContext(): void {
-    const statuses = Object.values(this.providers).map((provider) => provider.status);
+    const statuses = CLUSTER_SECTIONS.map((section) => this.providers[section].status);
     const noneAnswers = statuses.every((status) => {
       if (status.kind !== 'error') return false;
       const kind = (status.error as { kind?: string }).kind;
       return kind === 'unreachable' || kind === 'timeout';
     });
-    for (const provider of Object.values(this.providers)) {
-      provider.setHidden(noneAnswers);
+    for (const section of CLUSTER_SECTIONS) {
+      this.providers[section].setHidden(noneAnswers);
     }
     void vscode.commands.executeCommand('setContext', NO_CLUSTER_CONTEXT_KEY, noneAnswers);
   }
 
   dispose(): void {
     this.refreshManager.dispose();
+    this.aws?.cluster.dispose();
     for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions, this.nomadChanged, this.snapshotsChanged]) {
       disposable.dispose();
     }

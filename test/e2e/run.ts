@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Browser } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
+import { AwsDemo } from '../../demo/awsDemo';
 import { launchChromium } from './browser';
 import { packageVsix, REPO_ROOT, startCodeServer } from '../../demo/codeServer';
 import { runHostSuite } from './hostSuite';
@@ -54,9 +55,11 @@ function vsixForTests(): string {
   return packageVsix(out);
 }
 
+let awsDemo: AwsDemo;
+
 async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# Extension-host suite (code-server, extension under development)');
-  const server = await startCodeServer({ env: { ...demo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress!, ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
+  const server = await startCodeServer({ env: { ...demo.environment(), ...awsDemo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress!, ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
   try {
     const result = await runHostSuite(browser, server, freshWorkspace());
     if (result.exitCode !== 0 && result.passed + result.failed === 0) {
@@ -74,7 +77,7 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   const vsix = vsixForTests();
   const server = await startCodeServer({
     vsix,
-    env: { ...demo.environment(), ...recordEnvironment() },
+    env: { ...demo.environment(), ...awsDemo.environment(), ...recordEnvironment() },
     settings: {
       ...QUIET_SETTINGS,
       ...STAND_IN_SETTINGS,
@@ -85,7 +88,8 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;
   let failed = 0;
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Tall enough that the Consul, Nomad and Traefik panes all show their rows beside the collapsed ones.
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1150 } });
   try {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(freshWorkspace())}`);
     await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
@@ -156,6 +160,7 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
 
 async function main(): Promise<void> {
   const demo = await DemoCluster.start({ controlPort: 0, extraServices: [HOSTILE_SERVICE] });
+  awsDemo = await AwsDemo.start();
   const browser = await launchChromium();
   const totals = { passed: 0, failed: 0 };
   try {
@@ -168,6 +173,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await demo.close();
+    await awsDemo.close();
   }
   mkdirSync(join(REPO_ROOT, '.test-artifacts'), { recursive: true });
   writeFileSync(join(REPO_ROOT, '.test-artifacts', 'e2e-results.json'), JSON.stringify(totals));

@@ -22,6 +22,8 @@ export interface AwsSettings {
   /** For tests: where the SDK sends requests. */
   endpoint?: string;
   maxAttempts?: number;
+  /** Called after every AWS call: operation, milliseconds, outcome (an error name). Never parameters or credentials. */
+  onCall?: (operation: string, milliseconds: number, outcome: string) => void;
 }
 
 export interface ClusterInstance extends ClusterNode {
@@ -73,10 +75,13 @@ export class AwsCluster {
   private readonly ec2: Ec2.EC2Client;
   private readonly ecs: Ecs.ECSClient;
 
+  private readonly onCall: AwsSettings['onCall'];
+
   constructor(
     private readonly modules: AwsModules,
     settings: AwsSettings,
   ) {
+    this.onCall = settings.onCall;
     const common = {
       region: settings.region,
       ...(settings.profile ? { profile: settings.profile } : {}),
@@ -92,7 +97,7 @@ export class AwsCluster {
     const instances: ClusterInstance[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const output = await this.ec2.send(
+      const output = await this.call<Ec2.DescribeInstancesCommandOutput>(this.ec2, 'DescribeInstances', 
         new this.modules.ec2.DescribeInstancesCommand({
           Filters: [
             { Name: `tag:${tagKey}`, Values: [tagValue] },
@@ -126,7 +131,7 @@ export class AwsCluster {
 
   /** The account's Elastic IPs in the region (DescribeAddresses has no paging). */
   async elasticIps(): Promise<ElasticIp[]> {
-    const output = await this.ec2.send(new this.modules.ec2.DescribeAddressesCommand({}));
+    const output = await this.call<Ec2.DescribeAddressesCommandOutput>(this.ec2, 'DescribeAddresses', new this.modules.ec2.DescribeAddressesCommand({}));
     return (output.Addresses ?? [])
       .filter((address) => address.AllocationId && address.PublicIp)
       .map((address) => ({
@@ -141,7 +146,7 @@ export class AwsCluster {
 
   /** Attaches an address; `allowReassociation` moves it from where it is. Returns the association ID. */
   async associate(allocationId: string, instanceId: string, allowReassociation: boolean): Promise<string | undefined> {
-    const output = await this.ec2.send(new this.modules.ec2.AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, AllowReassociation: allowReassociation }));
+    const output = await this.call<Ec2.AssociateAddressCommandOutput>(this.ec2, 'AssociateAddress', new this.modules.ec2.AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, AllowReassociation: allowReassociation }));
     return output.AssociationId;
   }
 
@@ -150,19 +155,19 @@ export class AwsCluster {
     const arns: string[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const output = await this.ecs.send(new this.modules.ecs.ListServicesCommand({ cluster, maxResults: 100, nextToken }));
+      const output = await this.call<Ecs.ListServicesCommandOutput>(this.ecs, 'ListServices', new this.modules.ecs.ListServicesCommand({ cluster, maxResults: 100, nextToken }));
       arns.push(...(output.serviceArns ?? []));
       nextToken = output.nextToken || undefined;
       if (!nextToken) break;
     }
     const services: Ecs.Service[] = [];
     for (const batch of chunks(arns, DESCRIBE_SERVICES_BATCH)) {
-      const output = await this.ecs.send(new this.modules.ecs.DescribeServicesCommand({ cluster, services: batch }));
+      const output = await this.call<Ecs.DescribeServicesCommandOutput>(this.ecs, 'DescribeServices', new this.modules.ecs.DescribeServicesCommand({ cluster, services: batch }));
       services.push(...(output.services ?? []));
     }
     const definitions = new Map<string, Ecs.TaskDefinition | undefined>();
     for (const arn of new Set(services.map((service) => service.taskDefinition).filter((arn): arn is string => Boolean(arn)))) {
-      const output = await this.ecs.send(new this.modules.ecs.DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+      const output = await this.call<Ecs.DescribeTaskDefinitionCommandOutput>(this.ecs, 'DescribeTaskDefinition', new this.modules.ecs.DescribeTaskDefinitionCommand({ taskDefinition: arn }));
       definitions.set(arn, output.taskDefinition);
     }
     return services.map((service) => {
@@ -189,14 +194,14 @@ export class AwsCluster {
     const arns: string[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const output = await this.ecs.send(new this.modules.ecs.ListTasksCommand({ cluster, serviceName: service, maxResults: 100, nextToken }));
+      const output = await this.call<Ecs.ListTasksCommandOutput>(this.ecs, 'ListTasks', new this.modules.ecs.ListTasksCommand({ cluster, serviceName: service, maxResults: 100, nextToken }));
       arns.push(...(output.taskArns ?? []));
       nextToken = output.nextToken || undefined;
       if (!nextToken) break;
     }
     const tasks: EcsTaskSummary[] = [];
     for (const batch of chunks(arns, DESCRIBE_TASKS_BATCH)) {
-      const output = await this.ecs.send(new this.modules.ecs.DescribeTasksCommand({ cluster, tasks: batch }));
+      const output = await this.call<Ecs.DescribeTasksCommandOutput>(this.ecs, 'DescribeTasks', new this.modules.ecs.DescribeTasksCommand({ cluster, tasks: batch }));
       for (const task of output.tasks ?? []) {
         const privateIp = task.attachments?.flatMap((attachment) => attachment.details ?? []).find((detail) => detail.name === 'privateIPv4Address')?.value ?? task.containers?.[0]?.networkInterfaces?.[0]?.privateIpv4Address;
         tasks.push({
@@ -211,6 +216,19 @@ export class AwsCluster {
       }
     }
     return tasks;
+  }
+
+  /** Sends one command, timing it for the log. */
+  private async call<Output>(client: { send(command: never): Promise<unknown> }, operation: string, command: object): Promise<Output> {
+    const started = performance.now();
+    try {
+      const output = (await client.send(command as never)) as Output;
+      this.onCall?.(operation, Math.round(performance.now() - started), 'ok');
+      return output;
+    } catch (error) {
+      this.onCall?.(operation, Math.round(performance.now() - started), (error as Error).name || 'error');
+      throw error;
+    }
   }
 
   dispose(): void {

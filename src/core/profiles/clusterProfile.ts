@@ -5,6 +5,19 @@ export interface Endpoint {
   tlsServerName?: string;
 }
 
+/** The cluster's AWS side: where its servers (by tag) and its ECS services are. */
+export interface AwsPart {
+  /** Empty when none is configured: the AWS section then says to set one. */
+  region: string;
+  /** A named profile of ~/.aws/config; unset: the SDK's default credential chain. */
+  profile?: string;
+  clusterTag?: { key: string; value: string };
+  ecsCluster?: string;
+}
+
+/** The tag key platform/terraform puts on the servers (its `cluster_tag_key` output). */
+export const DEFAULT_CLUSTER_TAG_KEY = 'hashistack-cluster';
+
 export interface ClusterProfile {
   name: string;
   /** `settings`: from `hashistack.clusters`; `environment`: the variables the CLIs read. */
@@ -14,6 +27,19 @@ export interface ClusterProfile {
   traefik: Endpoint;
   /** Tokens found in the environment (NOMAD_TOKEN, CONSUL_HTTP_TOKEN); a token in SecretStorage wins. */
   environmentTokens: { consul?: string; nomad?: string };
+  /** Absent: nothing AWS is loaded or called for this profile. */
+  aws?: AwsPart;
+}
+
+/** The AWS part from its settings, or undefined when neither a cluster tag nor an ECS cluster is named. */
+function awsPart(region: string | undefined, profile: string | undefined, tagKey: string | undefined, tagValue: string | undefined, ecsCluster: string | undefined): AwsPart | undefined {
+  if (!tagValue && !ecsCluster) return undefined;
+  return {
+    region: region ?? '',
+    ...(profile ? { profile } : {}),
+    ...(tagValue ? { clusterTag: { key: tagKey || DEFAULT_CLUSTER_TAG_KEY, value: tagValue } } : {}),
+    ...(ecsCluster ? { ecsCluster } : {}),
+  };
 }
 
 /** The dev agents' defaults, which the CLIs use too when nothing is set. */
@@ -92,6 +118,7 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
       nomad: { address: addresses.nomadAddress, namespace: optionalString(raw.nomadNamespace) ?? 'default', region: optionalString(raw.nomadRegion), ...tls },
       traefik: { address: addresses.traefikAddress, ...tls },
       environmentTokens: {},
+      aws: awsPart(optionalString(raw.awsRegion), optionalString(raw.awsProfile), optionalString(raw.clusterTagKey), optionalString(raw.clusterTagValue), optionalString(raw.ecsCluster)),
     });
   });
   if (profiles.length === 0) {
@@ -117,7 +144,15 @@ export function environmentProfile(env: Environment): ClusterProfile {
     },
     traefik: { address: normalizeAddress(env[TRAEFIK_ADDRESS_VARIABLE] ?? '') ?? DEFAULT_TRAEFIK_ADDRESS },
     environmentTokens: { consul: optionalString(env.CONSUL_HTTP_TOKEN), nomad: optionalString(env.NOMAD_TOKEN) },
+    aws: environmentAws(env),
   };
+}
+
+/** HASHISTACK_CLUSTER_TAG ("key=value" or a value for the default key) and HASHISTACK_ECS_CLUSTER turn the AWS part on. */
+function environmentAws(env: Environment): AwsPart | undefined {
+  const tag = optionalString(env.HASHISTACK_CLUSTER_TAG);
+  const [key, value] = tag?.includes('=') ? [tag.slice(0, tag.indexOf('=')), tag.slice(tag.indexOf('=') + 1)] : [undefined, tag];
+  return awsPart(optionalString(env.HASHISTACK_AWS_REGION) ?? optionalString(env.AWS_REGION), optionalString(env.AWS_PROFILE), key, value, optionalString(env.HASHISTACK_ECS_CLUSTER));
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ApiError, isApiError } from '../http/apiError';
 
-export type SectionId = 'consul' | 'nomad' | 'traefik';
+export type SectionId = 'consul' | 'nomad' | 'traefik' | 'aws';
 
-export const SECTION_TITLES: Record<SectionId, string> = { consul: 'Consul', nomad: 'Nomad', traefik: 'Traefik' };
+export const SECTION_TITLES: Record<SectionId, string> = { consul: 'Consul', nomad: 'Nomad', traefik: 'Traefik', aws: 'AWS' };
 
 /** A codicon and an optional theme colour id, as `new ThemeIcon(id, new ThemeColor(color))` takes them. */
 export interface NodeIcon {
@@ -11,7 +11,7 @@ export interface NodeIcon {
 }
 
 /** Children that load when the node is expanded (one request for that node, never on refresh). */
-export type LazyChildren = { kind: 'consulServiceInstances'; service: string };
+export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string };
 
 /**
  * What one row of the explorer shows, computed without VS Code. Views turn it into a TreeItem.

@@ -1,0 +1,163 @@
+// The demo cluster's AWS side: an HTTP server on 127.0.0.1 answering the EC2 (Query/XML) and ECS
+// (JSON 1.1) calls the extension makes, for the demo scenario's three servers, two Elastic IPs and the
+// gallery on ECS. Point the SDK at it with AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_ECS. A demo and test
+// double, in the shapes of AWS's recorded responses (test/fixtures/recorded/aws); not AWS.
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DEMO_NODES } from './scenario';
+
+export const DEMO_REGION = 'eu-west-1';
+export const DEMO_ECS_CLUSTER = 'hashistack';
+export const DEMO_CLUSTER_TAG = { key: 'hashistack-cluster', value: 'hashistack' };
+const ACCOUNT = '123456789012';
+const LAUNCH_TIME = '2026-11-01T11:00:00.000Z';
+
+/** The EC2 instance ID of the demo's n-th server. */
+export function demoInstanceId(index: number): string {
+  return `i-0hashi00000000${'abc'[index]}`;
+}
+
+interface DemoAddress {
+  allocationId: string;
+  publicIp: string;
+  instanceId?: string;
+  associationId?: string;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export class AwsDemo {
+  private server!: Server;
+  readonly calls: { service: 'ec2' | 'ecs'; operation: string; body: string }[] = [];
+  /** Two addresses: one on the first server, one free (for Attach Elastic IPs). */
+  readonly addresses: DemoAddress[] = [
+    { allocationId: 'eipalloc-0a1b2c3d4e5f60001', publicIp: '198.51.100.10', instanceId: demoInstanceId(0), associationId: 'eipassoc-0a1b2c3d4e5f60001' },
+    { allocationId: 'eipalloc-0a1b2c3d4e5f60002', publicIp: '198.51.100.11' },
+  ];
+  private associations = 1;
+
+  static async start(port = 0): Promise<AwsDemo> {
+    const demo = new AwsDemo();
+    demo.server = createServer((request, response) => {
+      void demo.read(request).then((body) => {
+        const target = request.headers['x-amz-target'];
+        const answer = typeof target === 'string' ? demo.ecs(target.split('.').pop() ?? '', body) : demo.ec2(new URLSearchParams(body));
+        response.writeHead(answer.status, { 'Content-Type': typeof target === 'string' ? 'application/x-amz-json-1.1' : 'text/xml;charset=UTF-8', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000000' });
+        response.end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => demo.server.listen(port, '127.0.0.1', resolve));
+    return demo;
+  }
+
+  get address(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** What the SDK needs to talk to this demo and nothing else: endpoints, region, fake credentials. */
+  environment(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_EC2: this.address,
+      AWS_ENDPOINT_URL_ECS: this.address,
+      AWS_REGION: DEMO_REGION,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEDEMO',
+      AWS_SECRET_ACCESS_KEY: 'demo-secret-not-a-real-key',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/hashistack-demo-aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/hashistack-demo-aws-credentials',
+      HASHISTACK_CLUSTER_TAG: `${DEMO_CLUSTER_TAG.key}=${DEMO_CLUSTER_TAG.value}`,
+      HASHISTACK_ECS_CLUSTER: DEMO_ECS_CLUSTER,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async read(request: IncomingMessage): Promise<string> {
+    let body = '';
+    for await (const chunk of request) body += (chunk as Buffer).toString('utf8');
+    return body;
+  }
+
+  private ec2(form: URLSearchParams): { status: number; body: string } {
+    const action = form.get('Action') ?? '';
+    this.calls.push({ service: 'ec2', operation: action, body: form.toString() });
+    const ns = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+    switch (action) {
+      case 'DescribeInstances': {
+        const items = DEMO_NODES.map((node, index) => {
+          const id = demoInstanceId(index);
+          const eip = this.addresses.find((address) => address.instanceId === id);
+          return `<item><instanceId>${id}</instanceId><imageId>ami-0hashistack0001</imageId><instanceState><code>16</code><name>running</name></instanceState><instanceType>t3.medium</instanceType><launchTime>${LAUNCH_TIME}</launchTime><placement><availabilityZone>${DEMO_REGION}${'abc'[index]}</availabilityZone><tenancy>default</tenancy></placement><privateIpAddress>${node.address}</privateIpAddress><ipAddress>${eip?.publicIp ?? `203.0.113.${20 + index}`}</ipAddress><tagSet><item><key>Name</key><value>${escapeXml(node.name)}</value></item><item><key>${DEMO_CLUSTER_TAG.key}</key><value>${DEMO_CLUSTER_TAG.value}</value></item></tagSet></item>`;
+        });
+        return { status: 200, body: `<DescribeInstancesResponse xmlns="${ns}"><requestId>demo</requestId><reservationSet><item><reservationId>r-0hashistack00001</reservationId><ownerId>${ACCOUNT}</ownerId><groupSet/><instancesSet>${items.join('')}</instancesSet></item></reservationSet></DescribeInstancesResponse>` };
+      }
+      case 'DescribeAddresses': {
+        const items = this.addresses.map((address) => `<item><publicIp>${address.publicIp}</publicIp><allocationId>${address.allocationId}</allocationId><domain>vpc</domain>${address.instanceId ? `<instanceId>${address.instanceId}</instanceId><associationId>${address.associationId}</associationId>` : ''}</item>`);
+        return { status: 200, body: `<DescribeAddressesResponse xmlns="${ns}"><requestId>demo</requestId><addressesSet>${items.join('')}</addressesSet></DescribeAddressesResponse>` };
+      }
+      case 'AssociateAddress': {
+        const address = this.addresses.find((candidate) => candidate.allocationId === form.get('AllocationId'));
+        if (!address) {
+          return { status: 400, body: `<Response><Errors><Error><Code>InvalidAllocationID.NotFound</Code><Message>The allocation ID '${escapeXml(form.get('AllocationId') ?? '')}' does not exist</Message></Error></Errors><RequestID>demo</RequestID></Response>` };
+        }
+        if (address.instanceId && form.get('AllowReassociation') !== 'true') {
+          return { status: 400, body: '<Response><Errors><Error><Code>Resource.AlreadyAssociated</Code><Message>resource is already associated</Message></Error></Errors><RequestID>demo</RequestID></Response>' };
+        }
+        this.associations++;
+        address.instanceId = form.get('InstanceId') ?? undefined;
+        address.associationId = `eipassoc-0a1b2c3d4e5f6000${this.associations}`;
+        return { status: 200, body: `<AssociateAddressResponse xmlns="${ns}"><requestId>demo</requestId><return>true</return><associationId>${address.associationId}</associationId></AssociateAddressResponse>` };
+      }
+    }
+    return { status: 400, body: `<Response><Errors><Error><Code>InvalidAction</Code><Message>The action ${escapeXml(action)} is not valid for this web service.</Message></Error></Errors><RequestID>demo</RequestID></Response>` };
+  }
+
+  private ecs(operation: string, body: string): { status: number; body: string } {
+    this.calls.push({ service: 'ecs', operation, body });
+    const input = JSON.parse(body || '{}') as { cluster?: string };
+    if (input.cluster && input.cluster !== DEMO_ECS_CLUSTER) {
+      return { status: 400, body: '{"__type":"ClusterNotFoundException","message":"Cluster not found."}' };
+    }
+    const serviceArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:service/${DEMO_ECS_CLUSTER}/gallery`;
+    const taskDefinitionArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task-definition/gallery:7`;
+    const taskArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60`;
+    const started = Date.parse('2026-11-01T11:30:00Z') / 1000;
+    switch (operation) {
+      case 'ListServices':
+        return { status: 200, body: JSON.stringify({ serviceArns: [serviceArn] }) };
+      case 'DescribeServices':
+        return {
+          status: 200,
+          body: JSON.stringify({
+            services: [
+              {
+                serviceArn,
+                serviceName: 'gallery',
+                clusterArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:cluster/${DEMO_ECS_CLUSTER}`,
+                status: 'ACTIVE',
+                desiredCount: 1,
+                runningCount: 1,
+                pendingCount: 0,
+                launchType: 'FARGATE',
+                taskDefinition: taskDefinitionArn,
+                deployments: [{ id: 'ecs-svc/1234567890123456789', status: 'PRIMARY', taskDefinition: taskDefinitionArn, desiredCount: 1, pendingCount: 0, runningCount: 1, createdAt: started, updatedAt: started, launchType: 'FARGATE', rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment ecs-svc/1234567890123456789 completed.' }],
+              },
+            ],
+            failures: [],
+          }),
+        };
+      case 'DescribeTaskDefinition':
+        return { status: 200, body: JSON.stringify({ taskDefinition: { taskDefinitionArn, family: 'gallery', revision: 7, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'gallery', image: 'public.ecr.aws/nginx/nginx:1.27.5', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }] } }) };
+      case 'ListTasks':
+        return { status: 200, body: JSON.stringify({ taskArns: [taskArn] }) };
+      case 'DescribeTasks':
+        return { status: 200, body: JSON.stringify({ tasks: [{ taskArn, taskDefinitionArn, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] }], failures: [] }) };
+    }
+    return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown operation ${operation}` }) };
+  }
+}

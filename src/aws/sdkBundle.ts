@@ -1,0 +1,4 @@
+// Entry point of dist/aws-sdk.js, a bundle of its own: the AWS SDK clients are loaded from it the first
+// time the AWS section is used, so they are neither parsed nor run on activation.
+export * as ec2 from '@aws-sdk/client-ec2';
+export * as ecs from '@aws-sdk/client-ecs';

@@ -1,0 +1,136 @@
+import { ClusterInstance, EcsServiceSummary, EcsTaskSummary } from '../../aws/awsCluster';
+import { ElasticIp } from '../../aws/eipPairing';
+import { parseImageReference } from '../../jobspec/imageReference';
+import { NomadNodeListStub } from '../../nomad/nomadApi';
+import { formatAge } from '../../nomad/nomadTime';
+import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+
+export interface AwsSectionData {
+  region: string;
+  ecsCluster?: string;
+  /** Undefined when no cluster tag is configured. */
+  instances?: ClusterInstance[];
+  addresses?: ElasticIp[];
+  services?: EcsServiceSummary[];
+  /** From the Nomad section, to link each instance to its Nomad node by address. */
+  nomadNodes?: NomadNodeListStub[];
+}
+
+const INSTANCE_ICONS: Record<string, NodeIcon> = {
+  running: HEALTH_ICONS.passing,
+  pending: { id: 'clock', color: HEALTH_COLORS.warning },
+  stopping: { id: 'debug-pause', color: HEALTH_COLORS.warning },
+  stopped: HEALTH_ICONS.neutral,
+};
+
+export function ecsConsoleUrl(region: string, cluster: string, service: string): string {
+  const r = encodeURIComponent(region);
+  return `https://${r}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/health?region=${r}`;
+}
+
+export function awsSectionNodes(data: AwsSectionData, now: number): ExplorerNode[] {
+  const folders: ExplorerNode[] = [];
+  if (data.instances) {
+    const byInstance = new Map((data.addresses ?? []).filter((address) => address.instanceId).map((address) => [address.instanceId!, address]));
+    const nomadByAddress = new Map((data.nomadNodes ?? []).map((node) => [node.Address, node]));
+    const nodes = [...data.instances]
+      .sort((a, b) => (a.name ?? a.instanceId).localeCompare(b.name ?? b.instanceId))
+      .map((instance) => instanceNode(instance, byInstance.get(instance.instanceId), instance.privateIp ? nomadByAddress.get(instance.privateIp) : undefined, now));
+    folders.push(folderNode('aws/nodes', 'Nodes', nodes, true, 'server'));
+    const instanceNames = new Map(data.instances.map((instance) => [instance.instanceId, instance.name ?? instance.instanceId]));
+    const addresses = [...(data.addresses ?? [])].sort((a, b) => a.publicIp.localeCompare(b.publicIp)).map((address) => elasticIpNode(address, instanceNames));
+    folders.push(folderNode('aws/eips', 'Elastic IPs', addresses, false, 'globe'));
+  }
+  if (data.services && data.ecsCluster) {
+    const services = [...data.services].sort((a, b) => a.name.localeCompare(b.name)).map((service) => ecsServiceNode(service, data.region, data.ecsCluster!));
+    folders.push(folderNode('aws/ecs', `ECS: ${data.ecsCluster}`, services, true, 'cloud'));
+  }
+  return folders;
+}
+
+function instanceNode(instance: ClusterInstance, eip: ElasticIp | undefined, nomad: NomadNodeListStub | undefined, now: number): ExplorerNode {
+  const parts = [instance.state, instance.instanceType, instance.availabilityZone, instance.privateIp, eip ? `EIP ${eip.publicIp}` : instance.publicIp].filter(Boolean);
+  if (nomad) parts.push(`Nomad ${nomad.Status}${nomad.SchedulingEligibility === 'eligible' ? '' : ` (${nomad.SchedulingEligibility})`}${nomad.Drain ? ' draining' : ''}`);
+  return {
+    id: `aws/instance/${instance.instanceId}`,
+    label: instance.name ?? instance.instanceId,
+    description: parts.join(' · '),
+    tooltip: [
+      `${instance.name ?? ''} ${instance.instanceId}`.trim(),
+      `State: ${instance.state}`,
+      instance.instanceType ? `Type: ${instance.instanceType}` : '',
+      instance.availabilityZone ? `Zone: ${instance.availabilityZone}` : '',
+      `Private IP: ${instance.privateIp ?? 'none'}`,
+      `Public IP: ${instance.publicIp ?? 'none'}`,
+      eip ? `Elastic IP: ${eip.publicIp} (${eip.allocationId})` : 'No Elastic IP',
+      instance.launchTime ? `Launched: ${instance.launchTime.toISOString()} (${formatAge(instance.launchTime, now)} ago)` : '',
+      nomad ? `Nomad node ${nomad.Name}: ${nomad.Status}, ${nomad.SchedulingEligibility}${nomad.Drain ? ', draining' : ''}` : 'No Nomad node at this address',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: INSTANCE_ICONS[instance.state] ?? HEALTH_ICONS.neutral,
+    contextValue: 'awsInstance address copyId',
+    collapsible: 'none',
+    copy: { id: instance.instanceId, address: eip?.publicIp ?? instance.publicIp ?? instance.privateIp },
+  };
+}
+
+function elasticIpNode(address: ElasticIp, names: Map<string, string>): ExplorerNode {
+  const target = address.instanceId ? `→ ${names.get(address.instanceId) ?? address.instanceId}${names.has(address.instanceId) ? '' : ' (not a cluster node)'}` : address.networkInterfaceOwner ? `→ ${address.networkInterfaceOwner}` : 'free';
+  return {
+    id: `aws/eip/${address.allocationId}`,
+    label: address.publicIp,
+    description: target,
+    tooltip: `${address.publicIp} (${address.allocationId})\n${address.instanceId ? `Attached to ${address.instanceId}` : address.networkInterfaceOwner ? `On a network interface of ${address.networkInterfaceOwner}` : 'Not attached'}`,
+    icon: address.instanceId || address.networkInterfaceOwner ? { id: 'link' } : { id: 'circle-outline', color: HEALTH_COLORS.warning },
+    contextValue: 'awsElasticIp address copyId',
+    collapsible: 'none',
+    copy: { id: address.allocationId, address: address.publicIp },
+  };
+}
+
+const ROLLOUT_ICONS: Record<string, NodeIcon> = {
+  COMPLETED: HEALTH_ICONS.passing,
+  IN_PROGRESS: { id: 'sync', color: HEALTH_COLORS.warning },
+  FAILED: HEALTH_ICONS.critical,
+};
+
+export function ecsServiceNode(service: EcsServiceSummary, region: string, cluster: string): ExplorerNode {
+  const tags = service.images.map((image) => parseImageReference(image.image).tag?.text ?? 'latest');
+  const parts = [`${service.running}/${service.desired} running`, service.pending ? `${service.pending} pending` : '', service.launchType, service.revision, service.rollout?.state?.toLowerCase().replace('_', ' ')].filter(Boolean);
+  const degraded = service.running < service.desired;
+  return {
+    id: `aws/ecs/${service.name}`,
+    label: service.name,
+    description: parts.join(' · '),
+    tooltip: [
+      `ECS service ${service.name} (${service.status})`,
+      `Tasks: ${service.running} running, ${service.pending} pending, ${service.desired} desired`,
+      `Task definition: ${service.revision ?? service.taskDefinition}`,
+      ...service.images.map((image, index) => `  ${image.container}: ${image.image} (tag ${tags[index]})`),
+      service.rollout ? `Latest deployment: ${service.rollout.state}${service.rollout.reason ? ` — ${service.rollout.reason}` : ''}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: service.rollout?.state === 'FAILED' ? HEALTH_ICONS.critical : degraded ? HEALTH_ICONS.warning : (ROLLOUT_ICONS[service.rollout?.state ?? ''] ?? HEALTH_ICONS.passing),
+    contextValue: 'ecsService browsable copyId copyImage',
+    collapsible: 'collapsed',
+    lazyChildren: { kind: 'ecsTasks', service: service.name },
+    copy: { id: service.arn, address: service.images[0]?.image },
+    url: ecsConsoleUrl(region, cluster, service.name),
+  };
+}
+
+export function ecsTaskNodes(service: string, tasks: EcsTaskSummary[], now: number): ExplorerNode[] {
+  if (tasks.length === 0) return [infoNode(`aws/ecs/${service}/none`, 'No tasks')];
+  return tasks.map((task) => ({
+    id: `aws/ecs/${service}/task/${task.id}`,
+    label: task.id.slice(0, 8),
+    description: [task.lastStatus.toLowerCase(), task.health?.toLowerCase(), task.privateIp, task.startedAt ? formatAge(task.startedAt, now) : ''].filter(Boolean).join(' · '),
+    tooltip: [`Task ${task.arn}`, `Status: ${task.lastStatus}`, `Health: ${task.health ?? 'UNKNOWN'}`, `Private IP: ${task.privateIp ?? 'none'}`, task.startedAt ? `Started: ${task.startedAt.toISOString()}` : '', task.taskDefinition ? `Task definition: ${task.taskDefinition.split('/').pop()}` : ''].filter(Boolean).join('\n'),
+    icon: task.lastStatus === 'RUNNING' ? (task.health === 'UNHEALTHY' ? HEALTH_ICONS.critical : HEALTH_ICONS.passing) : task.lastStatus === 'STOPPED' ? HEALTH_ICONS.neutral : { id: 'clock', color: HEALTH_COLORS.warning },
+    contextValue: 'ecsTask address copyId',
+    collapsible: 'none',
+    copy: { id: task.arn, address: task.privateIp },
+  }));
+}

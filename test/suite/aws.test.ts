@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+import type { PairingPlan } from '../../src/core/aws/eipPairing';
+import { ExplorerNode } from '../../src/core/tree/explorerNode';
+
+// Runs first (files run in name order): the AWS SDK must not be loaded before the AWS section is used.
+const SDK_BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'aws-sdk.js');
+
+describe('The AWS section on the demo AWS endpoint', () => {
+  let hashistack: HashistackApi;
+  const root = async () => (await hashistack.explorer.providers.aws.getChildren()) ?? [];
+  const children = async (node: ExplorerNode) => (await hashistack.explorer.providers.aws.getChildren(node)) ?? [];
+  const find = (nodes: ExplorerNode[], label: string) => {
+    const node = nodes.find((candidate) => candidate.label === label);
+    assert.ok(node, `a row "${label}" among ${nodes.map((n) => n.label).join(', ')}`);
+    return node;
+  };
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
+    assert.ok(extension);
+    hashistack = await extension.activate();
+  });
+
+  it('loads the AWS SDK only when the AWS section is first used, from its own bundle', async () => {
+    assert.equal(require.cache[SDK_BUNDLE], undefined, 'not loaded on activation');
+    assert.deepEqual(hashistack.profiles.active.aws, { region: 'eu-west-1', clusterTag: { key: 'hashistack-cluster', value: 'hashistack' }, ecsCluster: 'hashistack' });
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    await vscode.commands.executeCommand('hashistack.refreshAws');
+    assert.ok(require.cache[SDK_BUNDLE], 'loaded once the AWS section refreshed');
+  });
+
+  it('shows the tagged nodes with their Elastic IP and their Nomad node', async () => {
+    const nodes = await children(find(await root(), 'Nodes'));
+    assert.deepEqual(nodes.map((node) => node.label), ['hashi-server-a', 'hashi-server-b', 'hashi-server-c']);
+    assert.equal(find(nodes, 'hashi-server-a').description, 'running · t3.medium · eu-west-1a · 10.0.1.10 · EIP 198.51.100.10 · Nomad ready');
+    assert.equal(find(nodes, 'hashi-server-c').description, 'running · t3.medium · eu-west-1c · 10.0.3.10 · 203.0.113.22 · Nomad ready (ineligible)');
+  });
+
+  it('shows the Elastic IPs, attached and free', async () => {
+    const addresses = await children(find(await root(), 'Elastic IPs'));
+    assert.deepEqual(addresses.map((address) => `${address.label} ${address.description}`), ['198.51.100.10 → hashi-server-a', '198.51.100.11 free']);
+  });
+
+  it('shows the ECS services with counts, revision, rollout and images, and their tasks', async () => {
+    const services = await children(find(await root(), 'ECS: hashistack'));
+    const gallery = find(services, 'gallery');
+    assert.equal(gallery.description, '1/1 running · FARGATE · gallery:7 · completed');
+    assert.equal(gallery.copy?.address, 'public.ecr.aws/nginx/nginx:1.27.5');
+    assert.match(gallery.url!, /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/ecs\/v2\/clusters\/hashistack\/services\/gallery\//);
+    const tasks = await children(gallery);
+    assert.equal(tasks.length, 1);
+    assert.match(tasks[0]!.description!, /^running · healthy · 10\.0\.101\.23/);
+  });
+
+  it('attaches the free Elastic IP to a node without one, and a second run changes nothing', async () => {
+    const plan = await vscode.commands.executeCommand<PairingPlan>('hashistack.attachElasticIps', { confirmed: true });
+    assert.ok(plan);
+    assert.deepEqual(plan.associate.map((association) => [association.publicIp, association.instanceId]), [['198.51.100.11', 'i-0hashi00000000b']]);
+    assert.deepEqual(plan.nodesWithoutAddress, ['i-0hashi00000000c']);
+    const addresses = await children(find(await root(), 'Elastic IPs'));
+    assert.deepEqual(addresses.map((address) => `${address.label} ${address.description}`), ['198.51.100.10 → hashi-server-a', '198.51.100.11 → hashi-server-b']);
+    const again = await vscode.commands.executeCommand<PairingPlan>('hashistack.attachElasticIps', { confirmed: true });
+    assert.deepEqual(again?.associate, []);
+  });
+});
