@@ -37,6 +37,9 @@ export class AwsDemo {
     { allocationId: 'eipalloc-0a1b2c3d4e5f60002', publicIp: '198.51.100.11' },
   ];
   private associations = 1;
+  /** The gallery service's task definition revisions (the direct deploy registers new ones). */
+  private revisions: { revision: number; image: string }[] = [{ revision: 7, image: 'public.ecr.aws/nginx/nginx:1.27.5' }];
+  private current = 7;
 
   static async start(port = 0): Promise<AwsDemo> {
     const demo = new AwsDemo();
@@ -124,7 +127,9 @@ export class AwsDemo {
       return { status: 400, body: '{"__type":"ClusterNotFoundException","message":"Cluster not found."}' };
     }
     const serviceArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:service/${DEMO_ECS_CLUSTER}/gallery`;
-    const taskDefinitionArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task-definition/gallery:7`;
+    const arnOf = (revision: number) => `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task-definition/gallery:${revision}`;
+    const taskDefinitionArn = arnOf(this.current);
+    const definitionOf = (revision: number) => ({ taskDefinitionArn: arnOf(revision), family: 'gallery', revision, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'gallery', image: this.revisions.find((r) => r.revision === revision)?.image ?? '', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }] });
     const taskArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60`;
     const started = Date.parse('2026-11-01T11:30:00Z') / 1000;
     switch (operation) {
@@ -151,8 +156,29 @@ export class AwsDemo {
             failures: [],
           }),
         };
-      case 'DescribeTaskDefinition':
-        return { status: 200, body: JSON.stringify({ taskDefinition: { taskDefinitionArn, family: 'gallery', revision: 7, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'gallery', image: 'public.ecr.aws/nginx/nginx:1.27.5', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }] } }) };
+      case 'DescribeTaskDefinition': {
+        const wanted = Number(/:(\d+)$/.exec((JSON.parse(body) as { taskDefinition?: string }).taskDefinition ?? '')?.[1] ?? this.current);
+        return { status: 200, body: JSON.stringify({ taskDefinition: definitionOf(wanted), tags: [] }) };
+      }
+      case 'RegisterTaskDefinition': {
+        const input = JSON.parse(body) as { family?: string; containerDefinitions?: { name?: string; image?: string }[] };
+        const image = input.containerDefinitions?.find((container) => container.name === 'gallery')?.image;
+        if (input.family !== 'gallery' || !image) {
+          return { status: 400, body: JSON.stringify({ __type: 'ClientException', message: 'Container.image should not be null or empty.' }) };
+        }
+        const revision = Math.max(...this.revisions.map((r) => r.revision)) + 1;
+        this.revisions.push({ revision, image });
+        return { status: 200, body: JSON.stringify({ taskDefinition: definitionOf(revision) }) };
+      }
+      case 'UpdateService': {
+        const input = JSON.parse(body) as { service?: string; taskDefinition?: string };
+        const revision = Number(/:(\d+)$/.exec(input.taskDefinition ?? '')?.[1]);
+        if (input.service !== 'gallery' || !this.revisions.some((r) => r.revision === revision)) {
+          return { status: 400, body: JSON.stringify({ __type: 'ServiceNotFoundException', message: 'Service not found.' }) };
+        }
+        this.current = revision;
+        return { status: 200, body: JSON.stringify({ service: { serviceName: 'gallery', serviceArn, taskDefinition: arnOf(revision), desiredCount: 1, runningCount: 1, pendingCount: 0, status: 'ACTIVE' } }) };
+      }
       case 'ListTasks':
         return { status: 200, body: JSON.stringify({ taskArns: [taskArn] }) };
       case 'DescribeTasks':

@@ -13,6 +13,7 @@ import { registerSetTokenCommands } from './commands/setToken';
 import { registerShowLog } from './commands/showLog';
 import { registerBumpImage } from './commands/bumpImage';
 import { registerAttachElasticIps } from './commands/attachElasticIps';
+import { registerEcsServiceCommands } from './commands/ecsService';
 import { registerDeployPicker } from './commands/deployPicker';
 import { registerDeployTargetCommands } from './commands/deployTarget';
 import { DeployRunner } from './services/deployRunner';
@@ -70,7 +71,8 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
     registerBumpImage(jobspecs),
-    ...registerDeployTargetCommands(deployRunner, jobspecs),
+    ...registerDeployTargetCommands(deployRunner, jobspecs, explorer, log),
+    ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(deployRunner, jobspecs, explorer),
     registerAttachElasticIps(commandContext),
     launcher,

@@ -3,12 +3,15 @@ import { DeployAction } from '../core/deploy/deployCommand';
 import { DeployRunner } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { LensTarget } from '../views/jobspecCodeLens';
+import { ClusterExplorer } from '../views/clusterExplorer';
+import { EcsOwner } from '../core/jobspec/imageScanner';
+import { deployEcsImagesDirectly, followEcsRollout } from '../services/ecsDeploys';
 
 /**
  * Deploy / Plan a Nomad job (from its lens, or the job of the active jobspec) and Deploy / Plan an ECS
  * service (from its lens in an ecs-*.tf file).
  */
-export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex): vscode.Disposable[] {
+export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex, explorer: ClusterExplorer, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const job = (action: DeployAction) => async (target?: LensTarget) => {
     const resolved = await resolve(index, target, 'jobspec');
     if (!resolved) return undefined;
@@ -17,7 +20,27 @@ export function registerDeployTargetCommands(runner: DeployRunner, index: Jobspe
   const ecs = (action: DeployAction) => async (target?: LensTarget) => {
     const resolved = await resolve(index, target, 'ecs');
     if (!resolved) return undefined;
-    return runner.run({ kind: 'ecs', file: resolved.file, address: resolved.name }, action);
+    const owner = await ecsOwner(index, resolved.file, resolved.name);
+    if (action === 'deploy' && vscode.workspace.getConfiguration('hashistack.ecs').get<string>('deployMode') === 'direct') {
+      // For services not in Terraform: the file's images, by container name, straight to ECS.
+      const images = Object.fromEntries((owner?.images ?? []).filter((image) => image.container).map((image) => [image.container!, image.text]));
+      const service = owner?.ecsServiceName ?? target?.imagesOf?.split('.').pop();
+      if (!service || Object.keys(images).length === 0) {
+        void vscode.window.showErrorMessage('Hashistack: the direct deploy needs the service name (an aws_ecs_service "name") and containers with a literal "name" beside each image.');
+        return undefined;
+      }
+      return deployEcsImagesDirectly(explorer, log, service, images);
+    }
+    const execution = await runner.run({ kind: 'ecs', file: resolved.file, address: resolved.name }, action);
+    if (execution && action === 'deploy' && owner?.ecsServiceName) {
+      // After a successful apply, follow the service until its deployment completes or fails.
+      const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
+        if (event.execution !== execution) return;
+        subscription.dispose();
+        if (event.exitCode === 0) void followEcsRollout(explorer, log, owner.ecsServiceName!);
+      });
+    }
+    return execution;
   };
   return [
     vscode.commands.registerCommand('hashistack.deployJob', job('deploy')),
@@ -25,6 +48,11 @@ export function registerDeployTargetCommands(runner: DeployRunner, index: Jobspe
     vscode.commands.registerCommand('hashistack.deployEcs', ecs('deploy')),
     vscode.commands.registerCommand('hashistack.planEcs', ecs('plan')),
   ];
+}
+
+async function ecsOwner(index: JobspecIndex, file: string, target: string): Promise<EcsOwner | undefined> {
+  const scan = await index.scanUri(vscode.Uri.file(file));
+  return scan?.kind === 'ecs' ? scan.scan.owners.find((owner) => owner.deployTarget === target || owner.address === target) : undefined;
 }
 
 /** The file and the job ID / Terraform address: from the lens, else from the active editor (asking if several). */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AwsCluster, loadAwsModules } from '../../src/core/aws/awsCluster';
+import { AwsCluster, loadAwsModules, rolloutOutcome } from '../../src/core/aws/awsCluster';
 import { describeAwsError } from '../../src/core/aws/awsErrors';
 import { planElasticIpPairing } from '../../src/core/aws/eipPairing';
 import { recordedJson, recordedText } from '../support/recorded';
@@ -147,11 +147,66 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     assert.deepEqual({ ...tasks[0], startedAt: tasks[0]!.startedAt instanceof Date }, { arn: 'arn:aws:ecs:us-east-1:123456789012:task/default/154bdb1df5b446b280fe900d12c452a1', id: '154bdb1df5b446b280fe900d12c452a1', lastStatus: 'RUNNING', health: 'HEALTHY', privateIp: '10.0.0.250', startedAt: true, taskDefinition: tasks[0]!.taskDefinition });
   });
 
+  it('follows one service: a missing service is a named error, not an empty answer', async () => {
+    answerEcs({ DescribeServices: { body: JSON.stringify({ services: [], failures: [{ arn: 'arn:aws:ecs:us-west-2:012345678910:service/ghost', reason: 'MISSING' }] }), contentType: JSON_11 } });
+    const error = await (await cluster('us-west-2')).serviceRollout('test', 'ghost').then(() => undefined, (e: unknown) => e);
+    assert.equal((error as Error).name, 'ServiceNotFoundException');
+    assert.match((error as Error).message, /"ghost" not found in cluster "test" \(MISSING\)/);
+  });
+
+  it('reads a Fargate rollout in progress', async () => {
+    answerEcs({ DescribeServices: { file: 'aws/ecs/describe-services-fargate.json', contentType: JSON_11 } });
+    const rollout = await (await cluster('us-west-2')).serviceRollout('test', 'my-http-service');
+    assert.equal(rollout.rolloutState, 'IN_PROGRESS');
+    assert.equal(rolloutOutcome(rollout), 'inProgress');
+  });
+
+  it('deploys directly: a new task definition revision with the new image, then UpdateService to it', async () => {
+    const service = recordedJson<{ services: Record<string, unknown>[] }>('aws/ecs/describe-services.json').services[0]!;
+    answerEcs({
+      DescribeServices: { body: JSON.stringify({ services: [{ ...service, taskDefinition: 'arn:aws:ecs:us-east-1:012345678910:task-definition/hello_world:10' }], failures: [] }), contentType: JSON_11 },
+      DescribeTaskDefinition: { file: 'aws/ecs/describe-task-definition.json', contentType: JSON_11 },
+      RegisterTaskDefinition: { file: 'aws/ecs/register-task-definition.json', contentType: JSON_11 },
+      UpdateService: { file: 'aws/ecs/update-service.json', contentType: JSON_11 },
+    });
+    const arn = await (await cluster('us-east-1')).deployImages('default', 'hello_world', { wordpress: 'public.ecr.aws/docker/library/wordpress:6.8.3' });
+    assert.equal(arn, recordedJson<{ taskDefinition: { taskDefinitionArn: string } }>('aws/ecs/register-task-definition.json').taskDefinition.taskDefinitionArn);
+    const register = JSON.parse(replay().requests.find((request) => ecsOperation(request) === 'RegisterTaskDefinition')!.body) as { family: string; containerDefinitions: { name: string; image: string }[] };
+    assert.equal(register.family, 'hello_world');
+    assert.deepEqual(register.containerDefinitions.map((container) => [container.name, container.image]), [
+      ['wordpress', 'public.ecr.aws/docker/library/wordpress:6.8.3'],
+      ['mysql', 'public.ecr.aws/docker/library/mysql:latest'],
+    ]);
+    const update = JSON.parse(replay().requests.find((request) => ecsOperation(request) === 'UpdateService')!.body) as { service: string; taskDefinition: string };
+    assert.deepEqual(update, { cluster: 'default', service: 'hello_world', taskDefinition: arn });
+  });
+
+  it('refuses a direct deploy naming a container the task definition does not have', async () => {
+    const service = recordedJson<{ services: Record<string, unknown>[] }>('aws/ecs/describe-services.json').services[0]!;
+    answerEcs({ DescribeServices: { body: JSON.stringify({ services: [service], failures: [] }), contentType: JSON_11 }, DescribeTaskDefinition: { file: 'aws/ecs/describe-task-definition.json', contentType: JSON_11 } });
+    await assert.rejects((await cluster('us-east-1')).deployImages('default', 'hello_world', { web: 'nginx:1' }), /has no container named web/);
+    assert.ok(!replay().requests.some((request) => ecsOperation(request) === 'RegisterTaskDefinition'), 'nothing was registered');
+  });
+
   it('says a missing ECS cluster may be the wrong region', async () => {
     answerEcs({ ListServices: { status: 400, file: 'aws/ecs/error-cluster-not-found.json', contentType: JSON_11 } });
     const error = await (await cluster('eu-central-1')).ecsServices('hashistack').then(() => undefined, (e: unknown) => e);
     assert.equal((error as Error).name, 'ClusterNotFoundException');
     assert.equal(describeAwsError(error, { action: 'ecs:ListServices', region: 'eu-central-1' }), 'ECS has no such cluster in eu-central-1: Cluster not found. Check "ecsCluster" and "awsRegion" of the cluster profile.');
+  });
+});
+
+describe('ECS rollout outcome', () => {
+  const base = { running: 2, desired: 2, pending: 0, taskDefinition: 'td', deployments: 1 };
+  it('is done when ECS says COMPLETED, failed when FAILED, going otherwise', () => {
+    assert.equal(rolloutOutcome({ ...base, rolloutState: 'COMPLETED' }), 'completed');
+    assert.equal(rolloutOutcome({ ...base, rolloutState: 'FAILED' }), 'failed');
+    assert.equal(rolloutOutcome({ ...base, rolloutState: 'IN_PROGRESS' }), 'inProgress');
+  });
+  it('without a rollout state: one deployment at its count is done, two are still rolling', () => {
+    assert.equal(rolloutOutcome(base), 'completed');
+    assert.equal(rolloutOutcome({ ...base, deployments: 2 }), 'inProgress');
+    assert.equal(rolloutOutcome({ ...base, running: 1 }), 'inProgress');
   });
 });
 

@@ -48,11 +48,26 @@ describe('The AWS section on the demo AWS endpoint', () => {
     const services = await children(find(await root(), 'ECS: hashistack'));
     const gallery = find(services, 'gallery');
     assert.equal(gallery.description, '1/1 running · FARGATE · gallery:7 · completed');
-    assert.equal(gallery.copy?.address, 'public.ecr.aws/nginx/nginx:1.27.5');
+    assert.deepEqual(gallery.ecsImages, [{ container: 'gallery', image: 'public.ecr.aws/nginx/nginx:1.27.5' }]);
     assert.match(gallery.url!, /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/ecs\/v2\/clusters\/hashistack\/services\/gallery\//);
     const tasks = await children(gallery);
     assert.equal(tasks.length, 1);
     assert.match(tasks[0]!.description!, /^running · healthy · 10\.0\.101\.23/);
+  });
+
+  it('deploys an ECS service directly (new task definition revision, UpdateService) and follows it', async () => {
+    const config = vscode.workspace.getConfiguration('hashistack.ecs');
+    await config.update('deployMode', 'direct', vscode.ConfigurationTarget.Global);
+    try {
+      const file = vscode.Uri.file(join(__dirname, '..', '..', '..', 'platform', 'terraform', 'ecs-gallery.tf'));
+      const outcome = await vscode.commands.executeCommand('hashistack.deployEcs', { uri: file.toString(), address: 'aws_ecs_service.gallery', imagesOf: 'module.gallery_ecs' });
+      assert.equal(outcome, 'completed');
+      await vscode.commands.executeCommand('hashistack.refreshAws');
+      const gallery = find(await children(find(await root(), 'ECS: hashistack')), 'gallery');
+      assert.match(gallery.description!, / · gallery:8 · /, 'the service runs the new revision');
+    } finally {
+      await config.update('deployMode', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('attaches the free Elastic IP to a node without one, and a second run changes nothing', async () => {

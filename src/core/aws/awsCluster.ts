@@ -49,6 +49,26 @@ export interface EcsServiceSummary {
   rollout?: { state: string; reason?: string; id?: string };
 }
 
+export interface ServiceRollout {
+  running: number;
+  desired: number;
+  pending: number;
+  taskDefinition: string;
+  /** The PRIMARY deployment's rollout state: IN_PROGRESS, COMPLETED or FAILED. */
+  rolloutState?: string;
+  rolloutReason?: string;
+  deployments: number;
+}
+
+/** Where a rollout stands: done when the new deployment completed (or alone and at its count), failed, or still going. */
+export function rolloutOutcome(rollout: ServiceRollout): 'completed' | 'failed' | 'inProgress' {
+  if (rollout.rolloutState === 'FAILED') return 'failed';
+  if (rollout.rolloutState === 'COMPLETED') return 'completed';
+  // Services without the deployment circuit breaker report no rollout state: one deployment at its count is done.
+  if (!rollout.rolloutState && rollout.deployments <= 1 && rollout.running === rollout.desired && rollout.pending === 0) return 'completed';
+  return 'inProgress';
+}
+
 export interface EcsTaskSummary {
   arn: string;
   id: string;
@@ -187,6 +207,67 @@ export class AwsCluster {
         rollout: primary ? { state: primary.rolloutState ?? primary.status ?? 'UNKNOWN', reason: primary.rolloutStateReason, id: primary.id } : undefined,
       };
     });
+  }
+
+  /** One service's counts and latest rollout (DescribeServices only: what following a deploy polls). */
+  async serviceRollout(cluster: string, service: string): Promise<ServiceRollout> {
+    const output = await this.call<Ecs.DescribeServicesCommandOutput>(this.ecs, 'DescribeServices', new this.modules.ecs.DescribeServicesCommand({ cluster, services: [service] }));
+    const found = output.services?.[0];
+    if (!found) {
+      // DescribeServices answers 200 with failures: [{reason: "MISSING"}] for an unknown service.
+      const reason = output.failures?.[0]?.reason ?? 'MISSING';
+      throw Object.assign(new Error(`ECS service "${service}" not found in cluster "${cluster}" (${reason})`), { name: 'ServiceNotFoundException' });
+    }
+    const primary = found.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+    return {
+      running: found.runningCount ?? 0,
+      desired: found.desiredCount ?? 0,
+      pending: found.pendingCount ?? 0,
+      taskDefinition: found.taskDefinition ?? '',
+      rolloutState: primary?.rolloutState,
+      rolloutReason: primary?.rolloutStateReason,
+      deployments: found.deployments?.length ?? 0,
+    };
+  }
+
+  /**
+   * The direct deploy for services not in Terraform: a new revision of the service's task definition with
+   * the given images (by container name), then UpdateService to it. Returns the new revision's ARN.
+   */
+  async deployImages(cluster: string, service: string, images: Record<string, string>): Promise<string> {
+    const rollout = await this.serviceRollout(cluster, service);
+    const described = await this.call<Ecs.DescribeTaskDefinitionCommandOutput>(this.ecs, 'DescribeTaskDefinition', new this.modules.ecs.DescribeTaskDefinitionCommand({ taskDefinition: rollout.taskDefinition, include: ['TAGS'] }));
+    const definition = described.taskDefinition;
+    if (!definition?.family || !definition.containerDefinitions) {
+      throw new Error(`The task definition of "${service}" could not be read`);
+    }
+    const unknown = Object.keys(images).filter((name) => !definition.containerDefinitions!.some((container) => container.name === name));
+    if (unknown.length > 0) {
+      throw new Error(`The task definition ${definition.family}:${definition.revision} has no container named ${unknown.join(', ')}`);
+    }
+    const registered = await this.call<Ecs.RegisterTaskDefinitionCommandOutput>(
+      this.ecs,
+      'RegisterTaskDefinition',
+      new this.modules.ecs.RegisterTaskDefinitionCommand({
+        family: definition.family,
+        taskRoleArn: definition.taskRoleArn,
+        executionRoleArn: definition.executionRoleArn,
+        networkMode: definition.networkMode,
+        containerDefinitions: definition.containerDefinitions.map((container) => (container.name && images[container.name] ? { ...container, image: images[container.name] } : container)),
+        volumes: definition.volumes,
+        placementConstraints: definition.placementConstraints,
+        requiresCompatibilities: definition.requiresCompatibilities,
+        cpu: definition.cpu,
+        memory: definition.memory,
+        runtimePlatform: definition.runtimePlatform,
+        ephemeralStorage: definition.ephemeralStorage,
+        tags: described.tags && described.tags.length > 0 ? described.tags : undefined,
+      }),
+    );
+    const arn = registered.taskDefinition?.taskDefinitionArn;
+    if (!arn) throw new Error('RegisterTaskDefinition returned no task definition');
+    await this.call<Ecs.UpdateServiceCommandOutput>(this.ecs, 'UpdateService', new this.modules.ecs.UpdateServiceCommand({ cluster, service, taskDefinition: arn }));
+    return arn;
   }
 
   /** A service's tasks: ListTasks (paged), then DescribeTasks in batches of 100. */

@@ -26,6 +26,8 @@ export interface ImageSite {
   variable?: string;
   /** 0-based line of the owning block (where a CodeLens goes). */
   ownerLine: number;
+  /** ECS: the `name` of the container definition the image belongs to, when written beside it. */
+  container?: string;
 }
 
 export interface JobBlock {
@@ -51,6 +53,8 @@ export interface EcsOwner {
    * owner (a targeted apply includes the service's dependencies, so the new revision rolls out), else the owner.
    */
   deployTarget: string;
+  /** The ECS service's own name (`name` of that aws_ecs_service), to follow its rollout. */
+  ecsServiceName?: string;
   line: number;
   images: ImageSite[];
 }
@@ -261,7 +265,12 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
       const value = element.childForFieldName('val');
       const segments = value ? stringSegments(value) : undefined;
       if (!segments) continue;
-      owner.images.push(describeSite(segments, text, address, address, line));
+      const site = describeSite(segments, text, address, address, line);
+      // The container's name, when it is a literal beside the image in the same object.
+      const sibling = element.parent?.namedChildren.find((candidate) => candidate?.type === 'object_elem' && candidate.childForFieldName('key')?.text.replace(/^"|"$/g, '') === 'name');
+      const name = sibling?.childForFieldName('val')?.descendantsOfType('template_literal')[0]?.text;
+      if (name) site.container = name;
+      owner.images.push(site);
     }
     // JSON in a heredoc: `"image": "…"`, matched over the heredoc's text with its interpolations masked,
     // so `"image": "${var.registry}/app:1.2.3"` is found and its literal tag stays bumpable.
@@ -296,9 +305,12 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
     if (blockType(block) !== 'resource' || labels[0] !== 'aws_ecs_service' || labels.length !== 2) continue;
     const taskDefinition = bodyOf(block)?.namedChildren.find((child) => child?.type === 'attribute' && child.namedChildren[0]?.text === 'task_definition');
     const reference = taskDefinition?.namedChildren.find((child) => child?.type === 'expression')?.text ?? '';
+    const nameAttribute = bodyOf(block)?.namedChildren.find((child) => child?.type === 'attribute' && child.namedChildren[0]?.text === 'name');
+    const serviceName = nameAttribute?.descendantsOfType('template_literal')[0]?.text;
     for (const owner of owners) {
       if (reference === owner.address || reference.startsWith(`${owner.address}.`)) {
         owner.deployTarget = `aws_ecs_service.${labels[1]}`;
+        if (serviceName) owner.ecsServiceName = serviceName;
       }
     }
   }

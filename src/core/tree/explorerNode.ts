@@ -42,6 +42,8 @@ export interface ExplorerNode {
   /** Opened by "Open in Browser"; only http(s). */
   url?: string;
   job?: { id: string; namespace: string };
+  /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
+  ecsImages?: { container: string; image: string }[];
 }
 
 /** Theme colours of the health states; the same ids VS Code uses for test results and warnings. */

@@ -116,7 +116,8 @@ export function ecsServiceNode(service: EcsServiceSummary, region: string, clust
     contextValue: 'ecsService browsable copyId copyImage',
     collapsible: 'collapsed',
     lazyChildren: { kind: 'ecsTasks', service: service.name },
-    copy: { id: service.arn, address: service.images[0]?.image },
+    copy: { id: service.arn },
+    ecsImages: service.images,
     url: ecsConsoleUrl(region, cluster, service.name),
   };
 }
