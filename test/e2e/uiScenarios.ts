@@ -235,6 +235,23 @@ export const SCENARIOS: Scenario[] = [
       await row(pane(page, 'Nomad'), 'Jobs').waitFor({ timeout: 15_000 });
     },
   },
+  {
+    name: 'the AWS section shows the nodes with their Elastic IPs and Nomad nodes, and the ECS services',
+    async run(page, { screenshot }) {
+      await openHashistack(page);
+      // Make room: fold the Consul, Nomad and Traefik views, open the AWS one. (Last scenario: the layout stays so.)
+      for (const view of ['Consul', 'Nomad', 'Traefik']) await page.locator(`.pane-header[aria-label="${view} Section"]`).click();
+      await page.locator('.pane-header[aria-label="AWS Section"]').click();
+      const aws = pane(page, 'AWS');
+      const server = row(aws, 'hashi-server-a');
+      await server.waitFor({ timeout: 20_000 });
+      assert.match(await rowDescription(server), /EIP 198\.51\.100\.10 · Nomad ready$/);
+      const gallery = row(aws, 'gallery');
+      await gallery.waitFor();
+      assert.match(await rowDescription(gallery), /^1\/1 running · FARGATE · gallery:\d+ · completed$/);
+      await screenshot('aws');
+    },
+  },
 ];
 
 export function screenshotDir(root: string): string {

@@ -48,6 +48,13 @@ describe('cluster profiles', () => {
     assert.deepEqual(profiles[0]!.environmentTokens, {}, 'an environment token is never sent to a configured profile');
   });
 
+  it('has no AWS part unless a cluster tag or an ECS cluster is named', () => {
+    assert.equal(resolveProfiles([], { AWS_REGION: 'eu-west-1', AWS_PROFILE: 'prod' }).profiles[0]!.aws, undefined);
+    assert.equal(resolveProfiles([{ name: 'p', awsRegion: 'eu-west-1' }], {}).profiles[0]!.aws, undefined);
+    assert.deepEqual(resolveProfiles([], { AWS_REGION: 'eu-west-1', HASHISTACK_CLUSTER_TAG: 'hashistack' }).profiles[0]!.aws, { region: 'eu-west-1', clusterTag: { key: 'hashistack-cluster', value: 'hashistack' } });
+    assert.deepEqual(resolveProfiles([{ name: 'p', awsRegion: 'us-east-2', awsProfile: 'ops', clusterTagKey: 'k', clusterTagValue: 'v', ecsCluster: 'c' }], {}).profiles[0]!.aws, { region: 'us-east-2', profile: 'ops', clusterTag: { key: 'k', value: 'v' }, ecsCluster: 'c' });
+  });
+
   it('reports bad entries by name and keeps the good ones', () => {
     const { profiles, problems } = resolveProfiles([{ name: 'a' }, { name: 'a' }, { nomadAddress: 'http://x' }, { name: 'b', nomadAddress: 'ftp://x' }, 'junk'], {});
     assert.deepEqual(profiles.map((p) => p.name), ['a']);
