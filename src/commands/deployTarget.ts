@@ -5,7 +5,7 @@ import { JobspecIndex } from '../services/jobspecIndex';
 import { LensTarget } from '../views/jobspecCodeLens';
 import { ClusterExplorer } from '../views/clusterExplorer';
 import { EcsOwner } from '../core/jobspec/imageScanner';
-import { deployEcsImagesDirectly, followEcsRollout } from '../services/ecsDeploys';
+import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
 
 /**
  * Deploy / Plan a Nomad job (from its lens, or the job of the active jobspec) and Deploy / Plan an ECS
@@ -34,11 +34,7 @@ export function registerDeployTargetCommands(runner: DeployRunner, index: Jobspe
     const execution = await runner.run({ kind: 'ecs', file: resolved.file, address: resolved.name }, action);
     if (execution && action === 'deploy' && owner?.ecsServiceName) {
       // After a successful apply, follow the service until its deployment completes or fails.
-      const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
-        if (event.execution !== execution) return;
-        subscription.dispose();
-        if (event.exitCode === 0) void followEcsRollout(explorer, log, owner.ecsServiceName!);
-      });
+      followAfterTask(execution, explorer, log, owner.ecsServiceName);
     }
     return execution;
   };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { DeployRunner } from '../services/deployRunner';
-import { deployEcsImagesDirectly, followEcsRollout } from '../services/ecsDeploys';
+import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { CommandContext } from './commandContext';
 
@@ -55,13 +55,7 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
         return undefined;
       }
       const execution = await runner.run({ kind: 'ecs', file: definition.uri.fsPath, address: definition.target }, 'deploy');
-      if (execution) {
-        const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
-          if (event.execution !== execution) return;
-          subscription.dispose();
-          if (event.exitCode === 0) void followEcsRollout(context.explorer, context.log, service);
-        });
-      }
+      if (execution) followAfterTask(execution, context.explorer, context.log, service);
       return execution;
     }),
   ];

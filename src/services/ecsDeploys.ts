@@ -67,3 +67,12 @@ export async function deployEcsImagesDirectly(explorer: ClusterExplorer, log: vs
   log.info(`ECS ${service}: updated to ${arn.split('/').pop()} with ${Object.entries(images).map(([name, image]) => `${name}=${image}`).join(', ')}`);
   return followEcsRollout(explorer, log, service);
 }
+
+/** Follows the service once the deploy task (a targeted terraform apply) ends successfully. */
+export function followAfterTask(execution: vscode.TaskExecution, explorer: ClusterExplorer, log: vscode.LogOutputChannel, service: string): void {
+  const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
+    if (event.execution !== execution) return;
+    subscription.dispose();
+    if (event.exitCode === 0) void followEcsRollout(explorer, log, service);
+  });
+}
