@@ -16,6 +16,7 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
     const services: Item[] = [];
     const profile = explorer.activeProfile;
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+    // ECS entries go through hashistack.deployEcs, so they are followed (and honour the deploy mode) like the lens.
     for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
       const scan = await index.scanUri(uri).catch(() => undefined);
       const path = vscode.workspace.asRelativePath(uri);
@@ -28,7 +29,7 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
       } else if (scan?.kind === 'ecs') {
         for (const owner of scan.scan.owners) {
           const tags = [...new Set(owner.images.map((image) => image.tag?.text ?? image.text))].join(', ');
-          services.push({ label: `$(cloud) ${owner.address}`, description: `file ${tags}`, detail: `${path} · terraform apply -target=${owner.deployTarget}`, run: () => runner.run({ kind: 'ecs', file: uri.fsPath, address: owner.deployTarget }, 'deploy') });
+          services.push({ label: `$(cloud) ${owner.address}`, description: `file ${tags}`, detail: `${path} · terraform apply -target=${owner.deployTarget}`, run: () => vscode.commands.executeCommand('hashistack.deployEcs', { uri: uri.toString(), address: owner.deployTarget, imagesOf: owner.address }) });
         }
       }
     }
