@@ -55,6 +55,33 @@ describe('The AWS section on the demo AWS endpoint', () => {
     assert.match(tasks[0]!.description!, /^running · healthy · 10\.0\.101\.23/);
   });
 
+  it('copies a service image and reveals the ecs-*.tf that defines the service', async () => {
+    const gallery = find(await children(find(await root(), 'ECS: hashistack')), 'gallery');
+    await vscode.commands.executeCommand('hashistack.copyImage', gallery);
+    assert.equal(await vscode.env.clipboard.readText(), 'public.ecr.aws/nginx/nginx:1.27.5');
+    // The workspace's ecs-gallery.tf (a test fixture) has no aws_ecs_service "gallery": nothing opens, it says so.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('hashistack.revealEcsDefinition', gallery);
+    // A function: TypeScript would otherwise keep the narrowing below across the await.
+    const activeEditor = (): vscode.TextEditor | undefined => vscode.window.activeTextEditor;
+    assert.equal(activeEditor(), undefined);
+    // With platform/terraform's ecs-gallery.tf in the workspace, the service is found there.
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const platformFile = vscode.Uri.file(join(__dirname, '..', '..', '..', 'platform', 'terraform', 'ecs-gallery.tf'));
+    const copy = vscode.Uri.joinPath(folder, 'infra', 'ecs-gallery.tf');
+    await vscode.workspace.fs.copy(platformFile, copy, { overwrite: true });
+    try {
+      await vscode.commands.executeCommand('hashistack.revealEcsDefinition', gallery);
+      const editor = activeEditor();
+      assert.ok(editor, 'the defining file is open');
+      assert.equal(editor.document.uri.fsPath, copy.fsPath);
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, /^module "gallery_ecs" \{/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'infra'), { recursive: true });
+    }
+  });
+
   it('deploys an ECS service directly (new task definition revision, UpdateService) and follows it', async () => {
     const config = vscode.workspace.getConfiguration('hashistack.ecs');
     await config.update('deployMode', 'direct', vscode.ConfigurationTarget.Global);
