@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { bumpEdit, canSetExplicitTag, explicitTagEdit, notBumpableMessage, TextEdit } from '../core/jobspec/bumpEdit';
 import { ImageSite } from '../core/jobspec/imageScanner';
-import { findJobDeclarations, JOBSPEC_EXCLUDE_GLOB, JOBSPEC_GLOB } from '../core/jobspec/jobLocator';
+import { findJobspecsDefining } from '../services/jobspecFinder';
 import { bumpTag, BumpKind, isValidTag } from '../core/jobspec/versionBump';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
@@ -65,13 +65,11 @@ async function documentFor(argument: BumpArgument): Promise<vscode.TextDocument 
   const jobId = jobIdOf(argument);
   if (jobId) {
     // From the explorer: open the workspace jobspec that defines the job.
-    for (const uri of await vscode.workspace.findFiles(JOBSPEC_GLOB, JOBSPEC_EXCLUDE_GLOB, 1000)) {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (findJobDeclarations(text).some((declaration) => declaration.id === jobId)) {
-        const document = await vscode.workspace.openTextDocument(uri);
-        await vscode.window.showTextDocument(document);
-        return document;
-      }
+    const [first] = await findJobspecsDefining(jobId);
+    if (first) {
+      const document = await vscode.workspace.openTextDocument(first.uri);
+      await vscode.window.showTextDocument(document);
+      return document;
     }
     void vscode.window.showInformationMessage(`Hashistack: no jobspec in this workspace defines job "${jobId}".`);
     return undefined;
