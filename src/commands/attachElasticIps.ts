@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { describeAwsError } from '../core/aws/awsErrors';
 import { describePlan, PairingPlan, planElasticIpPairing } from '../core/aws/eipPairing';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { CommandContext } from './commandContext';
@@ -31,13 +30,7 @@ export function registerAttachElasticIps(context: CommandContext): vscode.Dispos
       });
       return undefined;
     }
-    const step = async <T>(action: string, work: () => Promise<T>): Promise<T> => {
-      try {
-        return await work();
-      } catch (error) {
-        throw new Error(describeAwsError(error, { action, region: aws.region, profile: aws.profile }), { cause: error });
-      }
-    };
+    const step = <T>(action: string, work: () => Promise<T>): Promise<T> => context.explorer.awsStep(action, work);
     try {
       const connection = await step('loading the AWS SDK', () => context.explorer.awsCluster());
       if (!connection) return undefined;

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { rolloutOutcome, ServiceRollout } from '../core/aws/awsCluster';
-import { describeAwsError } from '../core/aws/awsErrors';
 import { ClusterExplorer } from '../views/clusterExplorer';
 
 /** ECS moves a deployment along every few seconds; polling faster only spends API calls. */
@@ -24,10 +23,9 @@ export async function followEcsRollout(explorer: ClusterExplorer, log: vscode.Lo
     let last: ServiceRollout | undefined;
     while (!token.isCancellationRequested && Date.now() - started < ROLLOUT_FOLLOW_LIMIT_MS) {
       try {
-        last = await connection.cluster.serviceRollout(cluster, service);
+        last = await explorer.awsStep('ecs:DescribeServices', () => connection.cluster.serviceRollout(cluster, service));
       } catch (error) {
-        const message = describeAwsError(error, { action: 'ecs:DescribeServices', region: connection.aws.region, profile: connection.aws.profile });
-        void vscode.window.showErrorMessage(`Hashistack: stopped following ${service}: ${message}`);
+        void vscode.window.showErrorMessage(`Hashistack: stopped following ${service}: ${(error as Error).message}`);
         return 'stopped';
       }
       const outcome = rolloutOutcome(last);
@@ -59,9 +57,11 @@ export async function deployEcsImagesDirectly(explorer: ClusterExplorer, log: vs
   }
   let arn: string;
   try {
-    arn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ECS ${service}: registering a task definition revision` }, () => connection.cluster.deployImages(cluster, service, images));
+    arn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ECS ${service}: registering a task definition revision` }, () =>
+      explorer.awsStep('ecs:RegisterTaskDefinition / ecs:UpdateService', () => connection.cluster.deployImages(cluster, service, images)),
+    );
   } catch (error) {
-    void vscode.window.showErrorMessage(`Hashistack: ${describeAwsError(error, { action: 'ecs:RegisterTaskDefinition / ecs:UpdateService', region: connection.aws.region, profile: connection.aws.profile })}`);
+    void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);
     return undefined;
   }
   log.info(`ECS ${service}: updated to ${arn.split('/').pop()} with ${Object.entries(images).map(([name, image]) => `${name}=${image}`).join(', ')}`);

@@ -31,10 +31,6 @@ export class JobspecIndex implements vscode.Disposable {
     );
   }
 
-  static isIndexed(uri: vscode.Uri): boolean {
-    return fileKind(uri.path) !== undefined;
-  }
-
   private getParser(): Promise<Parser> {
     this.parser ??= createHclParser(defaultWasmLocations(this.wasmDirectory));
     return this.parser;

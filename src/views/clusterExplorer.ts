@@ -267,8 +267,8 @@ export class ClusterExplorer implements vscode.Disposable {
     return { cluster: this.aws.cluster, aws: this.aws.aws };
   }
 
-  /** One AWS call, its failure put in words that say what to do. */
-  private async awsStep<T>(action: string, work: () => Promise<T>): Promise<T> {
+  /** One AWS call of the active profile, its failure put in words that say what to do. */
+  async awsStep<T>(action: string, work: () => Promise<T>): Promise<T> {
     const aws = this.profiles.active.aws;
     try {
       return await work();

@@ -1,8 +1,6 @@
-import { ApiError, isApiError } from '../http/apiError';
+import { isApiError } from '../http/apiError';
 
 export type SectionId = 'consul' | 'nomad' | 'traefik' | 'aws';
-
-export const SECTION_TITLES: Record<SectionId, string> = { consul: 'Consul', nomad: 'Nomad', traefik: 'Traefik', aws: 'AWS' };
 
 /** A codicon and an optional theme colour id, as `new ThemeIcon(id, new ThemeColor(color))` takes them. */
 export interface NodeIcon {
@@ -106,11 +104,4 @@ export function errorNode(section: SectionId, error: unknown): ExplorerNode {
     contextValue: `error error-${kind} section-${section}`,
     collapsible: 'none',
   };
-}
-
-export function describeError(error: unknown): { message: string; kind: string } {
-  if (error instanceof ApiError) {
-    return { message: error.message, kind: error.kind };
-  }
-  return { message: error instanceof Error ? error.message : String(error), kind: 'unknown' };
 }
