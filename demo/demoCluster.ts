@@ -3,6 +3,7 @@
 // error bodies, and faults injected on demand. A demo and a test double: it is not Consul, Nomad or Traefik.
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import { AppliedChange, applyDemoChange, DemoChange, DemoEvent } from './liveChanges';
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 
 export type DemoProduct = 'consul' | 'nomad' | 'traefik';
@@ -40,6 +41,27 @@ export interface DemoClusterOptions extends ScenarioOptions {
    * `DELETE /faults/<product>`, `DELETE /faults`, `GET /requests` (counts), `DELETE /requests`.
    */
   controlPort?: number;
+  /**
+   * The scenario changes by itself (for `npm start`): a whoami allocation restarts every 30 s and the
+   * gallery check flaps every 45 s. Off for tests, which make their changes through `applyChange`.
+   */
+  autonomous?: boolean;
+  /** Nomad sends an event-stream heartbeat `{}` this often (Nomad: 30 s). */
+  heartbeatMs?: number;
+}
+
+/** The longest a blocking query is held, as Consul and Nomad cap `wait` (10 min). */
+const MAX_BLOCKING_WAIT_MS = 600_000;
+/** How often the autonomous scenario restarts an allocation, and flaps a check. */
+const AUTONOMOUS_RESTART_MS = 30_000;
+const AUTONOMOUS_FLAP_MS = 45_000;
+
+/** `5m`, `300s`, `1500ms` → milliseconds (Go durations as Consul and Nomad read `wait`); default 5 min. */
+export function parseWait(value: string | null): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value ?? '');
+  if (!match) return 300_000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return Math.min(MAX_BLOCKING_WAIT_MS, Number(match[1]) * units[match[2] ?? 's']!);
 }
 
 /** The real texts: Nomad's and Consul's ACL errors are plain text (see test/fixtures/recorded/SOURCES.md). */
@@ -64,6 +86,12 @@ export class DemoCluster {
   private readonly faults = new Map<DemoProduct, DemoFault>();
   private readonly options: DemoClusterOptions;
   private consulIndex = 1000;
+  private nomadIndex = 2600;
+  /** Blocking queries waiting for the next index of their product. */
+  private readonly waiters = new Set<{ product: DemoProduct; wake: () => void }>();
+  /** Open event streams: each gets every batch. */
+  private readonly streams = new Set<{ namespace: string; write: (line: string) => void }>();
+  private readonly timers: NodeJS.Timeout[] = [];
   /** Every request served, for tests that count them (cleared by `resetRequests`). */
   readonly requests: DemoRequest[] = [];
 
@@ -82,7 +110,71 @@ export class DemoCluster {
     if (options.controlPort !== undefined) {
       await cluster.listenControl(options.controlPort);
     }
+    if (options.autonomous) cluster.runAutonomously();
     return cluster;
+  }
+
+  private runAutonomously(): void {
+    let flapped = false;
+    this.timers.push(
+      setInterval(() => void this.applyChange({ kind: 'restartAllocation', job: 'whoami' }).catch(() => undefined), AUTONOMOUS_RESTART_MS),
+      setInterval(() => {
+        flapped = !flapped;
+        void this.applyChange({ kind: 'setCheck', service: 'gallery', status: flapped ? 'critical' : 'passing' }).catch(() => undefined);
+      }, AUTONOMOUS_FLAP_MS),
+    );
+  }
+
+  /**
+   * Changes the scenario as a real cluster would change: the products' indexes go up, blocking queries
+   * waiting on them answer, and Nomad's event streams get the events of the change.
+   */
+  async applyChange(change: DemoChange): Promise<AppliedChange> {
+    const index = this.nomadIndex + 1;
+    const applied = applyDemoChange(this.data, change, index, Date.now());
+    if (applied.nomadEvents.length > 0) {
+      this.nomadIndex = index;
+      this.publish(applied.nomadEvents.map((event) => ({ ...event, Index: index })));
+      this.wake('nomad');
+    }
+    if (applied.consul) {
+      this.consulIndex++;
+      this.wake('consul');
+    }
+    return applied;
+  }
+
+  /** Publishes one batch of events to every open stream, as Nomad writes it: one NDJSON line. */
+  publish(events: DemoEvent[]): void {
+    const index = Math.max(this.nomadIndex, ...events.map((event) => event.Index));
+    this.nomadIndex = index;
+    for (const stream of this.streams) {
+      const visible = events.filter((event) => event.Namespace === '' || stream.namespace === '*' || event.Namespace === stream.namespace);
+      if (visible.length > 0) stream.write(`${JSON.stringify({ Index: index, Events: visible })}\n`);
+    }
+  }
+
+  /** Connections open to the demo's products now (a test of what a client leaves behind). */
+  openConnections(): number {
+    let count = 0;
+    for (const sockets of this.sockets.values()) count += sockets.size;
+    return count;
+  }
+
+  /** The Nomad index now (what the next change goes past). */
+  get currentNomadIndex(): number {
+    return this.nomadIndex;
+  }
+
+  /** The demo's data, for benchmarks that change it in bulk (then call `publish`). */
+  get scenario(): DemoData {
+    return this.data;
+  }
+
+  private wake(product: DemoProduct): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.product === product) waiter.wake();
+    }
   }
 
   /** The control API's address, when started with `controlPort`. */
@@ -137,6 +229,11 @@ export class DemoCluster {
         tokenSent: Boolean(request.headers['x-nomad-token'] ?? request.headers['x-consul-token']),
       }));
     }
+    if (path === '/changes' && method === 'POST') {
+      const change = JSON.parse(body || '{}') as DemoChange;
+      const applied = await this.applyChange(change);
+      return { change, nomadIndex: this.nomadIndex, consulIndex: this.consulIndex, events: applied.nomadEvents.length };
+    }
     if (path === '/requests' && method === 'DELETE') {
       this.resetRequests();
       return { requests: 0 };
@@ -181,6 +278,9 @@ export class DemoCluster {
   setScenario(options: ScenarioOptions): void {
     this.data = buildScenario(options);
     this.consulIndex++;
+    this.nomadIndex++;
+    this.wake('consul');
+    this.wake('nomad');
   }
 
   resetRequests(): void {
@@ -188,6 +288,8 @@ export class DemoCluster {
   }
 
   async close(): Promise<void> {
+    this.timers.forEach((timer) => clearInterval(timer));
+    for (const waiter of [...this.waiters]) waiter.wake();
     for (const product of DEMO_PRODUCTS) {
       await this.closeServer(product);
     }
@@ -254,6 +356,12 @@ export class DemoCluster {
       send(response, 500, SERVER_ERROR[product].body, SERVER_ERROR[product].contentType);
       return;
     }
+    if (product === 'nomad' && url.pathname === '/v1/event/stream') {
+      this.serveEventStream(url, request, response);
+      return;
+    }
+    await this.holdBlockingQuery(product, url, request);
+    if (request.socket.destroyed) return;
     const routed = this.route(product, url);
     if (routed.status !== 200) {
       send(response, routed.status, routed.body, routed.contentType ?? 'text/plain; charset=utf-8', routed.headers);
@@ -272,6 +380,40 @@ export class DemoCluster {
       return;
     }
     send(response, 200, routed.body, 'application/json', routed.headers);
+  }
+
+  /** A blocking query (`index` at or past the current one) waits for the next change or its `wait`. */
+  private async holdBlockingQuery(product: DemoProduct, url: URL, request: IncomingMessage): Promise<void> {
+    if (product === 'traefik') return;
+    const asked = Number(url.searchParams.get('index') ?? '0');
+    const current = product === 'consul' ? this.consulIndex : this.nomadIndex;
+    if (!Number.isFinite(asked) || asked <= 0 || asked < current) return;
+    const waitMs = parseWait(url.searchParams.get('wait'));
+    await new Promise<void>((resolve) => {
+      const waiter = { product, wake: () => done() };
+      const timer = setTimeout(() => done(), waitMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        request.socket.off('close', done);
+        resolve();
+      };
+      this.waiters.add(waiter);
+      request.socket.once('close', done);
+    });
+  }
+
+  /** `/v1/event/stream`: NDJSON, a `{}` heartbeat first and then every `heartbeatMs`, batches as they happen. */
+  private serveEventStream(url: URL, request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    const stream = { namespace: url.searchParams.get('namespace') ?? 'default', write: (line: string) => response.write(line) };
+    response.write('{}\n');
+    const heartbeat = setInterval(() => response.write('{}\n'), this.options.heartbeatMs ?? 30_000);
+    this.streams.add(stream);
+    request.socket.once('close', () => {
+      clearInterval(heartbeat);
+      this.streams.delete(stream);
+    });
   }
 
   private tokenAccepted(product: DemoProduct, request: IncomingMessage): boolean {
@@ -308,7 +450,7 @@ export class DemoCluster {
   }
 
   private routeNomad(url: URL): Routed {
-    const headers = { 'X-Nomad-Index': '2600', 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
+    const headers = { 'X-Nomad-Index': String(this.nomadIndex), 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' };
     const namespace = url.searchParams.get('namespace') ?? 'default';
     const inNamespace = <T extends { Namespace?: string }>(items: T[]) => (namespace === '*' ? items : items.filter((item) => (item.Namespace ?? 'default') === namespace));
     switch (url.pathname) {

@@ -597,9 +597,13 @@ export interface DemoData {
     healthChecks: ReturnType<typeof consulHealthChecks>;
     catalogNodes: ReturnType<typeof consulCatalogNodes>;
     serviceHealth: (name: string) => ReturnType<typeof consulServiceHealth>;
+    /** Sets one instance's check (by service ID) as `/v1/health/service/:name` reports it. */
+    setInstanceStatus: (service: string, serviceId: string, status: 'passing' | 'warning' | 'critical', output: string) => void;
   };
   nomad: {
-    job: (id: string) => ReturnType<typeof nomadJob> | undefined;
+    job: (id: string) => ReturnType<typeof nomadJob> | Record<string, unknown> | undefined;
+    /** Jobs added by a change (`POST /changes`), as `GET /v1/job/:id` answers them. */
+    extraJobs: Map<string, Record<string, unknown>>;
     jobs: ReturnType<typeof nomadJobStubs>;
     allocations: ReturnType<typeof nomadAllocationStubs>;
     deployments: ReturnType<typeof nomadDeployments>;
@@ -626,6 +630,7 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
     services.push({ name: extra.name, tags: extra.tags, instances: [instance(0, 26000)] });
   }
   const byName = new Map(services.map((service) => [service.name, service]));
+  const extraJobs = new Map<string, Record<string, unknown>>();
   const jobs = [...baseJobs(), ...scaledJobs(scale)];
   const routers = routersFor(services.slice(0, baseServices().length), scale);
   return {
@@ -637,12 +642,22 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
         const service = byName.get(name);
         return service ? consulServiceHealth(service) : [];
       },
+      setInstanceStatus: (name, id, status, output) => {
+        const service = byName.get(name);
+        service?.instances.forEach((inst, index) => {
+          if (serviceId(service, inst, index) === id) {
+            inst.status = status;
+            inst.output = output;
+          }
+        });
+      },
     },
     nomad: {
       job: (id) => {
         const index = jobs.findIndex((job) => job.id === id);
-        return index >= 0 ? nomadJob(jobs[index]!, index) : undefined;
+        return index >= 0 ? nomadJob(jobs[index]!, index) : extraJobs.get(id);
       },
+      extraJobs,
       jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
     traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
   };

@@ -9,7 +9,7 @@ const DEFAULT_PORT = 8765;
 
 async function main(): Promise<void> {
   const realCluster = Boolean(process.env.NOMAD_ADDR || process.env.CONSUL_HTTP_ADDR);
-  const demo = realCluster ? undefined : await DemoCluster.start({ controlPort: 0 });
+  const demo = realCluster ? undefined : await DemoCluster.start({ controlPort: 0, autonomous: true });
   const env: Record<string, string> = demo ? { ...demo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress! } : {};
 
   const home = join(REPO_ROOT, '.code-server');

@@ -23,12 +23,14 @@ import { ProfileStore } from './services/profileStore';
 import { LAUNCHER_VIEW_ID, LauncherController } from './views/launcherView';
 import { TokenStore } from './services/tokenStore';
 import { ClusterExplorer } from './views/clusterExplorer';
+import { ClusterStoreHost } from './services/clusterStoreHost';
 import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
   explorer: ClusterExplorer;
+  store: ClusterStoreHost;
   profiles: ProfileStore;
   jobspecs: JobspecIndex;
   launcher: LauncherController;
@@ -42,13 +44,14 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   // The AWS SDK lives in dist/aws-sdk.js, required only when a profile's AWS section is first shown.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the extension, by path, at run time
   const importAwsSdk = async (): Promise<AwsModules> => require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'aws-sdk.js').fsPath) as AwsModules;
-  const explorer = new ClusterExplorer(profiles, tokens, log, statusBar, importAwsSdk);
-  const commandContext: CommandContext = { explorer, profiles, tokens, log };
+  const store = new ClusterStoreHost(profiles, tokens, log, importAwsSdk);
+  const explorer = new ClusterExplorer(store, statusBar);
+  const commandContext: CommandContext = { explorer, store, profiles, tokens, log };
   // The tree-sitter .wasm files ship next to the bundle.
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   const deployRunner = new DeployRunner(profiles, tokens, log);
-  const codeLens = new JobspecCodeLensProvider(jobspecs, explorer);
-  const launcher = new LauncherController(context.extensionUri, explorer, log);
+  const codeLens = new JobspecCodeLensProvider(jobspecs, store);
+  const launcher = new LauncherController(context.extensionUri, store, explorer, log);
 
   context.subscriptions.push(
     log,
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     tokens,
     statusBar,
     explorer,
+    store,
     ...registerRefreshCommands(commandContext),
     registerRetrySection(commandContext),
     registerSelectCluster(commandContext),
@@ -71,16 +75,16 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
     registerBumpImage(jobspecs),
-    ...registerDeployTargetCommands(deployRunner, jobspecs, explorer, log),
+    ...registerDeployTargetCommands(deployRunner, jobspecs, store, log),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
-    registerDeployPicker(deployRunner, jobspecs, explorer),
+    registerDeployPicker(deployRunner, jobspecs, store),
     registerAttachElasticIps(commandContext),
     launcher,
     vscode.window.registerWebviewViewProvider(LAUNCHER_VIEW_ID, launcher, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, profiles, jobspecs, launcher };
+  return { explorer, store, profiles, jobspecs, launcher };
 }
 
 export function deactivate(): void {

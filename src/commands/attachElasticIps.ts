@@ -30,11 +30,11 @@ export function registerAttachElasticIps(context: CommandContext): vscode.Dispos
       });
       return undefined;
     }
-    const step = <T>(action: string, work: () => Promise<T>): Promise<T> => context.explorer.awsStep(action, work);
     try {
-      const connection = await step('loading the AWS SDK', () => context.explorer.awsCluster());
-      if (!connection) return undefined;
-      const { cluster } = connection;
+      const section = (await context.store.ready()).aws;
+      if (!section) return undefined;
+      const step = <T>(action: string, work: () => Promise<T>): Promise<T> => section.step(action, work);
+      const { cluster } = await section.connection();
       const [instances, addresses] = await Promise.all([step('ec2:DescribeInstances', () => cluster.clusterInstances(aws.clusterTag!.key, aws.clusterTag!.value)), step('ec2:DescribeAddresses', () => cluster.elasticIps())]);
       const running = instances.filter((instance) => instance.state === 'running');
       const plan = planElasticIpPairing(running, addresses, options.allocationIds, new Set(instances.map((instance) => instance.instanceId)));
@@ -56,7 +56,7 @@ export function registerAttachElasticIps(context: CommandContext): vscode.Dispos
         }
       });
       void vscode.window.showInformationMessage(`Hashistack: attached ${lines.slice(0, plan.associate.length).join('; ')}.`);
-      await context.explorer.refreshManager.refresh('aws');
+      await context.store.refresh('aws');
       return plan;
     } catch (error) {
       void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);

@@ -3,18 +3,19 @@ import { jobStatusLens } from '../core/jobspec/deployStatus';
 import { JOBSPEC_EXCLUDE_GLOB } from '../core/jobspec/jobLocator';
 import { DeployRunner } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
-import { ClusterExplorer } from '../views/clusterExplorer';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
 
 const DEPLOYABLE_GLOB = '**/{*.nomad,*.nomad.hcl,ecs-*.tf}';
 
 /** "Deploy…": every jobspec job and ECS service of the workspace in one list, with its file's tag and what runs now. */
-export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, explorer: ClusterExplorer): vscode.Disposable {
+export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, host: ClusterStoreHost): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.deploy', async () => {
     const files = await vscode.workspace.findFiles(DEPLOYABLE_GLOB, JOBSPEC_EXCLUDE_GLOB, 2000);
     type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
     const jobs: Item[] = [];
     const services: Item[] = [];
-    const profile = explorer.activeProfile;
+    const profile = host.activeProfile;
+    const nomad = host.store?.nomad;
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
     // ECS entries go through hashistack.deployEcs, so they are followed (and honour the deploy mode) like the lens.
     for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
@@ -23,7 +24,7 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
       if (scan?.kind === 'jobspec') {
         for (const job of scan.scan.jobs) {
           const tags = [...new Set(job.images.map((image) => image.tag?.text ?? image.text))].join(', ');
-          const status = explorer.nomadSnapshot ? jobStatusLens(job.id, namespace, job.images, explorer.nomadSnapshot.data, explorer.jobDefinition(namespace, job.id), profile.name) : undefined;
+          const status = nomad?.state.data ? jobStatusLens(job.id, namespace, job.images, nomad.state.data, nomad.jobDefinition(namespace, job.id), profile.name) : undefined;
           jobs.push({ label: `$(package) ${job.id}`, description: tags ? `file ${tags}` : '', detail: `${path}${status ? ` · ${status.title}` : ''}`, run: () => runner.run({ kind: 'nomadJob', file: uri.fsPath, jobId: job.id }, 'deploy') });
         }
       } else if (scan?.kind === 'ecs') {

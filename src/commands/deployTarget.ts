@@ -3,7 +3,7 @@ import { DeployAction } from '../core/deploy/deployCommand';
 import { DeployRunner } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { LensTarget } from '../views/jobspecCodeLens';
-import { ClusterExplorer } from '../views/clusterExplorer';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { EcsOwner } from '../core/jobspec/imageScanner';
 import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
 
@@ -11,7 +11,7 @@ import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys
  * Deploy / Plan a Nomad job (from its lens, or the job of the active jobspec) and Deploy / Plan an ECS
  * service (from its lens in an ecs-*.tf file).
  */
-export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex, explorer: ClusterExplorer, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex, explorer: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const job = (action: DeployAction) => async (target?: LensTarget) => {
     const resolved = await resolve(index, target, 'jobspec');
     if (!resolved) return undefined;

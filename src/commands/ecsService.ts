@@ -47,7 +47,7 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
         if (!first) return undefined;
         const image = await vscode.window.showInputBox({ title: `New image for ${service} (container ${first.container})`, value: first.image, prompt: 'A new task definition revision is registered with this image, then the service is updated to it.' });
         if (!image || image === first.image) return undefined;
-        return deployEcsImagesDirectly(context.explorer, context.log, service, { [first.container]: image });
+        return deployEcsImagesDirectly(context.store, context.log, service, { [first.container]: image });
       }
       const definition = await findDefinition(index, service);
       if (!definition) {
@@ -55,7 +55,7 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
         return undefined;
       }
       const execution = await runner.run({ kind: 'ecs', file: definition.uri.fsPath, address: definition.target }, 'deploy');
-      if (execution) followAfterTask(execution, context.explorer, context.log, service);
+      if (execution) followAfterTask(execution, context.store, context.log, service);
       return execution;
     }),
   ];

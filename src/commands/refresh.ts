@@ -11,7 +11,7 @@ export function registerRefreshCommands(context: CommandContext): vscode.Disposa
     ['hashistack.refreshAws', 'aws'],
   ];
   return [
-    vscode.commands.registerCommand('hashistack.refreshAll', () => context.explorer.refreshManager.refresh()),
-    ...sections.map(([command, section]) => vscode.commands.registerCommand(command, () => context.explorer.refreshManager.refresh(section))),
+    vscode.commands.registerCommand('hashistack.refreshAll', () => context.store.refresh()),
+    ...sections.map(([command, section]) => vscode.commands.registerCommand(command, () => context.store.refresh(section))),
   ];
 }

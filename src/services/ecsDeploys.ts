@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { rolloutOutcome, ServiceRollout } from '../core/aws/awsCluster';
-import { ClusterExplorer } from '../views/clusterExplorer';
+import { ClusterStoreHost } from './clusterStoreHost';
 
 /** ECS moves a deployment along every few seconds; polling faster only spends API calls. */
 export const ROLLOUT_POLL_INTERVAL_MS = 5_000;
@@ -11,8 +11,9 @@ export const ROLLOUT_FOLLOW_LIMIT_MS = 30 * 60_000;
  * Follows an ECS service's deployment until ECS reports it COMPLETED or FAILED: in a progress
  * notification, refreshing the AWS section of the explorer as it goes.
  */
-export async function followEcsRollout(explorer: ClusterExplorer, log: vscode.LogOutputChannel, service: string): Promise<'completed' | 'failed' | 'stopped' | undefined> {
-  const connection = await explorer.awsCluster().catch(() => undefined);
+export async function followEcsRollout(host: ClusterStoreHost, log: vscode.LogOutputChannel, service: string): Promise<'completed' | 'failed' | 'stopped' | undefined> {
+  const aws = (await host.ready()).aws;
+  const connection = await aws?.connection().catch(() => undefined);
   const cluster = connection?.aws.ecsCluster;
   if (!connection || !cluster) {
     log.info(`Not following ECS service "${service}": the cluster profile names no ECS cluster ("ecsCluster").`);
@@ -23,14 +24,14 @@ export async function followEcsRollout(explorer: ClusterExplorer, log: vscode.Lo
     let last: ServiceRollout | undefined;
     while (!token.isCancellationRequested && Date.now() - started < ROLLOUT_FOLLOW_LIMIT_MS) {
       try {
-        last = await explorer.awsStep('ecs:DescribeServices', () => connection.cluster.serviceRollout(cluster, service));
+        last = await aws!.step('ecs:DescribeServices', () => connection.cluster.serviceRollout(cluster, service));
       } catch (error) {
         void vscode.window.showErrorMessage(`Hashistack: stopped following ${service}: ${(error as Error).message}`);
         return 'stopped';
       }
       const outcome = rolloutOutcome(last);
       progress.report({ message: `${last.running}/${last.desired} running${last.pending ? `, ${last.pending} pending` : ''} · ${(last.rolloutState ?? 'rolling out').toLowerCase().replace('_', ' ')}` });
-      void explorer.refreshManager.refresh('aws');
+      void host.refresh('aws');
       if (outcome !== 'inProgress') {
         log.info(`ECS ${service}: deployment ${outcome}${last.rolloutReason ? ` (${last.rolloutReason})` : ''}`);
         if (outcome === 'completed') {
@@ -48,8 +49,12 @@ export async function followEcsRollout(explorer: ClusterExplorer, log: vscode.Lo
 }
 
 /** The direct deploy (services not in Terraform): new task definition revision with these images, then UpdateService, then follow. */
-export async function deployEcsImagesDirectly(explorer: ClusterExplorer, log: vscode.LogOutputChannel, service: string, images: Record<string, string>): Promise<'completed' | 'failed' | 'stopped' | undefined> {
-  const connection = await explorer.awsCluster();
+export async function deployEcsImagesDirectly(host: ClusterStoreHost, log: vscode.LogOutputChannel, service: string, images: Record<string, string>): Promise<'completed' | 'failed' | 'stopped' | undefined> {
+  const aws = (await host.ready()).aws;
+  const connection = await aws?.connection().catch((error: unknown) => {
+    void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);
+    return undefined;
+  });
   const cluster = connection?.aws.ecsCluster;
   if (!connection || !cluster) {
     void vscode.window.showWarningMessage('Hashistack: set "ecsCluster" (and "awsRegion") in the cluster profile to deploy to ECS directly.');
@@ -58,21 +63,21 @@ export async function deployEcsImagesDirectly(explorer: ClusterExplorer, log: vs
   let arn: string;
   try {
     arn = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ECS ${service}: registering a task definition revision` }, () =>
-      explorer.awsStep('ecs:RegisterTaskDefinition / ecs:UpdateService', () => connection.cluster.deployImages(cluster, service, images)),
+      aws!.step('ecs:RegisterTaskDefinition / ecs:UpdateService', () => connection.cluster.deployImages(cluster, service, images)),
     );
   } catch (error) {
     void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);
     return undefined;
   }
   log.info(`ECS ${service}: updated to ${arn.split('/').pop()} with ${Object.entries(images).map(([name, image]) => `${name}=${image}`).join(', ')}`);
-  return followEcsRollout(explorer, log, service);
+  return followEcsRollout(host, log, service);
 }
 
 /** Follows the service once the deploy task (a targeted terraform apply) ends successfully. */
-export function followAfterTask(execution: vscode.TaskExecution, explorer: ClusterExplorer, log: vscode.LogOutputChannel, service: string): void {
+export function followAfterTask(execution: vscode.TaskExecution, host: ClusterStoreHost, log: vscode.LogOutputChannel, service: string): void {
   const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
     if (event.execution !== execution) return;
     subscription.dispose();
-    if (event.exitCode === 0) void followEcsRollout(explorer, log, service);
+    if (event.exitCode === 0) void followEcsRollout(host, log, service);
   });
 }

@@ -1,140 +1,90 @@
 import * as vscode from 'vscode';
-import { ClusterClients, createClusterClients } from '../core/explorer/clusterClients';
-import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection, SectionSnapshot } from '../core/explorer/sectionLoaders';
-import { formatRequestLog } from '../core/http/requestLog';
-import { AwsPart, ClusterProfile } from '../core/profiles/clusterProfile';
-import { AwsCluster, AwsModules, loadAwsModules } from '../core/aws/awsCluster';
-import { describeAwsError } from '../core/aws/awsErrors';
-import { AwsSectionData, awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
-import { ExplorerNode, SectionId } from '../core/tree/explorerNode';
-import { UiAddresses } from '../core/tree/links';
-import { NomadSectionData } from '../core/tree/nomad/nomadProperties';
-import { ConsulSectionData } from '../core/tree/consul/consulProperties';
-import { TraefikSectionData } from '../core/tree/traefik/traefikProperties';
-import { NomadJob } from '../core/nomad/nomadApi';
-import { ProfileStore } from '../services/profileStore';
-import { TokenStore } from '../services/tokenStore';
-import { RefreshManager } from './refreshManager';
-import { SectionTreeProvider } from './sectionTreeProvider';
+import { SectionState } from '../core/store/liveSection';
+import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
+import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
+import { ExplorerNode, modeDescription, SectionId } from '../core/tree/explorerNode';
+import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
+import { AwsSectionData } from '../core/tree/aws/awsProperties';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { SectionTreeProvider, SectionView } from './sectionTreeProvider';
 import { ClusterStatusBar } from './statusBar';
 
 const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik', aws: 'hashistack.aws' };
+const SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik', 'aws'];
 const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
 /** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
 const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
 const NO_CLUSTER_CONTEXT_KEY = 'hashistack.noClusterAnswers';
+/**
+ * Changes that arrive closer together than this are drawn once: at a hundred Nomad events a second the
+ * tree is rebuilt ten times a second, not a hundred, and a change still shows well within a second.
+ */
+export const RENDER_COALESCE_MS = 100;
+/** What each view needs kept current while it is visible (AWS rows link to their Nomad nodes). */
+const VIEW_NEEDS: Record<SectionId, SectionId[]> = { consul: ['consul'], nomad: ['nomad'], traefik: ['traefik'], aws: ['aws', 'nomad'] };
 
 /**
- * The cluster explorer: one tree view and provider per product, fed by the active profile's clients.
- * It keeps the last Nomad snapshot, which later features read instead of asking the cluster again.
+ * The cluster explorer: one tree view and provider per product. View wiring only: rows are built from
+ * what the cluster store holds, redrawn when it changes, and the store is told what is on screen.
  */
 export class ClusterExplorer implements vscode.Disposable {
   readonly providers: Record<SectionId, SectionTreeProvider>;
-  readonly refreshManager: RefreshManager;
   private readonly views: Record<SectionId, vscode.TreeView<ExplorerNode>>;
-  private clients: ClusterClients | undefined;
-  private clientsProfile: ClusterProfile | undefined;
-  private nomadSnapshotValue: SectionSnapshot<NomadSectionData> | undefined;
-  private readonly nomadChanged = new vscode.EventEmitter<SectionSnapshot<NomadSectionData> | undefined>();
-  readonly onDidChangeNomad = this.nomadChanged.event;
-  private consulSnapshotValue: SectionSnapshot<ConsulSectionData> | undefined;
-  private traefikSnapshotValue: SectionSnapshot<TraefikSectionData> | undefined;
-  /** Any section loaded or failed: views built from the explorer's data (the Launcher) follow this. */
-  private readonly snapshotsChanged = new vscode.EventEmitter<void>();
-  readonly onDidChangeSnapshots = this.snapshotsChanged.event;
-  private awsModules: Promise<AwsModules> | undefined;
-  private aws: { profile: ClusterProfile; aws: AwsPart; cluster: AwsCluster } | undefined;
-  private awsData: AwsSectionData | undefined;
+  private readonly demand = new Map<SectionId, vscode.Disposable>();
+  private readonly renderTimers = new Map<SectionId, NodeJS.Timeout>();
+  /** Consul services whose instances are on screen, each with its watch (blocking while expanded and visible). */
+  private readonly instanceWatches = new Map<string, { dispose(): void }>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** Submitted job definitions (their images) fetched for open jobspecs; emptied on every Nomad refresh. */
-  private readonly jobDefinitions = new Map<string, NomadJob | 'loading' | 'missing'>();
+  /** The store state version each view last drew. */
+  private readonly drawn = new Map<SectionId, number>();
 
   constructor(
-    private readonly profiles: ProfileStore,
-    private readonly tokens: TokenStore,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly host: ClusterStoreHost,
     private readonly statusBar: ClusterStatusBar,
-    /** Imports the AWS SDK (from its own bundle); called at most once, on first use of the AWS section. */
-    private readonly importAwsSdk: () => Promise<AwsModules> = loadAwsModules,
   ) {
-    const childrenLoader = async (node: ExplorerNode, signal: AbortSignal) => {
+    const childrenLoader = async (node: ExplorerNode) => {
       if (node.lazyChildren?.kind === 'consulServiceInstances') {
-        return loadConsulInstances((await this.currentClients()).consul, node.lazyChildren.service, signal);
+        return this.consulInstances(node.lazyChildren.service);
       }
       if (node.lazyChildren?.kind === 'ecsTasks') {
-        return this.loadEcsTasks(node.lazyChildren.service);
+        const aws = (await host.ready()).aws;
+        return aws ? ecsTaskNodes(node.lazyChildren.service, await aws.ecsTasks(node.lazyChildren.service), Date.now()) : [];
       }
       return [];
     };
-    this.providers = {
-      consul: new SectionTreeProvider('consul', (signal) => this.loadConsul(signal), childrenLoader),
-      nomad: new SectionTreeProvider('nomad', (signal) => this.loadNomad(signal), childrenLoader),
-      traefik: new SectionTreeProvider('traefik', (signal) => this.loadTraefik(signal), childrenLoader),
-      aws: new SectionTreeProvider('aws', () => this.loadAws(), childrenLoader),
-    };
+    const provider = (section: SectionId) => new SectionTreeProvider(section, childrenLoader, () => this.beforeRead(section));
+    this.providers = { consul: provider('consul'), nomad: provider('nomad'), traefik: provider('traefik'), aws: provider('aws') };
     this.views = {
       consul: vscode.window.createTreeView(VIEW_IDS.consul, { treeDataProvider: this.providers.consul, showCollapseAll: true }),
       nomad: vscode.window.createTreeView(VIEW_IDS.nomad, { treeDataProvider: this.providers.nomad, showCollapseAll: true }),
       traefik: vscode.window.createTreeView(VIEW_IDS.traefik, { treeDataProvider: this.providers.traefik, showCollapseAll: true }),
       aws: vscode.window.createTreeView(VIEW_IDS.aws, { treeDataProvider: this.providers.aws, showCollapseAll: true }),
     };
-    this.refreshManager = new RefreshManager(
-      new Map(
-        (Object.keys(this.providers) as SectionId[]).map((section) => [section, { provider: this.providers[section], view: this.views[section] as vscode.TreeView<unknown> }]),
-      ),
-    );
-    for (const section of CLUSTER_SECTIONS) {
-      this.subscriptions.push(this.providers[section].onDidChangeStatus(() => this.updateNoClusterContext()));
+    for (const section of SECTIONS) {
+      const view = this.views[section];
+      this.subscriptions.push(view.onDidChangeVisibility(() => this.updateDemand(section)));
+      this.updateDemand(section);
     }
     this.subscriptions.push(
-      profiles.onDidChangeActive(() => this.resetClients()),
-      tokens.onDidChange(() => this.resetClients()),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('hashistack.requestTimeoutSeconds') || event.affectsConfiguration('hashistack.uiAddresses')) {
-          this.resetClients();
+      this.views.consul.onDidCollapseElement((event) => {
+        if (event.element.lazyChildren?.kind === 'consulServiceInstances') this.stopInstances(event.element.lazyChildren.service);
+      }),
+      host.onDidChange((change) => {
+        if (change.kind === 'instances' && change.service) {
+          this.providers.consul.redraw(`consul/service/${change.service}`);
+        } else {
+          this.scheduleRender(change.section);
         }
       }),
+      host.profiles.onDidChangeActive(() => this.showProfile()),
     );
     this.showProfile();
+    for (const section of SECTIONS) this.render(section);
   }
 
-  get activeProfile(): ClusterProfile {
-    return this.profiles.active;
-  }
-
-  /** The Nomad section's last successful load (jobs, allocations, deployments, nodes), if any. */
-  get nomadSnapshot(): SectionSnapshot<NomadSectionData> | undefined {
-    return this.nomadSnapshotValue;
-  }
-
-  /**
-   * The submitted definition of a job, if already fetched; otherwise undefined, and a fetch starts in the
-   * background (one per job per Nomad refresh) whose arrival fires onDidChangeNomad. Never waits.
-   */
-  jobDefinition(namespace: string, jobId: string): NomadJob | undefined {
-    const key = `${namespace}\u0000${jobId}`;
-    const cached = this.jobDefinitions.get(key);
-    if (cached !== undefined) {
-      return typeof cached === 'string' ? undefined : cached;
-    }
-    if (!this.nomadSnapshotValue) {
-      return undefined;
-    }
-    this.jobDefinitions.set(key, 'loading');
-    const generation = this.nomadSnapshotValue;
-    void this.currentClients()
-      .then((clients) => clients.nomad.job(jobId, namespace))
-      .then(
-        (job) => {
-          if (this.nomadSnapshotValue !== generation) return;
-          this.jobDefinitions.set(key, job);
-          this.nomadChanged.fire(this.nomadSnapshotValue);
-        },
-        () => {
-          if (this.nomadSnapshotValue === generation) this.jobDefinitions.set(key, 'missing');
-        },
-      );
-    return undefined;
+  view(section: SectionId): vscode.TreeView<ExplorerNode> {
+    return this.views[section];
   }
 
   /** Shows a Consul service in the explorer (from the Launcher's "Show in Explorer"). */
@@ -142,173 +92,126 @@ export class ClusterExplorer implements vscode.Disposable {
     const folder = this.providers.consul.rootNodes.find((node) => node.id === 'consul/services');
     const row = folder?.children?.find((node) => node.id === `consul/service/${service}`);
     if (!row) {
-      void vscode.window.showInformationMessage(`Hashistack: the Consul section does not list "${service}" (refresh it?).`);
+      void vscode.window.showInformationMessage(`Hashistack: the Consul section does not list "${service}".`);
       return;
     }
     await this.views.consul.reveal(row, { select: true, focus: true, expand: false });
   }
 
-  view(section: SectionId): vscode.TreeView<ExplorerNode> {
-    return this.views[section];
-  }
-
-  uiAddresses(profile: ClusterProfile = this.profiles.active): UiAddresses {
-    const configured = vscode.workspace.getConfiguration('hashistack').get<{ nomad?: string; consul?: string }>('uiAddresses', {});
-    return { nomad: configured.nomad || profile.nomad.address, consul: configured.consul || profile.consul.address };
-  }
-
-  private async currentClients(): Promise<ClusterClients> {
-    const profile = this.profiles.active;
-    if (!this.clients || this.clientsProfile !== profile) {
-      const [consulToken, nomadToken] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
-      const timeoutSeconds = vscode.workspace.getConfiguration('hashistack').get<number>('requestTimeoutSeconds', 10);
-      this.clients = createClusterClients(profile, {
-        tokens: { consul: consulToken, nomad: nomadToken },
-        timeoutMs: Math.max(1, timeoutSeconds) * 1000,
-        onRequest: (entry) => {
-          const line = formatRequestLog(entry);
-          if (typeof entry.outcome === 'number' && entry.outcome < 400) {
-            this.log.info(line);
-          } else {
-            this.log.warn(line);
-          }
-        },
-      });
-      this.clientsProfile = profile;
-    }
-    return this.clients;
-  }
-
-  get consulSnapshot(): SectionSnapshot<ConsulSectionData> | undefined {
-    return this.consulSnapshotValue;
-  }
-
-  get traefikSnapshot(): SectionSnapshot<TraefikSectionData> | undefined {
-    return this.traefikSnapshotValue;
-  }
-
-  /** Keeps a section's last good data (undefined after a failure) and tells the views built on it. */
-  private async keep<T>(load: () => Promise<SectionSnapshot<T>>, store: (snapshot: SectionSnapshot<T> | undefined) => void, signal: AbortSignal): Promise<SectionSnapshot<T>> {
-    try {
-      const snapshot = await load();
-      if (!signal.aborted) {
-        store(snapshot);
-        this.snapshotsChanged.fire();
+  /** A visible view keeps its section current; a hidden one lets it go idle (and its instance watches stop). */
+  private updateDemand(section: SectionId): void {
+    const visible = this.views[section].visible;
+    if (visible && !this.demand.has(section)) {
+      this.demand.set(section, this.host.need(VIEW_NEEDS[section]));
+      // Expanded rows were not watched while hidden: ask the view again, which re-reads what is expanded.
+      this.providers[section].redrawAll();
+    } else if (!visible && this.demand.has(section)) {
+      this.demand.get(section)!.dispose();
+      this.demand.delete(section);
+      if (section === 'consul') {
+        for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
       }
-      return snapshot;
-    } catch (error) {
-      if (!signal.aborted) {
-        store(undefined);
-        this.snapshotsChanged.fire();
-      }
-      throw error;
     }
   }
 
-  private async loadConsul(signal: AbortSignal): Promise<ExplorerNode[]> {
-    const clients = await this.currentClients();
-    const snapshot = await this.keep(() => loadConsulSection(clients.consul, this.uiAddresses(), signal), (value) => (this.consulSnapshotValue = value), signal);
-    return snapshot.nodes;
+  private async consulInstances(service: string): Promise<ExplorerNode[]> {
+    const consul = (await this.host.ready()).consul;
+    let watch = this.instanceWatches.get(service);
+    let first: Promise<void> | undefined;
+    if (!watch) {
+      const handle = consul.watchInstances(service);
+      first = handle.first;
+      watch = handle;
+      this.instanceWatches.set(service, handle);
+    }
+    await first;
+    const instances = consul.instances(service);
+    if (instances?.error !== undefined && instances.entries === undefined) throw instances.error;
+    return consulInstanceNodes(service, instances?.entries ?? []);
   }
 
-  private async loadNomad(signal: AbortSignal): Promise<ExplorerNode[]> {
-    const clients = await this.currentClients();
-    const snapshot = await this.keep(
-      () => loadNomadSection(clients.nomad, this.uiAddresses(), signal),
-      (value) => {
-        this.nomadSnapshotValue = value;
-        this.jobDefinitions.clear();
-        this.nomadChanged.fire(value);
-      },
-      signal,
+  private stopInstances(service: string): void {
+    this.instanceWatches.get(service)?.dispose();
+    this.instanceWatches.delete(service);
+  }
+
+  private scheduleRender(section: SectionId): void {
+    if (this.renderTimers.has(section)) return;
+    this.renderTimers.set(
+      section,
+      setTimeout(() => {
+        this.renderTimers.delete(section);
+        this.render(section);
+        // AWS rows show each instance's Nomad node.
+        if (section === 'nomad' && this.host.store?.aws) this.render('aws');
+      }, RENDER_COALESCE_MS),
     );
-    return snapshot.nodes;
   }
 
-  private async loadTraefik(signal: AbortSignal): Promise<ExplorerNode[]> {
-    const clients = await this.currentClients();
-    const snapshot = await this.keep(() => loadTraefikSection(clients.traefik, signal), (value) => (this.traefikSnapshotValue = value), signal);
-    return snapshot.nodes;
+  /** A view reads its rows: draw what the store holds now, and load a section nothing has loaded yet. */
+  private beforeRead(section: SectionId): void {
+    const store = this.host.store;
+    if (!store) {
+      void this.host.ready().then(() => this.render(section));
+      return;
+    }
+    const live = store.section(section);
+    if (live?.resting && (live.state.mode === 'idle' || live.state.mode === 'paused')) void live.refresh();
+    if (this.drawn.get(section) !== store.state(section)?.version) this.render(section);
   }
 
-  private resetClients(): void {
-    this.clients = undefined;
-    this.clientsProfile = undefined;
-    this.aws?.cluster.dispose();
-    this.aws = undefined;
-    this.showProfile();
-    // The loaders build new clients on their next call; a refresh cancels what the old ones were loading.
-    void this.refreshManager.refresh();
+  /** Draws one section from the store's state of it now. */
+  private render(section: SectionId): void {
+    const store = this.host.store;
+    const state = store?.state(section);
+    this.drawn.set(section, state?.version ?? -1);
+    this.providers[section].show(this.sectionView(section, state));
+    this.views[section].description = modeDescription(state);
+    if (section === 'consul' && state?.data === undefined) {
+      for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
+    }
+    if (CLUSTER_SECTIONS.includes(section)) this.updateNoClusterContext();
+    this.statusBar.showStaleness(CLUSTER_SECTIONS.filter((id) => store?.state(id)?.mode === 'failed'));
+  }
+
+  private sectionView(section: SectionId, state: SectionState<unknown> | undefined): SectionView {
+    if (!state || state.mode === 'idle' || (state.mode === 'loading' && state.data === undefined)) {
+      return section === 'aws' && !this.host.activeProfile.aws ? { kind: 'empty' } : { kind: 'loading' };
+    }
+    if (state.data === undefined) {
+      return state.error !== undefined ? { kind: 'error', error: state.error } : { kind: 'loading' };
+    }
+    const nodes = this.buildRows(section, state.data);
+    const stale = state.mode === 'failed' && state.error !== undefined ? { error: state.error, since: state.staleSince ?? Date.now() } : undefined;
+    return { kind: 'rows', nodes, stale };
+  }
+
+  private buildRows(section: SectionId, data: unknown): ExplorerNode[] {
+    const ui = this.host.uiAddresses();
+    switch (section) {
+      case 'consul':
+        return consulSectionNodes(data as ConsulSectionData, ui);
+      case 'nomad':
+        return nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() });
+      case 'traefik':
+        return traefikSectionNodes(data as TraefikSectionData);
+      case 'aws':
+        return awsSectionNodes({ ...(data as AwsSectionData), nomadNodes: this.host.store?.nomad.state.data?.nodes }, Date.now());
+    }
   }
 
   private showProfile(): void {
-    this.statusBar.show(this.profiles.active, this.profiles.configurationProblems[0]);
-    void vscode.commands.executeCommand('setContext', AWS_CONTEXT_KEY, Boolean(this.profiles.active.aws));
+    this.statusBar.show(this.host.profiles.active, this.host.profiles.configurationProblems[0]);
+    void vscode.commands.executeCommand('setContext', AWS_CONTEXT_KEY, Boolean(this.host.profiles.active.aws));
   }
 
-  /** The AWS side of the active profile: the SDK is imported the first time this is called, never on activation. */
-  async awsCluster(): Promise<{ cluster: AwsCluster; aws: AwsPart } | undefined> {
-    const profile = this.profiles.active;
-    if (!profile.aws) return undefined;
-    if (!profile.aws.region) {
-      throw new Error('No AWS region: set "awsRegion" in the cluster profile (or AWS_REGION).');
-    }
-    if (!this.aws || this.aws.profile !== profile) {
-      this.awsModules ??= this.importAwsSdk();
-      const modules = await this.awsModules;
-      this.aws?.cluster.dispose();
-      const aws = profile.aws;
-      this.aws = {
-        profile,
-        aws,
-        cluster: new AwsCluster(modules, { region: aws.region, profile: aws.profile, onCall: (operation, milliseconds, outcome) => this.log.info(`AWS ${operation} (${aws.region}) → ${outcome} (${milliseconds} ms)`) }),
-      };
-    }
-    return { cluster: this.aws.cluster, aws: this.aws.aws };
-  }
-
-  /** One AWS call of the active profile, its failure put in words that say what to do. */
-  async awsStep<T>(action: string, work: () => Promise<T>): Promise<T> {
-    const aws = this.profiles.active.aws;
-    try {
-      return await work();
-    } catch (error) {
-      throw new Error(describeAwsError(error, { action, region: aws?.region ?? '', profile: aws?.profile }), { cause: error });
-    }
-  }
-
-  private async loadAws(): Promise<ExplorerNode[]> {
-    const connection = await this.awsStep('loading the AWS SDK', () => this.awsCluster());
-    if (!connection) return [];
-    const { cluster, aws } = connection;
-    const [instances, addresses, services] = await Promise.all([
-      aws.clusterTag ? this.awsStep('ec2:DescribeInstances', () => cluster.clusterInstances(aws.clusterTag!.key, aws.clusterTag!.value)) : undefined,
-      aws.clusterTag ? this.awsStep('ec2:DescribeAddresses', () => cluster.elasticIps()) : undefined,
-      aws.ecsCluster ? this.awsStep('ecs:ListServices / ecs:DescribeServices', () => cluster.ecsServices(aws.ecsCluster!)) : undefined,
-    ]);
-    this.awsData = { region: aws.region, ecsCluster: aws.ecsCluster, instances, addresses, services, nomadNodes: this.nomadSnapshotValue?.data.nodes };
-    this.snapshotsChanged.fire();
-    return awsSectionNodes(this.awsData, Date.now());
-  }
-
-  /** What the AWS section last loaded (for commands such as Attach Elastic IPs). */
-  get awsSnapshot(): AwsSectionData | undefined {
-    return this.awsData;
-  }
-
-  private async loadEcsTasks(service: string): Promise<ExplorerNode[]> {
-    const connection = await this.awsCluster();
-    if (!connection?.aws.ecsCluster) return [];
-    const tasks = await this.awsStep('ecs:ListTasks / ecs:DescribeTasks', () => connection.cluster.ecsTasks(connection.aws.ecsCluster!, service));
-    return ecsTaskNodes(service, tasks, Date.now());
-  }
-
-  /** Every section failed to connect: show the welcome content (how to point at a cluster) instead. */
+  /** Every section failed to connect and has nothing to show: the welcome content (how to point at a cluster) instead. */
   private updateNoClusterContext(): void {
-    const statuses = CLUSTER_SECTIONS.map((section) => this.providers[section].status);
-    const noneAnswers = statuses.every((status) => {
-      if (status.kind !== 'error') return false;
-      const kind = (status.error as { kind?: string }).kind;
+    const store = this.host.store;
+    const noneAnswers = CLUSTER_SECTIONS.every((section) => {
+      const state = store?.state(section);
+      if (!state || state.data !== undefined || state.mode !== 'failed') return false;
+      const kind = (state.error as { kind?: string } | undefined)?.kind;
       return kind === 'unreachable' || kind === 'timeout';
     });
     for (const section of CLUSTER_SECTIONS) {
@@ -318,9 +221,13 @@ export class ClusterExplorer implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.refreshManager.dispose();
-    this.aws?.cluster.dispose();
-    for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions, this.nomadChanged, this.snapshotsChanged]) {
+    this.renderTimers.forEach((timer) => clearTimeout(timer));
+    this.renderTimers.clear();
+    this.demand.forEach((handle) => handle.dispose());
+    this.demand.clear();
+    this.instanceWatches.forEach((watch) => watch.dispose());
+    this.instanceWatches.clear();
+    for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions]) {
       disposable.dispose();
     }
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { jobStatusLens } from '../core/jobspec/deployStatus';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { JobspecIndex } from '../services/jobspecIndex';
-import { ClusterExplorer } from './clusterExplorer';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
 
 /** Arguments the lenses pass to the bump and deploy commands. */
 export interface LensTarget {
@@ -23,19 +23,34 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  /** Held while a jobspec is on screen: its lenses show what runs now, so Nomad is kept current. */
+  private demand: vscode.Disposable | undefined;
 
   constructor(
     private readonly index: JobspecIndex,
-    private readonly explorer: ClusterExplorer,
+    private readonly host: ClusterStoreHost,
   ) {
     this.subscriptions = [
       index.onDidChange(() => this.changed.fire()),
-      explorer.onDidChangeNomad(() => this.changed.fire()),
+      host.onDidChange((change) => {
+        if (change.section === 'nomad') this.changed.fire();
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.updateDemand()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('hashistack.codeLens')) this.changed.fire();
       }),
     ];
+    this.updateDemand();
+  }
+
+  private updateDemand(): void {
+    const jobspecOnScreen = vscode.window.visibleTextEditors.some((editor) => isJobspecPath(editor.document.uri.path));
+    if (jobspecOnScreen && !this.demand) this.demand = this.host.need(['nomad']);
+    if (!jobspecOnScreen && this.demand) {
+      this.demand.dispose();
+      this.demand = undefined;
+    }
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -50,7 +65,8 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
     const restricted = (range: vscode.Range) => new vscode.CodeLens(range, { title: '$(shield) Deploy, Plan and Bump need a trusted workspace', command: 'workbench.trust.manage' });
 
     if (result.kind === 'jobspec') {
-      const profile = this.explorer.activeProfile;
+      const profile = this.host.activeProfile;
+      const nomad = this.host.store?.nomad;
       for (const job of result.scan.jobs) {
         const range = at(job.line);
         const target: LensTarget = { uri: document.uri.toString(), jobId: job.id };
@@ -65,10 +81,10 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
             lenses.push(new vscode.CodeLens(range, { title: bumpTitle(job.images), command: 'hashistack.bumpImage', arguments: [target] }));
           }
         }
-        const snapshot = this.explorer.nomadSnapshot;
-        if (snapshot) {
+        const data = nomad?.state.data;
+        if (data) {
           const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
-          const status = jobStatusLens(job.id, namespace, job.images, snapshot.data, this.explorer.jobDefinition(namespace, job.id), profile.name);
+          const status = jobStatusLens(job.id, namespace, job.images, data, nomad.jobDefinition(namespace, job.id), profile.name);
           if (status) {
             lenses.push(new vscode.CodeLens(range, { title: `${status.differs ? '$(warning)' : '$(check)'} ${status.title}`, tooltip: status.tooltip, command: '' }));
           }
@@ -93,9 +109,15 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 
   dispose(): void {
+    this.demand?.dispose();
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** A jobspec, whose lenses say what runs (ecs-*.tf lenses do not). */
+function isJobspecPath(path: string): boolean {
+  return /\.nomad(\.hcl)?$/.test(path);
 }
 
 /** "Bump image (0.3.10)", or "Bump image…" when a block has several. */

@@ -4,8 +4,11 @@ import { buildLauncherCards, LauncherCard, validateLauncherMessage } from '../co
 import { summarizeServiceHealth } from '../core/tree/consul/consulProperties';
 import { isWebUrl } from '../core/tree/links';
 import { ClusterExplorer } from './clusterExplorer';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
 
 export const LAUNCHER_VIEW_ID = 'hashistack.launcher';
+/** The sections the cards are built from, kept current while the Launcher is visible. */
+const LAUNCHER_NEEDS = ['consul', 'traefik', 'nomad'] as const;
 
 /**
  * The Launcher: one card per service with launcher.* tags, in a webview view of the Hashistack container
@@ -21,12 +24,15 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly host: ClusterStoreHost,
     private readonly explorer: ClusterExplorer,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.rebuild();
     this.subscriptions.push(
-      explorer.onDidChangeSnapshots(() => this.rebuild()),
+      host.onDidChange((change) => {
+        if (change.kind !== 'instances' && change.section !== 'aws') this.rebuild();
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('hashistack.launcher')) this.rebuild();
       }),
@@ -40,17 +46,30 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.attach(view.webview);
-    view.onDidDispose(() => this.webviews.delete(view.webview));
-    // Showing the view is reason enough to load the sections it is built from, once.
-    if (!this.explorer.consulSnapshot) void this.explorer.refreshManager.refresh('consul');
+    // While the view is visible, the sections it is built from are kept current.
+    let demand = view.visible ? this.host.need(LAUNCHER_NEEDS) : undefined;
+    view.onDidChangeVisibility(() => {
+      if (view.visible && !demand) demand = this.host.need(LAUNCHER_NEEDS);
+      if (!view.visible && demand) {
+        demand.dispose();
+        demand = undefined;
+      }
+    });
+    view.onDidDispose(() => {
+      demand?.dispose();
+      this.webviews.delete(view.webview);
+    });
   }
 
   openPanel(): void {
     const panel = vscode.window.createWebviewPanel('hashistack.launcherPanel', 'Hashistack Launcher', vscode.ViewColumn.Active, this.webviewOptions());
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'hashistack.svg');
     this.attach(panel.webview);
-    panel.onDidDispose(() => this.webviews.delete(panel.webview));
-    if (!this.explorer.consulSnapshot) void this.explorer.refreshManager.refresh('consul');
+    const demand = this.host.need(LAUNCHER_NEEDS);
+    panel.onDidDispose(() => {
+      demand.dispose();
+      this.webviews.delete(panel.webview);
+    });
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -115,20 +134,22 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
   }
 
   private rebuild(): void {
-    const consul = this.explorer.consulSnapshot;
+    const store = this.host.store;
+    const consul = store?.consul.state;
+    const traefik = store?.traefik.state.data;
     const domain = vscode.workspace.getConfiguration('hashistack').get<string>('launcher.domain', '').trim().replace(/^\.+|\.+$/g, '');
-    if (!consul) {
+    if (!consul?.data) {
       this.cards = [];
       this.state = 'Consul has not answered yet: the Launcher is built from the Consul section of the explorer.';
     } else {
       this.cards = buildLauncherCards({
         services: consul.data.services,
         health: summarizeServiceHealth(consul.data.checks),
-        routers: this.explorer.traefikSnapshot?.data.routers,
-        nomadJobs: this.explorer.nomadSnapshot?.data.jobs,
+        routers: traefik?.routers,
+        nomadJobs: store?.nomad.state.data?.jobs,
         domain,
       });
-      this.state = this.explorer.traefikSnapshot ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
+      this.state = traefik ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
       for (const card of this.cards) {
         for (const warning of card.warnings) this.log.warn(`Launcher: service "${card.id}": ${warning}`);
       }

@@ -1,36 +1,42 @@
 import * as vscode from 'vscode';
-import { childrenOf, errorNode, ExplorerNode, SectionId, tooltipText } from '../core/tree/explorerNode';
-import { isApiError } from '../core/http/apiError';
+import { childrenOf, errorNode, ExplorerNode, SectionId, staleNode, tooltipText } from '../core/tree/explorerNode';
+import { reconcileNodes } from '../core/tree/reconcile';
 import { toTreeItem } from './treeItems';
 
-export type SectionLoader = (signal: AbortSignal) => Promise<ExplorerNode[]>;
 export type ChildrenLoader = (node: ExplorerNode, signal: AbortSignal) => Promise<ExplorerNode[]>;
 
-export type SectionStatus = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; loadedAt: number } | { kind: 'error'; error: unknown; loadedAt: number };
+/** What a section view shows, from the store's state of that section. */
+export type SectionView =
+  | { kind: 'loading' }
+  | { kind: 'rows'; nodes: ExplorerNode[]; stale?: { error: unknown; since: number } }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'empty' };
 
 /**
- * One view of the explorer (Consul, Nomad or Traefik). It loads and fails on its own: a failure becomes
- * one error row under this section only. A new refresh cancels the one in flight, so the newest wins.
+ * One view of the explorer. It only reads: the explorer hands it what the store holds, and it redraws
+ * the rows that changed (new rows are folded into the old ones by id), so expansion and selection stay.
+ * The loading indicator shows on the first load only.
  */
 export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly statusChanged = new vscode.EventEmitter<SectionStatus>();
-  readonly onDidChangeStatus = this.statusChanged.event;
 
   private nodes: ExplorerNode[] = [];
-  private currentStatus: SectionStatus = { kind: 'idle' };
-  private inFlight: { controller: AbortController; done: Promise<void> } | undefined;
+  private header: ExplorerNode | undefined;
+  private firstLoad: { promise: Promise<void>; resolve: () => void } | undefined;
   private hidden = false;
+  private viewKind: SectionView['kind'] = 'empty';
 
   constructor(
     readonly section: SectionId,
-    private readonly loader: SectionLoader,
     private readonly childrenLoader: ChildrenLoader,
+    /** Called before the root rows are read: draws what the store holds if not drawn yet, loads a resting section. */
+    private readonly beforeRead: () => void = () => undefined,
   ) {}
 
-  get status(): SectionStatus {
-    return this.currentStatus;
+  /** Whether the view shows rows of data (possibly under a stale row), an error alone, or nothing yet. */
+  get kind(): SectionView['kind'] {
+    return this.viewKind;
   }
 
   /** When no part of the cluster answers, the views show their welcome content instead of rows. */
@@ -41,33 +47,54 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     }
   }
 
-  /** Load the section again; resolves when the new rows are ready (or the error row is). */
-  refresh(): Promise<void> {
-    this.inFlight?.controller.abort();
-    const controller = new AbortController();
-    this.setStatus({ kind: 'loading' });
-    const done = this.loader(controller.signal).then(
-      (nodes) => {
-        if (controller.signal.aborted) return;
-        this.nodes = nodes;
-        this.setStatus({ kind: 'ready', loadedAt: Date.now() });
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted || (isApiError(error) && error.kind === 'cancelled')) return;
-        this.nodes = [errorNode(this.section, error)];
-        this.setStatus({ kind: 'error', error, loadedAt: Date.now() });
-      },
-    );
-    const entry = { controller, done };
-    this.inFlight = entry;
-    void done.finally(() => {
-      if (this.inFlight === entry) {
-        this.inFlight = undefined;
+  /** Takes a new picture of the section and redraws what differs from the one shown. */
+  show(view: SectionView): void {
+    const previousKind = this.viewKind;
+    this.viewKind = view.kind;
+    if (view.kind === 'loading') {
+      if (!this.firstLoad && this.nodes.length === 0) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        this.firstLoad = { promise, resolve };
         this.changed.fire(undefined);
       }
-    });
+      return;
+    }
+    const settleFirstLoad = () => {
+      const first = this.firstLoad;
+      this.firstLoad = undefined;
+      first?.resolve();
+    };
+    if (view.kind !== 'rows') {
+      this.nodes = view.kind === 'error' ? [errorNode(this.section, view.error)] : [];
+      this.header = undefined;
+      settleFirstLoad();
+      this.changed.fire(undefined);
+      return;
+    }
+    const header = view.stale ? staleNode(this.section, view.stale.error, view.stale.since) : undefined;
+    const headerChanged = header?.label !== this.header?.label || header?.contextValue !== this.header?.contextValue;
+    this.header = header;
+    const result = reconcileNodes(previousKind === 'rows' ? this.nodes : [], view.nodes);
+    this.nodes = result.nodes;
+    const waiting = this.firstLoad !== undefined;
+    settleFirstLoad();
+    if (waiting || headerChanged || result.rootChanged || previousKind !== 'rows') {
+      this.changed.fire(undefined);
+    } else if (result.changed.length > 0) {
+      this.changed.fire(result.changed);
+    }
+  }
+
+  /** Redraws one row and its children (a Consul service whose instances changed). */
+  redraw(id: string): void {
+    const node = this.find(id);
+    if (node) this.changed.fire(node);
+  }
+
+  /** Asks the view for everything again (it keeps expansion by id), e.g. when it comes back into sight. */
+  redrawAll(): void {
     this.changed.fire(undefined);
-    return done;
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -81,12 +108,11 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) {
-      if (this.currentStatus.kind === 'idle') {
-        void this.refresh();
-      }
-      // Awaiting the load in flight makes the view show its progress bar instead of stale rows.
-      await this.inFlight?.done;
-      return this.hidden ? [] : this.nodes;
+      this.beforeRead();
+      // Awaiting the first load makes the view show its progress bar instead of an empty tree.
+      await this.firstLoad?.promise;
+      if (this.hidden) return [];
+      return this.header ? [this.header, ...this.nodes] : this.nodes;
     }
     const computed = childrenOf(node);
     if (computed) {
@@ -116,19 +142,22 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return search(this.nodes, undefined) ?? undefined;
   }
 
-  /** The rows now shown at the root (for tests and the API; no request is made). */
-  get rootNodes(): readonly ExplorerNode[] {
-    return this.nodes;
+  private find(id: string, nodes: readonly ExplorerNode[] = this.nodes): ExplorerNode | undefined {
+    for (const node of nodes) {
+      if (node.id === id) return node;
+      const found = node.children ? this.find(id, node.children) : undefined;
+      if (found) return found;
+    }
+    return undefined;
   }
 
-  private setStatus(status: SectionStatus): void {
-    this.currentStatus = status;
-    this.statusChanged.fire(status);
+  /** The rows now shown at the root, the stale row first when there is one (no request is made). */
+  get rootNodes(): readonly ExplorerNode[] {
+    return this.header ? [this.header, ...this.nodes] : this.nodes;
   }
 
   dispose(): void {
-    this.inFlight?.controller.abort();
+    this.firstLoad?.resolve();
     this.changed.dispose();
-    this.statusChanged.dispose();
   }
 }

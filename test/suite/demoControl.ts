@@ -34,3 +34,9 @@ export async function requests(): Promise<SeenRequest[]> {
 export async function resetRequests(): Promise<void> {
   await fetch(`${control()}/requests`, { method: 'DELETE' });
 }
+
+/** Changes the demo cluster as a real one would change (`POST /changes`): a new job, a failed allocation … */
+export async function change(body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${control()}/changes`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(await response.text());
+}

@@ -56,7 +56,9 @@ describe('The Hashistack explorer on the demo cluster', () => {
     assert.equal(instances.length, 3);
     assert.deepEqual(instances.map((i) => i.label).sort(), ['hashi-server-a', 'hashi-server-b', 'hashi-server-c']);
     assert.ok(instances.some((i) => i.description?.endsWith('critical')));
-    assert.deepEqual((await requests()).map((r) => r.path), ['/v1/health/service/whoami'], 'expanding one service costs one request');
+    const seen = (await requests()).filter((r) => r.path.startsWith('/v1/health/service/'));
+    assert.equal(seen.filter((r) => !r.query.includes('index=')).length, 1, 'expanding one service costs one read');
+    assert.ok(seen.every((r) => r.path === '/v1/health/service/whoami'), 'and only of that service (then it blocks on its index)');
   });
 
   it('shows Nomad jobs with their allocations and latest deployment', async () => {
@@ -83,37 +85,42 @@ describe('The Hashistack explorer on the demo cluster', () => {
     assert.match((await children(hashistack, 'traefik', legacy))[0]!.label, /does not exist/);
   });
 
-  it('an unreachable Nomad shows one error row under Nomad; Consul and Traefik still show', async () => {
+  it('an unreachable Nomad shows a stale row over the jobs it last saw; Consul and Traefik still show', async () => {
     await setFault('nomad', 'refused');
     await vscode.commands.executeCommand('hashistack.refreshAll');
     const nomad = await root(hashistack, 'nomad');
-    assert.equal(nomad.length, 1);
-    assert.equal(nomad[0]!.label, `Cannot reach Nomad at ${process.env.NOMAD_ADDR}: connection refused`);
+    assert.match(nomad[0]!.label, /^Nomad: stale since \d\d:\d\d:\d\d — connection refused$/);
     assert.match(nomad[0]!.contextValue, /\berror\b/);
+    assert.match(tooltipText(nomad[0]!) ?? '', new RegExp(`Cannot reach Nomad at ${process.env.NOMAD_ADDR!.replace(/[.]/g, '\\.')}`));
+    assert.ok(nomad.some((n) => n.label === 'Jobs'), 'the jobs stay visible');
+    assert.match(hashistack.explorer.view('nomad').description ?? '', /^stale since /);
     assert.ok((await root(hashistack, 'consul')).some((n) => n.label === 'Services'));
     assert.ok((await root(hashistack, 'traefik')).some((n) => n.label === 'HTTP Routers'));
 
     // Retry, once Nomad is back, brings the jobs back.
     await clearFaults();
     await vscode.commands.executeCommand('hashistack.retrySection', nomad[0]);
-    assert.ok((await root(hashistack, 'nomad')).some((n) => n.label === 'Jobs'));
+    const back = await root(hashistack, 'nomad');
+    assert.ok(back.some((n) => n.label === 'Jobs'));
+    assert.ok(!back.some((n) => n.id === 'nomad/stale'), 'no stale row once Nomad answers');
   });
 
   it('a forbidden Nomad says "Nomad refused the token: Permission denied"', async () => {
     await setFault('nomad', 'forbidden');
     await vscode.commands.executeCommand('hashistack.refreshNomad');
     const nomad = await root(hashistack, 'nomad');
-    assert.equal(nomad[0]!.label, 'Nomad refused the token: Permission denied');
+    assert.match(nomad[0]!.label, /^Nomad: stale since .* — Permission denied$/);
+    assert.match(tooltipText(nomad[0]!) ?? '', /Nomad refused the token: Permission denied/);
     assert.match(nomad[0]!.contextValue, /error-forbidden/);
   });
 
   it('a Nomad that sends garbage, or is too slow, fails on its own', async () => {
     await setFault('nomad', 'invalidJson');
     await vscode.commands.executeCommand('hashistack.refreshNomad');
-    assert.match((await root(hashistack, 'nomad'))[0]!.label, /^Nomad at .* sent a malformed response to \/v1\//);
+    assert.match(tooltipText((await root(hashistack, 'nomad'))[0]!) ?? '', /^Nomad: stale since [\s\S]*Nomad at .* sent a malformed response to \/v1\//);
     await setFault('traefik', 'error');
     await vscode.commands.executeCommand('hashistack.refreshTraefik');
-    assert.match((await root(hashistack, 'traefik'))[0]!.label, /answered 500/);
+    assert.match(tooltipText((await root(hashistack, 'traefik'))[0]!) ?? '', /answered 500/);
     assert.ok((await root(hashistack, 'consul')).some((n) => n.label === 'Services'));
   });
 
@@ -121,10 +128,17 @@ describe('The Hashistack explorer on the demo cluster', () => {
     await setFault('consul', 'refused');
     await setFault('nomad', 'refused');
     await setFault('traefik', 'refused');
-    await vscode.commands.executeCommand('hashistack.refreshAll');
-    for (const section of ['consul', 'nomad', 'traefik'] as const) {
-      assert.deepEqual(await root(hashistack, section), [], `${section} shows no rows, so its welcome text shows`);
-      assert.equal(hashistack.explorer.providers[section].status.kind, 'error');
+    // A new store (a setting that shapes the clients changed) has no data to keep: nothing to show at all.
+    const config = vscode.workspace.getConfiguration('hashistack');
+    await config.update('requestTimeoutSeconds', 9, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('hashistack.refreshAll');
+      for (const section of ['consul', 'nomad', 'traefik'] as const) {
+        assert.deepEqual(await root(hashistack, section), [], `${section} shows no rows, so its welcome text shows`);
+        assert.equal(hashistack.explorer.providers[section].kind, 'error');
+      }
+    } finally {
+      await config.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
     await clearFaults();
     await vscode.commands.executeCommand('hashistack.refreshAll');

@@ -1,4 +1,5 @@
 import { HttpClient, HttpClientOptions } from '../http/httpClient';
+import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulQueryMeta, ConsulServiceEntry } from './consulApi';
 
 export interface ConsulResult<T> {
@@ -27,32 +28,31 @@ export class ConsulClient {
   }
 
   /** Every service name with its tags: one request, whatever the number of instances. */
-  catalogServices(signal?: AbortSignal): Promise<ConsulResult<ConsulCatalogServices>> {
-    return this.get('/v1/catalog/services', signal);
+  catalogServices(signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<ConsulCatalogServices>> {
+    return this.get('/v1/catalog/services', signal, blocking);
   }
 
   /** Every health check in the datacenter: with `catalogServices`, the health summary of every service. */
-  healthChecks(signal?: AbortSignal): Promise<ConsulResult<ConsulHealthCheck[]>> {
-    return this.get('/v1/health/state/any', signal);
+  healthChecks(signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<ConsulHealthCheck[]>> {
+    return this.get('/v1/health/state/any', signal, blocking);
   }
 
-  catalogNodes(signal?: AbortSignal): Promise<ConsulResult<ConsulNode[]>> {
-    return this.get('/v1/catalog/nodes', signal);
+  catalogNodes(signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<ConsulNode[]>> {
+    return this.get('/v1/catalog/nodes', signal, blocking);
   }
 
   /** The instances of one service with their node and checks; Consul answers `[]` for an unknown name. */
-  serviceHealth(service: string, signal?: AbortSignal): Promise<ConsulResult<ConsulServiceEntry[]>> {
-    return this.get(`/v1/health/service/${encodeURIComponent(service)}`, signal);
+  serviceHealth(service: string, signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<ConsulServiceEntry[]>> {
+    return this.get(`/v1/health/service/${encodeURIComponent(service)}`, signal, blocking);
   }
 
-  private async get<T>(path: string, signal: AbortSignal | undefined): Promise<ConsulResult<T>> {
-    const response = await this.http.getJson<T>(path, { signal, query: { dc: this.datacenter } });
-    const index = response.headers.get('X-Consul-Index');
+  private async get<T>(path: string, signal: AbortSignal | undefined, blocking?: BlockingOptions): Promise<ConsulResult<T>> {
+    const response = await this.http.getJson<T>(path, { signal, query: { dc: this.datacenter, ...blockingQuery(blocking) }, timeoutMs: blocking ? blockingTimeoutMs(blocking) : undefined });
     const knownLeader = response.headers.get('X-Consul-KnownLeader');
     return {
       data: response.data,
       meta: {
-        index: index === null ? undefined : Number(index),
+        index: parseIndex(response.headers.get('X-Consul-Index')),
         knownLeader: knownLeader === null ? undefined : knownLeader === 'true',
       },
     };

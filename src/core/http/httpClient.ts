@@ -28,10 +28,21 @@ export interface HttpClientOptions {
 export type QueryValue = string | number | boolean | undefined;
 
 export interface RequestOptions {
-  query?: Record<string, QueryValue>;
+  /** A list value repeats the key (`topic=Job&topic=Node`). */
+  query?: Record<string, QueryValue | QueryValue[]>;
   signal?: AbortSignal;
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: string;
+  /** Overrides the client's timeout for this request (a blocking query waits longer than a plain read). */
+  timeoutMs?: number;
+}
+
+/** An open streamed response: read `body` until it ends; `close()` (or the caller's signal) ends it early. */
+export interface StreamResponse {
+  status: number;
+  headers: Headers;
+  body: AsyncIterable<Uint8Array>;
+  close(): void;
 }
 
 export interface ApiResponse<T> {
@@ -71,35 +82,96 @@ export class HttpClient {
     return { data: response.text, status: response.status, headers: response.headers };
   }
 
-  private async request(path: string, options: RequestOptions): Promise<{ text: string; status: number; headers: Headers; pathAndQuery: string }> {
+  /**
+   * A response read as it arrives (Nomad's event stream). The timeout covers the wait for the headers
+   * only; after them the stream stays open until it ends, `close()` is called or the caller's signal aborts.
+   * A status that is not 2xx is read whole and thrown as an ApiError, as for any request.
+   */
+  async stream(path: string, options: RequestOptions = {}): Promise<StreamResponse> {
     const pathAndQuery = path + formatQuery(options.query);
     const method = options.method ?? 'GET';
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const headersTimer = setTimeout(() => controller.abort(new DOMException('headers did not arrive in time', 'TimeoutError')), timeoutMs);
     const started = performance.now();
     const log = (outcome: number | string) =>
       this.options.onRequest?.({ product: this.product, method, path: pathAndQuery, outcome, milliseconds: Math.round(performance.now() - started) });
+    const close = () => {
+      clearTimeout(headersTimer);
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      controller.abort();
+    };
+    let response: Response;
+    try {
+      response = await (this.options.fetchImpl ?? fetch)(this.address + pathAndQuery, this.init(method, controller.signal, options.body));
+    } catch (error) {
+      close();
+      const apiError = controller.signal.reason?.name === 'TimeoutError' && !options.signal?.aborted ? this.error('timeout', pathAndQuery, `${formatSeconds(timeoutMs)} (no response headers)`) : this.networkError(error, pathAndQuery, options.signal);
+      log(apiError.kind);
+      throw apiError;
+    }
+    clearTimeout(headersTimer);
+    log(response.status);
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      close();
+      throw this.statusError(response.status, pathAndQuery, text);
+    }
+    const body = response.body;
+    const chunks: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        if (!body) return;
+        const reader = body.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            yield value;
+          }
+        } finally {
+          reader.releaseLock();
+        }
+      },
+    };
+    return { status: response.status, headers: response.headers, body: chunks, close };
+  }
 
+  private init(method: string, signal: AbortSignal, body: string | undefined): RequestInit {
     const init: RequestInit = {
       method,
       headers: { Accept: 'application/json', ...this.options.headers },
       signal,
       redirect: 'follow',
     };
-    if (options.body !== undefined) {
-      init.body = options.body;
+    if (body !== undefined) {
+      init.body = body;
     }
     if (this.options.dispatcher) {
       // Node's fetch takes an undici Dispatcher here; the DOM typing of RequestInit does not name it.
       (init as { dispatcher?: unknown }).dispatcher = this.options.dispatcher;
     }
+    return init;
+  }
+
+  private async request(path: string, options: RequestOptions): Promise<{ text: string; status: number; headers: Headers; pathAndQuery: string }> {
+    const pathAndQuery = path + formatQuery(options.query);
+    const method = options.method ?? 'GET';
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const started = performance.now();
+    const log = (outcome: number | string) =>
+      this.options.onRequest?.({ product: this.product, method, path: pathAndQuery, outcome, milliseconds: Math.round(performance.now() - started) });
+
+    const init = this.init(method, signal, options.body);
 
     let response: Response;
     let text: string;
     try {
       response = await (this.options.fetchImpl ?? fetch)(this.address + pathAndQuery, init);
     } catch (error) {
-      const apiError = this.networkError(error, pathAndQuery, options.signal);
+      const apiError = this.networkError(error, pathAndQuery, options.signal, options.timeoutMs);
       log(apiError.kind);
       throw apiError;
     }
@@ -133,12 +205,12 @@ export class HttpClient {
     return this.error('http', path, reason, status);
   }
 
-  private networkError(error: unknown, path: string, callerSignal: AbortSignal | undefined): ApiError {
+  private networkError(error: unknown, path: string, callerSignal: AbortSignal | undefined, timeoutMs = this.options.timeoutMs): ApiError {
     if (callerSignal?.aborted) {
       return this.error('cancelled', path, 'cancelled', undefined, error);
     }
     if (isTimeout(error)) {
-      return this.error('timeout', path, `${formatSeconds(this.options.timeoutMs)}`, undefined, error);
+      return this.error('timeout', path, `${formatSeconds(timeoutMs)}`, undefined, error);
     }
     const code = errorCode(error);
     if (code && isTlsCode(code)) {
@@ -161,14 +233,16 @@ export class HttpClient {
   }
 }
 
-export function formatQuery(query: Record<string, QueryValue> | undefined): string {
+export function formatQuery(query: Record<string, QueryValue | QueryValue[]> | undefined): string {
   if (!query) {
     return '';
   }
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') {
-      params.append(key, String(value));
+  for (const [key, values] of Object.entries(query)) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      if (value !== undefined && value !== '') {
+        params.append(key, String(value));
+      }
     }
   }
   const text = params.toString();

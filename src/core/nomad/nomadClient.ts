@@ -1,4 +1,5 @@
-import { HttpClient, HttpClientOptions, QueryValue } from '../http/httpClient';
+import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
+import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
 import { NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
 
@@ -18,7 +19,26 @@ export interface NomadListOptions {
    */
   perPage?: number;
   filter?: string;
+  /** Make it a blocking query: answer when the list's index passes `blocking.index`, or after the wait. */
+  blocking?: BlockingOptions;
 }
+
+/** A list and the `X-Nomad-Index` it was read at (undefined when the server sent none). */
+export interface NomadIndexedList<T> {
+  items: T[];
+  index: number | undefined;
+}
+
+export interface NomadLists {
+  jobs: NomadJobListStub;
+  allocations: NomadAllocationListStub;
+  deployments: NomadDeployment;
+  nodes: NomadNodeListStub;
+}
+export type NomadListKind = keyof NomadLists;
+
+/** The topics the explorer follows; `*` is every key, and a token needs read-job and node:read for them. */
+export const NOMAD_EVENT_TOPICS = ['Job', 'Allocation', 'Deployment', 'Node'] as const;
 
 /** Upper bound on pages followed, so a server that repeats a token cannot loop a refresh forever. */
 const MAX_PAGES = 10_000;
@@ -40,21 +60,46 @@ export class NomadClient {
     return this.http.address;
   }
 
-  jobs(options: NomadListOptions = {}): Promise<NomadJobListStub[]> {
-    return this.list('/v1/jobs', options);
+  async jobs(options: NomadListOptions = {}): Promise<NomadJobListStub[]> {
+    return (await this.indexedList('jobs', options)).items;
   }
 
   /** Every allocation, without task states (they are most of the bytes and the list does not need them). */
-  allocations(options: NomadListOptions = {}): Promise<NomadAllocationListStub[]> {
-    return this.list('/v1/allocations', options, { task_states: false });
+  async allocations(options: NomadListOptions = {}): Promise<NomadAllocationListStub[]> {
+    return (await this.indexedList('allocations', options)).items;
   }
 
-  deployments(options: NomadListOptions = {}): Promise<NomadDeployment[]> {
-    return this.list('/v1/deployments', options);
+  async deployments(options: NomadListOptions = {}): Promise<NomadDeployment[]> {
+    return (await this.indexedList('deployments', options)).items;
   }
 
-  nodes(options: NomadListOptions = {}): Promise<NomadNodeListStub[]> {
-    return this.list('/v1/nodes', options, {}, false);
+  async nodes(options: NomadListOptions = {}): Promise<NomadNodeListStub[]> {
+    return (await this.indexedList('nodes', options)).items;
+  }
+
+  /** One of the four lists with its index, the starting point of a blocking query or of the event stream. */
+  indexedList<K extends NomadListKind>(kind: K, options: NomadListOptions = {}): Promise<NomadIndexedList<NomadLists[K]>> {
+    switch (kind) {
+      case 'allocations':
+        // Without task states: they are most of the bytes and the list does not need them.
+        return this.list('/v1/allocations', options, { task_states: false });
+      case 'nodes':
+        return this.list('/v1/nodes', options, {}, false);
+      default:
+        return this.list(`/v1/${kind}`, options);
+    }
+  }
+
+  /**
+   * Nomad's event stream from `index` on, for the explorer's topics in the client's namespace (Node events
+   * have no namespace and always pass). NDJSON: read it with NdjsonDecoder.
+   */
+  eventStream(options: { index: number; signal?: AbortSignal; timeoutMs?: number }): Promise<StreamResponse> {
+    return this.http.stream('/v1/event/stream', {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      query: { index: options.index, namespace: this.namespace, region: this.region, topic: NOMAD_EVENT_TOPICS.map((topic) => `${topic}:*`) },
+    });
   }
 
   /** One job as submitted, with its task configs (the images that run). */
@@ -63,22 +108,30 @@ export class NomadClient {
     return response.data;
   }
 
-  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true): Promise<T[]> {
+  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true): Promise<NomadIndexedList<T>> {
     const items: T[] = [];
     const seenTokens = new Set<string>();
     let nextToken: string | undefined;
+    let index: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
+      // Only the first page blocks: the rest are read at once, from the state the first one saw.
+      const blocking = page === 0 ? blockingQuery(options.blocking) : {};
       const response = await this.http.getJson<T[] | null>(path, {
         signal: options.signal,
+        timeoutMs: page === 0 && options.blocking ? blockingTimeoutMs(options.blocking) : undefined,
         query: {
           namespace: namespaced ? this.namespace : undefined,
           region: this.region,
           per_page: options.perPage,
           next_token: nextToken,
           filter: options.filter,
+          ...blocking,
           ...extra,
         },
       });
+      if (page === 0) {
+        index = parseIndex(response.headers.get('X-Nomad-Index'));
+      }
       if (response.data !== null && !Array.isArray(response.data)) {
         throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: 'expected a JSON list' });
       }
@@ -88,7 +141,7 @@ export class NomadClient {
       // Go canonicalises the header as X-Nomad-Nexttoken; Headers.get is case-insensitive.
       const token = response.headers.get('X-Nomad-NextToken') ?? '';
       if (!token) {
-        return items;
+        return { items, index };
       }
       if (seenTokens.has(token)) {
         throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `the server repeated the page token ${token}` });
@@ -99,3 +152,4 @@ export class NomadClient {
     throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `more than ${MAX_PAGES} pages` });
   }
 }
+

@@ -88,6 +88,64 @@ export function infoNode(id: string, label: string, tooltip?: string): ExplorerN
   return { id, label, tooltip, contextValue: 'info', collapsible: 'none', icon: { id: 'info' } };
 }
 
+/** A time of day as the views show it: `14:02:10`, local time. */
+export function formatClock(ms: number): string {
+  const date = new Date(ms);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+}
+
+const SECTION_NAMES: Record<SectionId, string> = { consul: 'Consul', nomad: 'Nomad', traefik: 'Traefik', aws: 'AWS' };
+
+/** The failure in a few words: the server's own reason for an API error, else the message. */
+export function shortReason(error: unknown): string {
+  if (isApiError(error)) return error.reason;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The row above a section's last data when its source fails: `Nomad: stale since 14:02:10 — connection
+ * refused`, with Retry and Configure like the error row.
+ */
+export function staleNode(section: SectionId, error: unknown, since: number): ExplorerNode {
+  const row = errorNode(section, error);
+  const label = `${SECTION_NAMES[section]}: stale since ${formatClock(since)} — ${shortReason(error)}`;
+  return {
+    ...row,
+    id: `${section}/stale`,
+    label,
+    tooltip: `${label}
+
+The rows below are what ${SECTION_NAMES[section]} last answered; they update again by themselves once it answers.
+
+${typeof row.tooltip === 'string' ? row.tooltip : ''}`.trim(),
+    icon: { id: 'warning', color: HEALTH_COLORS.warning },
+    contextValue: `${row.contextValue} stale`,
+  };
+}
+
+/** What a section's view says of its data in its title (`live`, `polling 5 s`, `stale since 14:02:10`). */
+export function modeDescription(state: { mode: string; pollSeconds?: number; staleSince?: number; data?: unknown } | undefined): string {
+  if (!state) return '';
+  switch (state.mode) {
+    case 'loading':
+      return 'loading…';
+    case 'connecting':
+      return 'connecting…';
+    case 'live':
+      return 'live';
+    case 'polling':
+      return `polling ${state.pollSeconds} s`;
+    case 'paused':
+      return 'paused';
+    case 'manual':
+      return '';
+    case 'failed':
+      return state.data !== undefined && state.staleSince !== undefined ? `stale since ${formatClock(state.staleSince)}` : 'failed';
+    default:
+      return '';
+  }
+}
+
 /**
  * The single row a section shows when it cannot load: what happened and where, in the server's words,
  * with Retry and Configure as inline actions (menus match the `error` word).

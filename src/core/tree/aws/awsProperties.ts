@@ -14,6 +14,8 @@ export interface AwsSectionData {
   services?: EcsServiceSummary[];
   /** From the Nomad section, to link each instance to its Nomad node by address. */
   nomadNodes?: NomadNodeListStub[];
+  /** Each part loads and fails on its own: a failed part shows its error row, the others their data. */
+  errors?: { instances?: unknown; addresses?: unknown; services?: unknown };
 }
 
 const INSTANCE_ICONS: Record<string, NodeIcon> = {

@@ -1,0 +1,169 @@
+// The demo cluster's changes over time: what happens to its data when a job is added, an allocation
+// fails or restarts, a check turns critical or a router goes away, and the Nomad events each change
+// publishes (in the shape of the recorded event stream, test/fixtures/recorded/nomad/event-stream.ndjson).
+import { DemoData } from './scenario';
+
+/** The changes the control port takes as `POST /changes` with `{"kind": …, …}`. */
+export type DemoChange =
+  | { kind: 'addJob'; id: string; image?: string }
+  | { kind: 'failAllocation'; job: string }
+  | { kind: 'restartAllocation'; job: string }
+  | { kind: 'setCheck'; service: string; status: 'passing' | 'warning' | 'critical' }
+  | { kind: 'removeRouter'; name: string }
+  | { kind: 'drainNode'; name: string; drain: boolean };
+
+export const DEMO_CHANGE_KINDS: DemoChange['kind'][] = ['addJob', 'failAllocation', 'restartAllocation', 'setCheck', 'removeRouter', 'drainNode'];
+
+export interface DemoEvent {
+  Topic: 'Job' | 'Allocation' | 'Deployment' | 'Node';
+  Type: string;
+  Key: string;
+  Namespace: string;
+  FilterKeys: string[] | null;
+  Index: number;
+  Payload: Record<string, unknown>;
+}
+
+/** What a change did: which products' data moved (their indexes go up) and the Nomad events to publish. */
+export interface AppliedChange {
+  consul: boolean;
+  traefik: boolean;
+  nomadEvents: Omit<DemoEvent, 'Index'>[];
+}
+
+type Allocation = DemoData['nomad']['allocations'][number];
+type Job = DemoData['nomad']['jobs'][number];
+type Node = DemoData['nomad']['nodes'][number];
+
+const NS_PER_MS = 1_000_000;
+
+function allocationEvent(allocation: Allocation, type: string): Omit<DemoEvent, 'Index'> {
+  // Nomad's Allocation events carry the allocation with its Job set to nil.
+  return { Topic: 'Allocation', Type: type, Key: allocation.ID, Namespace: allocation.Namespace, FilterKeys: [allocation.JobID, ''], Payload: { Allocation: { ...allocation, Job: null } } };
+}
+
+function jobEvent(job: Job, full: unknown, type = 'JobRegistered'): Omit<DemoEvent, 'Index'> {
+  return { Topic: 'Job', Type: type, Key: job.ID, Namespace: job.Namespace, FilterKeys: null, Payload: { Job: full ?? job } };
+}
+
+/** A Node event's payload: the full node (as in the recorded NodeRegistration event), from the list stub. */
+export function fullNode(node: Node): Record<string, unknown> {
+  return {
+    ID: node.ID,
+    Datacenter: node.Datacenter,
+    Name: node.Name,
+    HTTPAddr: `${node.Address}:4646`,
+    TLSEnabled: false,
+    Attributes: { ...node.Attributes, 'unique.network.ip-address': node.Address, 'nomad.version': node.Version },
+    NodeResources: { Cpu: { CpuShares: 8000 }, Memory: { MemoryMB: 7680 }, Disk: { DiskMB: 40000 }, Networks: [], NodeNetworks: [], Devices: null },
+    ReservedResources: { Cpu: { CpuShares: 0 }, Memory: { MemoryMB: 0 }, Disk: { DiskMB: 0 }, Networks: { ReservedHostPorts: '' } },
+    Links: null,
+    Meta: {},
+    NodeClass: node.NodeClass,
+    NodePool: node.NodePool,
+    ComputedClass: 'v1:1234567890',
+    Drain: node.Drain,
+    DrainStrategy: node.Drain ? { Deadline: 3_600_000_000_000, IgnoreSystemJobs: false, ForceDeadline: '0001-01-01T00:00:00Z', StartedAt: '2026-11-01T12:00:00Z' } : null,
+    SchedulingEligibility: node.SchedulingEligibility,
+    Status: node.Status,
+    StatusDescription: node.StatusDescription,
+    StatusUpdatedAt: 1_793_534_400,
+    Events: [{ Message: 'Node registered', Subsystem: 'Cluster', Details: null, Timestamp: '2026-11-01T12:00:00Z', CreateIndex: 0 }],
+    Drivers: node.Drivers,
+    CSIControllerPlugins: null,
+    CSINodePlugins: null,
+    HostVolumes: null,
+    CreateIndex: node.CreateIndex,
+    ModifyIndex: node.ModifyIndex,
+  };
+}
+
+/** Applies a change to the demo's data in place, at Nomad index `index`, and says what moved. */
+export function applyDemoChange(data: DemoData, change: DemoChange, index: number, nowMs: number): AppliedChange {
+  const nomad = data.nomad;
+  switch (change.kind) {
+    case 'addJob': {
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(change.id ?? '')) throw new Error('addJob needs an "id" of lower-case letters, digits and dashes');
+      if (nomad.jobs.some((job) => job.ID === change.id)) throw new Error(`job "${change.id}" exists already`);
+      const job: Job = {
+        ...nomad.jobs[0]!,
+        ID: change.id,
+        Name: change.id,
+        Status: 'running',
+        Version: 0,
+        SubmitTime: nowMs * NS_PER_MS,
+        JobSummary: { JobID: change.id, Namespace: 'default', Summary: { web: { Queued: 0, Complete: 0, Failed: 0, Running: 1, Starting: 0, Lost: 0 } }, Children: { Pending: 0, Running: 0, Dead: 0 }, CreateIndex: index, ModifyIndex: index },
+        CreateIndex: index,
+        ModifyIndex: index,
+        JobModifyIndex: index,
+      };
+      nomad.jobs.push(job);
+      const template = nomad.allocations[0]!;
+      const allocation: Allocation = {
+        ...template,
+        ID: `${index.toString(16).padStart(8, '0')}-0000-4000-a000-${String(index).padStart(12, '0')}`,
+        JobID: change.id,
+        JobVersion: 0,
+        Name: `${change.id}.web[0]`,
+        TaskGroup: 'web',
+        ClientStatus: 'running',
+        ClientDescription: 'Tasks are running',
+        DesiredStatus: 'run',
+        DesiredDescription: '',
+        DeploymentStatus: { Canary: false, Healthy: true, ModifyIndex: index, Timestamp: new Date(nowMs).toISOString() },
+        CreateIndex: index,
+        ModifyIndex: index,
+        CreateTime: nowMs * NS_PER_MS,
+        ModifyTime: nowMs * NS_PER_MS,
+      };
+      nomad.allocations.push(allocation);
+      const full = { ID: job.ID, Name: job.Name, Namespace: job.Namespace, Type: job.Type, Priority: job.Priority, Status: job.Status, StatusDescription: '', Version: 0, Stop: false, Datacenters: job.Datacenters, CreateIndex: index, ModifyIndex: index, JobModifyIndex: index, SubmitTime: job.SubmitTime, TaskGroups: [{ Name: 'web', Count: 1, Tasks: [{ Name: 'web', Driver: 'docker', Config: { image: change.image ?? 'traefik/whoami:v1.10.3' } }] }] };
+      data.nomad.extraJobs.set(job.ID, full);
+      return { consul: false, traefik: false, nomadEvents: [jobEvent(job, full), allocationEvent(allocation, 'PlanResult')] };
+    }
+    case 'failAllocation':
+    case 'restartAllocation': {
+      const allocation = nomad.allocations.find((candidate) => candidate.JobID === change.job && candidate.DesiredStatus === 'run' && (change.kind === 'restartAllocation' || candidate.ClientStatus === 'running'));
+      if (!allocation) throw new Error(`job "${change.job}" has no ${change.kind === 'failAllocation' ? 'running ' : ''}allocation`);
+      allocation.ClientStatus = change.kind === 'failAllocation' ? 'failed' : allocation.ClientStatus === 'pending' ? 'running' : 'pending';
+      allocation.ClientDescription = allocation.ClientStatus === 'failed' ? 'Failed tasks' : allocation.ClientStatus === 'pending' ? 'Tasks are restarting' : 'Tasks are running';
+      allocation.ModifyIndex = index;
+      allocation.ModifyTime = nowMs * NS_PER_MS;
+      const job = nomad.jobs.find((candidate) => candidate.ID === change.job);
+      const counts = job?.JobSummary.Summary[allocation.TaskGroup];
+      if (counts) {
+        const all = nomad.allocations.filter((candidate) => candidate.JobID === change.job && candidate.TaskGroup === allocation.TaskGroup);
+        counts.Running = all.filter((candidate) => candidate.ClientStatus === 'running').length;
+        counts.Failed = all.filter((candidate) => candidate.ClientStatus === 'failed').length;
+        counts.Starting = all.filter((candidate) => candidate.ClientStatus === 'pending').length;
+      }
+      return { consul: false, traefik: false, nomadEvents: [allocationEvent(allocation, 'AllocationUpdated')] };
+    }
+    case 'setCheck': {
+      const check = data.consul.healthChecks.find((candidate) => candidate.ServiceName === change.service);
+      if (!check) throw new Error(`no Consul check of service "${change.service}"`);
+      if (!['passing', 'warning', 'critical'].includes(change.status)) throw new Error('setCheck needs "status": passing, warning or critical');
+      check.Status = change.status;
+      check.Output = change.status === 'passing' ? 'HTTP GET: 200 OK' : 'HTTP GET: 503 Service Unavailable';
+      data.consul.setInstanceStatus(change.service, check.ServiceID, change.status, check.Output);
+      return { consul: true, traefik: false, nomadEvents: [] };
+    }
+    case 'removeRouter': {
+      const position = data.traefik.routers.findIndex((router) => router.name === change.name);
+      if (position < 0) throw new Error(`no Traefik router "${change.name}"`);
+      data.traefik.routers.splice(position, 1);
+      for (const service of data.traefik.services) service.usedBy = service.usedBy.filter((name) => name !== change.name);
+      for (const middleware of data.traefik.middlewares) middleware.usedBy = middleware.usedBy.filter((name: string) => name !== change.name);
+      return { consul: false, traefik: true, nomadEvents: [] };
+    }
+    case 'drainNode': {
+      const node = nomad.nodes.find((candidate) => candidate.Name === change.name);
+      if (!node) throw new Error(`no Nomad node "${change.name}"`);
+      node.Drain = Boolean(change.drain);
+      node.SchedulingEligibility = change.drain ? 'ineligible' : 'eligible';
+      node.ModifyIndex = index;
+      return { consul: false, traefik: false, nomadEvents: [{ Topic: 'Node', Type: change.drain ? 'NodeDrain' : 'NodeEligibility', Key: node.ID, Namespace: '', FilterKeys: null, Payload: { Node: fullNode(node) } }] };
+    }
+  }
+  throw new Error(`unknown change kind; one of ${DEMO_CHANGE_KINDS.join(', ')}`);
+}

@@ -1,0 +1,265 @@
+// Nomad's event stream (`/v1/event/stream`): the shapes of its batches, checked where they arrive, and the
+// reducer that applies them to the explorer's lists. Topics and payload keys: SOURCES.md, "Event topics".
+import type { NomadSectionData } from '../tree/nomad/nomadProperties';
+import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub } from './nomadApi';
+
+export interface NomadEvent {
+  Topic: string;
+  Type: string;
+  Key: string;
+  Namespace: string;
+  FilterKeys: string[] | null;
+  Index: number;
+  Payload: Record<string, unknown> | null;
+}
+
+export interface NomadEventBatch {
+  Index: number;
+  Events: NomadEvent[];
+}
+
+/** A batch as Nomad sends it, or a description of what is wrong with it. */
+export function checkEventBatch(value: unknown): NomadEventBatch | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a line that is not an object';
+  const batch = value as { Index?: unknown; Events?: unknown };
+  if (typeof batch.Index !== 'number' || !Number.isSafeInteger(batch.Index)) return 'a batch without a numeric Index';
+  if (!Array.isArray(batch.Events)) return 'a batch without an Events list';
+  for (const event of batch.Events) {
+    if (typeof event !== 'object' || event === null || typeof (event as NomadEvent).Topic !== 'string' || typeof (event as NomadEvent).Type !== 'string') {
+      return 'an event without Topic and Type';
+    }
+  }
+  return batch as NomadEventBatch;
+}
+
+type Row = { ID: string; ModifyIndex: number };
+
+/** Upserts and removals of one list, applied at the end so that each list is copied at most once a batch. */
+class ListChanges<T extends Row> {
+  readonly upserts = new Map<string, T>();
+  readonly removals = new Set<string>();
+
+  upsert(row: T): void {
+    this.removals.delete(row.ID);
+    this.upserts.set(row.ID, row);
+  }
+
+  remove(id: string): void {
+    this.upserts.delete(id);
+    this.removals.add(id);
+  }
+
+  get empty(): boolean {
+    return this.upserts.size === 0 && this.removals.size === 0;
+  }
+
+  /** The list with the changes in; a row never goes back to an older ModifyIndex (replays are harmless). */
+  apply(list: T[], merge: (incoming: T, current: T | undefined) => T = (incoming) => incoming): T[] {
+    if (this.empty) return list;
+    const result: T[] = [];
+    const seen = new Set<string>();
+    for (const current of list) {
+      seen.add(current.ID);
+      if (this.removals.has(current.ID)) continue;
+      const incoming = this.upserts.get(current.ID);
+      result.push(incoming && incoming.ModifyIndex >= current.ModifyIndex ? merge(incoming, current) : current);
+    }
+    for (const [id, incoming] of this.upserts) {
+      if (!seen.has(id)) result.push(merge(incoming, undefined));
+    }
+    return result;
+  }
+}
+
+function object(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function hasId(value: Record<string, unknown> | undefined): value is Record<string, unknown> & { ID: string } {
+  return typeof value?.ID === 'string' && value.ID !== '';
+}
+
+const num = (value: unknown, fallback = 0): number => (typeof value === 'number' ? value : fallback);
+const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+/** A full Job (event payload) as the list stub `/v1/jobs` gives; the summary is kept from the list. */
+export function jobStubFromJob(job: Record<string, unknown> & { ID: string }): NomadJobListStub {
+  return {
+    ID: job.ID,
+    ParentID: str(job.ParentID),
+    Name: str(job.Name, job.ID),
+    Namespace: str(job.Namespace, 'default'),
+    Type: str(job.Type, 'service'),
+    Priority: num(job.Priority, 50),
+    Status: str(job.Status, 'pending'),
+    StatusDescription: str(job.StatusDescription),
+    Version: typeof job.Version === 'number' ? job.Version : undefined,
+    Stop: job.Stop === true,
+    Periodic: Boolean(job.Periodic),
+    ParameterizedJob: Boolean(job.ParameterizedJob),
+    Datacenters: Array.isArray(job.Datacenters) ? (job.Datacenters as string[]) : undefined,
+    JobSummary: null,
+    CreateIndex: num(job.CreateIndex),
+    ModifyIndex: num(job.ModifyIndex),
+    JobModifyIndex: num(job.JobModifyIndex),
+    SubmitTime: typeof job.SubmitTime === 'number' ? job.SubmitTime : undefined,
+  };
+}
+
+/** A full Allocation (event payload, `Job` nil) as the list stub `/v1/allocations?task_states=false` gives. */
+export function allocationStubFromAllocation(allocation: Record<string, unknown> & { ID: string }): NomadAllocationListStub {
+  const deploymentStatus = object(allocation.DeploymentStatus);
+  return {
+    ID: allocation.ID,
+    EvalID: str(allocation.EvalID),
+    Name: str(allocation.Name),
+    Namespace: str(allocation.Namespace, 'default'),
+    NodeID: str(allocation.NodeID),
+    NodeName: str(allocation.NodeName),
+    JobID: str(allocation.JobID),
+    JobType: str(object(allocation.Job)?.Type),
+    JobVersion: num(object(allocation.Job)?.Version, num(allocation.JobVersion)),
+    TaskGroup: str(allocation.TaskGroup),
+    DesiredStatus: str(allocation.DesiredStatus, 'run'),
+    DesiredDescription: str(allocation.DesiredDescription),
+    ClientStatus: str(allocation.ClientStatus, 'pending'),
+    ClientDescription: str(allocation.ClientDescription),
+    DeploymentStatus: deploymentStatus
+      ? { Healthy: typeof deploymentStatus.Healthy === 'boolean' ? deploymentStatus.Healthy : null, Canary: deploymentStatus.Canary === true, Timestamp: typeof deploymentStatus.Timestamp === 'string' ? deploymentStatus.Timestamp : undefined, ModifyIndex: typeof deploymentStatus.ModifyIndex === 'number' ? deploymentStatus.ModifyIndex : undefined }
+      : null,
+    FollowupEvalID: str(allocation.FollowupEvalID),
+    CreateIndex: num(allocation.CreateIndex),
+    ModifyIndex: num(allocation.ModifyIndex),
+    CreateTime: num(allocation.CreateTime),
+    ModifyTime: num(allocation.ModifyTime),
+    TaskStates: null,
+  };
+}
+
+/** A full Node (event payload) as the list stub `/v1/nodes` gives. */
+export function nodeStubFromNode(node: Record<string, unknown> & { ID: string }): NomadNodeListStub {
+  const attributes = object(node.Attributes) ?? {};
+  const httpHost = str(node.HTTPAddr).replace(/:\d+$/, '');
+  return {
+    ID: node.ID,
+    Name: str(node.Name, node.ID),
+    Address: str(attributes['unique.network.ip-address'], httpHost),
+    Datacenter: str(node.Datacenter),
+    NodeClass: str(node.NodeClass),
+    NodePool: typeof node.NodePool === 'string' ? node.NodePool : undefined,
+    Version: str(attributes['nomad.version']),
+    Drain: node.Drain === true || object(node.DrainStrategy) !== undefined,
+    SchedulingEligibility: str(node.SchedulingEligibility, 'eligible'),
+    Status: str(node.Status, 'initializing'),
+    StatusDescription: str(node.StatusDescription),
+    CreateIndex: num(node.CreateIndex),
+    ModifyIndex: num(node.ModifyIndex),
+  };
+}
+
+function jobKeyOf(namespace: string | undefined, id: string, fallback: string): string {
+  return `${namespace || (fallback === '*' ? 'default' : fallback)}\u0000${id}`;
+}
+
+/** A job's per-group counts, recomputed from its allocations (what `/v1/jobs` would now say), keeping Queued. */
+function summaryFromAllocations(job: NomadJobListStub, allocations: NomadAllocationListStub[], previous: NomadJobSummary | null): NomadJobSummary {
+  const summary: NomadJobSummary['Summary'] = {};
+  for (const [group, counts] of Object.entries(previous?.Summary ?? {})) {
+    summary[group] = { Queued: counts.Queued, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0, Unknown: 0 };
+  }
+  for (const allocation of allocations) {
+    const counts = (summary[allocation.TaskGroup] ??= { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0, Unknown: 0 });
+    switch (allocation.ClientStatus) {
+      case 'running':
+        counts.Running++;
+        break;
+      case 'pending':
+        counts.Starting++;
+        break;
+      case 'failed':
+        counts.Failed++;
+        break;
+      case 'complete':
+        counts.Complete++;
+        break;
+      case 'lost':
+        counts.Lost++;
+        break;
+      default:
+        counts.Unknown = (counts.Unknown ?? 0) + 1;
+    }
+  }
+  return { JobID: job.ID, Namespace: job.Namespace ?? previous?.Namespace ?? 'default', Summary: summary, Children: previous?.Children ?? null };
+}
+
+/**
+ * The Nomad section's lists after a run of events, in order. Pure: the lists that no event touched are
+ * the same arrays as before, so a caller can tell what changed by identity. Unknown topics are ignored.
+ */
+export function applyNomadEvents(data: NomadSectionData, events: readonly NomadEvent[]): NomadSectionData {
+  const jobs = new ListChanges<NomadJobListStub>();
+  const allocations = new ListChanges<NomadAllocationListStub>();
+  const deployments = new ListChanges<NomadDeployment>();
+  const nodes = new ListChanges<NomadNodeListStub>();
+  const jobsWithNewAllocations = new Set<string>();
+  for (const event of events) {
+    const payload = object(event.Payload);
+    switch (event.Topic) {
+      case 'Job': {
+        const job = object(payload?.Job);
+        if (!hasId(job)) break;
+        if (payload?.Deleted === true) jobs.remove(job.ID);
+        else jobs.upsert(jobStubFromJob(job));
+        break;
+      }
+      case 'Allocation': {
+        const allocation = object(payload?.Allocation);
+        if (!hasId(allocation)) break;
+        const stub = allocationStubFromAllocation(allocation);
+        allocations.upsert(stub);
+        jobsWithNewAllocations.add(jobKeyOf(stub.Namespace, stub.JobID, data.namespace));
+        break;
+      }
+      case 'Deployment': {
+        const deployment = object(payload?.Deployment);
+        if (hasId(deployment)) deployments.upsert(deployment as unknown as NomadDeployment);
+        break;
+      }
+      case 'Node': {
+        const node = object(payload?.Node);
+        if (!hasId(node)) break;
+        if (event.Type === 'NodeDeregistration') nodes.remove(node.ID);
+        else nodes.upsert(nodeStubFromNode(node));
+        break;
+      }
+    }
+  }
+  const jobTypes = new Map(data.jobs.map((job) => [jobKeyOf(job.Namespace, job.ID, data.namespace), job.Type]));
+  const nextAllocations = allocations.apply(data.allocations, (incoming, current) =>
+    incoming.JobType ? incoming : { ...incoming, JobType: current?.JobType || jobTypes.get(jobKeyOf(incoming.Namespace, incoming.JobID, data.namespace)) || '' },
+  );
+  let nextJobs = jobs.apply(data.jobs, (incoming, current) => ({ ...incoming, JobSummary: current?.JobSummary ?? null }));
+  if (jobsWithNewAllocations.size > 0) {
+    const byJob = new Map<string, NomadAllocationListStub[]>();
+    for (const allocation of nextAllocations) {
+      const key = jobKeyOf(allocation.Namespace, allocation.JobID, data.namespace);
+      if (!jobsWithNewAllocations.has(key)) continue;
+      const list = byJob.get(key);
+      if (list) list.push(allocation);
+      else byJob.set(key, [allocation]);
+    }
+    nextJobs = nextJobs.map((job) => {
+      const key = jobKeyOf(job.Namespace, job.ID, data.namespace);
+      return jobsWithNewAllocations.has(key) ? { ...job, JobSummary: summaryFromAllocations(job, byJob.get(key) ?? [], job.JobSummary) } : job;
+    });
+  }
+  const changed = nextJobs !== data.jobs || nextAllocations !== data.allocations || !deployments.empty || !nodes.empty;
+  if (!changed) return data;
+  return {
+    namespace: data.namespace,
+    jobs: nextJobs,
+    allocations: nextAllocations,
+    deployments: deployments.apply(data.deployments),
+    nodes: nodes.apply(data.nodes),
+  };
+}

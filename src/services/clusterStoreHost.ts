@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import { AwsCluster, AwsModules, loadAwsModules } from '../core/aws/awsCluster';
+import { createClusterClients } from '../core/explorer/clusterClients';
+import { formatRequestLog } from '../core/http/requestLog';
+import { ClusterProfile } from '../core/profiles/clusterProfile';
+import { ClusterStore, StoreChange } from '../core/store/clusterStore';
+import { AwsConnection, DEFAULT_TRAEFIK_POLL_SECONDS, LiveSettings } from '../core/store/sections';
+import { SectionId } from '../core/tree/explorerNode';
+import { UiAddresses } from '../core/tree/links';
+import { ProfileStore } from './profileStore';
+import { TokenStore } from './tokenStore';
+
+/** Auto-refresh (the fallback's polling) intervals below this are raised to it, so `1` cannot hammer a server. */
+export const MIN_POLL_SECONDS = 5;
+
+/** The live-update settings in force. */
+export function liveSettings(): LiveSettings {
+  const configuration = vscode.workspace.getConfiguration('hashistack');
+  const poll = configuration.get<number>('autoRefreshSeconds', 0);
+  const traefik = configuration.get<number>('live.traefikPollSeconds', DEFAULT_TRAEFIK_POLL_SECONDS);
+  return {
+    live: configuration.get<boolean>('live', true),
+    fallbackPollSeconds: typeof poll === 'number' && poll > 0 ? Math.max(MIN_POLL_SECONDS, poll) : 0,
+    traefikPollSeconds: typeof traefik === 'number' && traefik > 0 ? Math.max(1, traefik) : DEFAULT_TRAEFIK_POLL_SECONDS,
+  };
+}
+
+/**
+ * Holds the cluster store of the active profile: builds it with the profile's tokens, replaces it when
+ * the profile, a token or a setting that shapes it changes, and carries the demand of the views over.
+ */
+export class ClusterStoreHost implements vscode.Disposable {
+  private storeValue: ClusterStore | undefined;
+  private building: Promise<ClusterStore> | undefined;
+  private generation = 0;
+  private readonly demands = new Map<number, { sections: readonly SectionId[]; handle?: { dispose(): void } }>();
+  private nextDemand = 0;
+  private readonly changed = new vscode.EventEmitter<StoreChange>();
+  /** Every change of the store's data or status, and a `data` change of every section when the store is replaced. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private awsModules: Promise<AwsModules> | undefined;
+  private awsClusters: AwsCluster[] = [];
+
+  constructor(
+    readonly profiles: ProfileStore,
+    private readonly tokens: TokenStore,
+    private readonly log: vscode.LogOutputChannel,
+    /** Imports the AWS SDK (from its own bundle); called at most once, on first use of the AWS section. */
+    private readonly importAwsSdk: () => Promise<AwsModules> = loadAwsModules,
+  ) {
+    this.subscriptions.push(
+      profiles.onDidChangeActive(() => this.rebuild()),
+      tokens.onDidChange(() => this.rebuild()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (['hashistack.requestTimeoutSeconds', 'hashistack.uiAddresses', 'hashistack.live', 'hashistack.autoRefreshSeconds'].some((key) => event.affectsConfiguration(key))) {
+          this.rebuild();
+        }
+      }),
+    );
+    void this.ready();
+  }
+
+  get activeProfile(): ClusterProfile {
+    return this.profiles.active;
+  }
+
+  /** The store, once built (building reads the tokens from SecretStorage). */
+  get store(): ClusterStore | undefined {
+    return this.storeValue;
+  }
+
+  ready(): Promise<ClusterStore> {
+    if (this.storeValue) return Promise.resolve(this.storeValue);
+    this.building ??= this.build();
+    return this.building;
+  }
+
+  private async build(): Promise<ClusterStore> {
+    const generation = this.generation;
+    const profile = this.profiles.active;
+    const [consulToken, nomadToken] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
+    if (generation !== this.generation) return this.ready();
+    const timeoutSeconds = vscode.workspace.getConfiguration('hashistack').get<number>('requestTimeoutSeconds', 10);
+    const clients = createClusterClients(profile, {
+      tokens: { consul: consulToken, nomad: nomadToken },
+      timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+      onRequest: (entry) => {
+        const line = formatRequestLog(entry);
+        if (typeof entry.outcome === 'number' && entry.outcome < 400) this.log.info(line);
+        else this.log.warn(line);
+      },
+    });
+    const store = new ClusterStore({
+      clients,
+      settings: liveSettings,
+      log: (line) => this.log.warn(line),
+      aws: profile.aws ? { part: profile.aws, connect: () => this.connectAws(profile) } : undefined,
+    });
+    store.onDidChange((change) => this.changed.fire(change));
+    this.storeValue = store;
+    this.building = undefined;
+    for (const demand of this.demands.values()) demand.handle = store.need(demand.sections);
+    for (const section of ['consul', 'nomad', 'traefik', 'aws'] as const) this.changed.fire({ section, kind: 'data' });
+    return store;
+  }
+
+  private async connectAws(profile: ClusterProfile): Promise<AwsConnection> {
+    const aws = profile.aws!;
+    if (!aws.region) throw new Error('No AWS region: set "awsRegion" in the cluster profile (or AWS_REGION).');
+    this.awsModules ??= this.importAwsSdk();
+    const modules = await this.awsModules;
+    const cluster = new AwsCluster(modules, { region: aws.region, profile: aws.profile, onCall: (operation, milliseconds, outcome) => this.log.info(`AWS ${operation} (${aws.region}) → ${outcome} (${milliseconds} ms)`) });
+    this.awsClusters.push(cluster);
+    return { cluster, aws };
+  }
+
+  /** Keeps these sections current while the handle lives, across store replacements. */
+  need(sections: readonly SectionId[]): vscode.Disposable {
+    const id = this.nextDemand++;
+    const demand: { sections: readonly SectionId[]; handle?: { dispose(): void } } = { sections, handle: this.storeValue?.need(sections) };
+    this.demands.set(id, demand);
+    return new vscode.Disposable(() => {
+      demand.handle?.dispose();
+      this.demands.delete(id);
+    });
+  }
+
+  /** Loads one section, or every section, again now. */
+  async refresh(section?: SectionId): Promise<void> {
+    await (await this.ready()).refresh(section);
+  }
+
+  uiAddresses(profile: ClusterProfile = this.profiles.active): UiAddresses {
+    const configured = vscode.workspace.getConfiguration('hashistack').get<{ nomad?: string; consul?: string }>('uiAddresses', {});
+    return { nomad: configured.nomad || profile.nomad.address, consul: configured.consul || profile.consul.address };
+  }
+
+  private disposeStore(): void {
+    for (const demand of this.demands.values()) {
+      demand.handle?.dispose();
+      demand.handle = undefined;
+    }
+    this.storeValue?.dispose();
+    this.storeValue = undefined;
+    this.awsClusters.forEach((cluster) => cluster.dispose());
+    this.awsClusters = [];
+  }
+
+  private rebuild(): void {
+    this.generation++;
+    this.building = undefined;
+    this.disposeStore();
+    void this.ready();
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.disposeStore();
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.changed.dispose();
+  }
+}
