@@ -229,6 +229,10 @@ export class DemoCluster {
         tokenSent: Boolean(request.headers['x-nomad-token'] ?? request.headers['x-consul-token']),
       }));
     }
+    if (path === '/reset' && method === 'POST') {
+      this.setScenario(this.options);
+      return { reset: true };
+    }
     if (path === '/changes' && method === 'POST') {
       const change = JSON.parse(body || '{}') as DemoChange;
       const applied = await this.applyChange(change);

@@ -89,6 +89,7 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
         ...nomad.jobs[0]!,
         ID: change.id,
         Name: change.id,
+        Type: 'service',
         Status: 'running',
         Version: 0,
         SubmitTime: nowMs * NS_PER_MS,

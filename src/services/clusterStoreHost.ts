@@ -17,7 +17,7 @@ export const MIN_POLL_SECONDS = 5;
 export function liveSettings(): LiveSettings {
   const configuration = vscode.workspace.getConfiguration('hashistack');
   const poll = configuration.get<number>('autoRefreshSeconds', 0);
-  const traefik = configuration.get<number>('live.traefikPollSeconds', DEFAULT_TRAEFIK_POLL_SECONDS);
+  const traefik = configuration.get<number>('traefikPollSeconds', DEFAULT_TRAEFIK_POLL_SECONDS);
   return {
     live: configuration.get<boolean>('live', true),
     fallbackPollSeconds: typeof poll === 'number' && poll > 0 ? Math.max(MIN_POLL_SECONDS, poll) : 0,
@@ -53,7 +53,7 @@ export class ClusterStoreHost implements vscode.Disposable {
       profiles.onDidChangeActive(() => this.rebuild()),
       tokens.onDidChange(() => this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['hashistack.requestTimeoutSeconds', 'hashistack.uiAddresses', 'hashistack.live', 'hashistack.autoRefreshSeconds'].some((key) => event.affectsConfiguration(key))) {
+        if (['hashistack.requestTimeoutSeconds', 'hashistack.uiAddresses', 'hashistack.live', 'hashistack.autoRefreshSeconds', 'hashistack.traefikPollSeconds'].some((key) => event.affectsConfiguration(key))) {
           this.rebuild();
         }
       }),

@@ -15,7 +15,7 @@ export const SELECTORS = {
 
 /** The pane of one view inside a view container, found by its header ("Nomad Section"). */
 export function pane(page: Page, viewName: string): Locator {
-  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label="${viewName} Section"]`) });
+  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${viewName} Section"]`) });
 }
 
 /** The tree row whose label is exactly `label`, inside a pane. */

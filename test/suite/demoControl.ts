@@ -35,6 +35,11 @@ export async function resetRequests(): Promise<void> {
   await fetch(`${control()}/requests`, { method: 'DELETE' });
 }
 
+/** Puts the demo cluster's scenario back as it started (after tests that changed it). */
+export async function resetScenario(): Promise<void> {
+  await fetch(`${control()}/reset`, { method: 'POST' });
+}
+
 /** Changes the demo cluster as a real one would change (`POST /changes`): a new job, a failed allocation … */
 export async function change(body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${control()}/changes`, { method: 'POST', body: JSON.stringify(body) });

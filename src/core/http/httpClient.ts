@@ -120,15 +120,22 @@ export class HttpClient {
       throw this.statusError(response.status, pathAndQuery, text);
     }
     const body = response.body;
+    const streamError = (error: unknown): ApiError =>
+      options.signal?.aborted || controller.signal.aborted ? this.error('cancelled', pathAndQuery, 'cancelled', response.status, error) : this.error('unreachable', pathAndQuery, 'connection closed by the server', response.status, error);
     const chunks: AsyncIterable<Uint8Array> = {
       async *[Symbol.asyncIterator]() {
         if (!body) return;
         const reader = body.getReader();
         try {
           for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return;
-            yield value;
+            let next: ReadableStreamReadResult<Uint8Array>;
+            try {
+              next = await reader.read();
+            } catch (error) {
+              throw streamError(error);
+            }
+            if (next.done) return;
+            yield next.value;
           }
         } finally {
           reader.releaseLock();
