@@ -2,8 +2,7 @@
 // 10,000 allocations, 1,000 routers), served by a separate process. For each section it reports
 // requests per refresh, the time from the last byte received to the tree rows being ready, the whole
 // refresh, and peak heap — next to the bare cost of fetch + JSON.parse of the same bytes in this run.
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { startScaledDemo } from './demoProcess';
 import { createClusterClients } from '../src/core/explorer/clusterClients';
 import { loadConsulSection, loadNomadSection, loadTraefikSection } from '../src/core/explorer/sectionLoaders';
 import { environmentProfile } from '../src/core/profiles/clusterProfile';
@@ -22,18 +21,6 @@ interface Measure {
   bytes: number;
 }
 
-async function startDemo(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'demo', 'cli.js'), '--scale', '--json', '--consul-port', '0', '--nomad-port', '0', '--traefik-port', '0', '--control-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      if (buffer.includes('\n')) resolve(buffer.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`demo exited with ${code}`)));
-  });
-  return { child, env: JSON.parse(line) as Record<string, string> };
-}
 
 /** Samples heap use every 2 ms while `work` runs; returns its peak above the starting heap. */
 async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peakHeapMb: number }> {
@@ -121,7 +108,7 @@ async function main(): Promise<void> {
   if (typeof gc !== 'function') {
     console.warn('Run with node --expose-gc for steady heap figures (npm run bench does).');
   }
-  const { child, env } = await startDemo();
+  const { child, env } = await startScaledDemo();
   try {
     const profile = environmentProfile(env);
     const clients = (fetchImpl: typeof fetch) => createClusterClients(profile, { tokens: {}, timeoutMs: 120_000, fetchImpl });

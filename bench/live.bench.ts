@@ -2,8 +2,7 @@
 // 10,000 allocations, 1,000 routers), served by a separate process whose control port makes the changes.
 // It reports change → tree ready (median, p95) at 100 Nomad events a second, CPU per event batch, the
 // requests made during 60 s of idle with every section watched, and the heap after 100,000 events.
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { startScaledDemo } from './demoProcess';
 import { createClusterClients } from '../src/core/explorer/clusterClients';
 import { environmentProfile } from '../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../src/core/store/clusterStore';
@@ -21,23 +20,11 @@ const IDLE_SECONDS = 60;
 const HEAP_EVENTS = 100_000;
 const UI = { consul: 'http://127.0.0.1:8500', nomad: 'http://127.0.0.1:4646' };
 
-async function startDemo(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'demo', 'cli.js'), '--scale', '--json', '--consul-port', '0', '--nomad-port', '0', '--traefik-port', '0', '--control-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      if (buffer.includes('\n')) resolve(buffer.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`demo exited with ${code}`)));
-  });
-  return { child, env: JSON.parse(line) as Record<string, string> };
-}
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
 async function main(): Promise<void> {
-  const { child, env } = await startDemo();
+  const { child, env } = await startScaledDemo();
   const control = env.HASHISTACK_DEMO_CONTROL!;
   let requests = 0;
   const counting: typeof fetch = (input, init) => {

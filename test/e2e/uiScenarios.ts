@@ -146,7 +146,7 @@ export const SCENARIOS: Scenario[] = [
         void dialog.dismiss();
       });
       // The view in the Hashistack side bar (collapsed at first) shows the cards…
-      await page.locator('.pane-header[aria-label^="Launcher Section"]').click();
+      await pane(page, 'Launcher').locator('.pane-header').click();
       await launcherFrames(page, 1);
       // …and so does the editor panel (the wider of the two), where there is room to look at them.
       await runCommand(page, 'Hashistack: Open Launcher');
@@ -181,7 +181,7 @@ export const SCENARIOS: Scenario[] = [
       await opened.waitForURL(/^https:\/\/whoami\.example\.com\/?$/, { timeout: 15_000 });
       await opened.close();
       assert.deepEqual(dialogs, [], 'nothing from the cluster ran (no alert)');
-      await page.locator('.pane-header[aria-label^="Launcher Section"]').click();
+      await pane(page, 'Launcher').locator('.pane-header').click();
       await page.keyboard.press('Control+W');
     },
   },
@@ -240,8 +240,8 @@ export const SCENARIOS: Scenario[] = [
     async run(page, { screenshot }) {
       await openHashistack(page);
       // Make room: fold the Consul, Nomad and Traefik views, open the AWS one. (Last scenario: the layout stays so.)
-      for (const view of ['Consul', 'Nomad', 'Traefik']) await page.locator(`.pane-header[aria-label^="${view} Section"]`).click();
-      await page.locator('.pane-header[aria-label^="AWS Section"]').click();
+      for (const view of ['Consul', 'Nomad', 'Traefik']) await pane(page, view).locator('.pane-header').click();
+      await pane(page, 'AWS').locator('.pane-header').click();
       const aws = pane(page, 'AWS');
       const server = row(aws, 'hashi-server-a');
       await server.waitFor({ timeout: 20_000 });

@@ -15,7 +15,8 @@ export const SELECTORS = {
 
 /** The pane of one view inside a view container, found by its header ("Nomad Section"). */
 export function pane(page: Page, viewName: string): Locator {
-  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${viewName} Section"]`) });
+  // The header's aria-label gains the view's description ("live", "polling 5 s"): match its title instead.
+  return page.locator('.pane', { has: page.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }) }) });
 }
 
 /** The tree row whose label is exactly `label`, inside a pane. */

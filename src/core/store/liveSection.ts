@@ -190,6 +190,36 @@ export abstract class LiveSection<T> implements Disposable {
     return this.run === undefined && !this.blocked;
   }
 
+  /**
+   * Reads again every `seconds` while `signal` lasts, starting from `data` (just loaded). A new answer
+   * replaces the data only when it differs (compared whole), so an unchanged cluster redraws nothing.
+   */
+  protected keepPolling(data: T, seconds: number, load: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, onChange: () => void = () => undefined): void {
+    let last = JSON.stringify(data);
+    this.setData(data, seconds > 0 ? { mode: 'polling', pollSeconds: seconds, source: 'polling' } : { mode: 'manual', pollSeconds: undefined, source: undefined });
+    if (seconds <= 0) return;
+    void (async () => {
+      while (await waitSeconds(seconds, signal)) {
+        let next: T;
+        try {
+          next = await load(signal);
+        } catch (error) {
+          if (!signal.aborted) this.fail(error);
+          return;
+        }
+        if (signal.aborted) return;
+        const print = JSON.stringify(next);
+        if (print === last) {
+          this.confirm();
+          continue;
+        }
+        last = print;
+        onChange();
+        this.setData(next);
+      }
+    })();
+  }
+
   /** Stops the watchers, keeping the data; the next `need()` resyncs. */
   pause(): void {
     this.idleTimer = undefined;

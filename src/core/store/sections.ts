@@ -15,7 +15,7 @@ import { AwsSectionData } from '../tree/aws/awsProperties';
 import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { TraefikSectionData } from '../tree/traefik/traefikProperties';
-import { Disposable, isForbidden, LiveSection, LiveSectionOptions, waitSeconds } from './liveSection';
+import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 
 export interface LiveSettings {
   /** `hashistack.live`: event stream and blocking queries; off, sections load once and on Refresh. */
@@ -35,32 +35,12 @@ function fallbackSeconds(settings: LiveSettings): number {
   return settings.fallbackPollSeconds > 0 ? settings.fallbackPollSeconds : DEFAULT_FALLBACK_POLL_SECONDS;
 }
 
-/** Reads again every `seconds` while `signal` lasts; a new answer replaces the data only if it differs. */
-async function pollLoop<T>(section: { apply: (data: T) => void; failed: (error: unknown) => void }, seconds: number, load: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<void> {
-  while (await waitSeconds(seconds, signal)) {
-    try {
-      const data = await load(signal);
-      if (signal.aborted) return;
-      section.apply(data);
-    } catch (error) {
-      if (!signal.aborted) section.failed(error);
-      return;
-    }
-  }
-}
-
-/** A cheap identity of a whole answer, to redraw a polled section only when its content changed. */
-function fingerprint(value: unknown): string {
-  return JSON.stringify(value);
-}
-
 const NOMAD_LISTS: NomadListKind[] = ['jobs', 'allocations', 'deployments', 'nodes'];
 
 export class NomadSection extends LiveSection<NomadSectionData> {
   /** Set once the stream was refused or held back: this store follows the lists by blocking queries. */
   private streamUnusable = false;
   private readonly definitions = new Map<string, NomadJob | 'loading' | 'missing'>();
-  private lastFingerprint = '';
 
   constructor(
     private readonly client: NomadClient,
@@ -104,21 +84,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   }
 
   private poll(data: NomadSectionData, seconds: number, signal: AbortSignal): void {
-    this.lastFingerprint = fingerprint(data);
-    this.setData(data, seconds > 0 ? { mode: 'polling', pollSeconds: seconds, source: 'polling' } : { mode: 'manual', pollSeconds: undefined, source: undefined });
-    if (seconds <= 0) return;
-    void pollLoop<NomadSectionData>({ apply: (next) => this.applyPolled(next), failed: (error) => this.fail(error) }, seconds, async (s) => (await this.loadLists(s)).data, signal);
-  }
-
-  private applyPolled(data: NomadSectionData): void {
-    const next = fingerprint(data);
-    if (next === this.lastFingerprint) {
-      this.confirm();
-      return;
-    }
-    this.lastFingerprint = next;
-    this.definitions.clear();
-    this.setData(data);
+    this.keepPolling(data, seconds, async (s) => (await this.loadLists(s)).data, signal, () => this.definitions.clear());
   }
 
   private openStream(index: number, signal: AbortSignal): void {
@@ -225,7 +191,6 @@ export interface ConsulInstances {
 }
 
 export class ConsulSection extends LiveSection<ConsulSectionData> {
-  private lastFingerprint = '';
   private readonly instanceWatches = new Map<string, { state: ConsulInstances; watcher: BlockingWatcher<ConsulServiceEntry[]>; users: number; first: Promise<void> }>();
   private readonly instanceListeners = new Set<(service: string) => void>();
 
@@ -259,24 +224,7 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
       return;
     }
     const seconds = settings.live ? fallbackSeconds(settings) : settings.fallbackPollSeconds;
-    this.lastFingerprint = fingerprint(data);
-    this.setData(data, seconds > 0 ? { mode: 'polling', pollSeconds: seconds, source: 'polling' } : { mode: 'manual', pollSeconds: undefined, source: undefined });
-    if (seconds > 0) {
-      void pollLoop<ConsulSectionData>(
-        {
-          apply: (next) => {
-            const print = fingerprint(next);
-            if (print === this.lastFingerprint) return this.confirm();
-            this.lastFingerprint = print;
-            this.setData(next);
-          },
-          failed: (error) => this.fail(error),
-        },
-        seconds,
-        async (s) => (await this.loadAll(s)).data,
-        signal,
-      );
-    }
+    this.keepPolling(data, seconds, async (s) => (await this.loadAll(s)).data, signal);
   }
 
   private watch(indexes: number[], signal: AbortSignal): void {
@@ -379,7 +327,6 @@ function fromConsul<T>(result: { data: T | null; meta: { index: number | undefin
 }
 
 export class TraefikSection extends LiveSection<TraefikSectionData> {
-  private lastFingerprint = '';
 
   constructor(
     private readonly client: TraefikClient,
@@ -401,23 +348,7 @@ export class TraefikSection extends LiveSection<TraefikSectionData> {
     const settings = this.settings();
     // Traefik has no push API: while live, poll it; otherwise use the fallback interval, if any.
     const seconds = settings.live ? settings.traefikPollSeconds || DEFAULT_TRAEFIK_POLL_SECONDS : settings.fallbackPollSeconds;
-    this.lastFingerprint = fingerprint(data);
-    this.setData(data, seconds > 0 ? { mode: 'polling', pollSeconds: seconds, source: 'polling' } : { mode: 'manual', pollSeconds: undefined, source: undefined });
-    if (seconds <= 0) return;
-    void pollLoop<TraefikSectionData>(
-      {
-        apply: (next) => {
-          const print = fingerprint(next);
-          if (print === this.lastFingerprint) return this.confirm();
-          this.lastFingerprint = print;
-          this.setData(next);
-        },
-        failed: (error) => this.fail(error),
-      },
-      seconds,
-      (s) => this.load(s),
-      signal,
-    );
+    this.keepPolling(data, seconds, (s) => this.load(s), signal);
   }
 }
 
