@@ -3,7 +3,7 @@ import { ElasticIp } from '../../aws/eipPairing';
 import { parseImageReference } from '../../jobspec/imageReference';
 import { NomadNodeListStub } from '../../nomad/nomadApi';
 import { formatAge } from '../../nomad/nomadTime';
-import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+import { errorNode, ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 
 export interface AwsSectionData {
   region: string;
@@ -30,8 +30,22 @@ export function ecsConsoleUrl(region: string, cluster: string, service: string):
   return `https://${r}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/health?region=${r}`;
 }
 
+/** A part of the AWS section that failed: its folder holds one error row with AWS's words. */
+function failedPart(id: string, label: string, error: unknown, icon: string): ExplorerNode {
+  const row = { ...errorNode('aws', error), id: `${id}/error` };
+  return { ...folderNode(id, label, [row], true, icon), description: 'failed' };
+}
+
 export function awsSectionNodes(data: AwsSectionData, now: number): ExplorerNode[] {
   const folders: ExplorerNode[] = [];
+  const errors = data.errors ?? {};
+  if (errors.instances !== undefined || errors.addresses !== undefined || errors.services !== undefined) {
+    const parts: ExplorerNode[] = [];
+    if (errors.instances !== undefined) parts.push(failedPart('aws/nodes', 'Nodes', errors.instances, 'server'));
+    if (errors.addresses !== undefined) parts.push(failedPart('aws/eips', 'Elastic IPs', errors.addresses, 'globe'));
+    if (errors.services !== undefined) parts.push(failedPart('aws/ecs', `ECS: ${data.ecsCluster ?? ''}`, errors.services, 'cloud'));
+    folders.push(...parts);
+  }
   if (data.instances) {
     const byInstance = new Map((data.addresses ?? []).filter((address) => address.instanceId).map((address) => [address.instanceId!, address]));
     const nomadByAddress = new Map((data.nomadNodes ?? []).map((node) => [node.Address, node]));
@@ -41,7 +55,7 @@ export function awsSectionNodes(data: AwsSectionData, now: number): ExplorerNode
     folders.push(folderNode('aws/nodes', 'Nodes', nodes, true, 'server'));
     const instanceNames = new Map(data.instances.map((instance) => [instance.instanceId, instance.name ?? instance.instanceId]));
     const addresses = [...(data.addresses ?? [])].sort((a, b) => a.publicIp.localeCompare(b.publicIp)).map((address) => elasticIpNode(address, instanceNames));
-    folders.push(folderNode('aws/eips', 'Elastic IPs', addresses, false, 'globe'));
+    if (errors.addresses === undefined) folders.push(folderNode('aws/eips', 'Elastic IPs', addresses, false, 'globe'));
   }
   if (data.services && data.ecsCluster) {
     const services = [...data.services].sort((a, b) => a.name.localeCompare(b.name)).map((service) => ecsServiceNode(service, data.region, data.ecsCluster!));
