@@ -204,12 +204,16 @@ export const SCENARIOS: Scenario[] = [
       demo.resetRequests();
       await clickViewAction(page, 'Nomad', 'Refresh Nomad');
       const deadline = Date.now() + 10_000;
-      while (!demo.requests.some((r) => r.path === '/v1/jobs') && Date.now() < deadline) {
+      // A refresh reads the four lists again and reopens the event stream from their index.
+      while (!demo.requests.some((r) => r.path === '/v1/event/stream') && Date.now() < deadline) {
         await page.waitForTimeout(100);
       }
+      await page.waitForTimeout(300);
       const products = new Set(demo.requests.map((r) => r.product));
       assert.deepEqual([...products], ['nomad']);
-      assert.deepEqual(demo.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/jobs', '/v1/nodes']);
+      assert.deepEqual(demo.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/event/stream', '/v1/jobs', '/v1/nodes']);
+      const stream = demo.requests.find((r) => r.path === '/v1/event/stream')!;
+      assert.ok(Number(stream.query.get('index')) > 0, 'the stream starts after the lists just read');
     },
   },
   {
