@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SectionState } from '../core/store/liveSection';
+import { RENDER_COALESCE_MS } from '../core/tree/renderPolicy';
 import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
 import { ExplorerNode, modeDescription, SectionId } from '../core/tree/explorerNode';
@@ -16,11 +17,6 @@ const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
 /** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
 const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
 const NO_CLUSTER_CONTEXT_KEY = 'hashistack.noClusterAnswers';
-/**
- * Changes that arrive closer together than this are drawn once: at a hundred Nomad events a second the
- * tree is rebuilt ten times a second, not a hundred, and a change still shows well within a second.
- */
-export const RENDER_COALESCE_MS = 100;
 /** What each view needs kept current while it is visible (AWS rows link to their Nomad nodes). */
 const VIEW_NEEDS: Record<SectionId, SectionId[]> = { consul: ['consul'], nomad: ['nomad'], traefik: ['traefik'], aws: ['aws', 'nomad'] };
 

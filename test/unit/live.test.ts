@@ -104,6 +104,13 @@ describe('applyNomadEvents', () => {
     assert.equal(added.TaskStates, null);
     assert.equal(next.allocations.length, data.allocations.length + 1);
     assert.equal(next.nodes, data.nodes, 'untouched lists keep their identity');
+    const job = next.jobs.find((j) => j.ID === added.JobID);
+    assert.ok(job, 'the recorded allocation belongs to the recorded job "example"');
+    {
+      const before = data.jobs.find((j) => j.ID === added.JobID)!.JobSummary?.Summary[added.TaskGroup];
+      const field = added.ClientStatus === 'running' ? 'Running' : added.ClientStatus === 'failed' ? 'Failed' : added.ClientStatus === 'complete' ? 'Complete' : 'Starting';
+      assert.equal(job.JobSummary!.Summary[added.TaskGroup]![field], (before?.[field] ?? 0) + 1, `the job's ${field} count moves`);
+    }
     assert.equal(next.deployments, data.deployments);
   });
 
@@ -112,6 +119,13 @@ describe('applyNomadEvents', () => {
     const first = data.allocations[0]!;
     const updated = applyNomadEvents(data, [event('Allocation', 'AllocationUpdated', { Allocation: { ...first, ClientStatus: 'failed', ModifyIndex: first.ModifyIndex + 10 } })]);
     assert.equal(updated.allocations[0]!.ClientStatus, 'failed');
+    const counts = (d: NomadSectionData) => d.jobs.find((j) => j.ID === first.JobID)?.JobSummary?.Summary[first.TaskGroup];
+    assert.ok(counts(data), 'the first recorded allocation has a job summary to count in');
+    {
+      assert.equal(counts(updated)!.Failed, counts(data)!.Failed + 1);
+      // Counts never go below 0 (the docs' sample summary does not match its allocation list).
+      assert.equal(counts(updated)!.Running, Math.max(0, counts(data)!.Running - (first.ClientStatus === 'running' ? 1 : 0)));
+    }
     const replayed = applyNomadEvents(updated, [event('Allocation', 'AllocationUpdated', { Allocation: { ...first, ClientStatus: 'running', ModifyIndex: first.ModifyIndex } })]);
     assert.equal(replayed.allocations[0]!.ClientStatus, 'failed');
   });

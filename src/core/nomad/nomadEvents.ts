@@ -53,22 +53,54 @@ class ListChanges<T extends Row> {
     return this.upserts.size === 0 && this.removals.size === 0;
   }
 
-  /** The list with the changes in; a row never goes back to an older ModifyIndex (replays are harmless). */
+  /**
+   * The list with the changes in; a row never goes back to an older ModifyIndex (replays are harmless).
+   * `merge` builds the row kept from the incoming one and the current one (undefined for a new row).
+   * Rows are found through a position index kept per list, so a batch of updates costs a copy of the list
+   * and a look-up per event, not a look-up per row: what makes 100 events a second cheap at 10,000 rows.
+   */
   apply(list: T[], merge: (incoming: T, current: T | undefined) => T = (incoming) => incoming): T[] {
     if (this.empty) return list;
-    const result: T[] = [];
-    const seen = new Set<string>();
-    for (const current of list) {
-      seen.add(current.ID);
-      if (this.removals.has(current.ID)) continue;
-      const incoming = this.upserts.get(current.ID);
-      result.push(incoming && incoming.ModifyIndex >= current.ModifyIndex ? merge(incoming, current) : current);
+    const positions = positionsOf(list);
+    if (this.removals.size > 0) {
+      const result = list.filter((row) => !this.removals.has(row.ID) && !this.upserts.has(row.ID));
+      for (const [id, incoming] of this.upserts) {
+        const at = positions.get(id);
+        const current = at === undefined ? undefined : list[at];
+        result.push(current && incoming.ModifyIndex < current.ModifyIndex ? current : merge(incoming, current));
+      }
+      return result;
     }
+    const result = list.slice();
+    let added: Map<string, number> | undefined;
     for (const [id, incoming] of this.upserts) {
-      if (!seen.has(id)) result.push(merge(incoming, undefined));
+      const at = positions.get(id);
+      if (at !== undefined) {
+        const current = list[at]!;
+        if (incoming.ModifyIndex >= current.ModifyIndex) result[at] = merge(incoming, current);
+      } else {
+        // A new row: the index of the new list is the old one plus these (the old list keeps its own).
+        added ??= new Map(positions);
+        added.set(id, result.length);
+        result.push(merge(incoming, undefined));
+      }
     }
+    POSITIONS.set(result, added ?? positions);
     return result;
   }
+}
+
+/** Where each row of a list is, by ID; built once per list, handed on to the lists made from it. */
+const POSITIONS = new WeakMap<readonly Row[], Map<string, number>>();
+
+function positionsOf(list: readonly Row[]): Map<string, number> {
+  let positions = POSITIONS.get(list);
+  if (!positions) {
+    positions = new Map();
+    for (let index = 0; index < list.length; index++) positions.set(list[index]!.ID, index);
+    POSITIONS.set(list, positions);
+  }
+  return positions;
 }
 
 function object(value: unknown): Record<string, unknown> | undefined {
@@ -161,33 +193,34 @@ function jobKeyOf(namespace: string | undefined, id: string, fallback: string): 
   return `${namespace || (fallback === '*' ? 'default' : fallback)}\u0000${id}`;
 }
 
-/** A job's per-group counts, recomputed from its allocations (what `/v1/jobs` would now say), keeping Queued. */
-function summaryFromAllocations(job: NomadJobListStub, allocations: NomadAllocationListStub[], previous: NomadJobSummary | null): NomadJobSummary {
-  const summary: NomadJobSummary['Summary'] = {};
-  for (const [group, counts] of Object.entries(previous?.Summary ?? {})) {
-    summary[group] = { Queued: counts.Queued, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0, Unknown: 0 };
+type SummaryCounts = NomadJobSummary['Summary'][string];
+
+/** The summary field an allocation's client status counts in. */
+function summaryField(status: string): keyof SummaryCounts {
+  switch (status) {
+    case 'running':
+      return 'Running';
+    case 'pending':
+      return 'Starting';
+    case 'failed':
+      return 'Failed';
+    case 'complete':
+      return 'Complete';
+    case 'lost':
+      return 'Lost';
+    default:
+      return 'Unknown';
   }
-  for (const allocation of allocations) {
-    const counts = (summary[allocation.TaskGroup] ??= { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0, Unknown: 0 });
-    switch (allocation.ClientStatus) {
-      case 'running':
-        counts.Running++;
-        break;
-      case 'pending':
-        counts.Starting++;
-        break;
-      case 'failed':
-        counts.Failed++;
-        break;
-      case 'complete':
-        counts.Complete++;
-        break;
-      case 'lost':
-        counts.Lost++;
-        break;
-      default:
-        counts.Unknown = (counts.Unknown ?? 0) + 1;
-    }
+}
+
+/** A job's summary with per-group count changes applied (what `/v1/jobs` would now say). */
+function adjustSummary(job: NomadJobListStub, deltas: Map<string, Map<keyof SummaryCounts, number>>): NomadJobSummary {
+  const previous = job.JobSummary;
+  const summary: NomadJobSummary['Summary'] = {};
+  for (const [group, counts] of Object.entries(previous?.Summary ?? {})) summary[group] = { ...counts };
+  for (const [group, fields] of deltas) {
+    const counts = (summary[group] ??= { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0, Unknown: 0 });
+    for (const [field, delta] of fields) counts[field] = Math.max(0, (counts[field] ?? 0) + delta);
   }
   return { JobID: job.ID, Namespace: job.Namespace ?? previous?.Namespace ?? 'default', Summary: summary, Children: previous?.Children ?? null };
 }
@@ -201,7 +234,6 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
   const allocations = new ListChanges<NomadAllocationListStub>();
   const deployments = new ListChanges<NomadDeployment>();
   const nodes = new ListChanges<NomadNodeListStub>();
-  const jobsWithNewAllocations = new Set<string>();
   for (const event of events) {
     const payload = object(event.Payload);
     switch (event.Topic) {
@@ -215,9 +247,7 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
       case 'Allocation': {
         const allocation = object(payload?.Allocation);
         if (!hasId(allocation)) break;
-        const stub = allocationStubFromAllocation(allocation);
-        allocations.upsert(stub);
-        jobsWithNewAllocations.add(jobKeyOf(stub.Namespace, stub.JobID, data.namespace));
+        allocations.upsert(allocationStubFromAllocation(allocation));
         break;
       }
       case 'Deployment': {
@@ -234,23 +264,30 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
       }
     }
   }
-  const jobTypes = new Map(data.jobs.map((job) => [jobKeyOf(job.Namespace, job.ID, data.namespace), job.Type]));
-  const nextAllocations = allocations.apply(data.allocations, (incoming, current) =>
-    incoming.JobType ? incoming : { ...incoming, JobType: current?.JobType || jobTypes.get(jobKeyOf(incoming.Namespace, incoming.JobID, data.namespace)) || '' },
-  );
+  // Per job and task group, how the counts move: an allocation leaves its old status and enters its new one.
+  const deltas = new Map<string, Map<string, Map<keyof SummaryCounts, number>>>();
+  const count = (allocation: NomadAllocationListStub, delta: number) => {
+    const key = jobKeyOf(allocation.Namespace, allocation.JobID, data.namespace);
+    const groups = deltas.get(key) ?? new Map<string, Map<keyof SummaryCounts, number>>();
+    deltas.set(key, groups);
+    const fields = groups.get(allocation.TaskGroup) ?? new Map<keyof SummaryCounts, number>();
+    groups.set(allocation.TaskGroup, fields);
+    const field = summaryField(allocation.ClientStatus);
+    fields.set(field, (fields.get(field) ?? 0) + delta);
+  };
+  let jobTypes: Map<string, string> | undefined;
+  const nextAllocations = allocations.apply(data.allocations, (incoming, current) => {
+    if (current) count(current, -1);
+    count(incoming, +1);
+    if (incoming.JobType) return incoming;
+    const type = current?.JobType || (jobTypes ??= new Map(data.jobs.map((job) => [jobKeyOf(job.Namespace, job.ID, data.namespace), job.Type]))).get(jobKeyOf(incoming.Namespace, incoming.JobID, data.namespace));
+    return { ...incoming, JobType: type || '' };
+  });
   let nextJobs = jobs.apply(data.jobs, (incoming, current) => ({ ...incoming, JobSummary: current?.JobSummary ?? null }));
-  if (jobsWithNewAllocations.size > 0) {
-    const byJob = new Map<string, NomadAllocationListStub[]>();
-    for (const allocation of nextAllocations) {
-      const key = jobKeyOf(allocation.Namespace, allocation.JobID, data.namespace);
-      if (!jobsWithNewAllocations.has(key)) continue;
-      const list = byJob.get(key);
-      if (list) list.push(allocation);
-      else byJob.set(key, [allocation]);
-    }
+  if (deltas.size > 0) {
     nextJobs = nextJobs.map((job) => {
-      const key = jobKeyOf(job.Namespace, job.ID, data.namespace);
-      return jobsWithNewAllocations.has(key) ? { ...job, JobSummary: summaryFromAllocations(job, byJob.get(key) ?? [], job.JobSummary) } : job;
+      const groups = deltas.get(jobKeyOf(job.Namespace, job.ID, data.namespace));
+      return groups ? { ...job, JobSummary: adjustSummary(job, groups) } : job;
     });
   }
   const changed = nextJobs !== data.jobs || nextAllocations !== data.allocations || !deployments.empty || !nodes.empty;
