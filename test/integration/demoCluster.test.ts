@@ -5,8 +5,9 @@ import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
 import { ApiError } from '../../src/core/http/apiError';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';
-import { recordedJson } from '../support/recorded';
+import { recordedJson, recordedText } from '../support/recorded';
 import { shapeDifferences, ShapeRules } from '../support/shape';
+import { NdjsonDecoder } from '../../src/core/live/ndjson';
 
 /** Each demo endpoint, the recorded response it must match, and the rules of that comparison. */
 const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: ShapeRules }[] = [
@@ -48,6 +49,48 @@ describe('The demo cluster', () => {
       assert.deepEqual(shapeDifferences(recordedJson(entry.recorded), body, entry.rules), []);
     });
   }
+
+  it('streams events in the shape of the recorded event stream: heartbeat first, then NDJSON batches', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${demo.address('nomad')}/v1/event/stream?topic=Node:*&index=1`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const decoder = new NdjsonDecoder();
+    const lines: unknown[] = [];
+    const read = async (count: number) => {
+      while (lines.length < count) lines.push(...decoder.push((await reader.read()).value!));
+    };
+    try {
+      await read(1);
+      assert.deepEqual(lines[0], {}, 'a heartbeat first');
+      await demo.applyChange({ kind: 'drainNode', name: 'hashi-server-b', drain: true });
+      await read(2);
+      const recorded = new NdjsonDecoder().push(recordedText('nomad/event-stream.ndjson'))[1];
+      // Node attributes, meta and drivers are maps whose keys are data; the demo's node has fewer of them.
+      const rules = { maps: ['Events[].Payload.Node.Attributes', 'Events[].Payload.Node.Meta', 'Events[].Payload.Node.Drivers', 'Events[].Payload.Node.Drivers.*.Attributes'], optional: ['Events[].Payload.Node.NodeResources.Networks[]', 'Events[].Payload.Node.NodeResources.NodeNetworks[]', 'Events[].Payload.Node.Events[].Details'] };
+      assert.deepEqual(shapeDifferences(recorded, lines[1], rules), []);
+      const batch = lines[1] as { Index: number; Events: { Topic: string; Type: string; Index: number }[] };
+      assert.equal(batch.Events[0]!.Type, 'NodeDrain');
+      assert.equal(batch.Events[0]!.Index, batch.Index);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('holds a blocking query until its index moves, and answers at once below it', async () => {
+    const index = Number((await fetch(`${demo.address('consul')}/v1/catalog/services`)).headers.get('X-Consul-Index'));
+    const started = Date.now();
+    const held = fetch(`${demo.address('consul')}/v1/health/state/any?index=${index}&wait=10s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await demo.applyChange({ kind: 'setCheck', service: 'gallery', status: 'critical' });
+    const answer = await held;
+    assert.ok(Date.now() - started >= 200, 'it waited for the change');
+    assert.equal(Number(answer.headers.get('X-Consul-Index')), index + 1);
+    const checks = (await answer.json()) as { ServiceName: string; Status: string }[];
+    assert.ok(checks.some((check) => check.ServiceName === 'gallery' && check.Status === 'critical'));
+    const quick = Date.now();
+    await fetch(`${demo.address('consul')}/v1/catalog/nodes?index=${index}&wait=10s`);
+    assert.ok(Date.now() - quick < 1000, 'an index behind the current one answers at once');
+  });
 
   it('answers every endpoint the explorer uses', async () => {
     demo.resetRequests();
