@@ -37,6 +37,8 @@ export class AwsDemo {
     { allocationId: 'eipalloc-0a1b2c3d4e5f60002', publicIp: '198.51.100.11' },
   ];
   private associations = 1;
+  /** `PUT /_demo/ecs-fault`: every ECS call answers ClusterNotFoundException (the recorded error); DELETE heals. */
+  private ecsFault = false;
   /** The gallery service's task definition revisions (the direct deploy registers new ones). */
   private revisions: { revision: number; image: string }[] = [{ revision: 7, image: 'public.ecr.aws/nginx/nginx:1.27.5' }];
   private current = 7;
@@ -45,6 +47,13 @@ export class AwsDemo {
     const demo = new AwsDemo();
     demo.server = createServer((request, response) => {
       void demo.read(request).then((body) => {
+        // Not an AWS path (the SDK always posts to /): the tests' switch for a failing ECS.
+        if (request.url === '/_demo/ecs-fault') {
+          demo.ecsFault = request.method === 'PUT';
+          response.writeHead(200, { 'Content-Type': 'application/json' });
+          response.end(JSON.stringify({ ecsFault: demo.ecsFault }));
+          return;
+        }
         const target = request.headers['x-amz-target'];
         const answer = typeof target === 'string' ? demo.ecs(target.split('.').pop() ?? '', body) : demo.ec2(new URLSearchParams(body));
         response.writeHead(answer.status, { 'Content-Type': typeof target === 'string' ? 'application/x-amz-json-1.1' : 'text/xml;charset=UTF-8', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000000' });
@@ -123,7 +132,7 @@ export class AwsDemo {
   private ecs(operation: string, body: string): { status: number; body: string } {
     this.calls.push({ service: 'ecs', operation, body });
     const input = JSON.parse(body || '{}') as { cluster?: string };
-    if (input.cluster && input.cluster !== DEMO_ECS_CLUSTER) {
+    if (this.ecsFault || (input.cluster && input.cluster !== DEMO_ECS_CLUSTER)) {
       return { status: 400, body: '{"__type":"ClusterNotFoundException","message":"Cluster not found."}' };
     }
     const serviceArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:service/${DEMO_ECS_CLUSTER}/gallery`;

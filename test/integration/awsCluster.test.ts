@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { AwsCluster, loadAwsModules, rolloutOutcome } from '../../src/core/aws/awsCluster';
 import { describeAwsError } from '../../src/core/aws/awsErrors';
+import { elasticIpTarget } from '../../src/core/tree/aws/awsProperties';
 import { planElasticIpPairing } from '../../src/core/aws/eipPairing';
 import { recordedJson, recordedText } from '../support/recorded';
 import { RecordedRequest, ReplayResponse, useReplayServer } from '../support/replayServer';
@@ -86,9 +87,50 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
   it('lists Elastic IPs with what they are attached to, and pairs the free ones with nodes', async () => {
     answerEc2({ DescribeAddresses: { file: 'aws/ec2/describe-addresses.xml', contentType: XML } });
     const addresses = await (await cluster()).elasticIps();
-    assert.deepEqual(addresses, [{ allocationId: 'eipalloc-08229861', publicIp: '203.0.113.41', instanceId: 'i-0598c7d356eba48d7', associationId: 'eipassoc-f0229899', networkInterfaceOwner: undefined }]);
+    assert.deepEqual(addresses, [
+      {
+        allocationId: 'eipalloc-08229861',
+        publicIp: '203.0.113.41',
+        instanceId: 'i-0598c7d356eba48d7',
+        associationId: 'eipassoc-f0229899',
+        networkInterfaceOwner: undefined,
+        networkInterface: { id: 'eni-ef229886', ownerId: '053230519467', privateIp: '10.0.0.228', serviceManaged: undefined },
+      },
+    ]);
+    assert.equal(replay().requests.length, 1, 'an address on an instance needs no interface look-up');
     const plan = planElasticIpPairing([{ instanceId: 'i-0598c7d356eba48d7' }], addresses);
     assert.deepEqual(plan.associate, [], 'the node already has it: nothing to do');
+  });
+
+  it('words what each address of the recorded mixed answer is on: EC2-Classic ones are left out, the VPC one is free', async () => {
+    answerEc2({ DescribeAddresses: { file: 'aws/ec2/describe-addresses-mixed.xml', contentType: XML } });
+    const addresses = await (await cluster()).elasticIps();
+    assert.deepEqual(addresses.map((address) => address.publicIp), ['50.112.139.73'], 'standard (EC2-Classic) addresses have no allocation ID');
+    assert.equal(elasticIpTarget(addresses[0]!, new Map()), 'free');
+  });
+
+  it('names the NAT gateway and the load balancer an address is on, from their interfaces', async () => {
+    // DescribeAddresses and DescribeNetworkInterfaces bodies in the API Reference's shapes (fields as documented).
+    const item = (ip: string, allocation: string, eni: string, owner: string) =>
+      `<item><publicIp>${ip}</publicIp><allocationId>${allocation}</allocationId><domain>vpc</domain><associationId>eipassoc-${allocation.slice(9)}</associationId><networkInterfaceId>${eni}</networkInterfaceId><networkInterfaceOwnerId>${owner}</networkInterfaceOwnerId><privateIpAddress>10.0.0.9</privateIpAddress></item>`;
+    const describeAddresses = `<DescribeAddressesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><addressesSet>${item('198.51.100.1', 'eipalloc-0nat', 'eni-0nat', '210987654321')}${item('198.51.100.2', 'eipalloc-0elb', 'eni-0elb', 'amazon-elb')}${item('198.51.100.3', 'eipalloc-0other', 'eni-0other', '210987654321')}</addressesSet></DescribeAddressesResponse>`;
+    const eni = (id: string, description: string, type: string) => `<item><networkInterfaceId>${id}</networkInterfaceId><description>${description}</description><interfaceType>${type}</interfaceType><status>in-use</status></item>`;
+    const describeInterfaces = `<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><networkInterfaceSet>${eni('eni-0nat', 'Interface for NAT Gateway nat-0a1b2c3d4e5f60718', 'nat_gateway')}${eni('eni-0elb', 'ELB app/web/50dc6c495c0c9188', 'interface')}</networkInterfaceSet></DescribeNetworkInterfacesResponse>`;
+    answerEc2({ DescribeAddresses: { body: describeAddresses, contentType: XML }, DescribeNetworkInterfaces: { body: describeInterfaces, contentType: XML } });
+    const addresses = await (await cluster()).elasticIps();
+    const words = addresses.map((address) => elasticIpTarget(address, new Map()));
+    assert.deepEqual(words, ['NAT gateway nat-0a1b2c3d4e5f60718', 'ELB app/web/50dc6c495c0c9188', 'network interface eni-0other']);
+    assert.ok(words.every((word) => !word.includes('210987654321')), 'never the owner account number');
+    const form = new URLSearchParams(replay().requests[1]!.body);
+    assert.deepEqual([form.get('NetworkInterfaceId.1'), form.get('NetworkInterfaceId.2'), form.get('NetworkInterfaceId.3')], ['eni-0nat', 'eni-0elb', 'eni-0other']);
+    assert.ok(addresses.every((address) => address.networkInterfaceOwner), 'none of them is free for the pairing');
+  });
+
+  it('without ec2:DescribeNetworkInterfaces, names the interface by its ID', async () => {
+    const describeAddresses = `<DescribeAddressesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><addressesSet><item><publicIp>198.51.100.1</publicIp><allocationId>eipalloc-0nat</allocationId><domain>vpc</domain><associationId>eipassoc-1</associationId><networkInterfaceId>eni-0nat</networkInterfaceId><networkInterfaceOwnerId>210987654321</networkInterfaceOwnerId></item></addressesSet></DescribeAddressesResponse>`;
+    answerEc2({ DescribeAddresses: { body: describeAddresses, contentType: XML }, DescribeNetworkInterfaces: { status: 403, file: 'aws/ec2/error-unauthorized-operation.xml', contentType: XML } });
+    const [address] = await (await cluster()).elasticIps();
+    assert.equal(elasticIpTarget(address!, new Map()), 'network interface eni-0nat');
   });
 
   it('associates an address with AllocationId and InstanceId and returns the association', async () => {

@@ -44,6 +44,25 @@ describe('The AWS section on the demo AWS endpoint', () => {
     assert.deepEqual(addresses.map((address) => `${address.label} ${address.description}`), ['198.51.100.10 → hashi-server-a', '198.51.100.11 free']);
   });
 
+  it('with ECS failing, still shows the nodes and Elastic IPs; the ECS part says what AWS said', async () => {
+    const fault = `${process.env.AWS_ENDPOINT_URL_ECS}/_demo/ecs-fault`;
+    await fetch(fault, { method: 'PUT' });
+    try {
+      await vscode.commands.executeCommand('hashistack.refreshAws');
+      const rows = await root();
+      assert.deepEqual((await children(find(rows, 'Nodes'))).map((node) => node.label), ['hashi-server-a', 'hashi-server-b', 'hashi-server-c']);
+      assert.equal((await children(find(rows, 'Elastic IPs'))).length, 2);
+      const ecs = await children(find(rows, 'ECS: hashistack'));
+      assert.equal(ecs.length, 1);
+      assert.match(ecs[0]!.label, /ClusterNotFoundException|Cluster not found/);
+      assert.match(ecs[0]!.contextValue, /\berror\b/);
+    } finally {
+      await fetch(fault, { method: 'DELETE' });
+      await vscode.commands.executeCommand('hashistack.refreshAws');
+    }
+    assert.ok((await children(find(await root(), 'ECS: hashistack'))).some((node) => node.label === 'gallery'), 'back once ECS answers');
+  });
+
   it('shows the ECS services with counts, revision, rollout and images, and their tasks', async () => {
     const services = await children(find(await root(), 'ECS: hashistack'));
     const gallery = find(services, 'gallery');

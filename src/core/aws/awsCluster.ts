@@ -150,18 +150,42 @@ export class AwsCluster {
   }
 
   /** The account's Elastic IPs in the region (DescribeAddresses has no paging). */
+  /**
+   * The account's VPC Elastic IPs (EC2-Classic addresses, retired in 2023 and without an allocation ID,
+   * are left out). For an address on an interface that no instance owns, the interface's description and
+   * type are asked for (ec2:DescribeNetworkInterfaces); without that permission the interface ID is shown.
+   */
   async elasticIps(): Promise<ElasticIp[]> {
     const output = await this.call<Ec2.DescribeAddressesCommandOutput>(this.ec2, 'DescribeAddresses', new this.modules.ec2.DescribeAddressesCommand({}));
-    return (output.Addresses ?? [])
+    const addresses: ElasticIp[] = (output.Addresses ?? [])
       .filter((address) => address.AllocationId && address.PublicIp)
-      .map((address) => ({
-        allocationId: address.AllocationId!,
-        publicIp: address.PublicIp!,
-        instanceId: address.InstanceId || undefined,
-        associationId: address.AssociationId || undefined,
-        // Attached to an interface that is not an instance's (a NAT gateway, a load balancer).
-        networkInterfaceOwner: !address.InstanceId && address.NetworkInterfaceId ? (address.NetworkInterfaceOwnerId ?? 'a network interface') : undefined,
-      }));
+      .map((address) => {
+        const onInterface = !address.InstanceId && (address.NetworkInterfaceId || address.AssociationId);
+        return {
+          allocationId: address.AllocationId!,
+          publicIp: address.PublicIp!,
+          instanceId: address.InstanceId || undefined,
+          associationId: address.AssociationId || undefined,
+          networkInterfaceOwner: onInterface ? address.NetworkInterfaceId || address.NetworkInterfaceOwnerId || 'a network interface' : undefined,
+          networkInterface: address.NetworkInterfaceId
+            ? { id: address.NetworkInterfaceId, ownerId: address.NetworkInterfaceOwnerId || undefined, privateIp: address.PrivateIpAddress || undefined, serviceManaged: address.ServiceManaged || undefined }
+            : undefined,
+        };
+      });
+    const interfaceIds = addresses.filter((address) => !address.instanceId && address.networkInterface?.id).map((address) => address.networkInterface!.id!);
+    if (interfaceIds.length > 0) {
+      try {
+        const described = await this.call<Ec2.DescribeNetworkInterfacesCommandOutput>(this.ec2, 'DescribeNetworkInterfaces', new this.modules.ec2.DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: interfaceIds }));
+        const byId = new Map((described.NetworkInterfaces ?? []).map((entry) => [entry.NetworkInterfaceId, entry]));
+        for (const address of addresses) {
+          const entry = address.networkInterface?.id ? byId.get(address.networkInterface.id) : undefined;
+          if (entry) address.networkInterface = { ...address.networkInterface, description: entry.Description || undefined, type: entry.InterfaceType || undefined };
+        }
+      } catch {
+        // No ec2:DescribeNetworkInterfaces (or the interface is gone): the rows name the interface by its ID.
+      }
+    }
+    return addresses;
   }
 
   /** Attaches an address; `allowReassociation` moves it from where it is. Returns the association ID. */

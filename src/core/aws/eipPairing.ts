@@ -13,8 +13,23 @@ export interface ElasticIp {
   /** The instance it is attached to, if any. */
   instanceId?: string;
   associationId?: string;
-  /** Attached to a network interface that is not an instance's primary (a NAT gateway, a load balancer). */
+  /**
+   * Set when the address sits on a network interface that no instance owns (a NAT gateway, a load
+   * balancer): the pairing never takes such an address. The interface's ID, or its owner when no ID came.
+   */
   networkInterfaceOwner?: string;
+  /** What DescribeAddresses says of that interface, and what DescribeNetworkInterfaces adds, when it could. */
+  networkInterface?: {
+    id?: string;
+    ownerId?: string;
+    privateIp?: string;
+    /** DescribeAddresses' `ServiceManaged`: alb, nlb, rnat or rds. */
+    serviceManaged?: string;
+    /** DescribeNetworkInterfaces' `Description`, e.g. "Interface for NAT Gateway nat-0a1b…", "ELB app/web/50dc…". */
+    description?: string;
+    /** DescribeNetworkInterfaces' `InterfaceType`, e.g. nat_gateway, network_load_balancer, interface. */
+    type?: string;
+  };
 }
 
 export interface Association {

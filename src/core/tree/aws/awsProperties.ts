@@ -91,14 +91,59 @@ function instanceNode(instance: ClusterInstance, eip: ElasticIp | undefined, nom
   };
 }
 
+const SERVICE_MANAGED: Record<string, string> = { alb: 'Application Load Balancer', nlb: 'Network Load Balancer', rnat: 'regional NAT gateway', rds: 'RDS' };
+const INTERFACE_TYPES: Record<string, string> = {
+  nat_gateway: 'NAT gateway',
+  network_load_balancer: 'Network Load Balancer',
+  load_balancer: 'load balancer',
+  gateway_load_balancer: 'Gateway Load Balancer',
+  gateway_load_balancer_endpoint: 'Gateway Load Balancer endpoint',
+  vpc_endpoint: 'VPC endpoint',
+  transit_gateway: 'transit gateway',
+  lambda: 'Lambda',
+  efs: 'EFS mount target',
+  global_accelerator_managed: 'Global Accelerator',
+};
+
+/**
+ * What an Elastic IP is on, in words: a cluster node by name, an instance, a NAT gateway or load balancer
+ * by what its interface says, else the interface by its ID; `free` when on nothing. Never an account number.
+ */
+export function elasticIpTarget(address: ElasticIp, names: ReadonlyMap<string, string>): string {
+  if (address.instanceId) return names.has(address.instanceId) ? names.get(address.instanceId)! : `instance ${address.instanceId} (not a cluster node)`;
+  const eni = address.networkInterface;
+  if (!address.associationId && !eni?.id) return 'free';
+  const description = eni?.description?.trim();
+  const nat = /\b(nat-[0-9a-f]+)\b/i.exec(description ?? '');
+  if (eni?.type === 'nat_gateway' || nat) return `NAT gateway ${nat?.[1] ?? eni?.id ?? ''}`.trim();
+  if (description) return description;
+  if (eni?.type && INTERFACE_TYPES[eni.type]) return `${INTERFACE_TYPES[eni.type]} ${eni.id ?? ''}`.trim();
+  if (eni?.serviceManaged && SERVICE_MANAGED[eni.serviceManaged]) return `${SERVICE_MANAGED[eni.serviceManaged]} ${eni.id ?? ''}`.trim();
+  if (eni?.ownerId === 'amazon-elb') return `ELB ${eni.id ?? ''}`.trim();
+  if (eni?.id) return `network interface ${eni.id}`;
+  return `association ${address.associationId}`;
+}
+
 function elasticIpNode(address: ElasticIp, names: Map<string, string>): ExplorerNode {
-  const target = address.instanceId ? `→ ${names.get(address.instanceId) ?? address.instanceId}${names.has(address.instanceId) ? '' : ' (not a cluster node)'}` : address.networkInterfaceOwner ? `→ ${address.networkInterfaceOwner}` : 'free';
+  const target = elasticIpTarget(address, names);
+  const eni = address.networkInterface;
+  const attached = target !== 'free';
   return {
     id: `aws/eip/${address.allocationId}`,
     label: address.publicIp,
-    description: target,
-    tooltip: `${address.publicIp} (${address.allocationId})\n${address.instanceId ? `Attached to ${address.instanceId}` : address.networkInterfaceOwner ? `On a network interface of ${address.networkInterfaceOwner}` : 'Not attached'}`,
-    icon: address.instanceId || address.networkInterfaceOwner ? { id: 'link' } : { id: 'circle-outline', color: HEALTH_COLORS.warning },
+    description: attached ? `→ ${target}` : 'free',
+    tooltip: [
+      `${address.publicIp} (${address.allocationId})`,
+      attached ? `On: ${target}` : 'Not attached',
+      address.instanceId ? `Instance: ${address.instanceId}` : '',
+      eni?.id ? `Network interface: ${eni.id}${eni.type ? ` (${eni.type})` : ''}` : '',
+      eni?.ownerId ? `Interface owner: ${eni.ownerId}` : '',
+      eni?.privateIp ? `Private IP: ${eni.privateIp}` : '',
+      address.associationId ? `Association: ${address.associationId}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: attached ? { id: 'link' } : { id: 'circle-outline', color: HEALTH_COLORS.warning },
     contextValue: 'awsElasticIp address copyId',
     collapsible: 'none',
     copy: { id: address.allocationId, address: address.publicIp },
