@@ -1,5 +1,8 @@
-// `npm test`: typecheck, lint, unit and integration tests of the core (plain Node), then the tests in a
-// real VS Code (code-server + Chromium). Ends with one line "N passed, N failed" over every stage.
+// `npm test`: the checks (typecheck, lint, platform lint, bundle), the unit and integration tests of the
+// core (plain Node), then the tests in a real VS Code (code-server + Chromium). Every stage runs whatever
+// an earlier one did; it prints "checks: N passed, N failed" for the tool steps, then one closing line
+// "N passed, N failed" over every test, and exits 1 if anything failed. A stage that runs no test, exits
+// nonzero, or has a test file that cannot load is a failure, never a silent zero.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,18 +11,18 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
 const skipE2e = process.argv.includes('--no-e2e');
-let passed = 0;
-let failed = 0;
+const checks = { passed: 0, failed: [] };
+const tests = { passed: 0, failed: 0 };
 
-function step(name, command, args) {
+function check(name, command, args) {
   console.log(`\n▶ ${name}`);
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.log(`✘ ${name} failed (exit ${result.status})`);
-    failed++;
+    console.log(`✘ ${name} failed (exit ${result.status ?? result.signal})`);
+    checks.failed.push(name);
     return false;
   }
-  passed++;
+  checks.passed++;
   return true;
 }
 
@@ -27,29 +30,44 @@ const node = process.execPath;
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 
 rmSync(join(root, 'out'), { recursive: true, force: true });
-const compiled = step('typecheck and compile (tsc, strict)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json']);
-step('typecheck the webview script (tsc, DOM)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.webview.json']);
-step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'demo', 'scripts', 'bench', 'tools']);
+const compiled = check('typecheck and compile (tsc, strict)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json']);
+check('typecheck the webview script (tsc, DOM)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.webview.json']);
+check('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), 'src', 'test', 'demo', 'scripts', 'bench', 'tools']);
 if (compiled) {
-  step('lint:platform (HCL, packer, shellcheck, terraform fmt, project rules)', node, ['out/tools/lint-platform/main.js']);
+  check('lint:platform (HCL, packer, shellcheck, terraform fmt, project rules)', node, ['out/tools/lint-platform/main.js']);
 }
-const built = step('bundle (esbuild)', node, ['scripts/build.mjs', '--production']);
+const built = check('bundle (esbuild)', node, ['scripts/build.mjs', '--production']);
 
 if (compiled) {
   console.log('\n▶ unit and integration tests (mocha, plain Node: no VS Code)');
-  const Mocha = require('mocha');
-  const mocha = new Mocha({ timeout: 15_000, reporter: 'spec' });
-  for (const dir of ['out/test/unit', 'out/test/integration']) {
-    for (const file of readdirSync(join(root, dir), { recursive: true }).filter((name) => name.endsWith('.test.js')).sort()) {
-      mocha.addFile(join(root, dir, file));
+  try {
+    const Mocha = require('mocha');
+    const { loadTestFiles, describeLoadFailure } = require(join(root, 'out/test/support/loadMocha.js'));
+    const mocha = new Mocha({ timeout: 15_000, reporter: 'spec' });
+    const files = [];
+    for (const dir of ['out/test/unit', 'out/test/integration']) {
+      for (const file of readdirSync(join(root, dir), { recursive: true }).filter((name) => name.endsWith('.test.js')).sort()) {
+        files.push(join(root, dir, file));
+      }
     }
+    const loadFailures = loadTestFiles(mocha, files);
+    for (const failure of loadFailures) console.log(describeLoadFailure(failure));
+    const stats = await new Promise((resolve) => {
+      const runner = mocha.run(() => resolve(runner.stats));
+    });
+    tests.passed += stats.passes;
+    tests.failed += stats.failures + loadFailures.length;
+    if (stats.tests === 0) {
+      console.log(`✘ the unit and integration stage ran no test (${files.length} test files found)`);
+      tests.failed++;
+    }
+  } catch (error) {
+    console.log(`✘ the unit and integration stage could not run: ${error?.stack ?? error}`);
+    tests.failed++;
   }
-  await mocha.loadFilesAsync();
-  const stats = await new Promise((resolve) => {
-    const runner = mocha.run(() => resolve(runner.stats));
-  });
-  passed += stats.passes;
-  failed += stats.failures;
+} else {
+  console.log('\n✘ unit and integration tests not run: the compile failed');
+  tests.failed++;
 }
 
 if (skipE2e) {
@@ -59,15 +77,26 @@ if (skipE2e) {
   const resultsFile = join(root, '.test-artifacts', 'e2e-results.json');
   rmSync(resultsFile, { force: true });
   const result = spawnSync(node, ['out/test/e2e/run.js'], { cwd: root, stdio: 'inherit' });
-  if (existsSync(resultsFile)) {
-    const e2e = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    passed += e2e.passed;
-    failed += e2e.failed;
-  } else {
-    console.log(`✘ the VS Code tests did not report (exit ${result.status})`);
-    failed++;
+  const e2e = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
+  if (e2e) {
+    tests.passed += e2e.passed;
+    tests.failed += e2e.failed;
   }
+  if (!e2e) {
+    console.log(`✘ the VS Code tests did not report (exit ${result.status ?? result.signal})`);
+    tests.failed++;
+  } else if (e2e.passed === 0) {
+    console.log('✘ the VS Code tests ran no test');
+    tests.failed++;
+  } else if (result.status !== 0 && e2e.failed === 0) {
+    console.log(`✘ the VS Code tests exited ${result.status ?? result.signal} with no failure reported`);
+    tests.failed++;
+  }
+} else {
+  console.log('\n✘ the tests in VS Code not run: the compile or the bundle failed');
+  tests.failed++;
 }
 
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+console.log(`\nchecks: ${checks.passed} passed, ${checks.failed.length} failed${checks.failed.length ? ` (${checks.failed.join('; ')})` : ''}`);
+console.log(`${tests.passed} passed, ${tests.failed} failed`);
+process.exitCode = tests.failed > 0 || checks.failed.length > 0 ? 1 : 0;

@@ -38,7 +38,16 @@ export async function runHostSuite(browser: Browser, server: CodeServer, workspa
   }
   await page.close();
   const output = lines.join('\n');
+  return { exitCode, ...suiteCounts(output, exitCode), output };
+}
+
+/**
+ * What a host-suite run counts, from mocha's output and the exit code: files that failed to load are
+ * failures, a nonzero exit is at least one failure, and a run that ran nothing is a failure too.
+ */
+export function suiteCounts(output: string, exitCode: number): { passed: number; failed: number } {
   const passed = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
-  const failed = Number(/(\d+) failing/.exec(output)?.[1] ?? (exitCode === 0 ? 0 : 1));
-  return { exitCode, passed, failed, output };
+  let failed = Number(/(\d+) failing/.exec(output)?.[1] ?? 0) + Number(/(\d+) test file\(s\) failed to load/.exec(output)?.[1] ?? 0);
+  if (passed + failed === 0 || (exitCode !== 0 && failed === 0)) failed++;
+  return { passed, failed };
 }
