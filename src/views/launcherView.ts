@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { buildLauncherCards, LauncherCard, validateLauncherMessage } from '../core/launcher/launcherCards';
+import { LAUNCHER_RESOURCE_ROOTS, LAUNCHER_WEBVIEW_OPTIONS, launcherHtml } from '../core/launcher/launcherPage';
 import { summarizeServiceHealth } from '../core/tree/consul/consulProperties';
 import { isWebUrl } from '../core/tree/links';
 import { ClusterExplorer } from './clusterExplorer';
@@ -73,12 +74,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return {
-      // Scripts only for the bundled webview script; resources only from media/ and that bundle.
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
-    };
+    return { ...LAUNCHER_WEBVIEW_OPTIONS, localResourceRoots: LAUNCHER_RESOURCE_ROOTS.map((parts) => vscode.Uri.joinPath(this.extensionUri, ...parts)) };
   }
 
   private attach(webview: vscode.Webview): void {
@@ -89,25 +85,12 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'launcher.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'launcher.css'));
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
-<title>Hashistack Launcher</title>
-</head>
-<body>
-<p id="status" role="status"></p>
-<main id="cards" aria-label="Services"></main>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return launcherHtml({
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'launcher.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'launcher.css')).toString(),
+    });
   }
 
   private async onMessage(webview: vscode.Webview, message: unknown): Promise<void> {

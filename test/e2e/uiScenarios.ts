@@ -166,6 +166,21 @@ export const SCENARIOS: Scenario[] = [
       const warnings = await hostile.locator('.card-warning').allTextContents();
       assert.ok(warnings.some((text) => text.includes('is not a DNS name')), `warnings on the hostile card: ${warnings.join(' | ')}`);
       assert.notEqual(await frame.evaluate('document.title'), 'pwned');
+      // The page's real policy, and what it does: markup that got in (as if a tag escaped) cannot run script.
+      const policy = (await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+      assert.match(policy, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+';/);
+      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|\*/);
+      await frame.evaluate(() => {
+        const injected = document.createElement('script');
+        injected.textContent = "document.title = 'pwned-inline'";
+        document.body.append(injected);
+        const handler = document.createElement('img');
+        handler.setAttribute('onerror', "document.title = 'pwned-handler'");
+        handler.setAttribute('src', 'x:broken');
+        document.body.append(handler);
+      });
+      await page.waitForTimeout(300);
+      assert.ok(!String(await frame.evaluate('document.title')).startsWith('pwned'), 'an injected inline script or handler does not run');
       await screenshot('launcher');
 
       // Open: the extension opens the URL it built (code-server asks first, then opens a new tab).

@@ -88,6 +88,11 @@ export function infoNode(id: string, label: string, tooltip?: string): ExplorerN
   return { id, label, tooltip, contextValue: 'info', collapsible: 'none', icon: { id: 'info' } };
 }
 
+/** The section an error or stale row belongs to (its Retry reloads that section only). */
+export function sectionOfRow(contextValue: string | undefined): SectionId | undefined {
+  return /\bsection-(consul|nomad|traefik|aws)\b/.exec(contextValue ?? '')?.[1] as SectionId | undefined;
+}
+
 /** A time of day as the views show it: `14:02:10`, local time. */
 export function formatClock(ms: number): string {
   const date = new Date(ms);
