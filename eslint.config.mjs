@@ -11,7 +11,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='innerHTML']", message: 'Render cluster data as text, never as HTML.' }],
+      // Cluster data is rendered as text, never parsed as HTML: every DOM sink that parses markup is refused.
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]",
+          "MemberExpression[computed=true][property.value=/^(innerHTML|outerHTML|insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/]",
+          "CallExpression[callee.property.name=/^(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/]",
+          "MemberExpression[object.name='document'][property.name=/^(write|writeln)$/]",
+          "NewExpression[callee.name='DOMParser']",
+        ].map((selector) => ({ selector, message: 'Render cluster data as text (textContent, createElement), never as HTML.' })),
+      ],
     },
   },
   {
