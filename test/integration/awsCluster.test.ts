@@ -186,7 +186,7 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     const tasks = await (await cluster('us-east-1')).ecsTasks('default', 'webserver');
     assert.equal(JSON.parse(replay().requests[0]!.body).serviceName, 'webserver');
     assert.equal(JSON.parse(replay().requests[1]!.body).tasks.length, 4);
-    assert.deepEqual({ ...tasks[0], startedAt: tasks[0]!.startedAt instanceof Date }, { arn: 'arn:aws:ecs:us-east-1:123456789012:task/default/154bdb1df5b446b280fe900d12c452a1', id: '154bdb1df5b446b280fe900d12c452a1', lastStatus: 'RUNNING', health: 'HEALTHY', privateIp: '10.0.0.250', startedAt: true, taskDefinition: tasks[0]!.taskDefinition });
+    assert.deepEqual({ ...tasks[0], startedAt: tasks[0]!.startedAt instanceof Date }, { arn: 'arn:aws:ecs:us-east-1:123456789012:task/default/154bdb1df5b446b280fe900d12c452a1', id: '154bdb1df5b446b280fe900d12c452a1', lastStatus: 'RUNNING', health: 'HEALTHY', privateIp: '10.0.0.250', startedAt: true, taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5' });
   });
 
   it('follows one service: a missing service is a named error, not an empty answer', async () => {

@@ -23,6 +23,10 @@ describe('lint:platform', function () {
     const report = await lintPlatform(PLATFORM, REPO);
     assert.deepEqual(report.findings.map(formatFinding), []);
     assert.ok(report.ran.some((check) => check.startsWith('HCL syntax and project rules')));
+    // shellcheck and packer come from Debian (scripts/setup.sh installs both): their checks must run, never skip.
+    // terraform cannot be installed from the registries this project reaches; its fmt check may say it skipped.
+    assert.deepEqual(report.skipped.filter((check) => /shellcheck|packer/.test(check)), [], 'run bash scripts/setup.sh to install shellcheck and packer');
+    assert.ok(report.ran.some((check) => /shellcheck/.test(check)) && report.ran.some((check) => /packer/.test(check)), `ran: ${report.ran.join('; ')}`);
   });
 
   it('fails on a broken copy, naming the file, the line and the reason', async () => {

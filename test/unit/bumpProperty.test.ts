@@ -28,6 +28,7 @@ describe('property: after random edits, a bump changes only the tag characters',
   ] as const) {
     it(`holds for ${file} (300 random edit sequences)`, async () => {
       const original = fixture(file);
+      let exercised = 0;
       await fc.assert(
         fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), async (edits) => {
           const text = applyRandom(original, edits);
@@ -42,10 +43,14 @@ describe('property: after random edits, a bump changes only the tag characters',
             assert.equal(bumped.slice(0, site.tag!.start), text.slice(0, site.tag!.start), 'nothing before the tag changes');
             assert.equal(bumped.slice(site.tag!.start + change.newText.length), text.slice(site.tag!.end), 'nothing after the tag changes');
             assert.equal(change.newText, bumpTag(site.tag!.text, 'major'));
+            exercised++;
           }
         }),
         { numRuns: 300, seed: 20261125 },
       );
+      // Random edits often break an image; the property must still have been checked on many real sites
+      // (a scanner that found nothing would pass it vacuously): at least one in three runs.
+      assert.ok(exercised >= 100, `only ${exercised} bumpable sites exercised in 300 runs`);
     });
   }
 });

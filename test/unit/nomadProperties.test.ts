@@ -12,7 +12,6 @@ describe('nomadTime', () => {
   it('turns nanoseconds above 2^53 into the right date, not one 50,000 years away', () => {
     const date = nanosecondsToDate(1636017249798459000);
     assert.equal(date?.toISOString(), '2021-11-04T09:14:09.798Z');
-    assert.ok(1636017249798459000 > Number.MAX_SAFE_INTEGER);
   });
 
   it('ignores zero and missing times', () => {
