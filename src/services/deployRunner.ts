@@ -22,6 +22,8 @@ export class DeployRunner implements vscode.Disposable {
     private readonly profiles: ProfileStore,
     private readonly tokens: TokenStore,
     private readonly log: vscode.LogOutputChannel,
+    /** Whether the workspace is trusted: a parameter so the guard itself can be tested; always VS Code's answer in the product. */
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {
     this.subscriptions.push(
       vscode.tasks.onDidEndTaskProcess((event) => {
@@ -35,7 +37,7 @@ export class DeployRunner implements vscode.Disposable {
   }
 
   async run(target: DeployTarget, action: DeployAction): Promise<vscode.TaskExecution | undefined> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.isTrusted()) {
       void vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
       });

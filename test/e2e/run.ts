@@ -2,9 +2,9 @@
 //  1. the mocha suites of test/suite in the extension host, on the extension under development;
 //  2. UI scenarios with the packaged .vsix installed by `--install-extension`, as a user installs it.
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Browser } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { AwsDemo } from '../../demo/awsDemo';
@@ -13,41 +13,8 @@ import { packageVsix, REPO_ROOT, startCodeServer } from '../../demo/codeServer';
 import { runHostSuite } from './hostSuite';
 import { SCENARIOS, screenshotDir } from './uiScenarios';
 import { SELECTORS } from './workbench';
+import { freshWorkspace, HOSTILE_SERVICE, hostSuiteEnvironment, QUIET_SETTINGS, recordEnvironment, STAND_IN_SETTINGS } from './environment';
 
-/** A service whose tags hold what an attacker who can register a service would write (for the Launcher). */
-export const HOSTILE_SERVICE = {
-  name: 'hostile-tags',
-  tags: [
-    `launcher.name=<img src=x onerror="document.title='pwned'">`,
-    "launcher.description=<script>document.title='pwned'</script>",
-    `launcher.techDetails=${'A very long string. '.repeat(300)}`,
-    'launcher.subDomain=javascript:alert(1)//',
-    'launcher.broken',
-  ],
-};
-
-const QUIET_SETTINGS = { 'git.openRepositoryInParentFolders': 'never', 'git.enabled': false };
-
-function freshWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hashistack-workspace-'));
-  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), dir, { recursive: true });
-  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'jobspecs', 'ecs-gallery.tf'), join(dir, 'ecs-gallery.tf'));
-  return dir;
-}
-
-const STAND_IN_DIR = join(REPO_ROOT, 'test', 'e2e', 'stand-in');
-
-/** Where the stand-in nomad and terraform record what a deploy task runs them with. */
-function recordEnvironment(): Record<string, string> {
-  return { HASHISTACK_RECORD_FILE: join(mkdtempSync(join(tmpdir(), 'hashistack-record-')), 'deploys.ndjson') };
-}
-
-/**
- * Stand-in nomad and terraform first on the integrated terminal's PATH. The server resolves the
- * terminal's environment from a login shell (which resets PATH), so it goes through VS Code's own
- * terminal.integrated.env setting, as a user would put a tool on PATH for VS Code's terminals.
- */
-const STAND_IN_SETTINGS = { 'terminal.integrated.env.linux': { PATH: `${STAND_IN_DIR}${delimiter}\${env:PATH}` } };
 
 function vsixForTests(): string {
   mkdirSync(join(REPO_ROOT, '.test-artifacts'), { recursive: true });
@@ -59,7 +26,7 @@ let awsDemo: AwsDemo;
 
 async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# Extension-host suite (code-server, extension under development)');
-  const server = await startCodeServer({ env: { ...demo.environment(), ...awsDemo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress!, ...recordEnvironment() }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
+  const server = await startCodeServer({ env: hostSuiteEnvironment(demo, awsDemo), settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS } });
   try {
     const result = await runHostSuite(browser, server, freshWorkspace());
     if (result.passed === 0) {
@@ -127,7 +94,11 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
   const marker = join(mkdtempSync(join(tmpdir(), 'hashistack-restricted-')), 'ran');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'hashistack.deploy.nomadCommand': ['/usr/bin/touch', marker] }));
-  const server = await startCodeServer({ vsix, env: demo.environment(), settings: QUIET_SETTINGS, workspaceTrust: true });
+  // The stand-in nomad is on the terminal's PATH (a user setting, which Restricted Mode keeps): if anything
+  // ran a deploy, it would be recorded.
+  const record = recordEnvironment();
+  const server = await startCodeServer({ vsix, env: { ...demo.environment(), ...record }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS }, workspaceTrust: true });
+  const ran = () => (existsSync(record.HASHISTACK_RECORD_FILE!) ? readFileSync(record.HASHISTACK_RECORD_FILE!, 'utf8').trim() : '');
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const shots = screenshotDir(REPO_ROOT);
   try {
@@ -142,11 +113,34 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
     await page.keyboard.press('Enter');
     const restricted = page.locator('.monaco-editor .codelens-decoration a', { hasText: /Deploy, Plan and Bump need a trusted workspace/ });
     await restricted.first().waitFor({ timeout: 20_000 });
-    const deployLenses = await page.locator('.monaco-editor .codelens-decoration a', { hasText: /^\W*Deploy$/ }).count();
-    if (deployLenses !== 0) throw new Error('a Deploy lens is offered in Restricted Mode');
+    for (const name of [/^\W*Deploy$/, /^\W*Plan$/, /Bump image/]) {
+      if ((await page.locator('.monaco-editor .codelens-decoration a', { hasText: name }).count()) !== 0) throw new Error(`a ${name} lens is offered in Restricted Mode`);
+    }
     await page.screenshot({ path: join(shots, 'restricted-mode.png') });
+    // Try anyway: the lens that is there, then every deploy, plan and bump command of the palette.
+    await restricted.first().click();
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Escape');
+    for (const title of ['Hashistack: Deploy This Job', 'Hashistack: Plan This Job', 'Hashistack: Deploy…', 'Hashistack: Bump Image Version…']) {
+      await page.keyboard.press('Control+P');
+      await page.locator(SELECTORS.quickInput).fill('whoami.nomad');
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami.nomad' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('F1');
+      await page.locator(SELECTORS.quickInput).fill(`>${title}`);
+      await page.waitForTimeout(400);
+      const offered = await page.locator(SELECTORS.quickInputRow, { hasText: title }).count();
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(800);
+      await page.keyboard.press('Escape');
+      if (offered > 0) console.log(`    (the palette offered "${title}"; running it changed nothing)`);
+    }
+    await page.waitForTimeout(1500);
+    if (ran()) throw new Error(`a deploy ran in Restricted Mode: ${ran()}`);
     if (existsSync(marker)) throw new Error("the repository's deploy command ran");
-    console.log('  ✔ untrusted: no Deploy/Plan/Bump lenses, a lens says why, the workspace deploy command never runs');
+    const text = await page.locator('.monaco-editor').first().textContent();
+    if (!text?.includes('job "whoami"')) throw new Error('the jobspec changed (a bump ran?)');
+    console.log('  ✔ untrusted: no Deploy/Plan/Bump lenses, a lens says why; the lens and the palette deploy, plan and bump nothing, and the workspace command never runs');
     return { passed: 1, failed: 0 };
   } catch (error) {
     const shot = join(shots, 'failed-restricted.png');

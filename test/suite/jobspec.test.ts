@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { HOSTILE_NAMES } from '../support/hostileNames';
+import { DeployRunner } from '../../src/services/deployRunner';
 import type { HashistackApi } from '../../src/extension';
 
 const RECORD = process.env.HASHISTACK_RECORD_FILE;
@@ -110,13 +112,38 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
   });
 
-  it('a hostile file name reaches nomad as one argument, unchanged', async () => {
-    const name = "it's $HOME; `echo pwned` $(id) & ü.nomad";
-    const uri = workspaceFile(name);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('job "hostile" {\n  group "g" {\n    task "t" {\n      config { image = "busybox:1.36.1" }\n    }\n  }\n}\n'));
-    await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'hostile' });
-    assert.deepEqual(records().at(-1)!.argv, ['job', 'run', uri.fsPath]);
+  it('the deploy runner itself refuses to run anything in an untrusted workspace (whatever calls it)', async () => {
+    const log = vscode.window.createOutputChannel('Hashistack guard test', { log: true });
+    const tokens = { get: async () => undefined } as unknown as ConstructorParameters<typeof DeployRunner>[1];
+    const untrusted = new DeployRunner(hashistack.profiles, tokens, log, () => false);
+    try {
+      const before = records().length;
+      const started: string[] = [];
+      const subscription = vscode.tasks.onDidStartTask((event) => started.push(event.execution.task.name));
+      const execution = await untrusted.run({ kind: 'nomadJob', file: workspaceFile('whoami.nomad').fsPath, jobId: 'whoami' }, 'deploy');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      subscription.dispose();
+      assert.equal(execution, undefined, 'no task');
+      assert.deepEqual(started, [], 'no task started');
+      assert.equal(records().length, before, 'nomad never ran');
+    } finally {
+      untrusted.dispose();
+      log.dispose();
+    }
   });
+
+  // Every name of the quoting corpus, through a real VS Code task and the real shell, to the stand-in nomad.
+  for (const hostile of ["it's $HOME; `echo pwned` $(id) & ü", ...HOSTILE_NAMES]) {
+    const name = hostile.endsWith('.nomad') ? hostile : `${hostile}.nomad`;
+    it(`a hostile file name reaches nomad as one argument, unchanged: ${name}`, async () => {
+      const uri = workspaceFile(name);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('job "hostile" {\n  group "g" {\n    task "t" {\n      config { image = "busybox:1.36.1" }\n    }\n  }\n}\n'));
+      const before = records().length;
+      await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'hostile' });
+      assert.equal(records().length, before + 1, 'nomad ran once');
+      assert.deepEqual(records().at(-1)!.argv, ['job', 'run', uri.fsPath]);
+    });
+  }
 
   it('deploys an ECS service with a targeted terraform apply', async () => {
     const uri = workspaceFile('ecs-gallery.tf');

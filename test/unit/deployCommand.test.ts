@@ -6,31 +6,8 @@ import { join } from 'node:path';
 import { buildDeployCommand, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice } from '../../src/core/deploy/deployCommand';
 import { quotingMode, quotingOptions, shellArguments, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
 import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
+import { HOSTILE_NAMES } from '../support/hostileNames';
 
-/** Names a user (or a hostile repository) can give files, jobs and targets. */
-export const HOSTILE_NAMES = [
-  'my job.nomad',
-  "it's.nomad",
-  'say "hi".nomad',
-  '$HOME.nomad',
-  '${PATH}.nomad',
-  'x;rm -rf ~.nomad',
-  '`id`.nomad',
-  '$(id).nomad',
-  'a&b|c>d<e.nomad',
-  '*.nomad',
-  '~user',
-  '#hash',
-  'what?',
-  'brace{a,b}.nomad',
-  'glob[ab]',
-  '!bang',
-  '^caret',
-  'back\\slash',
-  'ünï cödé 😀.nomad',
-  '-dash-first',
-  "mixed '\"$`;\\ all",
-];
 
 describe('deploy commands', () => {
   const profile = environmentProfile({ NOMAD_ADDR: 'https://nomad.example:4646', NOMAD_TOKEN: 'secret-n', CONSUL_HTTP_TOKEN: 'secret-c', NOMAD_NAMESPACE: 'apps', NOMAD_CACERT: '/ca.pem' });
