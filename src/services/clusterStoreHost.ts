@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AwsCluster, AwsModules, loadAwsModules } from '../core/aws/awsCluster';
 import { createClusterClients } from '../core/explorer/clusterClients';
 import { formatRequestLog } from '../core/http/requestLog';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/http/httpClient';
 import { ClusterProfile } from '../core/profiles/clusterProfile';
 import { ClusterStore, StoreChange } from '../core/store/clusterStore';
 import { AwsConnection, DEFAULT_TRAEFIK_POLL_SECONDS, LiveSettings } from '../core/store/sections';
@@ -53,7 +54,7 @@ export class ClusterStoreHost implements vscode.Disposable {
       profiles.onDidChangeActive(() => this.rebuild()),
       tokens.onDidChange(() => this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['hashistack.requestTimeoutSeconds', 'hashistack.uiAddresses', 'hashistack.live', 'hashistack.autoRefreshSeconds', 'hashistack.traefikPollSeconds'].some((key) => event.affectsConfiguration(key))) {
+        if (['hashistack.requestTimeoutSeconds', 'hashistack.maxResponseMegabytes', 'hashistack.uiAddresses', 'hashistack.live', 'hashistack.autoRefreshSeconds', 'hashistack.traefikPollSeconds'].some((key) => event.affectsConfiguration(key))) {
           this.rebuild();
         }
       }),
@@ -82,9 +83,11 @@ export class ClusterStoreHost implements vscode.Disposable {
     const [consulToken, nomadToken] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
     if (generation !== this.generation) return this.ready();
     const timeoutSeconds = vscode.workspace.getConfiguration('hashistack').get<number>('requestTimeoutSeconds', 10);
+    const maxMegabytes = vscode.workspace.getConfiguration('hashistack').get<number>('maxResponseMegabytes', DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024);
     const clients = createClusterClients(profile, {
       tokens: { consul: consulToken, nomad: nomadToken },
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+      maxResponseBytes: typeof maxMegabytes === 'number' && maxMegabytes >= 1 ? Math.round(maxMegabytes * 1024 * 1024) : DEFAULT_MAX_RESPONSE_BYTES,
       onRequest: (entry) => {
         const line = formatRequestLog(entry);
         if (typeof entry.outcome === 'number' && entry.outcome < 400) this.log.info(line);

@@ -169,7 +169,7 @@ export const SCENARIOS: Scenario[] = [
       // The page's real policy, and what it does: markup that got in (as if a tag escaped) cannot run script.
       const policy = (await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
       assert.match(policy, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+';/);
-      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|\*/);
+      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|(^|\s)\*(\s|;|$)/);
       await frame.evaluate(() => {
         const injected = document.createElement('script');
         injected.textContent = "document.title = 'pwned-inline'";
@@ -224,9 +224,10 @@ export const SCENARIOS: Scenario[] = [
         await page.waitForTimeout(100);
       }
       await page.waitForTimeout(300);
-      const products = new Set(demo.requests.map((r) => r.product));
-      assert.deepEqual([...products], ['nomad']);
-      assert.deepEqual(demo.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/event/stream', '/v1/jobs', '/v1/nodes']);
+      // Traefik, polled every 5 s while its view is visible, is not part of the refresh: leave its polls out.
+      const refreshed = demo.requests.filter((r) => r.product !== 'traefik');
+      assert.deepEqual([...new Set(refreshed.map((r) => r.product))], ['nomad'], 'no Consul request');
+      assert.deepEqual(refreshed.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/event/stream', '/v1/jobs', '/v1/nodes']);
       const stream = demo.requests.find((r) => r.path === '/v1/event/stream')!;
       assert.ok(Number(stream.query.get('index')) > 0, 'the stream starts after the lists just read');
     },

@@ -16,11 +16,13 @@ export interface ClusterClientOptions {
   timeoutMs: number;
   onRequest?: (entry: RequestLogEntry) => void;
   fetchImpl?: typeof fetch;
+  /** The largest response body read (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /** The three API clients of one profile. A token from SecretStorage wins over one from the environment. */
 export function createClusterClients(profile: ClusterProfile, options: ClusterClientOptions): ClusterClients {
-  const common = { timeoutMs: options.timeoutMs, onRequest: options.onRequest, fetchImpl: options.fetchImpl };
+  const common = { timeoutMs: options.timeoutMs, onRequest: options.onRequest, fetchImpl: options.fetchImpl, maxResponseBytes: options.maxResponseBytes };
   return {
     consul: new ConsulClient({ ...common, address: profile.consul.address, dispatcher: tlsDispatcher(profile.consul), token: options.tokens.consul ?? profile.environmentTokens.consul }),
     nomad: new NomadClient({

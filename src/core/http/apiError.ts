@@ -7,7 +7,7 @@ export type Product = 'Consul' | 'Nomad' | 'Traefik';
  * fix the CA or the server name (tls), set a token (forbidden), check the name (notFound),
  * look at the server (http, malformed).
  */
-export type ApiErrorKind = 'unreachable' | 'timeout' | 'tls' | 'forbidden' | 'notFound' | 'http' | 'malformed' | 'cancelled';
+export type ApiErrorKind = 'unreachable' | 'timeout' | 'tls' | 'forbidden' | 'notFound' | 'http' | 'malformed' | 'redirect' | 'tooLarge' | 'cancelled';
 
 export interface ApiErrorDetails {
   kind: ApiErrorKind;
@@ -62,6 +62,10 @@ export class ApiError extends Error {
         return `Look at the ${this.product} server's log.`;
       case 'malformed':
         return `The address may point at something that is not the ${this.product} API.`;
+      case 'redirect':
+        return `Set the profile's ${this.product} address to where the API really is; the token is only ever sent to the address it was set for.`;
+      case 'tooLarge':
+        return `Raise "hashistack.maxResponseMegabytes" if the cluster really is that large.`;
       case 'cancelled':
         return '';
     }
@@ -85,6 +89,10 @@ function describe(d: ApiErrorDetails): string {
       return `${where} answered ${d.status} to ${d.path}: ${d.reason}`;
     case 'malformed':
       return `${where} sent a malformed response to ${d.path}: ${d.reason}`;
+    case 'redirect':
+      return `${where} redirected ${d.path}: ${d.reason}`;
+    case 'tooLarge':
+      return `${where} sent too much for ${d.path}: ${d.reason}`;
     case 'cancelled':
       return `Request to ${where} was cancelled`;
   }

@@ -9,7 +9,19 @@ export interface RequestLogEntry {
   /** HTTP status, or the error class when no status arrived. */
   outcome: number | string;
   milliseconds: number;
+  /** A redirect that was followed or refused: where it pointed (an origin and path, never a credential). */
+  redirectTo?: string;
 }
+
+/** The most same-origin redirects followed for one request; more is a loop as far as a client can tell. */
+export const MAX_REDIRECTS = 5;
+/**
+ * The default limit of one response body. The benchmark's Nomad allocation list (10,000 allocations) is
+ * about 8 MiB; 64 MiB leaves room for clusters several times larger and still bounds what a hostile or
+ * broken server can make the extension hold. `hashistack.maxResponseMegabytes` changes it.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface HttpClientOptions {
   product: Product;
@@ -23,6 +35,8 @@ export interface HttpClientOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** For tests and benchmarks that count or wrap requests. */
   fetchImpl?: typeof fetch;
+  /** The largest body read for one response (default DEFAULT_MAX_RESPONSE_BYTES); past it the read stops. */
+  maxResponseBytes?: number;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -105,9 +119,10 @@ export class HttpClient {
     };
     let response: Response;
     try {
-      response = await (this.options.fetchImpl ?? fetch)(this.address + pathAndQuery, this.init(method, controller.signal, options.body));
+      response = await this.followRedirects(pathAndQuery, this.init(method, controller.signal, options.body), started);
     } catch (error) {
       close();
+      if (error instanceof ApiError) throw error;
       const apiError = controller.signal.reason?.name === 'TimeoutError' && !options.signal?.aborted ? this.error('timeout', pathAndQuery, `${formatSeconds(timeoutMs)} (no response headers)`) : this.networkError(error, pathAndQuery, options.signal);
       log(apiError.kind);
       throw apiError;
@@ -145,12 +160,89 @@ export class HttpClient {
     return { status: response.status, headers: response.headers, body: chunks, close };
   }
 
+  /**
+   * Sends the request and follows redirects by hand: one to the same origin (scheme, host and port) is
+   * followed, with the token, up to MAX_REDIRECTS; one anywhere else is an error that names the target,
+   * and the token never goes there. fetch's own following would send the token on. Every hop is logged.
+   */
+  private async followRedirects(pathAndQuery: string, init: RequestInit, started: number): Promise<Response> {
+    const origin = new URL(this.address).origin;
+    let url = new URL(this.address + pathAndQuery);
+    let current = init;
+    const seen = new Set<string>([url.href]);
+    for (let hop = 0; ; hop++) {
+      const response = await (this.options.fetchImpl ?? fetch)(url.href, current);
+      if (!REDIRECT_STATUSES.has(response.status)) return response;
+      await response.body?.cancel().catch(() => undefined);
+      const from = url.pathname + url.search;
+      const location = response.headers.get('location');
+      const logHop = (to: string) =>
+        this.options.onRequest?.({ product: this.product, method: current.method ?? 'GET', path: from, outcome: response.status, milliseconds: Math.round(performance.now() - started), redirectTo: to });
+      if (!location) {
+        logHop('(no Location)');
+        throw this.error('redirect', pathAndQuery, `answered ${response.status} without a Location`, response.status);
+      }
+      let target: URL;
+      try {
+        target = new URL(location, url);
+      } catch {
+        logHop('(an unreadable Location)');
+        throw this.error('redirect', pathAndQuery, `to ${JSON.stringify(location.slice(0, 200))}, which is not a URL`, response.status);
+      }
+      const shown = `${target.protocol}//${target.host}${target.pathname}`;
+      logHop(shown);
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        throw this.error('redirect', pathAndQuery, `to ${target.protocol} (not HTTP), which is not followed`, response.status);
+      }
+      if (target.origin !== origin) {
+        throw this.error('redirect', pathAndQuery, `to another origin, ${shown}; it is not followed, so the token is not sent there`, response.status);
+      }
+      if (seen.has(target.href) || hop + 1 > MAX_REDIRECTS) {
+        throw this.error('redirect', pathAndQuery, seen.has(target.href) ? `in a loop (back to ${target.pathname}${target.search})` : `more than ${MAX_REDIRECTS} times`, response.status);
+      }
+      seen.add(target.href);
+      url = target;
+      // 303, and 301/302 after a POST, turn into a GET without a body, as browsers and fetch do.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === 'POST')) {
+        current = { ...current, method: 'GET', body: undefined };
+      }
+    }
+  }
+
+  /** The body as text, stopping (and cancelling the rest) once it passes the limit. */
+  private async readBounded(response: Response, pathAndQuery: string): Promise<string> {
+    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const tooLarge = (what: string) => this.error('tooLarge', pathAndQuery, `${what} is more than the limit of ${formatBytes(limit)}`, response.status);
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(`the response (${formatBytes(declared)})`);
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder('utf-8');
+    const parts: string[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge('the response');
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
+  }
+
   private init(method: string, signal: AbortSignal, body: string | undefined): RequestInit {
     const init: RequestInit = {
       method,
       headers: { Accept: 'application/json', ...this.options.headers },
       signal,
-      redirect: 'follow',
+      redirect: 'manual',
     };
     if (body !== undefined) {
       init.body = body;
@@ -176,15 +268,20 @@ export class HttpClient {
     let response: Response;
     let text: string;
     try {
-      response = await (this.options.fetchImpl ?? fetch)(this.address + pathAndQuery, init);
+      response = await this.followRedirects(pathAndQuery, init, started);
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       const apiError = this.networkError(error, pathAndQuery, options.signal, options.timeoutMs);
       log(apiError.kind);
       throw apiError;
     }
     try {
-      text = await response.text();
+      text = await this.readBounded(response, pathAndQuery);
     } catch (error) {
+      if (error instanceof ApiError) {
+        log(error.kind);
+        throw error;
+      }
       const apiError = this.bodyError(error, pathAndQuery, response.status, options.signal);
       log(apiError.kind);
       throw apiError;
@@ -342,6 +439,10 @@ function tlsReason(code: string, error: unknown): string {
     default:
       return `${innermostMessage(error)} (${code})`;
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 function formatSeconds(milliseconds: number): string {
