@@ -43,6 +43,11 @@ export class DeployRunner implements vscode.Disposable {
       });
       return undefined;
     }
+    const problem = target.kind === 'nomadJob' ? (this.profiles.active.nomad.problem ?? this.profiles.active.consul.problem) : undefined;
+    if (problem) {
+      void vscode.window.showErrorMessage(`Hashistack: not deploying: ${problem}`);
+      return undefined;
+    }
     const uri = vscode.Uri.file(target.file);
     const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {

@@ -283,3 +283,27 @@ describe('NomadEventStream framing', function () {
     assert.match(String((ends[1] as { error: Error }).error.message), /malformed.*\/v1\/event\/stream.*numeric Index/);
   });
 });
+
+describe('A store whose profile has an unusable address', () => {
+  it('shows the problem in that section and sends nothing, token or not, for it', async () => {
+    const profile = environmentProfile({ NOMAD_ADDR: 'ftp://nomad.example', NOMAD_TOKEN: 'secret-token', CONSUL_HTTP_ADDR: 'http://127.0.0.1:1' });
+    const asked: string[] = [];
+    const fetchImpl: typeof fetch = (input) => {
+      asked.push(String(input));
+      return Promise.reject(new TypeError('fetch failed'));
+    };
+    const clients = createClusterClients(profile, { tokens: {}, timeoutMs: 500, fetchImpl });
+    const store = new ClusterStore({ clients, settings: () => SETTINGS, problems: { nomad: profile.nomad.problem } });
+    try {
+      await store.refresh('nomad');
+      assert.equal(store.nomad.state.mode, 'failed');
+      assert.match(String((store.nomad.state.error as Error).message), /^NOMAD_ADDR is "ftp:\/\/nomad\.example"/);
+      assert.equal((store.nomad.state.error as Error).name, 'ConfigurationError');
+      store.need(['nomad']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(asked, [], 'no request at all');
+    } finally {
+      store.dispose();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_CONSUL_ADDRESS, DEFAULT_NOMAD_ADDRESS, DEFAULT_TRAEFIK_ADDRESS, normalizeAddress, resolveProfiles } from '../../src/core/profiles/clusterProfile';
+import { DEFAULT_CONSUL_ADDRESS, DEFAULT_NOMAD_ADDRESS, DEFAULT_TRAEFIK_ADDRESS, environmentProfile, normalizeAddress, redactAddress, resolveProfiles } from '../../src/core/profiles/clusterProfile';
 
 describe('cluster profiles', () => {
   it('with nothing configured, uses the dev-agent defaults', () => {
@@ -61,7 +61,7 @@ describe('cluster profiles', () => {
     assert.equal(problems.length, 4);
     assert.match(problems[0]!, /"a" is used twice/);
     assert.match(problems[1]!, /entry 3 has no "name"/);
-    assert.match(problems[2]!, /Profile "b": "nomadAddress" must be an http:\/\/ or https:\/\/ address, not "ftp:\/\/x"/);
+    assert.match(problems[2]!, /Profile "b": "nomadAddress" is "ftp:\/\/x", which is not an http:\/\/ or https:\/\/ address/);
     assert.match(problems[3]!, /entry 5 is not an object/);
   });
 
@@ -72,5 +72,40 @@ describe('cluster profiles', () => {
     assert.equal(normalizeAddress('http://a.b/?token=x'), undefined);
     assert.equal(normalizeAddress('javascript:alert(1)'), undefined);
     assert.equal(normalizeAddress('  '), undefined);
+  });
+});
+
+describe('bad addresses are reported, and the token never goes to a default', () => {
+  const cases: [string, RegExp][] = [
+    ['ftp://nomad.example:4646', /not an http:\/\/ or https:\/\/ address/],
+    ['http://nomad example:4646', /not an http:\/\/ or https:\/\/ address/],
+    ['http://127.0.0.1:99999', /not an http:\/\/ or https:\/\/ address/],
+    ['unix:///var/run/nomad.sock', /Unix sockets are not supported/],
+    ['https://admin:hunter2@nomad.example:4646', /not an http:\/\/ or https:\/\/ address/],
+  ];
+  for (const [value, reason] of cases) {
+    it(`NOMAD_ADDR=${value.replace('hunter2', '…')}: a problem that says why, and no fallback address`, () => {
+      const profile = environmentProfile({ NOMAD_ADDR: value, NOMAD_TOKEN: 'secret-token' });
+      assert.match(profile.nomad.problem ?? '', reason);
+      assert.match(profile.nomad.problem!, /^NOMAD_ADDR is /);
+      assert.notEqual(profile.nomad.address, DEFAULT_NOMAD_ADDRESS, 'not the dev-agent default');
+      assert.doesNotMatch(`${profile.nomad.problem} ${profile.nomad.address}`, /hunter2/, 'a password is never shown');
+      const { problems } = resolveProfiles(undefined, { NOMAD_ADDR: value });
+      assert.ok(problems.includes(profile.nomad.problem!), 'the problem reaches the status bar');
+    });
+  }
+
+  it('shows credentials in an address as user:***', () => {
+    assert.equal(redactAddress('http://user:pass@host:8500'), 'http://user:***@host:8500');
+    assert.equal(redactAddress('http://host:8500'), 'http://host:8500');
+    const { problems } = resolveProfiles([{ name: 'p', consulAddress: 'http://ops:s3cret@consul:8500' }], {});
+    assert.ok(problems.some((problem) => problem.includes('http://ops:***@consul:8500')), problems.join(' | '));
+    assert.ok(problems.every((problem) => !problem.includes('s3cret')));
+  });
+
+  it('an address without a scheme is still taken, as the CLIs take it', () => {
+    const profile = environmentProfile({ CONSUL_HTTP_ADDR: '10.0.0.5:8500' });
+    assert.equal(profile.consul.address, 'http://10.0.0.5:8500');
+    assert.equal(profile.consul.problem, undefined);
   });
 });

@@ -3,6 +3,11 @@ export interface Endpoint {
   address: string;
   caFile?: string;
   tlsServerName?: string;
+  /**
+   * Set when the configured address cannot be used (no http/https, a bad port, spaces, a socket path):
+   * the product's section shows this, and nothing, above all no token, is sent anywhere instead.
+   */
+  problem?: string;
 }
 
 /** The cluster's AWS side: where its servers (by tag) and its ECS services are. */
@@ -46,6 +51,7 @@ function awsPart(region: string | undefined, profile: string | undefined, tagKey
 export const DEFAULT_CONSUL_ADDRESS = 'http://127.0.0.1:8500';
 export const DEFAULT_NOMAD_ADDRESS = 'http://127.0.0.1:4646';
 export const DEFAULT_TRAEFIK_ADDRESS = 'http://127.0.0.1:8080';
+const DEFAULT_ADDRESS_EXAMPLES = { consulAddress: DEFAULT_CONSUL_ADDRESS, nomadAddress: DEFAULT_NOMAD_ADDRESS, traefikAddress: DEFAULT_TRAEFIK_ADDRESS };
 export const ENVIRONMENT_PROFILE_NAME = 'Environment';
 
 /** Traefik has no CLI variable of its own; this one is the extension's, documented in the README. */
@@ -100,7 +106,7 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
       }
       const normalized = typeof value === 'string' ? normalizeAddress(value) : undefined;
       if (!normalized) {
-        problems.push(`Profile "${name}": "${key}" must be an http:// or https:// address, not ${JSON.stringify(value)}.`);
+        problems.push(`Profile "${name}": ${addressProblem(`"${key}"`, typeof value === 'string' ? value : JSON.stringify(value), DEFAULT_ADDRESS_EXAMPLES[key])}`);
         valid = false;
         continue;
       }
@@ -122,27 +128,58 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
     });
   });
   if (profiles.length === 0) {
-    profiles.push(environmentProfile(env));
+    const fromEnvironment = environmentProfile(env);
+    for (const endpoint of [fromEnvironment.consul, fromEnvironment.nomad, fromEnvironment.traefik]) {
+      if (endpoint.problem) problems.push(endpoint.problem);
+    }
+    profiles.push(fromEnvironment);
   }
   return { profiles, problems };
+}
+
+/**
+ * The address a variable sets, its default when unset, or a problem that says what is wrong and what to
+ * do when it is set but unusable: never the default then, which would send the token to another server.
+ */
+function environmentAddress(env: Environment, variable: string, fallback: string, scheme = 'http'): { address: string; problem?: string } {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return { address: fallback };
+  const normalized = normalizeAddress(raw, scheme);
+  return normalized ? { address: normalized } : { address: redactAddress(raw.trim()), problem: addressProblem(variable, raw, fallback) };
+}
+
+/** Why an address cannot be used, in words that say what to write instead (credentials shown as ***). */
+export function addressProblem(where: string, value: string, example: string): string {
+  const shown = JSON.stringify(redactAddress(value.trim()));
+  if (/^unix:/i.test(value.trim())) {
+    return `${where} is ${shown}: Unix sockets are not supported; use the agent's TCP address (e.g. ${example}), through an SSH tunnel if needed.`;
+  }
+  return `${where} is ${shown}, which is not an http:// or https:// address with a valid host and port (e.g. ${example}). Nothing is sent until it is fixed.`;
+}
+
+/** An address with any password replaced by `***` (`http://user:***@host`), for messages and logs. */
+export function redactAddress(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:\s]*):([^/@\s]*)@/i, '$1$2:***@');
 }
 
 /** The profile the CLIs would use: NOMAD_ADDR, CONSUL_HTTP_ADDR and friends, else the dev-agent defaults. */
 export function environmentProfile(env: Environment): ClusterProfile {
   const consulScheme = isTrue(env.CONSUL_HTTP_SSL) ? 'https' : 'http';
-  const consulAddress = normalizeAddress(env.CONSUL_HTTP_ADDR ?? '', consulScheme) ?? DEFAULT_CONSUL_ADDRESS.replace(/^http/, consulScheme);
+  const consul = environmentAddress(env, 'CONSUL_HTTP_ADDR', DEFAULT_CONSUL_ADDRESS.replace(/^http/, consulScheme), consulScheme);
+  const nomad = environmentAddress(env, 'NOMAD_ADDR', DEFAULT_NOMAD_ADDRESS);
+  const traefik = environmentAddress(env, TRAEFIK_ADDRESS_VARIABLE, DEFAULT_TRAEFIK_ADDRESS);
   return {
     name: ENVIRONMENT_PROFILE_NAME,
     source: 'environment',
-    consul: { address: consulAddress, caFile: optionalString(env.CONSUL_CACERT), tlsServerName: optionalString(env.CONSUL_TLS_SERVER_NAME) },
+    consul: { ...consul, caFile: optionalString(env.CONSUL_CACERT), tlsServerName: optionalString(env.CONSUL_TLS_SERVER_NAME) },
     nomad: {
-      address: normalizeAddress(env.NOMAD_ADDR ?? '') ?? DEFAULT_NOMAD_ADDRESS,
+      ...nomad,
       namespace: optionalString(env.NOMAD_NAMESPACE) ?? 'default',
       region: optionalString(env.NOMAD_REGION),
       caFile: optionalString(env.NOMAD_CACERT),
       tlsServerName: optionalString(env.NOMAD_TLS_SERVER_NAME),
     },
-    traefik: { address: normalizeAddress(env[TRAEFIK_ADDRESS_VARIABLE] ?? '') ?? DEFAULT_TRAEFIK_ADDRESS },
+    traefik: traefik,
     environmentTokens: { consul: optionalString(env.CONSUL_HTTP_TOKEN), nomad: optionalString(env.NOMAD_TOKEN) },
     aws: environmentAws(env),
   };

@@ -11,6 +11,8 @@ export interface ClusterStoreOptions extends LiveSectionOptions {
   settings: () => LiveSettings;
   /** The AWS side of the profile, if it has one, and how to connect to it (the SDK loads on first use). */
   aws?: { part: AwsPart; connect: () => Promise<AwsConnection> };
+  /** Products whose configured address is unusable: their sections say so and send nothing. */
+  problems?: Partial<Record<'consul' | 'nomad' | 'traefik', string>>;
 }
 
 export interface StoreChange {
@@ -30,11 +32,14 @@ export class ClusterStore implements Disposable {
   private disposed = false;
 
   constructor(options: ClusterStoreOptions) {
-    const { clients, settings, aws, ...sectionOptions } = options;
+    const { clients, settings, aws, problems, ...sectionOptions } = options;
     this.consul = new ConsulSection(clients.consul, settings, sectionOptions);
     this.nomad = new NomadSection(clients.nomad, settings, sectionOptions);
     this.traefik = new TraefikSection(clients.traefik, settings, sectionOptions);
     this.aws = aws ? new AwsSection(aws.part, aws.connect, sectionOptions) : undefined;
+    for (const [product, problem] of Object.entries(problems ?? {})) {
+      if (problem) this.section(product as SectionId)?.refuse(problem);
+    }
     for (const id of ['consul', 'nomad', 'traefik', 'aws'] as const) {
       const section = this.section(id);
       if (section) this.subscriptions.push(section.onDidChange((kind) => this.emit({ section: id, kind })));

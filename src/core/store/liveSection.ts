@@ -48,6 +48,12 @@ export interface LiveSectionOptions {
   log?: (line: string) => void;
 }
 
+/** A setting or variable that cannot be used: the fix is in the configuration, not in retrying. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  readonly hint = 'Fix the address in the cluster profile ("Hashistack: Configure Clusters") or in the environment variable, then reload.';
+}
+
 export function isForbidden(error: unknown): boolean {
   return isApiError(error) && error.kind === 'forbidden';
 }
@@ -63,6 +69,8 @@ export abstract class LiveSection<T> implements Disposable {
   private disposed = false;
   /** After a 403: no retries, and no resync on need, until Refresh (or a new store for a new token). */
   private blocked = false;
+  /** The product's address is unusable: the section only says so, and sends nothing anywhere. */
+  private configurationProblem: string | undefined;
   private readonly backoff: Backoff;
   private syncing: Promise<void> | undefined;
 
@@ -159,7 +167,17 @@ export abstract class LiveSection<T> implements Disposable {
     });
   }
 
+  /** Marks the section as unusable until the configuration changes (a new store is made then). */
+  refuse(problem: string): void {
+    this.configurationProblem = problem;
+  }
+
   private sync(): Promise<void> {
+    if (this.configurationProblem !== undefined) {
+      this.blocked = true;
+      this.update({ mode: 'failed', error: new ConfigurationError(this.configurationProblem), staleSince: undefined }, 'status');
+      return Promise.resolve();
+    }
     this.run?.abort();
     const run = new AbortController();
     this.run = run;

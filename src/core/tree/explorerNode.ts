@@ -157,8 +157,8 @@ export function modeDescription(state: { mode: string; pollSeconds?: number; sta
  */
 export function errorNode(section: SectionId, error: unknown): ExplorerNode {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = isApiError(error) ? error.hint : '';
-  const kind = isApiError(error) ? error.kind : 'unknown';
+  const hint = isApiError(error) ? error.hint : typeof (error as { hint?: unknown } | undefined)?.hint === 'string' ? (error as { hint: string }).hint : '';
+  const kind = isApiError(error) ? error.kind : error instanceof Error && error.name === 'ConfigurationError' ? 'config' : 'unknown';
   return {
     id: `${section}/error`,
     label: message,
