@@ -125,3 +125,24 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
     assert.match(error.message, /500 MiB/);
   });
 });
+
+describe('HttpClient never shows a token it holds', () => {
+  it('redacts a token that the server echoes back in its error body', async () => {
+    const token = '3f6c1c9e-4c5a-4d1b-9f3e-6a7b8c9d0e1f';
+    const server = createServer((_request, response) => {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`Permission denied: token ${token} lacks permission 'node:read'`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new HttpClient({ product: 'Nomad', address, headers: { 'X-Nomad-Token': token }, timeoutMs: 2000 });
+      const error = await failure(client.getJson('/v1/nodes'));
+      assert.equal(error.kind, 'forbidden');
+      assert.doesNotMatch(`${error.message} ${error.reason} ${error.hint}`, new RegExp(token));
+      assert.match(error.message, /token \*\*\* lacks permission 'node:read'/);
+    } finally {
+      await close(server);
+    }
+  });
+});

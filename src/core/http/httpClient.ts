@@ -295,7 +295,16 @@ export class HttpClient {
   }
 
   private error(kind: ApiError['kind'], path: string, reason: string, status?: number, cause?: unknown): ApiError {
-    return new ApiError({ kind, product: this.product, address: this.address, path, status, reason, cause });
+    return new ApiError({ kind, product: this.product, address: this.address, path, status, reason: this.redact(reason), cause });
+  }
+
+  /** The text with every secret this client sends (its token headers) replaced by ***: servers echo tokens back. */
+  private redact(text: string): string {
+    let result = text;
+    for (const secret of Object.values(this.options.headers ?? {})) {
+      if (secret.length >= 4) result = result.split(secret).join('***');
+    }
+    return result;
   }
 
   private statusError(status: number, path: string, body: string): ApiError {
@@ -422,7 +431,7 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 function networkReason(code: string | undefined, error: unknown): string {
-  return (code && NETWORK_REASONS[code]) || innermostMessage(error);
+  return (code && Object.hasOwn(NETWORK_REASONS, code) && NETWORK_REASONS[code]) || innermostMessage(error);
 }
 
 function tlsReason(code: string, error: unknown): string {

@@ -1,3 +1,4 @@
+import { checkList } from '../http/shapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
@@ -39,6 +40,14 @@ export type NomadListKind = keyof NomadLists;
 
 /** The topics the explorer follows; `*` is every key, and a token needs read-job and node:read for them. */
 export const NOMAD_EVENT_TOPICS = ['Job', 'Allocation', 'Deployment', 'Node'] as const;
+
+/** The fields the explorer reads from each list's items: an item without them is a malformed answer. */
+const NOMAD_LIST_FIELDS: Record<NomadListKind, readonly string[]> = {
+  jobs: ['ID', 'Type', 'Status'],
+  allocations: ['ID', 'JobID', 'TaskGroup', 'ClientStatus', 'DesiredStatus'],
+  deployments: ['ID', 'JobID', 'Status'],
+  nodes: ['ID', 'Name', 'Status'],
+};
 
 /** Upper bound on pages followed, so a server that repeats a token cannot loop a refresh forever. */
 const MAX_PAGES = 10_000;
@@ -82,11 +91,11 @@ export class NomadClient {
     switch (kind) {
       case 'allocations':
         // Without task states: they are most of the bytes and the list does not need them.
-        return this.list('/v1/allocations', options, { task_states: false });
+        return this.list('/v1/allocations', options, { task_states: false }, true, NOMAD_LIST_FIELDS.allocations);
       case 'nodes':
-        return this.list('/v1/nodes', options, {}, false);
+        return this.list('/v1/nodes', options, {}, false, NOMAD_LIST_FIELDS.nodes);
       default:
-        return this.list(`/v1/${kind}`, options);
+        return this.list(`/v1/${kind}`, options, {}, true, NOMAD_LIST_FIELDS[kind]);
     }
   }
 
@@ -108,7 +117,7 @@ export class NomadClient {
     return response.data;
   }
 
-  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true): Promise<NomadIndexedList<T>> {
+  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true, fields: readonly string[] = ['ID']): Promise<NomadIndexedList<T>> {
     const items: T[] = [];
     const seenTokens = new Set<string>();
     let nextToken: string | undefined;
@@ -132,10 +141,7 @@ export class NomadClient {
       if (page === 0) {
         index = parseIndex(response.headers.get('X-Nomad-Index'));
       }
-      if (response.data !== null && !Array.isArray(response.data)) {
-        throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: 'expected a JSON list' });
-      }
-      for (const item of response.data ?? []) {
+      for (const item of checkList<T>(response.data, { product: 'Nomad', address: this.address, path }, fields)) {
         items.push(item);
       }
       // Go canonicalises the header as X-Nomad-Nexttoken; Headers.get is case-insensitive.

@@ -1,3 +1,4 @@
+import { checkList } from '../http/shapes';
 import { ApiError } from '../http/apiError';
 import { HttpClient, HttpClientOptions } from '../http/httpClient';
 import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from './traefikApi';
@@ -55,10 +56,7 @@ export class TraefikClient {
     let page = 1;
     for (let count = 0; count < MAX_PAGES; count++) {
       const response = await this.http.getJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
-      if (response.data !== null && !Array.isArray(response.data)) {
-        throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: 'expected a JSON list' });
-      }
-      for (const item of response.data ?? []) {
+      for (const item of checkList<T>(response.data, { product: 'Traefik', address: this.address, path }, ['name'])) {
         items.push(item);
       }
       const next = Number(response.headers.get('X-Next-Page') ?? '1');

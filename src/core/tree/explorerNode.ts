@@ -59,6 +59,14 @@ export const HEALTH_ICONS = {
   neutral: { id: 'circle-outline', color: HEALTH_COLORS.neutral },
 } as const satisfies Record<string, NodeIcon>;
 
+/**
+ * A look-up in a fixed table by a key that came from the cluster: own properties only, so a status or name
+ * such as `constructor` or `__proto__` finds nothing instead of an Object method.
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** A node's children, computing (once) the ones it builds on first expand. */
 export function childrenOf(node: ExplorerNode): ExplorerNode[] | undefined {
   if (!node.children && node.computeChildren) {

@@ -3,7 +3,7 @@ import { ElasticIp } from '../../aws/eipPairing';
 import { parseImageReference } from '../../jobspec/imageReference';
 import { NomadNodeListStub } from '../../nomad/nomadApi';
 import { formatAge } from '../../nomad/nomadTime';
-import { errorNode, ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+import { errorNode, own, ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 
 export interface AwsSectionData {
   region: string;
@@ -84,7 +84,7 @@ function instanceNode(instance: ClusterInstance, eip: ElasticIp | undefined, nom
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: INSTANCE_ICONS[instance.state] ?? HEALTH_ICONS.neutral,
+    icon: own(INSTANCE_ICONS, instance.state) ?? HEALTH_ICONS.neutral,
     contextValue: 'awsInstance address copyId',
     collapsible: 'none',
     copy: { id: instance.instanceId, address: eip?.publicIp ?? instance.publicIp ?? instance.privateIp },
@@ -117,8 +117,8 @@ export function elasticIpTarget(address: ElasticIp, names: ReadonlyMap<string, s
   const nat = /\b(nat-[0-9a-f]+)\b/i.exec(description ?? '');
   if (eni?.type === 'nat_gateway' || nat) return `NAT gateway ${nat?.[1] ?? eni?.id ?? ''}`.trim();
   if (description) return description;
-  if (eni?.type && INTERFACE_TYPES[eni.type]) return `${INTERFACE_TYPES[eni.type]} ${eni.id ?? ''}`.trim();
-  if (eni?.serviceManaged && SERVICE_MANAGED[eni.serviceManaged]) return `${SERVICE_MANAGED[eni.serviceManaged]} ${eni.id ?? ''}`.trim();
+  if (eni?.type && own(INTERFACE_TYPES, eni.type)) return `${own(INTERFACE_TYPES, eni.type)} ${eni.id ?? ''}`.trim();
+  if (eni?.serviceManaged && own(SERVICE_MANAGED, eni.serviceManaged)) return `${own(SERVICE_MANAGED, eni.serviceManaged)} ${eni.id ?? ''}`.trim();
   if (eni?.ownerId === 'amazon-elb') return `ELB ${eni.id ?? ''}`.trim();
   if (eni?.id) return `network interface ${eni.id}`;
   return `association ${address.associationId}`;
@@ -173,7 +173,7 @@ export function ecsServiceNode(service: EcsServiceSummary, region: string, clust
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: service.rollout?.state === 'FAILED' ? HEALTH_ICONS.critical : degraded ? HEALTH_ICONS.warning : (ROLLOUT_ICONS[service.rollout?.state ?? ''] ?? HEALTH_ICONS.passing),
+    icon: service.rollout?.state === 'FAILED' ? HEALTH_ICONS.critical : degraded ? HEALTH_ICONS.warning : (own(ROLLOUT_ICONS, service.rollout?.state) ?? HEALTH_ICONS.passing),
     contextValue: 'ecsService browsable copyId copyImage',
     collapsible: 'collapsed',
     lazyChildren: { kind: 'ecsTasks', service: service.name },

@@ -1,5 +1,5 @@
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulServiceEntry } from '../../consul/consulApi';
-import { ExplorerNode, folderNode, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+import { ExplorerNode, folderNode, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
 import { consulNodeUrl, consulServiceUrl, UiAddresses } from '../links';
 
 export type HealthState = 'passing' | 'warning' | 'critical';
@@ -10,7 +10,7 @@ const SEVERITY: Record<string, number> = { passing: 0, warning: 1, critical: 2, 
 export function worstStatus(statuses: Iterable<string>): HealthState | undefined {
   let worst = -1;
   for (const status of statuses) {
-    worst = Math.max(worst, SEVERITY[status] ?? SEVERITY.critical);
+    worst = Math.max(worst, own(SEVERITY, status) ?? SEVERITY.critical!);
   }
   return worst < 0 ? undefined : (['passing', 'warning', 'critical'] as const)[worst];
 }
@@ -30,7 +30,7 @@ export function summarizeServiceHealth(checks: ConsulHealthCheck[]): Map<string,
   const nodeSeverity = new Map<string, number>();
   const instanceSeverity = new Map<string, { service: string; node: string; severity: number }>();
   for (const check of checks) {
-    const severity = SEVERITY[check.Status] ?? SEVERITY.critical;
+    const severity = own(SEVERITY, check.Status) ?? SEVERITY.critical!;
     if (!check.ServiceID) {
       nodeSeverity.set(check.Node, Math.max(nodeSeverity.get(check.Node) ?? 0, severity));
       continue;

@@ -1,6 +1,6 @@
 import { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
-import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
+import { ExplorerNode, own, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 import { nomadAllocationUrl, nomadJobUrl, nomadNodeUrl, UiAddresses } from '../links';
 
 export interface NomadSectionData {
@@ -94,7 +94,7 @@ export function nomadJobNode(
   }
   parts.push(namespace);
   const failed = allocations.some((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run');
-  const icon = failed ? HEALTH_ICONS.critical : (JOB_STATUS_ICONS[job.Status] ?? { id: 'package' });
+  const icon = failed ? HEALTH_ICONS.critical : (own(JOB_STATUS_ICONS, job.Status) ?? { id: 'package' });
 
   const buildChildren = (): ExplorerNode[] => {
     // Newest first. The list is this job's own group (built by nomadSectionNodes), so sorting it in place is safe.
@@ -157,7 +157,7 @@ export function nomadDeploymentNode(jobId: string, namespace: string, deployment
     label: `Deployment ${deployment.ID.slice(0, 8)}`,
     description: `${deployment.Status} · ${healthy}/${desired} healthy · v${deployment.JobVersion}`,
     tooltip: [`Deployment ${deployment.ID}`, `Job version: ${deployment.JobVersion}`, `Status: ${deployment.Status}`, deployment.StatusDescription, `Healthy: ${healthy} of ${desired}`].filter(Boolean).join('\n'),
-    icon: DEPLOYMENT_ICONS[deployment.Status] ?? { id: 'rocket' },
+    icon: own(DEPLOYMENT_ICONS, deployment.Status) ?? { id: 'rocket' },
     contextValue: 'nomadDeployment copyId',
     collapsible: 'none',
     copy: { id: deployment.ID },
@@ -195,7 +195,7 @@ export function nomadAllocationNode(allocation: NomadAllocationListStub, options
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: allocation.DesiredStatus !== 'run' && allocation.ClientStatus !== 'failed' ? HEALTH_ICONS.neutral : (ALLOCATION_ICONS[allocation.ClientStatus] ?? { id: 'circle-outline' }),
+    icon: allocation.DesiredStatus !== 'run' && allocation.ClientStatus !== 'failed' ? HEALTH_ICONS.neutral : (own(ALLOCATION_ICONS, allocation.ClientStatus) ?? { id: 'circle-outline' }),
     contextValue: 'nomadAllocation browsable copyId',
     collapsible: 'none',
     copy: { id: allocation.ID },

@@ -1,0 +1,46 @@
+// Checks at the edge: a response is the shape the explorer reads, or a `malformed` error that names the
+// product, the address and the path. Nothing past this point has to guess at types.
+import { ApiError, Product } from './apiError';
+
+type Where = { product: Product; address: string; path: string };
+
+function malformed(where: Where, reason: string): ApiError {
+  return new ApiError({ kind: 'malformed', ...where, reason });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A list (null counts as empty, as Go sends nil slices) whose every item is an object with these string fields. */
+export function checkList<T>(value: unknown, where: Where, stringFields: readonly string[]): T[] {
+  if (value === null) return [];
+  if (!Array.isArray(value)) return reject(where, `expected a JSON list, got ${describe(value)}`);
+  value.forEach((item, index) => {
+    if (!isObject(item)) reject(where, `item ${index} is ${describe(item)}, not an object`);
+    for (const field of stringFields) {
+      if (typeof (item as Record<string, unknown>)[field] !== 'string') reject(where, `item ${index} has no string "${field}"`);
+    }
+  });
+  return value as T[];
+}
+
+/** An object whose every value is a list of strings (or null): Consul's service → tags map. */
+export function checkStringListMap(value: unknown, where: Where): Record<string, string[]> {
+  if (value === null) return {};
+  if (!isObject(value)) return reject(where, `expected a JSON object, got ${describe(value)}`);
+  for (const [key, tags] of Object.entries(value)) {
+    if (tags !== null && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string'))) reject(where, `"${key.slice(0, 60)}" is not a list of strings`);
+  }
+  return value as Record<string, string[]>;
+}
+
+function reject(where: Where, reason: string): never {
+  throw malformed(where, reason);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
