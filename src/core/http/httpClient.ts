@@ -22,6 +22,11 @@ export const MAX_REDIRECTS = 5;
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/**
+ * Following a list's pages stops after this long, whatever the page count: a server that hands out page
+ * after page (or a token that never ends) costs a bounded time, not tens of thousands of requests.
+ */
+export const PAGINATION_DEADLINE_MS = 60_000;
 
 export interface HttpClientOptions {
   product: Product;

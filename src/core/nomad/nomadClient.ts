@@ -1,5 +1,5 @@
 import { checkList } from '../http/shapes';
-import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
+import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
 import { NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
@@ -20,6 +20,8 @@ export interface NomadListOptions {
    */
   perPage?: number;
   filter?: string;
+  /** Stop following pages after this long (default PAGINATION_DEADLINE_MS). */
+  paginationDeadlineMs?: number;
   /** Make it a blocking query: answer when the list's index passes `blocking.index`, or after the wait. */
   blocking?: BlockingOptions;
 }
@@ -122,7 +124,12 @@ export class NomadClient {
     const seenTokens = new Set<string>();
     let nextToken: string | undefined;
     let index: number | undefined;
+    const deadlineMs = options.paginationDeadlineMs ?? PAGINATION_DEADLINE_MS;
+    const deadline = Date.now() + deadlineMs;
     for (let page = 0; page < MAX_PAGES; page++) {
+      if (page > 0 && Date.now() > deadline) {
+        throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `still paging after ${deadlineMs / 1000} s (${page} pages)` });
+      }
       // Only the first page blocks: the rest are read at once, from the state the first one saw.
       const blocking = page === 0 ? blockingQuery(options.blocking) : {};
       const response = await this.http.getJson<T[] | null>(path, {
@@ -146,7 +153,8 @@ export class NomadClient {
       }
       // Go canonicalises the header as X-Nomad-Nexttoken; Headers.get is case-insensitive.
       const token = response.headers.get('X-Nomad-NextToken') ?? '';
-      if (!token) {
+      // A whole-list read (no per_page) is one answer: a page token it did not ask for is not followed.
+      if (!token || options.perPage === undefined) {
         return { items, index };
       }
       if (seenTokens.has(token)) {

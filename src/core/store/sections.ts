@@ -16,6 +16,7 @@ import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { TraefikSectionData } from '../tree/traefik/traefikProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
+import { allOrAbort, SECTION_LOAD_DEADLINE_MS } from './allOrAbort';
 
 export interface LiveSettings {
   /** `hashistack.live`: event stream and blocking queries; off, sections load once and on Refresh. */
@@ -55,7 +56,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   }
 
   private async loadLists(signal: AbortSignal): Promise<{ data: NomadSectionData; indexes: Record<NomadListKind, number | undefined> }> {
-    const [jobs, allocations, deployments, nodes] = await Promise.all(NOMAD_LISTS.map((kind) => this.client.indexedList(kind, { signal })));
+    const [jobs, allocations, deployments, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, NOMAD_LISTS.map((kind) => (s: AbortSignal) => this.client.indexedList(kind, { signal: s })));
     return {
       data: { jobs: jobs!.items, allocations: allocations!.items, deployments: deployments!.items, nodes: nodes!.items, namespace: this.client.namespace } as NomadSectionData,
       indexes: { jobs: jobs!.index, allocations: allocations!.index, deployments: deployments!.index, nodes: nodes!.index },
@@ -207,7 +208,7 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
   }
 
   private async loadAll(signal: AbortSignal): Promise<{ data: ConsulSectionData; indexes: (number | undefined)[] }> {
-    const [services, checks, nodes] = await Promise.all([this.client.catalogServices(signal), this.client.healthChecks(signal), this.client.catalogNodes(signal)]);
+    const [services, checks, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => this.client.catalogServices(s), (s: AbortSignal) => this.client.healthChecks(s), (s: AbortSignal) => this.client.catalogNodes(s)] as const);
     return {
       data: { services: services.data ?? {}, checks: checks.data ?? [], nodes: nodes.data ?? [] },
       indexes: [services.meta.index, checks.meta.index, nodes.meta.index],
@@ -337,8 +338,8 @@ export class TraefikSection extends LiveSection<TraefikSectionData> {
   }
 
   private async load(signal: AbortSignal): Promise<TraefikSectionData> {
-    const options = { signal, perPage: TRAEFIK_EXPLORER_PAGE_SIZE };
-    const [routers, services, middlewares, entryPoints] = await Promise.all([this.client.httpRouters(options), this.client.httpServices(options), this.client.httpMiddlewares(options), this.client.entryPoints(options)]);
+    const page = (s: AbortSignal) => ({ signal: s, perPage: TRAEFIK_EXPLORER_PAGE_SIZE });
+    const [routers, services, middlewares, entryPoints] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => this.client.httpRouters(page(s)), (s: AbortSignal) => this.client.httpServices(page(s)), (s: AbortSignal) => this.client.httpMiddlewares(page(s)), (s: AbortSignal) => this.client.entryPoints(page(s))] as const);
     return { routers, services, middlewares, entryPoints };
   }
 

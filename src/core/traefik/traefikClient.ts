@@ -1,6 +1,6 @@
 import { checkList } from '../http/shapes';
 import { ApiError } from '../http/apiError';
-import { HttpClient, HttpClientOptions } from '../http/httpClient';
+import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS } from '../http/httpClient';
 import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from './traefikApi';
 
 export type TraefikClientOptions = Omit<HttpClientOptions, 'product' | 'headers'>;
@@ -12,6 +12,8 @@ export interface TraefikListOptions {
    * that a refresh stays one request per list at any realistic size. The client follows `X-Next-Page`.
    */
   perPage?: number;
+  /** Stop following pages after this long (default PAGINATION_DEADLINE_MS). */
+  paginationDeadlineMs?: number;
 }
 
 /** Objects per page the explorer asks for: one page holds every router of a large cluster. */
@@ -54,7 +56,12 @@ export class TraefikClient {
   private async list<T>(path: string, options: TraefikListOptions): Promise<T[]> {
     const items: T[] = [];
     let page = 1;
+    const deadlineMs = options.paginationDeadlineMs ?? PAGINATION_DEADLINE_MS;
+    const deadline = Date.now() + deadlineMs;
     for (let count = 0; count < MAX_PAGES; count++) {
+      if (count > 0 && Date.now() > deadline) {
+        throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: `still paging after ${deadlineMs / 1000} s (${count} pages)` });
+      }
       const response = await this.http.getJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
       for (const item of checkList<T>(response.data, { product: 'Traefik', address: this.address, path }, ['name'])) {
         items.push(item);
