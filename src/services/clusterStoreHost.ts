@@ -3,6 +3,7 @@ import { AwsCluster, AwsModules, loadAwsModules } from '../core/aws/awsCluster';
 import { createClusterClients } from '../core/explorer/clusterClients';
 import { formatRequestLog } from '../core/http/requestLog';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/http/httpClient';
+import { requestTimeoutSeconds } from '../core/profiles/settings';
 import { ClusterProfile } from '../core/profiles/clusterProfile';
 import { ClusterStore, StoreChange } from '../core/store/clusterStore';
 import { AwsConnection, DEFAULT_TRAEFIK_POLL_SECONDS, LiveSettings } from '../core/store/sections';
@@ -82,11 +83,15 @@ export class ClusterStoreHost implements vscode.Disposable {
     const profile = this.profiles.active;
     const [consulToken, nomadToken] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
     if (generation !== this.generation) return this.ready();
-    const timeoutSeconds = vscode.workspace.getConfiguration('hashistack').get<number>('requestTimeoutSeconds', 10);
+    const timeout = requestTimeoutSeconds(vscode.workspace.getConfiguration('hashistack').get<unknown>('requestTimeoutSeconds'));
+    if (timeout.problem) {
+      this.log.warn(timeout.problem);
+      void vscode.window.showWarningMessage(`Hashistack: ${timeout.problem}`);
+    }
     const maxMegabytes = vscode.workspace.getConfiguration('hashistack').get<number>('maxResponseMegabytes', DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024);
     const clients = createClusterClients(profile, {
       tokens: { consul: consulToken, nomad: nomadToken },
-      timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+      timeoutMs: timeout.seconds * 1000,
       maxResponseBytes: typeof maxMegabytes === 'number' && maxMegabytes >= 1 ? Math.round(maxMegabytes * 1024 * 1024) : DEFAULT_MAX_RESPONSE_BYTES,
       onRequest: (entry) => {
         const line = formatRequestLog(entry);

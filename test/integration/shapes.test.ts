@@ -107,3 +107,22 @@ describe('A failing section load stops its siblings, and paging is bounded', fun
     assert.equal(replay.requests.length, 1);
   });
 });
+
+describe('Clear words for Traefik behind an auth middleware', () => {
+  let replay: ReplayServer;
+  before(async () => (replay = await ReplayServer.start()));
+  after(() => replay.close());
+
+  for (const status of [401, 403]) {
+    it(`a Traefik ${status} does not ask for a token: it says a middleware is in front of the API`, async () => {
+      replay.reset();
+      replay.use(() => ({ status, body: status === 401 ? '401 Unauthorized\n' : 'Forbidden\n', contentType: 'text/plain', headers: { 'WWW-Authenticate': 'Basic realm="traefik"' } }));
+      const client = new TraefikClient({ address: replay.address, timeoutMs: 2000 });
+      const error = await client.httpRouters({}).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ApiError && error.kind === 'forbidden');
+      assert.match(error.message, new RegExp(`^Traefik at .* refused the request \\(${status}\\)`));
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /Nomad|Set a Traefik token/);
+      assert.match(error.hint, /has no token of its own.*basic auth or another middleware/);
+    });
+  }
+});

@@ -109,3 +109,17 @@ describe('bad addresses are reported, and the token never goes to a default', ()
     assert.equal(profile.consul.problem, undefined);
   });
 });
+
+describe('hashistack.requestTimeoutSeconds', () => {
+  it('is clamped to 1–300 and reported when out of range or not a number', async () => {
+    const { requestTimeoutSeconds } = await import('../../src/core/profiles/settings');
+    assert.deepEqual(requestTimeoutSeconds(undefined), { seconds: 10 });
+    assert.deepEqual(requestTimeoutSeconds(30), { seconds: 30 });
+    assert.equal(requestTimeoutSeconds(0).seconds, 1);
+    assert.match(requestTimeoutSeconds(0).problem!, /outside 1–300; using 1/);
+    assert.equal(requestTimeoutSeconds(10_000).seconds, 300);
+    assert.equal(requestTimeoutSeconds('fast').seconds, 10);
+    assert.match(requestTimeoutSeconds('fast').problem!, /"fast", not a number of seconds/);
+    assert.match(requestTimeoutSeconds(Number.NaN).problem!, /not a number/);
+  });
+});

@@ -29,3 +29,15 @@ describe('links', () => {
     assert.equal(nomadJobUrl({ nomad: 'http://n:4646/', consul: '' }, 'my job/1', 'default'), 'http://n:4646/ui/jobs/my%20job%2F1%40default');
   });
 });
+
+describe('negated matchers never become links', () => {
+  it('skips a negated Host or Path, alone or in a negated group, and takes the one that is not', () => {
+    assert.equal(routerUrl('!Host(`internal.example.com`)', true), undefined);
+    assert.equal(routerUrl('! Host(`internal.example.com`) && PathPrefix(`/x`)', true), undefined);
+    assert.equal(routerUrl('!(Host(`a.example.com`) || Host(`b.example.com`))', true), undefined);
+    assert.equal(routerUrl('!Host(`old.example.com`) && Host(`new.example.com`)', true), 'https://new.example.com');
+    assert.equal(routerUrl('Host(`a.example.com`) && !PathPrefix(`/admin`)', true), 'https://a.example.com');
+    assert.equal(routerUrl('!!Host(`a.example.com`)', false), 'http://a.example.com', 'a double negation is no negation');
+    assert.equal(routerUrl('(Host(`a.example.com`) && !Path(`/x`)) || Host(`b.example.com`)', true), 'https://a.example.com');
+  });
+});

@@ -55,6 +55,9 @@ export class ApiError extends Error {
       case 'tls':
         return 'Set the CA file and TLS server name of the cluster profile, or use the address the certificate was issued for.';
       case 'forbidden':
+        if (this.product === 'Traefik') {
+          return "The Traefik API has no token of its own: something in front of it (basic auth or another middleware on the dashboard's router) refused the request. Point the profile's Traefik address at the API's own entrypoint (api.insecure, port 8080) or allow the request through that middleware.";
+        }
         return `Set a ${this.product} token with the needed ACL policy ("Hashistack: Set ${this.product === 'Consul' ? 'Consul' : 'Nomad'} Token…").`;
       case 'notFound':
         return `It may have been removed, or the address may point at something that is not ${this.product}.`;
@@ -82,7 +85,7 @@ function describe(d: ApiErrorDetails): string {
     case 'tls':
       return `TLS failed with ${where}: ${d.reason}`;
     case 'forbidden':
-      return `${d.product} refused the token: ${d.reason}`;
+      return d.product === 'Traefik' ? `${where} refused the request (${d.status ?? 'forbidden'}): ${d.reason}` : `${d.product} refused the token: ${d.reason}`;
     case 'notFound':
       return `${where} has no ${d.path}: ${d.reason}`;
     case 'http':

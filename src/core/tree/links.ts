@@ -10,13 +10,52 @@ const PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
  * `https://gallery.example.com/api`. Undefined when the rule names no plain host (HostRegexp, HostSNI, …).
  */
 export function routerUrl(rule: string, tls: boolean): string | undefined {
-  const host = /(?:^|[\s(&|!])Host\(\s*[`"']([^`"']+)[`"']/.exec(rule)?.[1];
+  const host = positiveMatcher(rule, 'Host');
   if (!host || !HOST_PATTERN.test(host)) {
     return undefined;
   }
-  const path = /PathPrefix\(\s*[`"']([^`"']+)[`"']/.exec(rule)?.[1] ?? /(?:^|[\s(&|!])Path\(\s*[`"']([^`"']+)[`"']/.exec(rule)?.[1];
+  const path = positiveMatcher(rule, 'PathPrefix') ?? positiveMatcher(rule, 'Path');
   const safePath = path && path !== '/' && PATH_PATTERN.test(path) && !path.includes('{') ? path : '';
   return `${tls ? 'https' : 'http'}://${host.toLowerCase()}${safePath}`;
+}
+
+/**
+ * The value of the first `name(...)` matcher of a rule that is not negated, by a `!` before it or before a
+ * group around it: `!Host(`a`)` and `!(Host(`a`) || …)` name hosts the router does not serve.
+ */
+export function positiveMatcher(rule: string, name: string): string | undefined {
+  const negatedGroups: boolean[] = [];
+  let pendingNot = false;
+  for (let at = 0; at < rule.length; at++) {
+    const char = rule[at]!;
+    if (/\s/.test(char)) continue;
+    if (char === '!') {
+      pendingNot = !pendingNot;
+      continue;
+    }
+    if (char === '(') {
+      negatedGroups.push(pendingNot);
+      pendingNot = false;
+      continue;
+    }
+    if (char === ')') {
+      negatedGroups.pop();
+      pendingNot = false;
+      continue;
+    }
+    const matcher = /^([A-Za-z]+)\(\s*(`([^`]*)`|"((?:[^"\\]|\\.)*)"|'([^']*)')/.exec(rule.slice(at));
+    if (matcher) {
+      const negated = pendingNot || negatedGroups.includes(true);
+      if (matcher[1] === name && !negated) return matcher[3] ?? matcher[4] ?? matcher[5];
+      // Skip the whole matcher, arguments included, so its parentheses do not count as a group.
+      const close = rule.indexOf(')', at + matcher[0].length);
+      at = close < 0 ? rule.length : close;
+      pendingNot = false;
+      continue;
+    }
+    pendingNot = false;
+  }
+  return undefined;
 }
 
 export interface UiAddresses {
