@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { jobStatusLens } from '../core/jobspec/deployStatus';
+import { jobStatusLens, unknownStatusLens } from '../core/jobspec/deployStatus';
+import { formatClock } from '../core/tree/explorerNode';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -82,11 +83,17 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           }
         }
         const data = nomad?.state.data;
+        if (!data && nomad?.state.mode === 'failed') {
+          const unknown = unknownStatusLens(nomad.state.error);
+          lenses.push(new vscode.CodeLens(range, { title: `$(question) ${unknown.title}`, tooltip: unknown.tooltip, command: '' }));
+        }
         if (data) {
           const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
           const status = jobStatusLens(job.id, namespace, job.images, data, nomad.jobDefinition(namespace, job.id), profile.name);
           if (status) {
-            lenses.push(new vscode.CodeLens(range, { title: `${status.differs ? '$(warning)' : '$(check)'} ${status.title}`, tooltip: status.tooltip, command: '' }));
+            // Nomad's source failed: this is what it last said, and the lens says since when.
+            const stale = nomad.state.mode === 'failed' && nomad.state.staleSince !== undefined ? ` · stale since ${formatClock(nomad.state.staleSince)}` : '';
+            lenses.push(new vscode.CodeLens(range, { title: `${status.differs ? '$(warning)' : '$(check)'} ${status.title}${stale}`, tooltip: status.tooltip, command: '' }));
           }
         }
       }

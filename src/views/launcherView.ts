@@ -22,6 +22,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
   private state = '';
   private readonly webviews = new Set<vscode.Webview>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly loggedWarnings = new Set<string>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -134,7 +135,15 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
       });
       this.state = traefik ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
       for (const card of this.cards) {
-        for (const warning of card.warnings) this.log.warn(`Launcher: service "${card.id}": ${warning}`);
+        for (const warning of card.warnings) {
+          // Before Traefik has answered, every service lacks a router: not worth a warning yet.
+          if (!traefik && /Traefik router rule/.test(warning)) continue;
+          const line = `Launcher: service "${card.id}": ${warning}`;
+          // The cards are rebuilt on every change of the cluster: each warning goes to the log once.
+          if (this.loggedWarnings.has(line)) continue;
+          this.loggedWarnings.add(line);
+          this.log.warn(line);
+        }
       }
     }
     for (const webview of this.webviews) {

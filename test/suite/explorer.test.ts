@@ -65,7 +65,8 @@ describe('The Hashistack explorer on the demo cluster', () => {
     const jobs = await children(hashistack, 'nomad', find(await root(hashistack, 'nomad'), 'Jobs'));
     assert.deepEqual(jobs.map((j) => j.label), ['db-backup', 'launcher', 'traefik', 'whoami']);
     const whoami = find(jobs, 'whoami');
-    assert.equal(whoami.description, 'service · running · v2 · default');
+    assert.equal(whoami.description, 'service · running · v2 · default · 1 failed');
+    assert.equal(whoami.icon?.id, 'warning', 'running with a failed allocation: degraded, not failed');
     const rows = await children(hashistack, 'nomad', whoami);
     assert.equal(rows[0]!.description, 'running · 2/3 healthy · v2');
     const allocations = rows.filter((row) => row.contextValue.includes('nomadAllocation'));

@@ -71,6 +71,27 @@ describe('The explorer follows the cluster by itself (live)', () => {
     await until(async () => !(await folder('traefik', 'HTTP Routers')).some((r) => r.label === 'gallery@consulcatalog'), 'the gallery router gone');
   });
 
+  it('while Nomad is down, a jobspec lens says its status is stale; then current again', async () => {
+    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'whoami.nomad');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const statusLens = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map((lens) => lens.command?.title ?? '').find((title) => /running|status unknown/.test(title));
+    await until(async () => (await statusLens())?.includes('running'), 'the status lens');
+    await setFault('nomad', 'refused');
+    try {
+      const stale = await until(async () => {
+        const title = await statusLens();
+        return title?.includes('stale since') ? title : undefined;
+      }, 'a stale status lens', 10_000);
+      assert.match(stale, /running .* · stale since \d\d:\d\d:\d\d$/);
+    } finally {
+      await clearFaults();
+    }
+    await until(async () => {
+      const title = await statusLens();
+      return title !== undefined && !title.includes('stale');
+    }, 'the lens current again', 15_000);
+  });
+
   it('Nomad stopped: a stale row over the jobs; Nomad back: live again, with no click', async () => {
     await setFault('nomad', 'refused');
     const rows = await until(async () => {

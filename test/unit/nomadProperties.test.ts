@@ -54,7 +54,16 @@ describe('nomadProperties', () => {
       { ui: UI, now: NOW },
     );
     const row = nodes[0]!.children![0]!;
+    // The docs' job is pending: a job that is not running with a failed allocation has failed.
+    assert.equal(job.Status, 'pending');
     assert.deepEqual(row.icon, HEALTH_ICONS.critical);
+    assert.match(row.description!, / · 1 failed$/);
+    const running = nomadSectionNodes(
+      { jobs: [{ ...job, Status: 'running' }], allocations: [allocation, { ...allocation, ID: 'ffffffff-0000', ClientStatus: 'failed', CreateIndex: 99 }], deployments: [], nodes: [], namespace: 'default' },
+      { ui: UI, now: NOW },
+    )[0]!.children![0]!;
+    assert.deepEqual(running.icon, HEALTH_ICONS.warning, 'a running job with a failed allocation is degraded, not failed');
+    assert.match(running.description!, /^service · running · .* · 1 failed$/);
     // Newest allocation first.
     assert.equal(row.children, undefined, 'allocation rows are built on first expand');
     assert.equal(childrenOf(row)![0]!.label, 'ffffffff');

@@ -75,3 +75,15 @@ export function jobStatusLens(jobId: string, namespace: string, fileImages: Imag
   const tooltip = [`Job "${jobId}" on "${profileName}": ${stub.Status}`, ...(running ? [...running].map(([task, image]) => `  ${task}: ${image}`) : ['(loading what runs…)'])].join('\n');
   return { title: parts.join(' · '), tooltip, differs };
 }
+
+/**
+ * The status lens when Nomad's data cannot be had: it says so instead of going silent, in a few words
+ * (`status unknown — Nomad unreachable`), with the whole error in its tooltip.
+ */
+export function unknownStatusLens(error: unknown): JobStatusLens {
+  const kind = (error as { kind?: string } | undefined)?.kind;
+  const words: Record<string, string> = { unreachable: 'Nomad unreachable', timeout: 'Nomad did not answer', forbidden: 'Nomad refused the token', tls: 'TLS with Nomad failed' };
+  const reason = kind && Object.hasOwn(words, kind) ? words[kind]! : 'Nomad failed';
+  const message = error instanceof Error ? error.message : String(error);
+  return { title: `status unknown — ${reason}`, tooltip: message, differs: true };
+}

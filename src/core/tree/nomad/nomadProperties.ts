@@ -93,8 +93,11 @@ export function nomadJobNode(
     parts.push(`v${version}`);
   }
   parts.push(namespace);
-  const failed = allocations.some((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run');
-  const icon = failed ? HEALTH_ICONS.critical : (own(JOB_STATUS_ICONS, job.Status) ?? { id: 'package' });
+  // Failed allocations the scheduler still wants running: a running job with some is degraded (warning),
+  // a job that is not running with some has failed (error). The count makes the icon readable.
+  const failed = allocations.filter((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run').length;
+  if (failed > 0) parts.push(`${failed} failed`);
+  const icon = failed > 0 ? (job.Status === 'running' && !job.Stop ? HEALTH_ICONS.warning : HEALTH_ICONS.critical) : (own(JOB_STATUS_ICONS, job.Status) ?? { id: 'package' });
 
   const buildChildren = (): ExplorerNode[] => {
     // Newest first. The list is this job's own group (built by nomadSectionNodes), so sorting it in place is safe.
