@@ -105,3 +105,36 @@ describe('ECS file scanning', () => {
     assert.equal(applyEdits(text, [bumpEdit(site, 'major')]), text.replace('legacy:3.2.1', 'legacy:4.0.0'));
   });
 });
+
+describe('error recovery never pairs image with another string', () => {
+  const jobspec = `job "web" {
+  group "app" {
+    task "server" {
+      driver = "docker"
+      config {
+        image = "nginx:1.25.3"
+        ports = ["http"]
+      }
+      env {
+        UPSTREAM_IMAGE = "decoy-env:7.7.7"
+      }
+    }
+  }
+}
+`;
+
+  it('a one-character typo in the task (8orts for ports) makes the scanner skip, never take the decoy', async () => {
+    const scan = await scanJobspecText(jobspec.replace('ports = ["http"]', '8orts = ["http"]'));
+    assert.deepEqual(scan.images.map((site) => site.text).filter((text) => text.includes('decoy')), []);
+  });
+
+  it('a half-typed `image =` does not take the next line\'s string', async () => {
+    const scan = await scanJobspecText(jobspec.replace('image = "nginx:1.25.3"', 'image ='));
+    assert.deepEqual(scan.images.map((site) => site.text), []);
+  });
+
+  it('the intact file still finds its image', async () => {
+    const scan = await scanJobspecText(jobspec);
+    assert.deepEqual(scan.images.map((site) => [site.text, site.bumpable]), [['nginx:1.25.3', true]]);
+  });
+});

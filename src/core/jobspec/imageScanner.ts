@@ -158,6 +158,32 @@ function stringSegments(expression: Node): { start: number; end: number; segment
   return { start: open.endIndex, end: close.startIndex, segments };
 }
 
+/**
+ * Whether `key = "value"` is literally what the text says, on one line: between the key and the opening
+ * quote only `=` (or `:` in an object), nothing but a comment, `}` or `,` after the closing quote, and
+ * only indentation or an opening `{` before the key. Error recovery can pair a key with a value from
+ * elsewhere (a typo a line away makes tree-sitter read on); this check refuses any such pairing.
+ */
+function literallyAssigned(key: Node, value: { start: number; end: number }, text: string, separators: RegExp): boolean {
+  const lineStart = text.lastIndexOf('\n', key.startIndex - 1) + 1;
+  const lineEndAt = text.indexOf('\n', value.end);
+  const lineEnd = lineEndAt < 0 ? text.length : lineEndAt;
+  if (value.start - 1 < key.endIndex || value.end >= lineEnd + 1) return false;
+  const before = text.slice(lineStart, key.startIndex);
+  const between = text.slice(key.endIndex, value.start - 1);
+  const after = text.slice(value.end + 1, lineEnd);
+  return /^[ \t]*(?:.*\{[ \t]*)?$/.test(before) && separators.test(between) && /^[ \t]*(?:[,}][ \t}]*)?(?:(?:#|\/\/|\/\*).*)?\r?$/.test(after);
+}
+
+/** An attribute that is itself broken, or sits right beside an error that runs over lines, is not trusted. */
+function bordersError(node: Node): boolean {
+  if (node.hasError) return true;
+  for (const neighbour of [node.previousSibling, node.nextSibling]) {
+    if (neighbour && (neighbour.isError || neighbour.hasError) && neighbour.startPosition.row !== neighbour.endPosition.row) return true;
+  }
+  return false;
+}
+
 /** Decides whether a site's tag can be bumped, from its segments; offsets absolute. */
 function describeSite(value: { start: number; end: number; segments: Segment[] }, fullText: string, owner: string, target: string, ownerLine: number, jobId?: string): ImageSite {
   const text = fullText.slice(value.start, value.end);
@@ -216,10 +242,10 @@ export function scanJobspec(tree: Tree, text: string): JobspecScan {
         tasks.push(taskName);
         for (const config of childBlocks(task, 'config')) {
           for (const attribute of bodyOf(config)?.namedChildren ?? []) {
-            if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image') continue;
+            if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image' || bordersError(attribute)) continue;
             const expression = attribute.namedChildren.find((child) => child?.type === 'expression');
             const value = expression ? stringSegments(expression) : undefined;
-            if (!value) continue;
+            if (!value || !literallyAssigned(attribute.namedChildren[0]!, value, text, /^[ \t]*=[ \t]*$/)) continue;
             const site = describeSite(value, text, `job "${id}" › group "${groupName}" › task "${taskName}"`, id, job.startPosition.row, id);
             block.images.push(site);
             images.push(site);
@@ -264,7 +290,7 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
       if (keyText !== 'image') continue;
       const value = element.childForFieldName('val');
       const segments = value ? stringSegments(value) : undefined;
-      if (!segments) continue;
+      if (!segments || !key || bordersError(element) || !literallyAssigned(key, segments, text, /^[ \t]*[=:][ \t]*$/)) continue;
       const site = describeSite(segments, text, address, address, line);
       // The container's name, when it is a literal beside the image in the same object.
       const sibling = element.parent?.namedChildren.find((candidate) => candidate?.type === 'object_elem' && candidate.childForFieldName('key')?.text.replace(/^"|"$/g, '') === 'name');
