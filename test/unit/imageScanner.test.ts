@@ -97,6 +97,22 @@ describe('ECS file scanning', () => {
     assert.equal(legacy!.images[0]!.text, '${var.registry}/legacy:3.2.1');
     assert.equal(legacy!.images[0]!.bumpable, true, 'JSON heredoc with interpolation before a literal tag');
     assert.equal(text.slice(legacy!.images[0]!.tag!.start, legacy!.images[0]!.tag!.end), '3.2.1');
+    assert.equal(legacy!.images[0]!.container, 'legacy', 'a JSON heredoc image gets its container name, as jsonencode ones do');
+  });
+
+  it("names heredoc containers from their own object, never a nested port mapping's name", async () => {
+    const text = `resource "aws_ecs_task_definition" "two" {
+  family                = "two"
+  container_definitions = <<-JSON
+    [
+      { "portMappings": [{ "name": "http", "containerPort": 80 }], "image": "nginx:1.25.3", "name": "web" },
+      { "image": "\${var.registry}/worker:2.0.0", "essential": true }
+    ]
+  JSON
+}
+`;
+    const images = (await scanEcsText(text)).owners[0]!.images;
+    assert.deepEqual(images.map((image) => [image.tag?.text, image.container]), [['1.25.3', 'web'], ['2.0.0', undefined]]);
   });
 
   it('bumps an ECS image in a heredoc, touching only its tag', async () => {

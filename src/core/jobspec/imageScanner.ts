@@ -225,6 +225,44 @@ function interpolationExpression(text: string): string {
   return text.replace(/^\$\{~?\s*/, '').replace(/\s*~?\}$/, '');
 }
 
+/**
+ * The `"name"` of the JSON object that holds position `at` (a container definition in a heredoc), read at
+ * that object's own level: a `name` inside a nested object (a port mapping's) is not the container's.
+ */
+function jsonSiblingName(json: string, at: number): string | undefined {
+  let depth = 0;
+  let open = -1;
+  for (let index = at - 1; index >= 0; index--) {
+    const char = json[index];
+    if (char === '}') depth++;
+    else if (char === '{') {
+      if (depth === 0) {
+        open = index;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (open < 0) return undefined;
+  depth = 0;
+  for (let index = open + 1; index < json.length; index++) {
+    const char = json[index];
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') {
+      if (depth === 0) return undefined;
+      depth--;
+    } else if (depth === 0 && char === '"') {
+      const name = /^"name"\s*:\s*"([^"\\\u0001]*)"/.exec(json.slice(index));
+      if (name) return name[1];
+      // Skip the string (a key or a value) as a whole.
+      const end = json.indexOf('"', index + 1);
+      if (end < 0) return undefined;
+      index = end;
+    }
+  }
+  return undefined;
+}
+
 /** Every `job "<id>"` with its groups and tasks, and every task `config { image = "…" }`. */
 export function scanJobspec(tree: Tree, text: string): JobspecScan {
   const jobs: JobBlock[] = [];
@@ -316,7 +354,10 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
         const valueStart = contentStart + match.index! + match[0].length - match[1]!.length - 1;
         const valueEnd = valueStart + match[1]!.length;
         const inside = segments.filter((segment) => segment.end > valueStart && segment.start < valueEnd);
-        owner.images.push(describeSite({ start: valueStart, end: valueEnd, segments: inside }, text, address, address, line));
+        const site = describeSite({ start: valueStart, end: valueEnd, segments: inside }, text, address, address, line);
+        const container = jsonSiblingName(masked, match.index!);
+        if (container) site.container = container;
+        owner.images.push(site);
       }
     }
     if (owner.images.length > 0) {
