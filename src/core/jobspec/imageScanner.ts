@@ -252,8 +252,9 @@ function jsonSiblingName(json: string, at: number): string | undefined {
       if (depth === 0) return undefined;
       depth--;
     } else if (depth === 0 && char === '"') {
-      const name = /^"name"\s*:\s*"([^"\\\u0001]*)"/.exec(json.slice(index));
-      if (name) return name[1];
+      const name = /^"name"\s*:\s*"([^"\\]*)"/.exec(json.slice(index));
+      // An interpolated name (masked as \u0001 characters) is not a literal name.
+      if (name) return name[1]!.includes(INTERPOLATION_MASK) ? undefined : name[1];
       // Skip the string (a key or a value) as a whole.
       const end = json.indexOf('"', index + 1);
       if (end < 0) return undefined;
@@ -306,6 +307,8 @@ function ecsAddress(block: Node): string | undefined {
   return undefined;
 }
 
+/** What stands for an interpolation's characters in a heredoc's masked text. */
+const INTERPOLATION_MASK = '\u0001';
 const JSON_IMAGE = /"image"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g;
 
 /**
@@ -347,7 +350,7 @@ export function scanEcsFile(tree: Tree, text: string): EcsScan {
       let masked = '';
       for (const segment of segments) {
         masked += ' '.repeat(Math.max(0, segment.start - contentStart - masked.length));
-        masked += segment.literal ? segment.text : '\u0001'.repeat(segment.end - segment.start);
+        masked += segment.literal ? segment.text : INTERPOLATION_MASK.repeat(segment.end - segment.start);
       }
       for (const match of masked.matchAll(JSON_IMAGE)) {
         if (match[1]!.includes('\\')) continue;
