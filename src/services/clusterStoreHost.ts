@@ -104,7 +104,7 @@ export class ClusterStoreHost implements vscode.Disposable {
       settings: liveSettings,
       log: (line) => this.log.warn(line),
       aws: profile.aws ? { part: profile.aws, connect: () => this.connectAws(profile) } : undefined,
-      problems: { consul: profile.consul.problem, nomad: profile.nomad.problem, traefik: profile.traefik.problem },
+      problems: { consul: profile.consul.problem ?? clients.problems?.consul, nomad: profile.nomad.problem ?? clients.problems?.nomad, traefik: profile.traefik.problem ?? clients.problems?.traefik },
     });
     store.onDidChange((change) => this.changed.fire(change));
     this.storeValue = store;

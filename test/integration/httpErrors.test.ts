@@ -5,8 +5,11 @@ import { AddressInfo } from 'node:net';
 import { ApiError } from '../../src/core/http/apiError';
 import { HttpClient, RequestLogEntry } from '../../src/core/http/httpClient';
 import { formatRequestLog } from '../../src/core/http/requestLog';
-import { tlsDispatcher } from '../../src/core/http/tlsDispatcher';
+import { caBundle, tlsDispatcher } from '../../src/core/http/tlsDispatcher';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { createClusterClients } from '../../src/core/explorer/clusterClients';
+import { deployEnvironment } from '../../src/core/deploy/deployCommand';
+import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
 import { makeCertificates, TestCertificates } from '../support/tls';
 import { NOMAD_HEADERS, ReplayServer, useReplayServer } from '../support/replayServer';
 
@@ -163,5 +166,53 @@ describe('TLS: verification stays on; a CA file and a server name make it pass',
 
   it('plain http needs no dispatcher', () => {
     assert.equal(tlsDispatcher({ address: 'http://127.0.0.1:4646', caFile: certificates.caFile }), undefined);
+  });
+});
+
+describe('TLS per product', () => {
+  let certificates: TestCertificates;
+  before(() => {
+    certificates = makeCertificates();
+  });
+
+  it('a CA file adds to the system CAs instead of replacing them, and one that is not a certificate says so', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { rootCertificates } = await import('node:tls');
+    const dir = mkdtempSync(join(tmpdir(), 'hashistack-ca-'));
+    const notPem = join(dir, 'ca.pem');
+    writeFileSync(notPem, 'this is not a certificate\n');
+    assert.throws(() => tlsDispatcher({ address: 'https://127.0.0.1:4646', caFile: notPem }), /The CA file .*ca\.pem is not a PEM certificate/);
+    const bundle = caBundle(certificates.caFile);
+    assert.ok(rootCertificates.length > 50, 'the system store has its roots');
+    assert.ok(rootCertificates.every((root) => bundle.includes(root)), 'every system root is still trusted');
+    assert.ok(bundle.includes(readFileSync(certificates.caFile, 'utf8')), 'and the file is trusted too');
+  });
+
+  it('each product has its own CA and server name; the shared ones are the default', () => {
+    const { profiles } = resolveProfiles([{ name: 'prod', consulAddress: 'https://c:8501', nomadAddress: 'https://n:4646', caFile: '/ca.pem', consulTlsServerName: 'server.dc1.consul', nomadTlsServerName: 'server.global.nomad', nomadClientCert: '/cli.pem', nomadClientKey: '/cli-key.pem' }], {});
+    const [prod] = profiles;
+    assert.equal(prod!.consul.tlsServerName, 'server.dc1.consul');
+    assert.equal(prod!.nomad.tlsServerName, 'server.global.nomad');
+    assert.equal(prod!.consul.caFile, '/ca.pem');
+    assert.equal(prod!.nomad.caFile, '/ca.pem');
+    assert.equal(prod!.nomad.clientCert, '/cli.pem');
+    const env = deployEnvironment(prod!, {});
+    assert.equal(env.NOMAD_TLS_SERVER_NAME, 'server.global.nomad');
+    assert.equal(env.CONSUL_TLS_SERVER_NAME, 'server.dc1.consul');
+    assert.equal(env.NOMAD_CLIENT_CERT, '/cli.pem');
+    assert.equal(env.NOMAD_CLIENT_KEY, '/cli-key.pem');
+    const fromEnv = environmentProfile({ NOMAD_ADDR: 'https://n:4646', NOMAD_CLIENT_CERT: '/a.pem', NOMAD_CLIENT_KEY: '/a-key.pem', CONSUL_CLIENT_CERT: '/b.pem' });
+    assert.equal(fromEnv.nomad.clientKey, '/a-key.pem');
+    assert.equal(fromEnv.consul.clientCert, '/b.pem');
+  });
+
+  it('an unreadable CA file for one product fails only that product', () => {
+    const profile = environmentProfile({ NOMAD_ADDR: 'https://127.0.0.1:4646', NOMAD_CACERT: '/nonexistent/nomad-ca.pem', CONSUL_HTTP_ADDR: 'https://127.0.0.1:8501', CONSUL_CACERT: certificates.caFile });
+    const clients = createClusterClients(profile, { tokens: {}, timeoutMs: 1000 });
+    assert.match(clients.problems?.nomad ?? '', /Cannot read the CA file \/nonexistent\/nomad-ca\.pem/);
+    assert.equal(clients.problems?.consul, undefined);
+    assert.equal(clients.problems?.traefik, undefined);
   });
 });

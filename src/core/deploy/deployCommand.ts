@@ -76,6 +76,10 @@ export function deployEnvironment(profile: ClusterProfile, tokens: { consul?: st
   if (profile.nomad.tlsServerName) env.NOMAD_TLS_SERVER_NAME = profile.nomad.tlsServerName;
   if (profile.consul.caFile) env.CONSUL_CACERT = profile.consul.caFile;
   if (profile.consul.tlsServerName) env.CONSUL_TLS_SERVER_NAME = profile.consul.tlsServerName;
+  if (profile.nomad.clientCert) env.NOMAD_CLIENT_CERT = profile.nomad.clientCert;
+  if (profile.nomad.clientKey) env.NOMAD_CLIENT_KEY = profile.nomad.clientKey;
+  if (profile.consul.clientCert) env.CONSUL_CLIENT_CERT = profile.consul.clientCert;
+  if (profile.consul.clientKey) env.CONSUL_CLIENT_KEY = profile.consul.clientKey;
   const nomadToken = tokens.nomad ?? profile.environmentTokens.nomad;
   const consulToken = tokens.consul ?? profile.environmentTokens.consul;
   if (nomadToken) env.NOMAD_TOKEN = nomadToken;

@@ -9,6 +9,8 @@ export interface ClusterClients {
   consul: ConsulClient;
   nomad: NomadClient;
   traefik: TraefikClient;
+  /** Products whose TLS files could not be used: their sections show this and send nothing. */
+  problems?: Partial<Record<'consul' | 'nomad' | 'traefik', string>>;
 }
 
 export interface ClusterClientOptions {
@@ -22,17 +24,28 @@ export interface ClusterClientOptions {
 
 /** The three API clients of one profile. A token from SecretStorage wins over one from the environment. */
 export function createClusterClients(profile: ClusterProfile, options: ClusterClientOptions): ClusterClients {
+  const problems: Partial<Record<'consul' | 'nomad' | 'traefik', string>> = {};
+  // A CA, certificate or key file that cannot be used fails only its own product.
+  const dispatcher = (product: 'consul' | 'nomad' | 'traefik') => {
+    try {
+      return tlsDispatcher(profile[product]);
+    } catch (error) {
+      problems[product] = (error as Error).message;
+      return undefined;
+    }
+  };
   const common = { timeoutMs: options.timeoutMs, onRequest: options.onRequest, fetchImpl: options.fetchImpl, maxResponseBytes: options.maxResponseBytes };
   return {
-    consul: new ConsulClient({ ...common, address: profile.consul.address, dispatcher: tlsDispatcher(profile.consul), token: options.tokens.consul ?? profile.environmentTokens.consul }),
+    consul: new ConsulClient({ ...common, address: profile.consul.address, dispatcher: dispatcher('consul'), token: options.tokens.consul ?? profile.environmentTokens.consul }),
     nomad: new NomadClient({
       ...common,
       address: profile.nomad.address,
-      dispatcher: tlsDispatcher(profile.nomad),
+      dispatcher: dispatcher('nomad'),
       token: options.tokens.nomad ?? profile.environmentTokens.nomad,
       namespace: profile.nomad.namespace,
       region: profile.nomad.region,
     }),
-    traefik: new TraefikClient({ ...common, address: profile.traefik.address, dispatcher: tlsDispatcher(profile.traefik) }),
+    traefik: new TraefikClient({ ...common, address: profile.traefik.address, dispatcher: dispatcher('traefik') }),
+    problems,
   };
 }

@@ -3,6 +3,9 @@ export interface Endpoint {
   address: string;
   caFile?: string;
   tlsServerName?: string;
+  /** PEM files for mTLS clusters (Consul's and Nomad's `verify_https_client`). */
+  clientCert?: string;
+  clientKey?: string;
   /**
    * Set when the configured address cannot be used (no http/https, a bad port, spaces, a socket path):
    * the product's section shows this, and nothing, above all no token, is sent anywhere instead.
@@ -116,13 +119,20 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
       return;
     }
     names.add(name);
-    const tls = { caFile: optionalString(raw.caFile), tlsServerName: optionalString(raw.tlsServerName) };
+    // Consul's and Nomad's certificates carry different names (server.dc1.consul, server.global.nomad):
+    // each product has its own TLS settings; the shared caFile / tlsServerName are their default.
+    const tls = (product: 'consul' | 'nomad' | 'traefik') => ({
+      caFile: optionalString(raw[`${product}CaFile`]) ?? optionalString(raw.caFile),
+      tlsServerName: optionalString(raw[`${product}TlsServerName`]) ?? optionalString(raw.tlsServerName),
+      clientCert: optionalString(raw[`${product}ClientCert`]),
+      clientKey: optionalString(raw[`${product}ClientKey`]),
+    });
     profiles.push({
       name,
       source: 'settings',
-      consul: { address: addresses.consulAddress, ...tls },
-      nomad: { address: addresses.nomadAddress, namespace: optionalString(raw.nomadNamespace) ?? 'default', region: optionalString(raw.nomadRegion), ...tls },
-      traefik: { address: addresses.traefikAddress, ...tls },
+      consul: { address: addresses.consulAddress, ...tls('consul') },
+      nomad: { address: addresses.nomadAddress, namespace: optionalString(raw.nomadNamespace) ?? 'default', region: optionalString(raw.nomadRegion), ...tls('nomad') },
+      traefik: { address: addresses.traefikAddress, ...tls('traefik') },
       environmentTokens: {},
       aws: awsPart(optionalString(raw.awsRegion), optionalString(raw.awsProfile), optionalString(raw.clusterTagKey), optionalString(raw.clusterTagValue), optionalString(raw.ecsCluster)),
     });
@@ -171,13 +181,15 @@ export function environmentProfile(env: Environment): ClusterProfile {
   return {
     name: ENVIRONMENT_PROFILE_NAME,
     source: 'environment',
-    consul: { ...consul, caFile: optionalString(env.CONSUL_CACERT), tlsServerName: optionalString(env.CONSUL_TLS_SERVER_NAME) },
+    consul: { ...consul, caFile: optionalString(env.CONSUL_CACERT), tlsServerName: optionalString(env.CONSUL_TLS_SERVER_NAME), clientCert: optionalString(env.CONSUL_CLIENT_CERT), clientKey: optionalString(env.CONSUL_CLIENT_KEY) },
     nomad: {
       ...nomad,
       namespace: optionalString(env.NOMAD_NAMESPACE) ?? 'default',
       region: optionalString(env.NOMAD_REGION),
       caFile: optionalString(env.NOMAD_CACERT),
       tlsServerName: optionalString(env.NOMAD_TLS_SERVER_NAME),
+      clientCert: optionalString(env.NOMAD_CLIENT_CERT),
+      clientKey: optionalString(env.NOMAD_CLIENT_KEY),
     },
     traefik: traefik,
     environmentTokens: { consul: optionalString(env.CONSUL_HTTP_TOKEN), nomad: optionalString(env.NOMAD_TOKEN) },
