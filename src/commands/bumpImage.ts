@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { bumpEdit, canSetExplicitTag, explicitTagEdit, notBumpableMessage, TextEdit } from '../core/jobspec/bumpEdit';
 import { ImageSite } from '../core/jobspec/imageScanner';
-import { findJobspecsDefining } from '../services/jobspecFinder';
+import { pickJobspecDefining } from '../services/jobspecFinder';
 import { bumpTag, BumpKind, isValidTag } from '../core/jobspec/versionBump';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
@@ -65,14 +65,12 @@ async function documentFor(argument: BumpArgument): Promise<vscode.TextDocument 
   const jobId = jobIdOf(argument);
   if (jobId) {
     // From the explorer: open the workspace jobspec that defines the job.
-    const [first] = await findJobspecsDefining(jobId);
-    if (first) {
-      const document = await vscode.workspace.openTextDocument(first.uri);
-      await vscode.window.showTextDocument(document);
-      return document;
-    }
-    void vscode.window.showInformationMessage(`Hashistack: no jobspec in this workspace defines job "${jobId}".`);
-    return undefined;
+    // Several files may declare the job: ask which, as Open Jobspec does.
+    const target = await pickJobspecDefining(jobId);
+    if (!target) return undefined;
+    const document = await vscode.workspace.openTextDocument(target.uri);
+    await vscode.window.showTextDocument(document);
+    return document;
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor) {

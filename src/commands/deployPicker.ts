@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { jobStatusLens } from '../core/jobspec/deployStatus';
-import { JOBSPEC_EXCLUDE_GLOB } from '../core/jobspec/jobLocator';
+import { findWorkspaceFiles } from '../services/workspaceFiles';
 import { DeployRunner } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -10,7 +10,7 @@ const DEPLOYABLE_GLOB = '**/{*.nomad,*.nomad.hcl,ecs-*.tf}';
 /** "Deploy…": every jobspec job and ECS service of the workspace in one list, with its file's tag and what runs now. */
 export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, host: ClusterStoreHost): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.deploy', async () => {
-    const files = await vscode.workspace.findFiles(DEPLOYABLE_GLOB, JOBSPEC_EXCLUDE_GLOB, 2000);
+    const files = await findWorkspaceFiles(DEPLOYABLE_GLOB, 2000);
     type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
     const jobs: Item[] = [];
     const services: Item[] = [];

@@ -3,14 +3,14 @@ import { ExplorerNode } from '../core/tree/explorerNode';
 import { DeployRunner } from '../services/deployRunner';
 import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
 import { JobspecIndex } from '../services/jobspecIndex';
+import { findWorkspaceFiles } from '../services/workspaceFiles';
 import { CommandContext } from './commandContext';
 
 const ECS_FILES = '**/ecs-*.tf';
-const EXCLUDE = '**/{node_modules,.git,.terraform}/**';
 
 /** The ecs-*.tf owner that deploys a service, by the aws_ecs_service's name. */
 async function findDefinition(index: JobspecIndex, service: string): Promise<{ uri: vscode.Uri; line: number; target: string } | undefined> {
-  for (const uri of await vscode.workspace.findFiles(ECS_FILES, EXCLUDE, 500)) {
+  for (const uri of await findWorkspaceFiles(ECS_FILES, 500)) {
     const scan = await index.scanUri(uri).catch(() => undefined);
     if (scan?.kind !== 'ecs') continue;
     const owner = scan.scan.owners.find((candidate) => candidate.ecsServiceName === service);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { HOSTILE_NAMES } from '../support/hostileNames';
 import { DeployRunner } from '../../src/services/deployRunner';
+import { findJobspecsDefining } from '../../src/services/jobspecFinder';
 import type { HashistackApi } from '../../src/extension';
 
 const RECORD = process.env.HASHISTACK_RECORD_FILE;
@@ -110,6 +111,22 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     const uri = workspaceFile('whoami.nomad');
     await runAndWait('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
     assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
+  });
+
+  it("finding a job's jobspec leaves out what files.exclude hides (an editor history copy)", async () => {
+    const copy = workspaceFile('.history/whoami_20261201.nomad');
+    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(workspaceFile('whoami.nomad')));
+    const files = vscode.workspace.getConfiguration('files');
+    try {
+      assert.equal((await findJobspecsDefining('whoami')).filter((match) => match.uri.path.includes('/.history/')).length, 1, 'without the exclude, the copy is found');
+      await files.update('exclude', { '**/.history': true }, vscode.ConfigurationTarget.Global);
+      const matches = await findJobspecsDefining('whoami');
+      assert.ok(matches.length > 0);
+      assert.deepEqual(matches.filter((match) => match.uri.path.includes('/.history/')), [], 'with it, the copy is not');
+    } finally {
+      await files.update('exclude', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.fs.delete(copy);
+    }
   });
 
   it('the deploy runner itself refuses to run anything in an untrusted workspace (whatever calls it)', async () => {

@@ -23,5 +23,22 @@ export function findJobDeclarations(text: string): JobDeclaration[] {
 
 /** Glob of the files the extension treats as jobspecs. */
 export const JOBSPEC_GLOB = '**/*.{nomad,nomad.hcl}';
-/** Folders never searched for jobspecs. */
-export const JOBSPEC_EXCLUDE_GLOB = '**/{node_modules,.git,.terraform}/**';
+/**
+ * One exclude glob from the user's `files.exclude` and `search.exclude` (the patterns set to `true`) and
+ * the folders always left out. Passing any exclude to findFiles turns the user's own off, so they are
+ * folded in here: editor history copies and tool folders the user hid stay hidden. Patterns with a `when`
+ * clause (sibling conditions) cannot be expressed as one glob and are left out.
+ */
+export function workspaceExcludeGlob(...settings: (Record<string, unknown> | undefined)[]): string {
+  const patterns = new Set<string>(['**/node_modules/**', '**/.git/**', '**/.terraform/**']);
+  for (const setting of settings) {
+    for (const [pattern, enabled] of Object.entries(setting ?? {})) {
+      if (enabled !== true || !pattern || /[{}]/.test(pattern)) continue;
+      patterns.add(pattern);
+      // `**/.history` hides the folder, so its files too; `**/*.bak` names files, not folders.
+      const last = pattern.split('/').pop() ?? '';
+      if (!pattern.endsWith('/**') && !last.includes('*')) patterns.add(`${pattern}/**`);
+    }
+  }
+  return `{${[...patterns].join(',')}}`;
+}
