@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { bumpEdit, canSetExplicitTag, explicitTagEdit, notBumpableMessage, TextEdit } from '../core/jobspec/bumpEdit';
+import { bumpEdit, canSetExplicitTag, explicitTagEdit, explicitTagWarning, notBumpableMessage, TextEdit } from '../core/jobspec/bumpEdit';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { pickJobspecDefining } from '../services/jobspecFinder';
 import { bumpTag, BumpKind, isValidTag } from '../core/jobspec/versionBump';
@@ -91,7 +91,10 @@ async function pickSite(sites: ImageSite[]): Promise<ImageSite | undefined> {
 async function chooseEdit(site: ImageSite, preset?: BumpKind | { tag: string }): Promise<TextEdit | undefined> {
   try {
     if (preset) {
-      return typeof preset === 'string' ? bumpEdit(site, preset) : explicitTagEdit(site, preset.tag);
+      if (typeof preset === 'string') return bumpEdit(site, preset);
+      const warning = explicitTagWarning(preset.tag);
+      if (warning) void vscode.window.showWarningMessage(`Hashistack: ${warning}`);
+      return explicitTagEdit(site, preset.tag);
     }
     if (!site.bumpable) {
       const message = notBumpableMessage(site)!;
@@ -122,7 +125,15 @@ async function askExplicit(site: ImageSite): Promise<TextEdit | undefined> {
     title: `Tag for ${site.owner}`,
     value: site.tag?.text,
     prompt: `Image ${site.reference.registry ? `${site.reference.registry}/` : ''}${site.reference.repository}`,
-    validateInput: (value) => (isValidTag(value) ? undefined : 'Letters, digits, "_", "." and "-"; at most 128; not starting with "." or "-".'),
+    validateInput: (value) => {
+      if (!isValidTag(value)) return 'Letters, digits, "_", "." and "-"; at most 128; not starting with "." or "-".';
+      // A valid but poor tag may still be set: said as a warning, not refused.
+      const warning = explicitTagWarning(value);
+      return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
   });
-  return tag ? explicitTagEdit(site, tag) : undefined;
+  if (!tag) return undefined;
+  const warning = explicitTagWarning(tag);
+  if (warning) void vscode.window.showWarningMessage(`Hashistack: set ${tag}. ${warning}`);
+  return explicitTagEdit(site, tag);
 }

@@ -65,3 +65,15 @@ describe('version bumps keep the tag form', () => {
     assert.ok(!isValidTag('"; rm -rf /'));
   });
 });
+
+describe('explicit tags that are not versions', () => {
+  it('warns on latest and on tags that are not versions, saying why; a version passes', async () => {
+    const { explicitTagWarning } = await import('../../src/core/jobspec/bumpEdit');
+    assert.match(explicitTagWarning('latest')!, /"latest" moves: what runs changes with no change in the file.*lint:platform refuses it/);
+    assert.match(explicitTagWarning('LATEST')!, /moves/);
+    assert.match(explicitTagWarning('feature-x')!, /"feature-x" is not a version: the next bump cannot compute a new tag/);
+    assert.equal(explicitTagWarning('1.2.3'), undefined);
+    assert.equal(explicitTagWarning('v1.10.4'), undefined);
+    assert.equal(explicitTagWarning('1.25.3-alpine'), undefined);
+  });
+});

@@ -1,5 +1,5 @@
 import { ImageSite } from './imageScanner';
-import { bumpTag, BumpKind, isValidTag } from './versionBump';
+import { bumpTag, BumpKind, isValidTag, parseTagVersion } from './versionBump';
 
 /** A replacement of `[start, end)` in the file, in UTF-16 offsets. */
 export interface TextEdit {
@@ -72,4 +72,19 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
     result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
   }
   return result;
+}
+
+/**
+ * Why an explicit tag, valid as it is, is a poor one: `latest` (or any tag that moves) changes what runs
+ * without a change in the file, and a tag that is not a version cannot be bumped next time. The
+ * platform's own lint refuses both; the editor warns and lets the user decide.
+ */
+export function explicitTagWarning(tag: string): string | undefined {
+  if (/^(latest|stable|main|master|edge|nightly)$/i.test(tag)) {
+    return `"${tag}" moves: what runs changes with no change in the file, a deploy cannot tell what it rolls out, and lint:platform refuses it. Pin a version such as 1.2.3.`;
+  }
+  if (!parseTagVersion(tag)) {
+    return `"${tag}" is not a version: the next bump cannot compute a new tag from it, and lint:platform refuses it. A version such as 1.2.3 or v1.2.3-alpine can be bumped.`;
+  }
+  return undefined;
 }
