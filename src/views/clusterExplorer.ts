@@ -3,7 +3,7 @@ import { SectionState } from '../core/store/liveSection';
 import { RENDER_COALESCE_MS } from '../core/tree/renderPolicy';
 import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
-import { ExplorerNode, modeDescription, SectionId } from '../core/tree/explorerNode';
+import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
 import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { AwsSectionData } from '../core/tree/aws/awsProperties';
@@ -16,7 +16,6 @@ const SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik', 'aws'];
 const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
 /** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
 const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
-const NO_CLUSTER_CONTEXT_KEY = 'hashistack.noClusterAnswers';
 /** What each view needs kept current while it is visible (AWS rows link to their Nomad nodes). */
 const VIEW_NEEDS: Record<SectionId, SectionId[]> = { consul: ['consul'], nomad: ['nomad'], traefik: ['traefik'], aws: ['aws', 'nomad'] };
 
@@ -201,7 +200,10 @@ export class ClusterExplorer implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', AWS_CONTEXT_KEY, Boolean(this.host.profiles.active.aws));
   }
 
-  /** Every section failed to connect and has nothing to show: the welcome content (how to point at a cluster) instead. */
+  /**
+   * Every section failed to connect and has nothing to show: each keeps its error row (its address and
+   * error), and the first also lists the next steps as rows.
+   */
   private updateNoClusterContext(): void {
     const store = this.host.store;
     const noneAnswers = CLUSTER_SECTIONS.every((section) => {
@@ -210,10 +212,7 @@ export class ClusterExplorer implements vscode.Disposable {
       const kind = (state.error as { kind?: string } | undefined)?.kind;
       return kind === 'unreachable' || kind === 'timeout';
     });
-    for (const section of CLUSTER_SECTIONS) {
-      this.providers[section].setHidden(noneAnswers);
-    }
-    void vscode.commands.executeCommand('setContext', NO_CLUSTER_CONTEXT_KEY, noneAnswers);
+    this.providers.consul.setFooter(noneAnswers ? noClusterRows() : []);
   }
 
   dispose(): void {

@@ -24,7 +24,8 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   private nodes: ExplorerNode[] = [];
   private header: ExplorerNode | undefined;
   private firstLoad: { promise: Promise<void>; resolve: () => void } | undefined;
-  private hidden = false;
+  /** Rows shown under the section's error row (the next steps, when no part of the cluster answers). */
+  private footer: ExplorerNode[] = [];
   private viewKind: SectionView['kind'] = 'empty';
 
   constructor(
@@ -39,12 +40,11 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return this.viewKind;
   }
 
-  /** When no part of the cluster answers, the views show their welcome content instead of rows. */
-  setHidden(hidden: boolean): void {
-    if (this.hidden !== hidden) {
-      this.hidden = hidden;
-      this.changed.fire(undefined);
-    }
+  /** Rows under an error row, e.g. what to do when no part of the cluster answers; [] for none. */
+  setFooter(rows: ExplorerNode[]): void {
+    if (rows.length === 0 && this.footer.length === 0) return;
+    this.footer = rows;
+    this.changed.fire(undefined);
   }
 
   /** Takes a new picture of the section and redraws what differs from the one shown. */
@@ -111,10 +111,16 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       this.beforeRead();
       // Awaiting the first load makes the view show its progress bar instead of an empty tree.
       await this.firstLoad?.promise;
-      if (this.hidden) return [];
-      return this.header ? [this.header, ...this.nodes] : this.nodes;
+      const rows = this.header ? [this.header, ...this.nodes] : this.nodes;
+      return this.viewKind === 'error' ? [...rows, ...this.footer] : rows;
     }
-    const computed = childrenOf(node);
+    let computed: ExplorerNode[] | undefined;
+    try {
+      computed = childrenOf(node);
+    } catch (error) {
+      // Rows built from odd data may throw when expanded: an error row under that row, as for a section.
+      return [{ ...errorNode(this.section, error), id: `${node.id}/error` }];
+    }
     if (computed) {
       return computed;
     }

@@ -20,6 +20,8 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   }
   if (node.contextValue.split(' ').includes('error')) {
     item.command = { command: 'hashistack.retrySection', title: 'Retry', arguments: [node] };
+  } else if (node.command) {
+    item.command = { command: node.command.id, title: node.command.title };
   }
   return item;
 }

@@ -125,7 +125,7 @@ describe('The Hashistack explorer on the demo cluster', () => {
     assert.ok((await root(hashistack, 'consul')).some((n) => n.label === 'Services'));
   });
 
-  it('when nothing answers, the views fall back to their welcome content', async () => {
+  it('when nothing answers, each view names its address and error, and the first lists the next steps as rows', async () => {
     await setFault('consul', 'refused');
     await setFault('nomad', 'refused');
     await setFault('traefik', 'refused');
@@ -134,10 +134,14 @@ describe('The Hashistack explorer on the demo cluster', () => {
     await config.update('requestTimeoutSeconds', 9, vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('hashistack.refreshAll');
+      const addresses = { consul: process.env.CONSUL_HTTP_ADDR!, nomad: process.env.NOMAD_ADDR!, traefik: process.env.HASHISTACK_TRAEFIK_ADDR! };
       for (const section of ['consul', 'nomad', 'traefik'] as const) {
-        assert.deepEqual(await root(hashistack, section), [], `${section} shows no rows, so its welcome text shows`);
+        const rows = await root(hashistack, section);
         assert.equal(hashistack.explorer.providers[section].kind, 'error');
+        assert.match(rows[0]!.label, new RegExp(`^Cannot reach (Consul|Nomad|Traefik) at ${addresses[section].replace(/[.]/g, '\\.')}: connection refused$`), `${section} names its address and error`);
       }
+      const steps = (await root(hashistack, 'consul')).slice(1);
+      assert.deepEqual(steps.map((row) => row.command?.id).filter(Boolean), ['hashistack.selectCluster', 'hashistack.configureClusters', 'hashistack.refreshAll', 'hashistack.showLog']);
     } finally {
       await config.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -42,6 +42,8 @@ export interface ExplorerNode {
   job?: { id: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
+  /** A command the row runs when clicked (the next steps offered when no cluster answers). */
+  command?: { id: string; title: string };
 }
 
 /** Theme colours of the health states; the same ids VS Code uses for test results and warnings. */
@@ -157,6 +159,21 @@ export function modeDescription(state: { mode: string; pollSeconds?: number; sta
     default:
       return '';
   }
+}
+
+/**
+ * When no part of the cluster answers: what to do next, as rows that run their command (a welcome view's
+ * buttons are cut off in a short pane; rows scroll, and each section keeps its own error row above).
+ */
+export function noClusterRows(): ExplorerNode[] {
+  const step = (id: string, label: string, command: string, icon: string, tooltip: string): ExplorerNode => ({ id: `consul/next/${id}`, label, tooltip, contextValue: 'nextStep', collapsible: 'none', icon: { id: icon }, command: { id: command, title: label } });
+  return [
+    infoNode('consul/next/why', 'No part of the cluster answers', 'Start the agents, open an SSH tunnel to a server (platform/scripts/tunnel.sh), or point the extension at your cluster. With no profile configured, the extension reads NOMAD_ADDR, CONSUL_HTTP_ADDR and the other variables the CLIs read.'),
+    step('select', 'Select Cluster…', 'hashistack.selectCluster', 'server-environment', 'Switch to another cluster profile'),
+    step('configure', 'Configure Clusters…', 'hashistack.configureClusters', 'gear', 'Add or fix a cluster profile (addresses, TLS, namespace)'),
+    step('retry', 'Retry All', 'hashistack.refreshAll', 'refresh', 'Ask Consul, Nomad and Traefik again'),
+    step('log', 'Show the Log', 'hashistack.showLog', 'output', 'Every request, with its outcome'),
+  ];
 }
 
 /**
