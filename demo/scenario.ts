@@ -476,32 +476,40 @@ interface RouterSpec {
   middlewares: string[];
   status: 'enabled' | 'disabled' | 'warning';
   error?: string[];
+  /** Default: websecure. */
+  entryPoints?: string[];
 }
 
 function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
   const routers: RouterSpec[] = [];
   for (const service of services) {
     if (!service.rule) continue;
+    // The router Traefik's Consul catalog provider makes is the one the service's tags name.
+    const tagged = service.tags.map((tag) => /^traefik\.http\.routers\.([^.]+)\.rule=/.exec(tag)?.[1]).find(Boolean) ?? service.name;
+    const target = service.tags.map((tag) => new RegExp(`^traefik\\.http\\.routers\\.${tagged}\\.service=(.+)$`).exec(tag)?.[1]).find(Boolean);
     routers.push({
-      name: `${service.name}@consulcatalog`,
+      name: `${tagged}@consulcatalog`,
       rule: service.rule,
-      service: service.name,
-      servers: service.instances.map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: inst.status === 'critical' ? 'DOWN' : 'UP' })),
+      service: target ?? service.name,
+      // A router to an internal service (api@internal) has no servers of the Consul service's.
+      servers: target?.includes('@') ? [] : service.instances.map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: inst.status === 'critical' ? 'DOWN' : 'UP' })),
       tls: true,
       middlewares: ['security-headers@file'],
       status: 'enabled',
     });
   }
+  // From the file provider: a router left behind after its service went away, and the HTTP → HTTPS redirect.
   routers.push({
-    name: 'legacy-api@consulcatalog',
+    name: 'legacy-api@file',
     rule: `Host(\`legacy.${DEMO_DOMAIN}\`)`,
     service: 'legacy-api',
     servers: [],
     tls: true,
     middlewares: [],
     status: 'disabled',
-    error: ['the service "legacy-api@consulcatalog" does not exist'],
+    error: ['the service "legacy-api@file" does not exist'],
   });
+  routers.push({ name: 'http-catchall@file', rule: 'HostRegexp(`.+`)', service: 'noop@internal', servers: [], tls: false, middlewares: ['redirect-to-https@file'], status: 'enabled', entryPoints: ['web'] });
   for (let index = 0; index < scale.routers; index++) {
     const name = `svc-${String(index).padStart(4, '0')}`;
     routers.push({
@@ -519,18 +527,18 @@ function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
 
 export function traefikRouters(routers: RouterSpec[]) {
   return routers.map((router) => ({
-    entryPoints: ['websecure'],
+    entryPoints: router.entryPoints ?? ['websecure'],
     ...(router.error ? { error: router.error } : {}),
     middlewares: router.middlewares,
     name: router.name,
-    provider: 'consulcatalog',
+    provider: router.name.split('@')[1] ?? 'consulcatalog',
     priority: router.rule.length,
     priorityStr: String(router.rule.length),
     rule: router.rule,
     service: router.service,
     status: router.status,
     ...(router.tls ? { tls: { certResolver: 'letsencrypt' } } : {}),
-    using: ['websecure'],
+    using: router.entryPoints ?? ['websecure'],
   }));
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DemoCluster, DemoFaultKind, DemoProduct } from '../../demo/demoCluster';
-import { NO_SCALE } from '../../demo/scenario';
+import { buildScenario, NO_SCALE } from '../../demo/scenario';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
 import { ApiError } from '../../src/core/http/apiError';
@@ -92,6 +92,38 @@ describe('The demo cluster', () => {
     assert.ok(Date.now() - quick < 1000, 'an index behind the current one answers at once');
   });
 
+  it('is one consistent cluster: routers match the Consul tags, and every "used by" names a router that exists', () => {
+    const data = buildScenario({});
+    const routers = new Map(data.traefik.routers.map((router) => [router.name, router]));
+    for (const middleware of data.traefik.middlewares) {
+      for (const user of middleware.usedBy) assert.ok(routers.has(user), `middleware ${middleware.name} is used by ${user}, which exists`);
+    }
+    for (const service of data.traefik.services) {
+      for (const user of service.usedBy) assert.ok(routers.has(user), `service ${service.name} is used by ${user}, which exists`);
+    }
+    for (const router of data.traefik.routers) {
+      for (const middleware of router.middlewares) assert.ok(data.traefik.middlewares.some((m) => m.name === middleware), `router ${router.name} uses ${middleware}, which exists`);
+    }
+    // Every router rule in a Consul service's tags is a router of the Consul catalog provider, with that rule…
+    let tagged = 0;
+    for (const [service, tags] of Object.entries(data.consul.catalogServices)) {
+      for (const tag of tags) {
+        const match = /^traefik\.http\.routers\.([^.]+)\.rule=(.*)$/.exec(tag);
+        if (!match) continue;
+        tagged++;
+        const router = routers.get(`${match[1]}@consulcatalog`);
+        assert.ok(router, `${service}'s router ${match[1]} is in Traefik`);
+        assert.equal(router.rule, match[2]);
+      }
+    }
+    assert.ok(tagged >= 4);
+    // …and every router of that provider comes from a service's tags.
+    for (const router of data.traefik.routers.filter((r) => r.provider === 'consulcatalog')) {
+      const name = router.name.replace(/@consulcatalog$/, '');
+      assert.ok(Object.values(data.consul.catalogServices).some((tags) => tags.some((tag) => tag.startsWith(`traefik.http.routers.${name}.`))), `${router.name} comes from Consul tags`);
+    }
+  });
+
   it('answers every endpoint the explorer uses', async () => {
     demo.resetRequests();
     const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
@@ -113,7 +145,7 @@ describe('The demo cluster', () => {
     const whoami = routers.find((r) => r.label === 'whoami@consulcatalog')!;
     assert.equal(whoami.url, 'https://whoami.example.com');
     assert.equal(whoami.children![0]!.description, 'loadbalancer · 2/3 up');
-    assert.ok(routers.some((r) => r.label === 'legacy-api@consulcatalog' && r.children![0]!.label.includes('does not exist')));
+    assert.ok(routers.some((r) => r.label === 'legacy-api@file' && r.children![0]!.label.includes('does not exist')));
   });
 
   it('costs the same number of requests per section refresh at any cluster size', async function () {

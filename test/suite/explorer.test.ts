@@ -81,7 +81,7 @@ describe('The Hashistack explorer on the demo cluster', () => {
     const gallery = find(routers, 'gallery@consulcatalog');
     assert.equal(gallery.description, 'Host(`gallery.example.com`)');
     assert.equal(gallery.url, 'https://gallery.example.com');
-    const legacy = find(routers, 'legacy-api@consulcatalog');
+    const legacy = find(routers, 'legacy-api@file');
     assert.equal(legacy.icon?.id, 'error');
     assert.match((await children(hashistack, 'traefik', legacy))[0]!.label, /does not exist/);
   });
