@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { buildLauncherCards, LauncherCard, validateLauncherMessage } from '../core/launcher/launcherCards';
+import { buildLauncherCards, cardWarningsToLog, LauncherCard, validateLauncherMessage } from '../core/launcher/launcherCards';
 import { LAUNCHER_RESOURCE_ROOTS, LAUNCHER_WEBVIEW_OPTIONS, launcherHtml } from '../core/launcher/launcherPage';
 import { summarizeServiceHealth } from '../core/tree/consul/consulProperties';
 import { isWebUrl } from '../core/tree/links';
@@ -134,17 +134,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
         domain,
       });
       this.state = traefik ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
-      for (const card of this.cards) {
-        for (const warning of card.warnings) {
-          // Before Traefik has answered, every service lacks a router: not worth a warning yet.
-          if (!traefik && /Traefik router rule/.test(warning)) continue;
-          const line = `Launcher: service "${card.id}": ${warning}`;
-          // The cards are rebuilt on every change of the cluster: each warning goes to the log once.
-          if (this.loggedWarnings.has(line)) continue;
-          this.loggedWarnings.add(line);
-          this.log.warn(line);
-        }
-      }
+      for (const line of cardWarningsToLog(this.cards, Boolean(traefik), this.loggedWarnings)) this.log.warn(line);
     }
     for (const webview of this.webviews) {
       void webview.postMessage({ type: 'cards', cards: this.cards, state: this.state });

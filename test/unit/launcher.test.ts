@@ -93,3 +93,18 @@ describe('launcher cards', () => {
     assert.equal(validateLauncherMessage('open a', cards), undefined);
   });
 });
+
+describe('Launcher warnings in the log', () => {
+  it('logs each warning once, and none about a missing router before Traefik has answered', async () => {
+    const { buildLauncherCards, cardWarningsToLog } = await import('../../src/core/launcher/launcherCards');
+    const services = { whoami: ['launcher.name=Who am I', 'launcher.broken'] };
+    const before = buildLauncherCards({ services, health: new Map(), routers: undefined, nomadJobs: undefined, domain: '' });
+    const logged = new Set<string>();
+    const first = cardWarningsToLog(before, false, logged);
+    assert.ok(first.length > 0, 'the broken tag is worth a line');
+    assert.ok(first.every((line) => !/Traefik router rule/.test(line)), 'no router warning before Traefik answered');
+    assert.deepEqual(cardWarningsToLog(before, false, logged), [], 'a rebuild logs nothing new');
+    const after = buildLauncherCards({ services, health: new Map(), routers: [], nomadJobs: undefined, domain: '' });
+    assert.ok(cardWarningsToLog(after, true, logged).some((line) => /Traefik router rule/.test(line)), 'once Traefik answered with no router, it is said');
+  });
+});

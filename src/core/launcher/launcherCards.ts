@@ -99,3 +99,21 @@ export function validateLauncherMessage(message: unknown, cards: readonly Launch
   if (!cards.some((card) => card.id === id)) return undefined;
   return { type, id };
 }
+
+/**
+ * The log lines the Launcher's card warnings deserve, once each: the cards are rebuilt on every change of
+ * the cluster, and before Traefik has answered every service lacks a router, which is not worth a warning.
+ */
+export function cardWarningsToLog(cards: readonly LauncherCard[], traefikAnswered: boolean, logged: Set<string>): string[] {
+  const lines: string[] = [];
+  for (const card of cards) {
+    for (const warning of card.warnings) {
+      if (!traefikAnswered && /Traefik router rule/.test(warning)) continue;
+      const line = `Launcher: service "${card.id}": ${warning}`;
+      if (logged.has(line)) continue;
+      logged.add(line);
+      lines.push(line);
+    }
+  }
+  return lines;
+}
