@@ -203,4 +203,21 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     assert.match(editor.document.getText(), /traefik\/whoami:v1\.11\.0/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('Bump Image from a job row asks which file when several declare the job, and does nothing when none is picked', async () => {
+    const copy = workspaceFile('whoami.staging.nomad');
+    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(workspaceFile('whoami.nomad')));
+    try {
+      // Something else in front, to see whether a jobspec got opened.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('ecs-gallery.tf')));
+      const bump = vscode.commands.executeCommand('hashistack.bumpImage', { job: { id: 'whoami', namespace: 'default' } }, 'minor');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.notEqual(await bump, true, 'nothing bumped');
+      assert.match(vscode.window.activeTextEditor?.document.fileName ?? '', /ecs-gallery\.tf$/, 'no jobspec opened: the user was asked which one, and chose none');
+      assert.ok(!vscode.workspace.textDocuments.some((document) => document.isDirty && /whoami/.test(document.fileName)), 'no whoami file changed');
+    } finally {
+      await vscode.workspace.fs.delete(copy);
+    }
+  });
 });
