@@ -132,7 +132,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
 /** Packages the extension into a .vsix with @vscode/vsce, the way `npm run package` does (offline). */
 export function packageVsix(out: string): string {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
   return out;
 }
 
