@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -56,19 +57,31 @@ describe('The release gate', () => {
     assert.match(wrong.output, new RegExp(`the tag is "v9\\.9\\.9", but package.json's version is ${version.replace(/[.]/g, '\\.')}`));
   });
 
-  it('the workflows run the suites, the desktop matrix and the publishing steps', () => {
-    const ci = readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
-    const release = readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8');
-    assert.match(ci, /bash \.ci\/run/);
-    assert.match(ci, /os: \[ubuntu-latest, macos-latest, windows-latest\]/);
-    assert.match(ci, /xvfb-run -a npm run test:desktop/);
-    assert.match(ci, /npm run package/);
-    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } }).engines.vscode.replace(/^\^/, '');
-    assert.match(ci, new RegExp(`vscode: \\['${engines.replace(/[.]/g, '\\.')}', 'stable'\\]`), 'the oldest supported VS Code and stable');
-    assert.match(release, /check-release\.mjs/);
-    assert.match(release, /vsce publish --packagePath hashistack\.vsix/);
-    assert.match(release, /ovsx@[\d.]+ publish hashistack\.vsix/);
-    assert.match(release, /secrets\.VSCE_PAT/);
-    assert.match(release, /secrets\.OVSX_PAT/);
+  it('the workflows parse, have their jobs and OS matrix, and run only commands that exist', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { vscode: string } };
+    type Step = { run?: string; uses?: string; if?: string; env?: Record<string, string> };
+    type Workflow = { on: unknown; jobs: Record<string, { 'runs-on': string; steps: Step[]; strategy?: { matrix: { os?: string[]; vscode?: string[] } } }> };
+    const load = (name: string) => parse(readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8')) as Workflow;
+    const ci = load('ci.yml');
+    const release = load('release.yml');
+    assert.deepEqual(Object.keys(ci.jobs).sort(), ['desktop', 'linux', 'package']);
+    assert.deepEqual(ci.jobs.desktop!.strategy!.matrix.os, ['ubuntu-latest', 'macos-latest', 'windows-latest']);
+    assert.deepEqual(ci.jobs.desktop!.strategy!.matrix.vscode, [manifest.engines.vscode.replace(/^\^/, ''), 'stable'], 'the oldest supported VS Code and stable');
+    assert.ok((release.on as { push: { tags: string[] } }).push.tags.includes('v*'));
+    const commands = [...Object.values(ci.jobs), ...Object.values(release.jobs)].flatMap((job) => job.steps.map((step) => step.run).filter((run): run is string => Boolean(run)));
+    assert.ok(commands.length >= 8);
+    for (const command of commands) {
+      for (const match of command.matchAll(/npm run ([\w:-]+)/g)) assert.ok(manifest.scripts[match[1]!], `npm run ${match[1]} is a script of package.json`);
+      for (const match of command.matchAll(/(?:bash|node) ((?:\.ci|scripts)\/[\w.-]+)/g)) assert.ok(existsSync(join(ROOT, match[1]!)), `${match[1]} exists`);
+    }
+    assert.ok(commands.some((command) => command.includes('bash .ci/run')), 'Linux runs .ci/run');
+    assert.ok(commands.some((command) => /xvfb-run -a npm run test:desktop/.test(command)), 'Linux desktop runs under xvfb');
+    const publish = release.jobs.publish!.steps;
+    for (const [secret, tool] of [['VSCE_PAT', 'vsce publish'], ['OVSX_PAT', 'ovsx']] as const) {
+      const step = publish.find((candidate) => candidate.run?.includes(tool));
+      assert.ok(step, `a step runs ${tool}`);
+      assert.equal(step.env?.[secret], `\${{ secrets.${secret} }}`);
+      assert.match(step.run!, new RegExp(`if \\[ -z "\\$${secret}" \\]; then echo "::notice::`), `a missing ${secret} skips that store with a notice`);
+    }
   });
 });
