@@ -45,17 +45,18 @@ function instrumentedFetch() {
   const wrapped: typeof fetch = async (input, init) => {
     state.requests++;
     const response = await fetch(input, init);
-    // Note when the body has fully arrived, without copying it.
-    const readText = response.text.bind(response);
-    Object.defineProperty(response, 'text', {
-      value: async () => {
-        const text = await readText();
-        state.bytes += Buffer.byteLength(text);
-        state.lastByteAt = Math.max(state.lastByteAt, performance.now());
-        return text;
-      },
-    });
-    return response;
+    if (!response.body) return response;
+    // Count the bytes and note when the last one arrived, as the client reads them (it reads the stream).
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          state.bytes += chunk.byteLength;
+          state.lastByteAt = Math.max(state.lastByteAt, performance.now());
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
   return { state, wrapped };
 }
@@ -73,12 +74,14 @@ async function measureBare(urls: string[]): Promise<Measure> {
   let bytes = 0;
   const started = performance.now();
   let parsedAt = 0;
+  const counting = instrumentedFetch();
   const { peakHeapMb } = await withPeakHeap(async () => {
     const bodies = await Promise.all(
       urls.map(async (url) => {
-        const text = await (await fetch(url)).text();
-        lastByteAt = Math.max(lastByteAt, performance.now());
-        bytes += Buffer.byteLength(text);
+        // Through the same counting stream as the extension's requests, so both pay the same to be measured.
+        const text = await (await counting.wrapped(url)).text();
+        lastByteAt = Math.max(lastByteAt, counting.state.lastByteAt);
+        bytes = counting.state.bytes;
         return text;
       }),
     );
