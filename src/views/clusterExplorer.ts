@@ -30,6 +30,7 @@ export class ClusterExplorer implements vscode.Disposable {
   private readonly renderTimers = new Map<SectionId, NodeJS.Timeout>();
   /** Consul services whose instances are on screen, each with its watch (blocking while expanded and visible). */
   private readonly instanceWatches = new Map<string, { dispose(): void }>();
+  private instancesStore: unknown;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The store state version each view last drew. */
   private readonly drawn = new Map<SectionId, number>();
@@ -110,7 +111,13 @@ export class ClusterExplorer implements vscode.Disposable {
   }
 
   private async consulInstances(service: string): Promise<ExplorerNode[]> {
-    const consul = (await this.host.ready()).consul;
+    const store = await this.host.ready();
+    const consul = store.consul;
+    // A new store (another profile, a new token) has none of the old one's watches.
+    if (this.instancesStore !== store) {
+      for (const name of [...this.instanceWatches.keys()]) this.stopInstances(name);
+      this.instancesStore = store;
+    }
     let watch = this.instanceWatches.get(service);
     let first: Promise<void> | undefined;
     if (!watch) {

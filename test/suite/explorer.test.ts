@@ -168,6 +168,21 @@ describe('The Hashistack explorer on the demo cluster', () => {
     assert.ok(withoutToken.every((r) => !r.tokenSent), 'and no request carried a token');
   });
 
+  it("a service's instances load again after the store is rebuilt (a new token)", async () => {
+    const instancesOf = async () => {
+      const services = await children(hashistack, 'consul', find(await root(hashistack, 'consul'), 'Services'));
+      return children(hashistack, 'consul', find(services, 'whoami'));
+    };
+    assert.equal((await instancesOf()).length, 3);
+    await vscode.commands.executeCommand('hashistack.setNomadToken', 'another-token');
+    try {
+      await vscode.commands.executeCommand('hashistack.refreshAll');
+      assert.equal((await instancesOf()).length, 3, 'read from the new store, not an empty answer from the old one');
+    } finally {
+      await vscode.commands.executeCommand('hashistack.setNomadToken', '');
+    }
+  });
+
   it('switches to a cluster profile from settings and back', async () => {
     const config = vscode.workspace.getConfiguration('hashistack');
     await config.update('clusters', [{ name: 'demo-from-settings', nomadAddress: process.env.NOMAD_ADDR, consulAddress: process.env.CONSUL_HTTP_ADDR, traefikAddress: process.env.HASHISTACK_TRAEFIK_ADDR, nomadNamespace: '*' }], vscode.ConfigurationTarget.Global);
