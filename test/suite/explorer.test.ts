@@ -173,6 +173,8 @@ describe('The Hashistack explorer on the demo cluster', () => {
       const services = await children(hashistack, 'consul', find(await root(hashistack, 'consul'), 'Services'));
       return children(hashistack, 'consul', find(services, 'whoami'));
     };
+    // The test before rebuilt the store while nothing answered: load it again first.
+    await vscode.commands.executeCommand('hashistack.refreshAll');
     assert.equal((await instancesOf()).length, 3);
     await vscode.commands.executeCommand('hashistack.setNomadToken', 'another-token');
     try {
