@@ -3,7 +3,7 @@
 // error bodies, and faults injected on demand. A demo and a test double: it is not Consul, Nomad or Traefik.
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { AppliedChange, applyDemoChange, DemoChange, DemoEvent } from './liveChanges';
+import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates } from './liveChanges';
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 
 export type DemoProduct = 'consul' | 'nomad' | 'traefik';
@@ -466,6 +466,14 @@ export class DemoCluster {
         return nomadPage(inNamespace(this.data.nomad.deployments), url, (deployment) => deployment.ID, headers);
       case '/v1/nodes':
         return nomadPage(this.data.nomad.nodes, url, (node) => node.ID, headers);
+    }
+    const allocation = /^\/v1\/allocation\/([^/]+)$/.exec(url.pathname);
+    if (allocation) {
+      const stub = this.data.nomad.allocations.find((candidate) => candidate.ID === decodeURIComponent(allocation[1]!));
+      if (!stub) return { status: 404, body: 'alloc not found' };
+      const definition = this.data.nomad.job(stub.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string }[] | null }[] | null } | undefined;
+      const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
+      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000) }, headers);
     }
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
     if (job) {

@@ -37,9 +37,9 @@ type Node = DemoData['nomad']['nodes'][number];
 
 const NS_PER_MS = 1_000_000;
 
-function allocationEvent(allocation: Allocation, type: string): Omit<DemoEvent, 'Index'> {
-  // Nomad's Allocation events carry the allocation with its Job set to nil.
-  return { Topic: 'Allocation', Type: type, Key: allocation.ID, Namespace: allocation.Namespace, FilterKeys: [allocation.JobID, ''], Payload: { Allocation: { ...allocation, Job: null } } };
+function allocationEvent(allocation: Allocation, type: string, tasks: string[] = [allocation.TaskGroup]): Omit<DemoEvent, 'Index'> {
+  // Nomad's Allocation events carry the allocation with its Job set to nil, and its task states.
+  return { Topic: 'Allocation', Type: type, Key: allocation.ID, Namespace: allocation.Namespace, FilterKeys: [allocation.JobID, ''], Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS) } } };
 }
 
 function jobEvent(job: Job, full: unknown, type = 'JobRegistered'): Omit<DemoEvent, 'Index'> {
@@ -167,4 +167,35 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
     }
   }
   throw new Error(`unknown change kind; one of ${DEMO_CHANGE_KINDS.join(', ')}`);
+}
+
+/** Task states as a modern Nomad reports them (DisplayMessage, Details), for a running or a failed allocation. */
+export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number): Record<string, unknown> {
+  const ns = (ms: number) => ms * NS_PER_MS;
+  const event = (type: string, ms: number, message: string, details: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({ Type: type, Time: ns(ms), DisplayMessage: message, Details: details, FailsTask: false, ExitCode: 0, Message: '', ...extra });
+  const states: Record<string, unknown> = {};
+  for (const task of tasks) {
+    const common = [event('Received', createdMs, 'Task received by client'), event('Task Setup', createdMs + 200, 'Building Task Directory', { message: 'Building Task Directory' }), event('Driver', createdMs + 900, 'Downloading image', { image: 'demo' })];
+    if (clientStatus === 'failed') {
+      states[task] = {
+        State: 'dead',
+        Failed: true,
+        Restarts: 2,
+        StartedAt: new Date(createdMs + 2_000).toISOString(),
+        FinishedAt: new Date(createdMs + 95_000).toISOString(),
+        Events: [
+          ...common,
+          event('Started', createdMs + 2_000, 'Task started by client'),
+          event('Terminated', createdMs + 60_000, 'Exit Code: 137, Exit Message: "OOM Killed"', { exit_code: '137', oom_killed: 'true', signal: '0' }, { ExitCode: 137 }),
+          event('Restarting', createdMs + 61_000, 'Task restarting in 15s', { restart_reason: 'Restart within policy' }),
+          event('Terminated', createdMs + 94_000, 'Exit Code: 137, Exit Message: "OOM Killed"', { exit_code: '137', oom_killed: 'true', signal: '0' }, { ExitCode: 137 }),
+          event('Not Restarting', createdMs + 95_000, 'Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"', { fails_task: 'true' }, { FailsTask: true }),
+        ],
+      };
+    } else {
+      const running = clientStatus === 'running';
+      states[task] = { State: running ? 'running' : clientStatus === 'pending' ? 'pending' : 'dead', Failed: false, Restarts: 0, StartedAt: running ? new Date(createdMs + 2_000).toISOString() : null, FinishedAt: null, Events: running ? [...common, event('Started', createdMs + 2_000, 'Task started by client')] : common };
+    }
+  }
+  return states;
 }

@@ -5,6 +5,7 @@ import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
 import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
 import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { allocationTaskNodes } from '../core/tree/nomad/allocationTasks';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { AwsSectionData } from '../core/tree/aws/awsProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -42,6 +43,9 @@ export class ClusterExplorer implements vscode.Disposable {
     const childrenLoader = async (node: ExplorerNode) => {
       if (node.lazyChildren?.kind === 'consulServiceInstances') {
         return this.consulInstances(node.lazyChildren.service);
+      }
+      if (node.lazyChildren?.kind === 'allocationTasks') {
+        return allocationTaskNodes(await (await host.ready()).nomad.allocation(node.lazyChildren.allocationId), Date.now());
       }
       if (node.lazyChildren?.kind === 'ecsTasks') {
         const aws = (await host.ready()).aws;

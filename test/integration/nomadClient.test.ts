@@ -131,3 +131,22 @@ describe('NomadClient against recorded Nomad responses', () => {
     await assert.rejects(client.jobs(), { message: 'Nomad refused the token: Permission denied' });
   });
 });
+
+describe('NomadClient.allocation', () => {
+  const replay = useReplayServer({ 'GET /v1/allocation/a8198d79-cfdb-6593-a999-1e9adabcba2e': { file: 'nomad/allocation.json', headers: NOMAD_HEADERS } });
+
+  it('reads one allocation with its task states (the recorded one)', async () => {
+    const client = new NomadClient({ address: replay().address, timeoutMs: 2000 });
+    const allocation = await client.allocation('a8198d79-cfdb-6593-a999-1e9adabcba2e');
+    assert.equal(allocation.TaskStates?.redis?.State, 'running');
+    assert.equal(allocation.TaskStates?.redis?.Events?.length, 3);
+  });
+
+  it("a body that is not an allocation is malformed, and an unknown one is Nomad's 404", async () => {
+    replay().on('GET /v1/allocation/bad', { body: '{"TaskStates":[]}', headers: NOMAD_HEADERS });
+    replay().on('GET /v1/allocation/gone', { status: 404, body: 'alloc not found', contentType: PLAIN_TEXT });
+    const client = new NomadClient({ address: replay().address, timeoutMs: 2000 });
+    await assert.rejects(client.allocation('bad'), (error: unknown) => error instanceof ApiError && error.kind === 'malformed');
+    await assert.rejects(client.allocation('gone'), (error: unknown) => error instanceof ApiError && error.kind === 'notFound' && /alloc not found/.test(error.message));
+  });
+});

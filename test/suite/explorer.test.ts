@@ -72,6 +72,15 @@ describe('The Hashistack explorer on the demo cluster', () => {
     const allocations = rows.filter((row) => row.contextValue.includes('nomadAllocation'));
     assert.equal(allocations.length, 3);
     assert.ok(allocations.some((a) => a.description?.startsWith('failed · hashi-server-c · v2')));
+    // A failed allocation opens to its task, which says why, and the task to its events.
+    const failed = allocations.find((a) => a.description?.startsWith('failed'))!;
+    assert.equal(failed.collapsible, 'collapsed');
+    const tasks = await children(hashistack, 'nomad', failed);
+    assert.ok(tasks.length > 0);
+    assert.match(tasks[0]!.description!, /^dead \(failed\) · 2 restarts · Not Restarting: Exceeded allowed attempts/);
+    const events = await children(hashistack, 'nomad', tasks[0]!);
+    assert.deepEqual(events.map((event) => event.label).slice(0, 3), ['Not Restarting', 'Terminated', 'Restarting']);
+    assert.match(events[1]!.description!, /Exit Code: 137, Exit Message: "OOM Killed"$/);
     const nodes = await children(hashistack, 'nomad', find(await root(hashistack, 'nomad'), 'Nodes'));
     assert.equal(find(nodes, 'hashi-server-c').description, 'ready · ineligible');
   });

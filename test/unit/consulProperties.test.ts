@@ -40,7 +40,7 @@ describe('consulProperties', () => {
     const quiet = nodes[0]!.children![0]!;
     assert.equal(quiet.description, 'no checks');
     assert.deepEqual(quiet.icon, HEALTH_ICONS.neutral);
-    assert.equal(quiet.lazyChildren?.service, 'quiet');
+    assert.deepEqual(quiet.lazyChildren, { kind: 'consulServiceInstances', service: 'quiet' });
   });
 
   it("colours a service by its worst instance and links it to the Consul UI of the node's datacenter", () => {

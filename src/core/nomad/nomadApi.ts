@@ -57,6 +57,11 @@ export interface NomadAllocationListStub {
   CreateTime: Nanoseconds;
   ModifyTime: Nanoseconds;
   TaskStates: Record<string, unknown> | null;
+  /**
+   * Not Nomad's: why the allocation failed or restarts, in words, worked out by the extension from the task
+   * states an Allocation event carries (the list is read without them).
+   */
+  FailureReason?: string;
 }
 
 export interface NomadDeploymentTaskGroupState {
@@ -115,4 +120,45 @@ export interface NomadJob {
     Count: number;
     Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null }[] | null;
   }[] | null;
+}
+
+/** One task event (`TaskStates[task].Events[]`): newer Nomad versions add `DisplayMessage` and `Details`. */
+export interface NomadTaskEvent {
+  Type: string;
+  /** Nanoseconds. */
+  Time: Nanoseconds;
+  DisplayMessage?: string;
+  Details?: Record<string, string> | null;
+  FailsTask?: boolean;
+  ExitCode?: number;
+  Signal?: number;
+  Message?: string;
+  DriverError?: string;
+  DriverMessage?: string;
+  DownloadError?: string;
+  SetupError?: string;
+  ValidationError?: string;
+  KillError?: string;
+  KillReason?: string;
+  RestartReason?: string;
+}
+
+export interface NomadTaskState {
+  State: 'pending' | 'running' | 'dead' | string;
+  Failed: boolean;
+  Restarts: number;
+  StartedAt: string | null;
+  FinishedAt: string | null;
+  Events: NomadTaskEvent[] | null;
+}
+
+/** `GET /v1/allocation/:id`: the fields the allocation's rows read. */
+export interface NomadAllocation {
+  ID: string;
+  Name: string;
+  JobID: string;
+  TaskGroup: string;
+  ClientStatus: string;
+  DesiredStatus: string;
+  TaskStates: Record<string, NomadTaskState> | null;
 }

@@ -2,7 +2,7 @@ import { checkList } from '../http/shapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -111,6 +111,16 @@ export class NomadClient {
       timeoutMs: options.timeoutMs,
       query: { index: options.index, namespace: this.namespace, region: this.region, topic: NOMAD_EVENT_TOPICS.map((topic) => `${topic}:*`) },
     });
+  }
+
+  /** One allocation with its task states and their events. */
+  async allocation(id: string, signal?: AbortSignal): Promise<NomadAllocation> {
+    const response = await this.http.getJson<NomadAllocation>(`/v1/allocation/${encodeURIComponent(id)}`, { signal, query: { region: this.region } });
+    const allocation = response.data as unknown as Record<string, unknown> | null;
+    if (typeof allocation?.ID !== 'string' || (allocation.TaskStates !== null && allocation.TaskStates !== undefined && (typeof allocation.TaskStates !== 'object' || Array.isArray(allocation.TaskStates)))) {
+      throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path: `/v1/allocation/${id}`, reason: 'not an allocation with task states' });
+    }
+    return response.data;
   }
 
   /** One job as submitted, with its task configs (the images that run). */

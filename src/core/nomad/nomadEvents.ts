@@ -1,7 +1,8 @@
 // Nomad's event stream (`/v1/event/stream`): the shapes of its batches, checked where they arrive, and the
 // reducer that applies them to the explorer's lists. Topics and payload keys: SOURCES.md, "Event topics".
 import type { NomadSectionData } from '../tree/nomad/nomadProperties';
-import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub } from './nomadApi';
+import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub, NomadTaskState } from './nomadApi';
+import { allocationFailureReason } from '../tree/nomad/allocationTasks';
 
 export interface NomadEvent {
   Topic: string;
@@ -165,6 +166,7 @@ export function allocationStubFromAllocation(allocation: Record<string, unknown>
     CreateTime: num(allocation.CreateTime),
     ModifyTime: num(allocation.ModifyTime),
     TaskStates: null,
+    FailureReason: allocationFailureReason(object(allocation.TaskStates) as Record<string, NomadTaskState> | undefined),
   };
 }
 

@@ -7,7 +7,7 @@ import { describeAwsError } from '../aws/awsErrors';
 import { AwsPart } from '../profiles/clusterProfile';
 import { BlockingWatcher, IndexedResult } from '../live/blockingQuery';
 import { NomadEventStream, STREAM_FIRST_LINE_TIMEOUT_MS } from '../live/nomadEventStream';
-import { NomadJob } from '../nomad/nomadApi';
+import { NomadAllocation, NomadJob } from '../nomad/nomadApi';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { applyNomadEvents, NomadEvent } from '../nomad/nomadEvents';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../traefik/traefikClient';
@@ -159,6 +159,11 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       );
     }
     signal.addEventListener('abort', () => watchers.forEach((watcher) => watcher.stop()), { once: true });
+  }
+
+  /** One allocation with its tasks and events (on expand: one request, not kept current). */
+  allocation(id: string, signal?: AbortSignal): Promise<NomadAllocation> {
+    return this.client.allocation(id, signal);
   }
 
   /**

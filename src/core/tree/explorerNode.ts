@@ -9,7 +9,7 @@ export interface NodeIcon {
 }
 
 /** Children that load when the node is expanded (one request for that node, never on refresh). */
-export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string };
+export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string } | { kind: 'allocationTasks'; allocationId: string };
 
 /**
  * What one row of the explorer shows, computed without VS Code. Views turn it into a TreeItem.

@@ -184,7 +184,7 @@ export function nomadAllocationNode(allocation: NomadAllocationListStub, options
   return {
     id: `nomad/allocation/${allocation.ID}`,
     label: allocation.ID.slice(0, 8),
-    description: `${status} · ${allocation.NodeName} · v${allocation.JobVersion}${age ? ` · ${age}` : ''}`,
+    description: `${status}${allocation.FailureReason ? ` · ${allocation.FailureReason}` : ''} · ${allocation.NodeName} · v${allocation.JobVersion}${age ? ` · ${age}` : ''}`,
     tooltip: () => [
       `Allocation ${allocation.ID}`,
       `Name: ${allocation.Name}`,
@@ -200,7 +200,9 @@ export function nomadAllocationNode(allocation: NomadAllocationListStub, options
       .join('\n'),
     icon: allocation.DesiredStatus !== 'run' && allocation.ClientStatus !== 'failed' ? HEALTH_ICONS.neutral : (own(ALLOCATION_ICONS, allocation.ClientStatus) ?? { id: 'circle-outline' }),
     contextValue: 'nomadAllocation browsable copyId',
-    collapsible: 'none',
+    // Its tasks and their events load when it is expanded (one request for this allocation).
+    collapsible: 'collapsed',
+    lazyChildren: { kind: 'allocationTasks', allocationId: allocation.ID },
     copy: { id: allocation.ID },
     url: nomadAllocationUrl(options.ui, allocation.ID),
   };

@@ -1,0 +1,82 @@
+// Inside an allocation: its tasks with their state and last event, each task's events, and the reason a
+// failed or restarting allocation gives, in words, from `GET /v1/allocation/:id` (or an event's payload).
+import { NomadAllocation, NomadTaskEvent, NomadTaskState } from '../../nomad/nomadApi';
+import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
+import { ExplorerNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
+
+/** What an event says, whichever Nomad version wrote it (DisplayMessage, else the field its type fills). */
+export function taskEventMessage(event: NomadTaskEvent): string {
+  const details = event.Details ?? {};
+  const fromFields = event.DriverError || event.DownloadError || event.SetupError || event.ValidationError || event.KillError || event.KillReason || event.RestartReason || event.Message || event.DriverMessage;
+  if (event.DisplayMessage) return event.DisplayMessage;
+  if (fromFields) return fromFields;
+  if (event.Type === 'Terminated') return `Exit Code: ${event.ExitCode ?? details.exit_code ?? '?'}`;
+  return '';
+}
+
+const FAILING_TYPES = new Set(['Terminated', 'Driver Failure', 'Failed Validation', 'Setup Failure', 'Failed Artifact Download', 'Killing', 'Not Restarting', 'Restart Signaled', 'Task hook failed', 'Sibling Task Failed']);
+
+/**
+ * Why an allocation failed or restarts, in a few words, from its tasks' last failing event:
+ * `Exit Code: 137 · OOM Killed`, `Driver Failure: failed to pull image "…"`. Undefined when nothing failed.
+ */
+export function allocationFailureReason(taskStates: Record<string, NomadTaskState> | null | undefined): string | undefined {
+  let newest: { event: NomadTaskEvent } | undefined;
+  for (const state of Object.values(taskStates ?? {})) {
+    for (const event of state.Events ?? []) {
+      const failing = FAILING_TYPES.has(event.Type) && (event.Type !== 'Terminated' || (event.ExitCode ?? Number(event.Details?.exit_code ?? 0)) !== 0 || event.Details?.oom_killed === 'true');
+      if (failing && (!newest || event.Time >= newest.event.Time)) newest = { event };
+    }
+  }
+  if (!newest) return undefined;
+  const { event } = newest;
+  if (event.Type === 'Terminated') {
+    const oom = event.Details?.oom_killed === 'true' || /oom/i.test(event.Message ?? '');
+    return `Exit Code: ${event.ExitCode ?? event.Details?.exit_code ?? '?'}${oom ? ' · OOM Killed' : ''}`;
+  }
+  const message = taskEventMessage(event);
+  return message && message !== event.Type ? `${event.Type}: ${message}` : event.Type;
+}
+
+const TASK_ICONS: Record<string, NodeIcon> = {
+  running: HEALTH_ICONS.passing,
+  pending: { id: 'clock', color: HEALTH_COLORS.warning },
+  dead: HEALTH_ICONS.neutral,
+};
+
+/** The rows under an allocation: one per task (state, restarts, last event), each with its events, newest first. */
+export function allocationTaskNodes(allocation: NomadAllocation, now: number): ExplorerNode[] {
+  const tasks = Object.entries(allocation.TaskStates ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (tasks.length === 0) return [infoNode(`nomad/allocation/${allocation.ID}/none`, 'No task has started yet')];
+  return tasks.map(([task, state]) => {
+    const events = [...(state.Events ?? [])].sort((a, b) => b.Time - a.Time);
+    const last = events[0];
+    const started = state.StartedAt && !state.StartedAt.startsWith('0001') ? new Date(state.StartedAt) : undefined;
+    const finished = state.FinishedAt && !state.FinishedAt.startsWith('0001') ? new Date(state.FinishedAt) : undefined;
+    const parts = [state.Failed ? `${state.State} (failed)` : state.State, state.Restarts ? `${state.Restarts} restart${state.Restarts === 1 ? '' : 's'}` : '', last ? `${last.Type}${taskEventMessage(last) ? `: ${taskEventMessage(last)}` : ''}` : ''];
+    const id = `nomad/allocation/${allocation.ID}/task/${task}`;
+    return {
+      id,
+      label: task,
+      description: parts.filter(Boolean).join(' · '),
+      tooltip: [`Task ${task} of allocation ${allocation.ID}`, `State: ${state.State}${state.Failed ? ' (failed)' : ''}`, `Restarts: ${state.Restarts}`, started ? `Started: ${started.toISOString()}` : '', finished ? `Finished: ${finished.toISOString()}` : ''].filter(Boolean).join('\n'),
+      icon: state.Failed ? HEALTH_ICONS.critical : (own(TASK_ICONS, state.State) ?? { id: 'circle-outline' }),
+      contextValue: 'nomadTask',
+      collapsible: events.length > 0 ? 'collapsed' : 'none',
+      computeChildren: () =>
+        events.map((event, index) => {
+          const time = nanosecondsToDate(event.Time);
+          const message = taskEventMessage(event);
+          return {
+            id: `${id}/event/${index}/${event.Time}`,
+            label: event.Type,
+            description: [time ? formatAge(time, now) : '', message].filter(Boolean).join(' · '),
+            tooltip: [`${event.Type}${time ? ` at ${time.toISOString()}` : ''}`, message].filter(Boolean).join('\n'),
+            icon: FAILING_TYPES.has(event.Type) && event.Type !== 'Terminated' ? { id: 'error', color: HEALTH_COLORS.critical } : { id: 'circle-small' },
+            contextValue: 'nomadTaskEvent',
+            collapsible: 'none' as const,
+          };
+        }),
+    };
+  });
+}
