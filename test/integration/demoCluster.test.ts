@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Agent } from 'undici';
 import { DemoCluster, DemoFaultKind, DemoProduct } from '../../demo/demoCluster';
 import { buildScenario, NO_SCALE } from '../../demo/scenario';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
@@ -232,7 +233,9 @@ describe('The demo cluster', () => {
     await demo.setFault('nomad', { kind: 'refused' });
     await demo.setFault('nomad', undefined);
     assert.equal(demo.address('nomad'), before);
-    const response = await fetch(`${before}/v1/jobs`);
+    // A fresh connection: a pooled keep-alive one from before the restart is dead, and the client learns
+    // that only when the server's close reaches it, which may be after this request was sent.
+    const response = await fetch(`${before}/v1/jobs`, { dispatcher: new Agent() } as RequestInit);
     assert.equal(response.status, 200);
   });
 });

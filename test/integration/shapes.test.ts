@@ -72,7 +72,7 @@ describe('A failing section load stops its siblings, and paging is bounded', fun
   beforeEach(() => replay.reset());
 
   it('one failed request of a section aborts the others: no sibling keeps paging', async () => {
-    const { allOrAbort } = await import('../../src/core/store/allOrAbort');
+    const { allOrAbort } = await import('../../src/core/explorer/sectionLoaders');
     replay.use((request) => {
       if (request.path === '/api/http/routers') return { status: 500, body: '{"message":"boom"}\n', contentType: 'text/plain; charset=utf-8', delayMs: 100 };
       // Endless pages, each a little slow: only an abort ends them.

@@ -1,5 +1,5 @@
 import { ConsulClient } from '../consul/consulClient';
-import { NomadClient } from '../nomad/nomadClient';
+import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../traefik/traefikClient';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../tree/consul/consulProperties';
 import { ExplorerNode } from '../tree/explorerNode';
@@ -7,23 +7,68 @@ import { UiAddresses } from '../tree/links';
 import { nomadSectionNodes, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { traefikSectionNodes, TraefikSectionData } from '../tree/traefik/traefikProperties';
 
-// Each loader makes a fixed number of requests, whatever the size of the cluster:
+// The one way each section is read, by the cluster store and by the tests and benchmarks that measure it.
+// Each load makes a fixed number of requests, whatever the size of the cluster:
 // Consul 3 (services, every check, nodes), Nomad 4 (jobs, allocations, deployments, nodes),
 // Traefik 4 (routers, services, middlewares, entrypoints). Deeper levels load on expand.
 
-export async function fetchConsulSection(client: ConsulClient, signal?: AbortSignal): Promise<ConsulSectionData> {
-  const [services, checks, nodes] = await Promise.all([client.catalogServices(signal), client.healthChecks(signal), client.catalogNodes(signal)]);
-  return { services: services.data ?? {}, checks: checks.data ?? [], nodes: nodes.data ?? [] };
+/** A section's whole first load may take this long (its requests run side by side, each with its own timeout). */
+export const SECTION_LOAD_DEADLINE_MS = 120_000;
+
+/**
+ * Runs the requests of one section load together. The first failure aborts the others (no sibling keeps
+ * paging after the section has failed), and the whole load has a deadline besides each request's timeout.
+ */
+export async function allOrAbort<T extends readonly unknown[]>(signal: AbortSignal, deadlineMs: number, work: { [K in keyof T]: (signal: AbortSignal) => Promise<T[K]> }): Promise<T> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`the section did not load within ${deadlineMs / 1000} s`, 'TimeoutError'));
+  }, deadlineMs);
+  try {
+    return (await Promise.all(
+      work.map((run) =>
+        run(controller.signal).catch((error: unknown) => {
+          controller.abort(error);
+          throw error;
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (timedOut) throw new Error(`did not load within ${deadlineMs / 1000} s (the section's deadline; each request has its own timeout too)`, { cause: error });
+      throw error;
+    })) as unknown as T;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
-export async function fetchNomadSection(client: NomadClient, signal?: AbortSignal): Promise<NomadSectionData> {
-  const [jobs, allocations, deployments, nodes] = await Promise.all([client.jobs({ signal }), client.allocations({ signal }), client.deployments({ signal }), client.nodes({ signal })]);
-  return { jobs, allocations, deployments, nodes, namespace: client.namespace };
+/** Consul's three lists, with the `X-Consul-Index` of each (the start of its blocking query). */
+export async function fetchConsulSection(client: ConsulClient, signal: AbortSignal = new AbortController().signal): Promise<{ data: ConsulSectionData; indexes: (number | undefined)[] }> {
+  const [services, checks, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => client.catalogServices(s), (s: AbortSignal) => client.healthChecks(s), (s: AbortSignal) => client.catalogNodes(s)] as const);
+  return {
+    data: { services: services.data ?? {}, checks: checks.data ?? [], nodes: nodes.data ?? [] },
+    indexes: [services.meta.index, checks.meta.index, nodes.meta.index],
+  };
 }
 
-export async function fetchTraefikSection(client: TraefikClient, signal?: AbortSignal): Promise<TraefikSectionData> {
-  const options = { signal, perPage: TRAEFIK_EXPLORER_PAGE_SIZE };
-  const [routers, services, middlewares, entryPoints] = await Promise.all([client.httpRouters(options), client.httpServices(options), client.httpMiddlewares(options), client.entryPoints(options)]);
+export const NOMAD_LISTS: NomadListKind[] = ['jobs', 'allocations', 'deployments', 'nodes'];
+
+/** Nomad's four lists, with the `X-Nomad-Index` of each (where the event stream or blocking queries start). */
+export async function fetchNomadSection(client: NomadClient, signal: AbortSignal = new AbortController().signal): Promise<{ data: NomadSectionData; indexes: Record<NomadListKind, number | undefined> }> {
+  const [jobs, allocations, deployments, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, NOMAD_LISTS.map((kind) => (s: AbortSignal) => client.indexedList(kind, { signal: s })));
+  return {
+    data: { jobs: jobs!.items, allocations: allocations!.items, deployments: deployments!.items, nodes: nodes!.items, namespace: client.namespace } as NomadSectionData,
+    indexes: { jobs: jobs!.index, allocations: allocations!.index, deployments: deployments!.index, nodes: nodes!.index },
+  };
+}
+
+export async function fetchTraefikSection(client: TraefikClient, signal: AbortSignal = new AbortController().signal): Promise<TraefikSectionData> {
+  const page = (s: AbortSignal) => ({ signal: s, perPage: TRAEFIK_EXPLORER_PAGE_SIZE });
+  const [routers, services, middlewares, entryPoints] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => client.httpRouters(page(s)), (s: AbortSignal) => client.httpServices(page(s)), (s: AbortSignal) => client.httpMiddlewares(page(s)), (s: AbortSignal) => client.entryPoints(page(s))] as const);
   return { routers, services, middlewares, entryPoints };
 }
 
@@ -34,12 +79,12 @@ export interface SectionSnapshot<T> {
 }
 
 export async function loadConsulSection(client: ConsulClient, ui: UiAddresses, signal?: AbortSignal): Promise<SectionSnapshot<ConsulSectionData>> {
-  const data = await fetchConsulSection(client, signal);
+  const { data } = await fetchConsulSection(client, signal);
   return { data, nodes: consulSectionNodes(data, ui), loadedAt: Date.now() };
 }
 
 export async function loadNomadSection(client: NomadClient, ui: UiAddresses, signal?: AbortSignal): Promise<SectionSnapshot<NomadSectionData>> {
-  const data = await fetchNomadSection(client, signal);
+  const { data } = await fetchNomadSection(client, signal);
   const loadedAt = Date.now();
   return { data, nodes: nomadSectionNodes(data, { ui, now: loadedAt }), loadedAt };
 }

@@ -72,7 +72,6 @@ export abstract class LiveSection<T> implements Disposable {
   /** The product's address is unusable: the section only says so, and sends nothing anywhere. */
   private configurationProblem: string | undefined;
   private readonly backoff: Backoff;
-  private syncing: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -83,10 +82,6 @@ export abstract class LiveSection<T> implements Disposable {
 
   get state(): SectionState<T> {
     return this.stateValue;
-  }
-
-  get needed(): boolean {
-    return this.demand > 0;
   }
 
   onDidChange(listener: SectionListener): Disposable {
@@ -116,11 +111,6 @@ export abstract class LiveSection<T> implements Disposable {
     this.failures = 0;
     this.blocked = false;
     return this.sync();
-  }
-
-  /** Resolves once a sync in flight has settled (for callers that need the first data). */
-  async settled(): Promise<void> {
-    while (this.syncing) await this.syncing;
   }
 
   /** Loads the data and starts keeping it current; throws on failure. `signal` ends all it starts. */
@@ -182,7 +172,7 @@ export abstract class LiveSection<T> implements Disposable {
     const run = new AbortController();
     this.run = run;
     if (this.stateValue.data === undefined) this.setMode('loading');
-    const syncing = this.start(run.signal).then(
+    return this.start(run.signal).then(
       () => {
         // Loaded by Refresh while nothing shows it: keep it current only for the idle period.
         if (this.demand === 0 && !this.idleTimer && this.run === run) this.scheduleIdleStop();
@@ -191,11 +181,6 @@ export abstract class LiveSection<T> implements Disposable {
         if (this.run === run && !run.signal.aborted) this.fail(error);
       },
     );
-    const tracked = syncing.finally(() => {
-      if (this.syncing === tracked) this.syncing = undefined;
-    });
-    this.syncing = tracked;
-    return tracked;
   }
 
   private scheduleIdleStop(): void {

@@ -10,13 +10,13 @@ import { NomadEventStream, STREAM_FIRST_LINE_TIMEOUT_MS } from '../live/nomadEve
 import { NomadAllocation, NomadJob } from '../nomad/nomadApi';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { applyNomadEvents, NomadEvent } from '../nomad/nomadEvents';
-import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../traefik/traefikClient';
+import { TraefikClient } from '../traefik/traefikClient';
 import { AwsSectionData } from '../tree/aws/awsProperties';
 import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { TraefikSectionData } from '../tree/traefik/traefikProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
-import { allOrAbort, SECTION_LOAD_DEADLINE_MS } from './allOrAbort';
+import { fetchConsulSection, fetchNomadSection, fetchTraefikSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 
 export interface LiveSettings {
   /** `hashistack.live`: event stream and blocking queries; off, sections load once and on Refresh. */
@@ -36,8 +36,6 @@ function fallbackSeconds(settings: LiveSettings): number {
   return settings.fallbackPollSeconds > 0 ? settings.fallbackPollSeconds : DEFAULT_FALLBACK_POLL_SECONDS;
 }
 
-const NOMAD_LISTS: NomadListKind[] = ['jobs', 'allocations', 'deployments', 'nodes'];
-
 export class NomadSection extends LiveSection<NomadSectionData> {
   /** Set once the stream was refused or held back: this store follows the lists by blocking queries. */
   private streamUnusable = false;
@@ -51,20 +49,8 @@ export class NomadSection extends LiveSection<NomadSectionData> {
     super('Nomad', options);
   }
 
-  get address(): string {
-    return this.client.address;
-  }
-
-  private async loadLists(signal: AbortSignal): Promise<{ data: NomadSectionData; indexes: Record<NomadListKind, number | undefined> }> {
-    const [jobs, allocations, deployments, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, NOMAD_LISTS.map((kind) => (s: AbortSignal) => this.client.indexedList(kind, { signal: s })));
-    return {
-      data: { jobs: jobs!.items, allocations: allocations!.items, deployments: deployments!.items, nodes: nodes!.items, namespace: this.client.namespace } as NomadSectionData,
-      indexes: { jobs: jobs!.index, allocations: allocations!.index, deployments: deployments!.index, nodes: nodes!.index },
-    };
-  }
-
   protected async start(signal: AbortSignal): Promise<void> {
-    const { data, indexes } = await this.loadLists(signal);
+    const { data, indexes } = await fetchNomadSection(this.client, signal);
     if (signal.aborted) return;
     this.definitions.clear();
     const settings = this.settings();
@@ -85,7 +71,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   }
 
   private poll(data: NomadSectionData, seconds: number, signal: AbortSignal): void {
-    this.keepPolling(data, seconds, async (s) => (await this.loadLists(s)).data, signal, () => this.definitions.clear());
+    this.keepPolling(data, seconds, async (s) => (await fetchNomadSection(this.client, s)).data, signal, () => this.definitions.clear());
   }
 
   private openStream(index: number, signal: AbortSignal): void {
@@ -208,20 +194,8 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
     super('Consul', options);
   }
 
-  get address(): string {
-    return this.client.address;
-  }
-
-  private async loadAll(signal: AbortSignal): Promise<{ data: ConsulSectionData; indexes: (number | undefined)[] }> {
-    const [services, checks, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => this.client.catalogServices(s), (s: AbortSignal) => this.client.healthChecks(s), (s: AbortSignal) => this.client.catalogNodes(s)] as const);
-    return {
-      data: { services: services.data ?? {}, checks: checks.data ?? [], nodes: nodes.data ?? [] },
-      indexes: [services.meta.index, checks.meta.index, nodes.meta.index],
-    };
-  }
-
   protected async start(signal: AbortSignal): Promise<void> {
-    const { data, indexes } = await this.loadAll(signal);
+    const { data, indexes } = await fetchConsulSection(this.client, signal);
     if (signal.aborted) return;
     const settings = this.settings();
     if (settings.live && indexes.every((index) => index !== undefined)) {
@@ -230,7 +204,7 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
       return;
     }
     const seconds = settings.live ? fallbackSeconds(settings) : settings.fallbackPollSeconds;
-    this.keepPolling(data, seconds, async (s) => (await this.loadAll(s)).data, signal);
+    this.keepPolling(data, seconds, async (s) => (await fetchConsulSection(this.client, s)).data, signal);
   }
 
   private watch(indexes: number[], signal: AbortSignal): void {
@@ -342,19 +316,13 @@ export class TraefikSection extends LiveSection<TraefikSectionData> {
     super('Traefik', options);
   }
 
-  private async load(signal: AbortSignal): Promise<TraefikSectionData> {
-    const page = (s: AbortSignal) => ({ signal: s, perPage: TRAEFIK_EXPLORER_PAGE_SIZE });
-    const [routers, services, middlewares, entryPoints] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => this.client.httpRouters(page(s)), (s: AbortSignal) => this.client.httpServices(page(s)), (s: AbortSignal) => this.client.httpMiddlewares(page(s)), (s: AbortSignal) => this.client.entryPoints(page(s))] as const);
-    return { routers, services, middlewares, entryPoints };
-  }
-
   protected async start(signal: AbortSignal): Promise<void> {
-    const data = await this.load(signal);
+    const data = await fetchTraefikSection(this.client, signal);
     if (signal.aborted) return;
     const settings = this.settings();
     // Traefik has no push API: while live, poll it; otherwise use the fallback interval, if any.
     const seconds = settings.live ? settings.traefikPollSeconds || DEFAULT_TRAEFIK_POLL_SECONDS : settings.fallbackPollSeconds;
-    this.keepPolling(data, seconds, (s) => this.load(s), signal);
+    this.keepPolling(data, seconds, (s) => fetchTraefikSection(this.client, s), signal);
   }
 }
 
