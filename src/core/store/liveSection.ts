@@ -122,6 +122,11 @@ export abstract class LiveSection<T> implements Disposable {
     this.failures = 0;
   }
 
+  /** Says that what the section offers changed (a job definition arrived) without claiming the data is current. */
+  protected announce(): void {
+    this.update({}, 'data');
+  }
+
   protected setMode(mode: SectionMode, patch: Partial<SectionState<T>> = {}): void {
     this.update({ mode, ...patch }, 'status');
   }

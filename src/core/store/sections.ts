@@ -166,7 +166,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       (job) => {
         if (this.definitions.get(key) !== 'loading') return;
         this.definitions.set(key, job);
-        this.setData(this.state.data!, {});
+        this.announce();
       },
       () => {
         if (this.definitions.get(key) === 'loading') this.definitions.set(key, 'missing');
