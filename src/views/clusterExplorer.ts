@@ -108,9 +108,7 @@ export class ClusterExplorer implements vscode.Disposable {
     } else if (!visible && this.demand.has(section)) {
       this.demand.get(section)!.dispose();
       this.demand.delete(section);
-      if (section === 'consul') {
-        for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
-      }
+      if (section === 'consul') this.stopAllInstances();
     }
   }
 
@@ -119,18 +117,14 @@ export class ClusterExplorer implements vscode.Disposable {
     const consul = store.consul;
     // A new store (another profile, a new token) has none of the old one's watches.
     if (this.instancesStore !== store) {
-      for (const name of [...this.instanceWatches.keys()]) this.stopInstances(name);
+      this.stopAllInstances();
       this.instancesStore = store;
     }
-    let watch = this.instanceWatches.get(service);
-    let first: Promise<void> | undefined;
-    if (!watch) {
+    if (!this.instanceWatches.has(service)) {
       const handle = consul.watchInstances(service);
-      first = handle.first;
-      watch = handle;
       this.instanceWatches.set(service, handle);
+      await handle.first;
     }
-    await first;
     const instances = consul.instances(service);
     if (instances?.error !== undefined && instances.entries === undefined) throw instances.error;
     return consulInstanceNodes(service, instances?.entries ?? []);
@@ -139,6 +133,10 @@ export class ClusterExplorer implements vscode.Disposable {
   private stopInstances(service: string): void {
     this.instanceWatches.get(service)?.dispose();
     this.instanceWatches.delete(service);
+  }
+
+  private stopAllInstances(): void {
+    for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
   }
 
   private scheduleRender(section: SectionId): void {
@@ -173,9 +171,7 @@ export class ClusterExplorer implements vscode.Disposable {
     this.drawn.set(section, state?.version ?? -1);
     this.providers[section].show(this.sectionView(section, state));
     this.views[section].description = modeDescription(state);
-    if (section === 'consul' && state?.data === undefined) {
-      for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
-    }
+    if (section === 'consul' && state?.data === undefined) this.stopAllInstances();
     if (CLUSTER_SECTIONS.includes(section)) this.updateNoClusterContext();
     this.statusBar.showStaleness(CLUSTER_SECTIONS.filter((id) => store?.state(id)?.mode === 'failed'));
   }
@@ -231,8 +227,7 @@ export class ClusterExplorer implements vscode.Disposable {
     this.renderTimers.clear();
     this.demand.forEach((handle) => handle.dispose());
     this.demand.clear();
-    this.instanceWatches.forEach((watch) => watch.dispose());
-    this.instanceWatches.clear();
+    this.stopAllInstances();
     for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions]) {
       disposable.dispose();
     }

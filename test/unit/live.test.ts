@@ -197,6 +197,13 @@ describe('Reconciling rows in place', () => {
     assert.equal(reconcileNodes(fewer.nodes, [row('a', '2', [row('a/1', 'ok')]), row('c', '')]).rootChanged, true);
   });
 
+  it('a kept row loses the fields the new build no longer gives it', () => {
+    const before: ExplorerNode = { ...row('a', 'old'), url: 'https://a.example.com', tooltip: 'tip', command: { id: 'x', title: 'X' } };
+    const [kept] = reconcileNodes([before], [{ id: 'a', label: 'a', contextValue: 'x', collapsible: 'none' }]).nodes;
+    assert.equal(kept, before);
+    for (const key of ['description', 'url', 'tooltip', 'command'] as const) assert.equal(kept![key], undefined, `${key} is gone`);
+  });
+
   it('takes the new lazy children of a row that was never expanded, with nothing to redraw', () => {
     const lazy: ExplorerNode = { ...row('job', 'v1'), collapsible: 'collapsed', computeChildren: () => [row('old', '')] };
     const fresh: ExplorerNode = { ...row('job', 'v1'), collapsible: 'collapsed', computeChildren: () => [row('new', '')] };

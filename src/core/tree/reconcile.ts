@@ -39,11 +39,14 @@ function reconcileList(previous: ExplorerNode[], next: ExplorerNode[], changed: 
     if (previous[position] !== kept) structural = true;
     const rowChanged = !sameRow(kept, fresh);
     const computed = kept.children;
+    // The kept row takes the fresh row's fields, and loses those the fresh row no longer has.
     const fields: Partial<ExplorerNode> = { ...fresh };
     delete fields.children;
     delete fields.computeChildren;
+    for (const key of Object.keys(kept) as (keyof ExplorerNode)[]) {
+      if (!(key in fresh) && key !== 'children' && key !== 'computeChildren') delete kept[key];
+    }
     Object.assign(kept, fields);
-    if (typeof fresh.tooltip !== 'function' && fresh.tooltip === undefined) kept.tooltip = undefined;
     let childrenChanged = false;
     if (computed) {
       // The view has seen these children (the row was expanded, or they are built eagerly): fold them in too.
@@ -55,9 +58,6 @@ function reconcileList(previous: ExplorerNode[], next: ExplorerNode[], changed: 
       // Never expanded: the view has not asked for them, so nothing to redraw; take the new ones as they are.
       kept.children = fresh.children;
       kept.computeChildren = fresh.computeChildren;
-    }
-    for (const key of ['description', 'icon', 'url', 'copy', 'job', 'lazyChildren', 'ecsImages'] as const) {
-      if (!(key in fresh)) delete kept[key];
     }
     if (rowChanged || childrenChanged) changed.push(kept);
     return kept;
