@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { jobStatusLens, unknownStatusLens } from '../core/jobspec/deployStatus';
 import { formatClock } from '../core/tree/explorerNode';
+import { fileKind } from '../core/jobspec/jobspecDocument';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -46,7 +47,8 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 
   private updateDemand(): void {
-    const jobspecOnScreen = vscode.window.visibleTextEditors.some((editor) => isJobspecPath(editor.document.uri.path));
+    // Jobspec lenses say what runs (ecs-*.tf lenses do not).
+    const jobspecOnScreen = vscode.window.visibleTextEditors.some((editor) => fileKind(editor.document.uri.path) === 'jobspec');
     if (jobspecOnScreen && !this.demand) this.demand = this.host.need(['nomad']);
     if (!jobspecOnScreen && this.demand) {
       this.demand.dispose();
@@ -120,11 +122,6 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
-}
-
-/** A jobspec, whose lenses say what runs (ecs-*.tf lenses do not). */
-function isJobspecPath(path: string): boolean {
-  return /\.nomad(\.hcl)?$/.test(path);
 }
 
 /** "Bump image (0.3.10)", or "Bump image…" when a block has several. */

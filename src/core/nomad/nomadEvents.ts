@@ -1,6 +1,6 @@
 // Nomad's event stream (`/v1/event/stream`): the shapes of its batches, checked where they arrive, and the
 // reducer that applies them to the explorer's lists. Topics and payload keys: SOURCES.md, "Event topics".
-import type { NomadSectionData } from '../tree/nomad/nomadProperties';
+import { itemNamespace, jobKey, type NomadSectionData } from '../tree/nomad/nomadProperties';
 import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub, NomadTaskState } from './nomadApi';
 import { allocationFailureReason } from '../tree/nomad/allocationTasks';
 
@@ -192,7 +192,7 @@ export function nodeStubFromNode(node: Record<string, unknown> & { ID: string })
 }
 
 function jobKeyOf(namespace: string | undefined, id: string, fallback: string): string {
-  return `${namespace || (fallback === '*' ? 'default' : fallback)}\u0000${id}`;
+  return jobKey(itemNamespace(namespace, fallback), id);
 }
 
 type SummaryCounts = NomadJobSummary['Summary'][string];

@@ -23,15 +23,20 @@ export function jobKey(namespace: string, jobId: string): string {
   return `${namespace}\u0000${jobId}`;
 }
 
+/** The namespace an item is in: its own, else the one asked for (`*` asks for all; an item in none is in default). */
+export function itemNamespace(namespace: string | undefined, asked: string): string {
+  return namespace || (asked === '*' ? 'default' : asked);
+}
+
 export function jobNamespace(job: NomadJobListStub, fallback: string): string {
-  return job.Namespace || job.JobSummary?.Namespace || (fallback === '*' ? 'default' : fallback);
+  return itemNamespace(job.Namespace || job.JobSummary?.Namespace, fallback);
 }
 
 /** The newest deployment of each job (highest CreateIndex), from one `/v1/deployments` list. */
 export function latestDeployments(deployments: NomadDeployment[], fallbackNamespace: string): Map<string, NomadDeployment> {
   const latest = new Map<string, NomadDeployment>();
   for (const deployment of deployments) {
-    const key = jobKey(deployment.Namespace || (fallbackNamespace === '*' ? 'default' : fallbackNamespace), deployment.JobID);
+    const key = jobKey(itemNamespace(deployment.Namespace, fallbackNamespace), deployment.JobID);
     const current = latest.get(key);
     if (!current || deployment.CreateIndex > current.CreateIndex) {
       latest.set(key, deployment);
