@@ -245,7 +245,7 @@ export class HttpClient {
   private init(method: string, signal: AbortSignal, body: string | undefined): RequestInit {
     const init: RequestInit = {
       method,
-      headers: { Accept: 'application/json', ...this.options.headers },
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...this.options.headers },
       signal,
       redirect: 'manual',
     };

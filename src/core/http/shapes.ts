@@ -35,12 +35,27 @@ export function checkStringListMap(value: unknown, where: Where): Record<string,
   return value as Record<string, string[]>;
 }
 
+/**
+ * An object with these fields of these types (`number`, `string`, `object` — null allowed for `object`):
+ * what a write endpoint answers.
+ */
+export function checkObject<T>(value: unknown, where: Where, fields: Record<string, 'string' | 'number' | 'object'>): T {
+  if (!isObject(value)) return reject(where, `expected a JSON object, got ${describe(value)}`);
+  for (const [field, type] of Object.entries(fields)) {
+    const actual = value[field];
+    const ok = type === 'object' ? actual === null || actual === undefined || isObject(actual) : typeof actual === type;
+    if (!ok) reject(where, `"${field}" is ${describe(actual)}, not ${type === 'object' ? 'an object' : `a ${type}`}`);
+  }
+  return value as T;
+}
+
 function reject(where: Where, reason: string): never {
   throw malformed(where, reason);
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'missing';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -66,6 +66,8 @@ export interface NomadAllocationListStub {
 
 export interface NomadDeploymentTaskGroupState {
   AutoRevert: boolean;
+  /** Canaries are promoted by Nomad once healthy (`update { auto_promote = true }`). */
+  AutoPromote?: boolean;
   Promoted: boolean;
   PlacedCanaries: string[] | null;
   DesiredCanaries: number;
@@ -115,11 +117,22 @@ export interface NomadJob {
   Type: string;
   Status: string;
   Version?: number;
+  JobModifyIndex?: number;
+  /** The job-level `update` block; a group's own one wins. No `update` (MaxParallel 0): no deployment. */
+  Update?: NomadUpdateStrategy | null;
   TaskGroups: {
     Name: string;
     Count: number;
+    Update?: NomadUpdateStrategy | null;
     Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null }[] | null;
   }[] | null;
+}
+
+export interface NomadUpdateStrategy {
+  MaxParallel?: number;
+  Canary?: number;
+  AutoRevert?: boolean;
+  AutoPromote?: boolean;
 }
 
 /** One task event (`TaskStates[task].Events[]`): newer Nomad versions add `DisplayMessage` and `Details`. */
@@ -161,4 +174,124 @@ export interface NomadAllocation {
   ClientStatus: string;
   DesiredStatus: string;
   TaskStates: Record<string, NomadTaskState> | null;
+}
+
+/** `FieldDiff` of a plan or a version diff (`nomad/structs/diff.go`): one attribute, old → new. */
+export interface NomadFieldDiff {
+  Type: NomadDiffType;
+  Name: string;
+  Old: string;
+  New: string;
+  Annotations: string[] | null;
+}
+
+/** "None" parts are unchanged and only there for context. */
+export type NomadDiffType = 'Added' | 'Deleted' | 'Edited' | 'None' | string;
+
+/** `ObjectDiff`: a nested block (Config, Update, a service…) with its own fields and objects. */
+export interface NomadObjectDiff {
+  Type: NomadDiffType;
+  Name: string;
+  Fields: NomadFieldDiff[] | null;
+  Objects: NomadObjectDiff[] | null;
+}
+
+export interface NomadTaskDiff extends NomadObjectDiff {
+  /** e.g. `forces create/destroy update`, `forces in-place update`. */
+  Annotations: string[] | null;
+}
+
+export interface NomadTaskGroupDiff extends NomadObjectDiff {
+  Tasks: NomadTaskDiff[] | null;
+  /** The scheduler's counts by kind: `create`, `destroy`, `in-place update`, `create/destroy update`, `canary`, `ignore`, `migrate`, `stop`. */
+  Updates: Record<string, number> | null;
+}
+
+export interface NomadJobDiff extends NomadObjectDiff {
+  ID: string;
+  TaskGroups: NomadTaskGroupDiff[] | null;
+}
+
+/** `DesiredUpdates` per task group (`Annotations.DesiredTGUpdates`). */
+export interface NomadDesiredUpdates {
+  Ignore: number;
+  Place: number;
+  Migrate: number;
+  Stop: number;
+  InPlaceUpdate: number;
+  DestructiveUpdate: number;
+  Canary: number;
+  Preemptions?: number;
+}
+
+/** `AllocMetric` of a failed placement (`FailedTGAllocs[group]`). */
+export interface NomadAllocMetric {
+  NodesEvaluated: number;
+  NodesFiltered: number;
+  NodesInPool?: number;
+  NodesAvailable: Record<string, number> | null;
+  ClassFiltered: Record<string, number> | null;
+  ConstraintFiltered: Record<string, number> | null;
+  NodesExhausted: number;
+  ClassExhausted: Record<string, number> | null;
+  DimensionExhausted: Record<string, number> | null;
+  QuotaExhausted?: string[] | null;
+  CoalescedFailures: number;
+}
+
+/** `POST /v1/job/:id/plan`. */
+export interface NomadJobPlanResponse {
+  Index?: number;
+  /** The index `nomad job run -check-index` is checked against: 0 for a job that does not exist yet. */
+  JobModifyIndex: number;
+  Diff: NomadJobDiff | null;
+  Annotations: { DesiredTGUpdates: Record<string, NomadDesiredUpdates> | null; PreemptedAllocs?: unknown[] | null } | null;
+  FailedTGAllocs: Record<string, NomadAllocMetric> | null;
+  CreatedEvals?: unknown[] | null;
+  /** Several warnings are one string, joined by newlines (multierror). */
+  Warnings: string;
+  NextPeriodicLaunch?: string;
+}
+
+/** `POST /v1/jobs` (register). */
+export interface NomadJobRegisterResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobModifyIndex: number;
+  Warnings: string;
+  Index?: number;
+}
+
+/** `POST /v1/deployment/promote/:id`, `/fail/:id`. */
+export interface NomadDeploymentUpdateResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  DeploymentModifyIndex: number;
+  /** Set when failing the deployment rolled the job back. */
+  RevertedJobVersion?: number | null;
+  Index?: number;
+}
+
+/** `POST /v1/job/:id/revert`. */
+export interface NomadJobRevertResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobModifyIndex: number;
+  Warnings?: string;
+}
+
+/** One element of `GET /v1/job/:id/evaluations`. */
+export interface NomadEvaluation {
+  ID: string;
+  JobID: string;
+  Type?: string;
+  TriggeredBy: string;
+  Status: 'pending' | 'complete' | 'failed' | 'blocked' | 'canceled' | string;
+  StatusDescription: string;
+  DeploymentID?: string;
+  BlockedEval?: string;
+  FailedTGAllocs: Record<string, NomadAllocMetric> | null;
+  JobModifyIndex?: number;
+  CreateIndex: number;
+  ModifyIndex: number;
 }

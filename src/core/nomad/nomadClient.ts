@@ -1,8 +1,8 @@
-import { checkList } from '../http/shapes';
+import { checkList, checkObject } from '../http/shapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadJob, NomadJobListStub, NomadNodeListStub } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -50,6 +50,9 @@ const NOMAD_LIST_FIELDS: Record<NomadListKind, readonly string[]> = {
   deployments: ['ID', 'JobID', 'Status'],
   nodes: ['ID', 'Name', 'Status'],
 };
+
+/** A job in API JSON, as `/v1/jobs/parse` returns it and `/plan` and `/v1/jobs` take it. */
+export type ParsedJob = { ID: string; Namespace?: string | null; Type?: string | null } & Record<string, unknown>;
 
 /** Upper bound on pages followed, so a server that repeats a token cannot loop a refresh forever. */
 const MAX_PAGES = 10_000;
@@ -127,6 +130,66 @@ export class NomadClient {
   async job(id: string, namespace: string, signal?: AbortSignal): Promise<NomadJob> {
     const response = await this.http.getJson<NomadJob>(`/v1/job/${encodeURIComponent(id)}`, { signal, query: { namespace, region: this.region } });
     return response.data;
+  }
+
+  /**
+   * The jobspec's HCL as Nomad reads it (`POST /v1/jobs/parse`), in API JSON. Not canonicalized, so a job
+   * without its own `namespace` stays without one (the caller decides, as the CLI does).
+   */
+  async parseJob(hcl: string, variables?: string, signal?: AbortSignal): Promise<ParsedJob> {
+    const path = '/v1/jobs/parse';
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify({ JobHCL: hcl, Canonicalize: false, ...(variables ? { Variables: variables } : {}) }) });
+    return checkObject<ParsedJob>(response.data, this.where(path), { ID: 'string' });
+  }
+
+  /** A dry run of the job with its diff (`POST /v1/job/:id/plan`, `Diff: true`), as `nomad job plan` asks. */
+  async planJob(job: ParsedJob, signal?: AbortSignal): Promise<NomadJobPlanResponse> {
+    const path = `/v1/job/${encodeURIComponent(job.ID)}/plan`;
+    const namespace = job.Namespace || undefined;
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify({ Job: job, Diff: true, PolicyOverride: false }) });
+    const plan = checkObject<NomadJobPlanResponse>(response.data, this.where(path), { JobModifyIndex: 'number', Diff: 'object', Annotations: 'object', FailedTGAllocs: 'object' });
+    // Warnings is a string (a multierror's text) and may be absent on old servers.
+    if (plan.Warnings !== undefined && plan.Warnings !== null && typeof plan.Warnings !== 'string') {
+      throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: '"Warnings" is not a string' });
+    }
+    return { ...plan, Warnings: plan.Warnings ?? '' };
+  }
+
+  /** Promotes a deployment's canaries (`POST /v1/deployment/promote/:id`): all groups, or the ones named. */
+  async promoteDeployment(id: string, namespace: string, groups?: string[], signal?: AbortSignal): Promise<NomadDeploymentUpdateResponse> {
+    const path = `/v1/deployment/promote/${encodeURIComponent(id)}`;
+    const body = groups && groups.length > 0 ? { DeploymentID: id, Groups: groups } : { DeploymentID: id, All: true };
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
+    return checkObject<NomadDeploymentUpdateResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /** Marks a running deployment failed (`POST /v1/deployment/fail/:id`); with auto_revert the job rolls back. */
+  async failDeployment(id: string, namespace: string, signal?: AbortSignal): Promise<NomadDeploymentUpdateResponse> {
+    const path = `/v1/deployment/fail/${encodeURIComponent(id)}`;
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region } });
+    return checkObject<NomadDeploymentUpdateResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /**
+   * Reverts a job to `version` (`POST /v1/job/:id/revert`). With `priorVersion`, Nomad refuses when the job
+   * is no longer at that version (someone deployed in between).
+   */
+  async revertJob(jobId: string, namespace: string, version: number, priorVersion?: number, signal?: AbortSignal): Promise<NomadJobRevertResponse> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/revert`;
+    const body = { JobID: jobId, JobVersion: version, ...(priorVersion !== undefined ? { EnforcePriorVersion: priorVersion } : {}) };
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
+    return checkObject<NomadJobRevertResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`). */
+  async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']);
+  }
+
+  private where(path: string) {
+    return { product: 'Nomad' as const, address: this.address, path };
   }
 
   private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true, fields: readonly string[] = ['ID']): Promise<NomadIndexedList<T>> {
