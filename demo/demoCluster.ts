@@ -5,6 +5,15 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates } from './liveChanges';
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
+import { canonicalize, DEFAULT_ROLLOUT_STEP_MS, DemoHttpError, DemoJob, DemoRollouts } from './demoRollout';
+
+/** The platform's jobspecs: the demo's jobs run what these files say (this file runs from out/demo/). */
+const PLATFORM_JOBSPECS = resolve(__dirname, '..', '..', 'platform', 'nomad');
+/** The largest request body the demo reads (a jobspec's HCL or JSON). */
+const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
 
 export type DemoProduct = 'consul' | 'nomad' | 'traefik';
 export const DEMO_PRODUCTS: DemoProduct[] = ['consul', 'nomad', 'traefik'];
@@ -48,6 +57,8 @@ export interface DemoClusterOptions extends ScenarioOptions {
   autonomous?: boolean;
   /** Nomad sends an event-stream heartbeat `{}` this often (Nomad: 30 s). */
   heartbeatMs?: number;
+  /** One step of a simulated rollout (default DEFAULT_ROLLOUT_STEP_MS: about 10 s for a canary and three allocations). */
+  rolloutStepMs?: number;
 }
 
 /** The longest a blocking query is held, as Consul and Nomad cap `wait` (10 min). */
@@ -92,18 +103,66 @@ export class DemoCluster {
   /** Open event streams: each gets every batch. */
   private readonly streams = new Set<{ namespace: string; write: (line: string) => void }>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private rollouts!: DemoRollouts;
+  /** The platform's jobspecs, parsed once at start: the definitions the demo's jobs run. */
+  private platformJobs: DemoJob[] = [];
   /** Every request served, for tests that count them (cleared by `resetRequests`). */
   readonly requests: DemoRequest[] = [];
 
   private constructor(options: DemoClusterOptions) {
     this.options = options;
     this.data = buildScenario(options);
+    this.resetRollouts();
+  }
+
+  private resetRollouts(): void {
+    this.rollouts = new DemoRollouts(
+      {
+        data: this.data,
+        commit: (change) => {
+          const index = this.nomadIndex + 1;
+          const events = change(index, Date.now());
+          this.nomadIndex = index;
+          if (events.length > 0) this.publish(events.map((event) => ({ ...event, Index: index })));
+          this.wake('nomad');
+          return index;
+        },
+        later: (run, ms) => {
+          const timer = setTimeout(() => {
+            this.timers.splice(this.timers.indexOf(timer), 1);
+            run();
+          }, ms);
+          this.timers.push(timer);
+        },
+      },
+      this.options.rolloutStepMs ?? DEFAULT_ROLLOUT_STEP_MS,
+    );
+    for (const job of this.platformJobs) this.rollouts.seed(job);
+  }
+
+  /** Reads platform/nomad/*.nomad with the demo's parser; a file that does not parse is left out. */
+  private async loadPlatformJobs(): Promise<void> {
+    let files: string[] = [];
+    try {
+      files = readdirSync(PLATFORM_JOBSPECS).filter((name) => name.endsWith('.nomad'));
+    } catch {
+      return;
+    }
+    for (const file of files.sort()) {
+      try {
+        this.platformJobs.push(canonicalize(await parseDemoJobspec(readFileSync(join(PLATFORM_JOBSPECS, file), 'utf8')), 'default'));
+      } catch {
+        // Not the demo's business: lint:platform reports broken platform files.
+      }
+    }
+    this.resetRollouts();
   }
 
   private control: Server | undefined;
 
   static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
     const cluster = new DemoCluster(options);
+    await cluster.loadPlatformJobs();
     for (const product of DEMO_PRODUCTS) {
       await cluster.listen(product, options.ports?.[product] ?? 0);
     }
@@ -280,7 +339,10 @@ export class DemoCluster {
 
   /** Replace the scenario (e.g. a scaled one for the benchmark) without restarting. */
   setScenario(options: ScenarioOptions): void {
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.length = 0;
     this.data = buildScenario(options);
+    this.resetRollouts();
     this.consulIndex++;
     this.nomadIndex++;
     this.wake('consul');
@@ -293,6 +355,7 @@ export class DemoCluster {
 
   async close(): Promise<void> {
     this.timers.forEach((timer) => clearInterval(timer));
+    this.timers.length = 0;
     for (const waiter of [...this.waiters]) waiter.wake();
     for (const product of DEMO_PRODUCTS) {
       await this.closeServer(product);
@@ -366,7 +429,8 @@ export class DemoCluster {
     }
     await this.holdBlockingQuery(product, url, request);
     if (request.socket.destroyed) return;
-    const routed = this.route(product, url);
+    const method = request.method ?? 'GET';
+    const routed = method === 'GET' ? this.route(product, url) : product === 'nomad' ? await this.routeNomadWrite(method, url, await readBody(request)) : { status: 405, body: 'Invalid method' };
     if (routed.status !== 200) {
       send(response, routed.status, routed.body, routed.contentType ?? 'text/plain; charset=utf-8', routed.headers);
       return;
@@ -475,12 +539,72 @@ export class DemoCluster {
       const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
       return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000) }, headers);
     }
+    const evaluations = /^\/v1\/job\/([^/]+)\/evaluations$/.exec(url.pathname);
+    if (evaluations) {
+      const list = this.rollouts.evaluationsOf(decodeURIComponent(evaluations[1]!));
+      return list ? json(list, headers) : { status: 404, body: 'job not found' };
+    }
+    const deployment = /^\/v1\/deployment\/([^/]+)$/.exec(url.pathname);
+    if (deployment) {
+      const found = this.data.nomad.deployments.find((candidate) => candidate.ID === decodeURIComponent(deployment[1]!));
+      return found ? json(found, headers) : { status: 404, body: 'deployment not found' };
+    }
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
     if (job) {
       const found = this.data.nomad.job(decodeURIComponent(job[1]!));
       return found && (namespace === '*' || namespace === found.Namespace) ? json(found, headers) : { status: 404, body: 'job not found' };
     }
     return { status: 404, body: `Invalid URL path "${url.pathname}"` };
+  }
+
+  /**
+   * Nomad's write endpoints for the deploy loop: parse, plan, register (with -check-index), promote, fail,
+   * revert. Errors are Nomad's plain-text bodies with its status codes.
+   */
+  private async routeNomadWrite(method: string, url: URL, body: string): Promise<Routed> {
+    const headers = { 'X-Nomad-Index': String(this.nomadIndex) };
+    if (method !== 'POST' && method !== 'PUT') return { status: 405, body: 'Invalid method' };
+    const namespace = url.searchParams.get('namespace') || 'default';
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch (error) {
+      return { status: 400, body: `Failed to decode request body: ${(error as Error).message}` };
+    }
+    try {
+      const path = url.pathname;
+      if (path === '/v1/jobs/parse') {
+        if (typeof parsed.JobHCL !== 'string') return { status: 400, body: 'Job HCL must be specified' };
+        const variables = typeof parsed.Variables === 'string' ? Object.fromEntries([...parsed.Variables.matchAll(/^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$/gm)].map((m) => [m[1]!, m[2]!])) : {};
+        const job = await parseDemoJobspec(parsed.JobHCL, variables);
+        return json(parsed.Canonicalize ? canonicalize(job, namespace) : job, { ...headers, 'X-Hashistack-Demo': DEMO_PARSER_NOTE });
+      }
+      const job = parsed.Job as Record<string, unknown> | undefined;
+      const plan = /^\/v1\/job\/([^/]+)\/plan$/.exec(path);
+      if (plan) {
+        if (!job) return { status: 400, body: 'Job must be specified' };
+        if (job.ID !== decodeURIComponent(plan[1]!)) return { status: 400, body: 'Job ID does not match' };
+        return json(this.rollouts.plan(canonicalize(job, namespace)), headers);
+      }
+      const register = path === '/v1/jobs' ? '' : /^\/v1\/job\/([^/]+)$/.exec(path)?.[1];
+      if (register !== undefined) {
+        if (!job) return { status: 400, body: 'Job must be specified' };
+        if (register && job.ID !== decodeURIComponent(register)) return { status: 400, body: 'Job ID does not match' };
+        const enforce = parsed.EnforceIndex ? { enforceIndex: true, jobModifyIndex: typeof parsed.JobModifyIndex === 'number' ? parsed.JobModifyIndex : undefined } : undefined;
+        return json(this.rollouts.register(canonicalize(job, namespace), enforce), headers);
+      }
+      const promote = /^\/v1\/deployment\/promote\/([^/]+)$/.exec(path);
+      if (promote) return json(this.rollouts.promote(decodeURIComponent(promote[1]!), parsed as { DeploymentID?: string }), headers);
+      const fail = /^\/v1\/deployment\/fail\/([^/]+)$/.exec(path);
+      if (fail) return json(this.rollouts.fail(decodeURIComponent(fail[1]!)), headers);
+      const revert = /^\/v1\/job\/([^/]+)\/revert$/.exec(path);
+      if (revert) return json(this.rollouts.revert(decodeURIComponent(revert[1]!), parsed as { JobID?: string }), headers);
+      return { status: 404, body: `Invalid URL path "${path}"` };
+    } catch (error) {
+      if (error instanceof DemoParseError) return { status: 400, body: error.message };
+      if (error instanceof DemoHttpError) return { status: error.status, body: error.message };
+      throw error;
+    }
   }
 
   private routeTraefik(url: URL): Routed {
@@ -505,6 +629,24 @@ interface Routed {
   body: string;
   contentType?: string;
   headers?: Record<string, string>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        request.destroy();
+        reject(new Error('request body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
 }
 
 function json(value: unknown, headers: Record<string, string> = {}): Routed {

@@ -170,13 +170,27 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
 }
 
 /** Task states as a modern Nomad reports them (DisplayMessage, Details), for a running or a failed allocation. */
-export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number): Record<string, unknown> {
+export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number, failure: 'oom' | 'unhealthy' = 'oom'): Record<string, unknown> {
   const ns = (ms: number) => ms * NS_PER_MS;
   const event = (type: string, ms: number, message: string, details: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({ Type: type, Time: ns(ms), DisplayMessage: message, Details: details, FailsTask: false, ExitCode: 0, Message: '', ...extra });
   const states: Record<string, unknown> = {};
   for (const task of tasks) {
     const common = [event('Received', createdMs, 'Task received by client'), event('Task Setup', createdMs + 200, 'Building Task Directory', { message: 'Building Task Directory' }), event('Driver', createdMs + 900, 'Downloading image', { image: 'demo' })];
-    if (clientStatus === 'failed') {
+    if (clientStatus === 'failed' && failure === 'unhealthy') {
+      // The demo's `bad` tags: the task starts, its check fails, and the health check gives up on it.
+      states[task] = {
+        State: 'dead',
+        Failed: true,
+        Restarts: 0,
+        StartedAt: new Date(createdMs + 300).toISOString(),
+        FinishedAt: new Date(createdMs + 900).toISOString(),
+        Events: [
+          ...common.map((entry) => ({ ...entry, Time: ns(createdMs) })),
+          event('Started', createdMs + 300, 'Task started by client'),
+          event('Restart Signaled', createdMs + 900, `healthcheck: check "service: \\"${task}\\" check" unhealthy`, { restart_reason: `healthcheck: check "service: \\"${task}\\" check" unhealthy` }, { FailsTask: true }),
+        ],
+      };
+    } else if (clientStatus === 'failed') {
       states[task] = {
         State: 'dead',
         Failed: true,

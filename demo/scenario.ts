@@ -207,8 +207,10 @@ export function consulServiceHealth(service: ServiceSpec) {
 
 interface JobSpec {
   id: string;
-  type: 'service' | 'system' | 'batch';
-  status: 'running' | 'pending' | 'dead';
+  /** `service`, `system`, `batch`, `sysbatch`. */
+  type: string;
+  /** `running`, `pending`, `dead`. */
+  status: string;
   version: number;
   group: string;
   allocations: { node: number; client: string; desired: string; version: number; healthy: boolean | null }[];
@@ -424,7 +426,7 @@ export function nomadDeployments(jobs: JobSpec[]) {
       JobModifyIndex: jobCreateIndex(jobIndex) + 2,
       JobCreateIndex: jobCreateIndex(jobIndex),
       TaskGroups: {
-        [job.group]: { AutoRevert: true, Promoted: false, PlacedCanaries: null, DesiredCanaries: 0, DesiredTotal: d.desired, PlacedAllocs: d.desired, HealthyAllocs: d.healthy, UnhealthyAllocs: d.desired - d.healthy },
+        [job.group]: { AutoRevert: true, AutoPromote: false, Promoted: false, PlacedCanaries: null as string[] | null, DesiredCanaries: 0, DesiredTotal: d.desired, PlacedAllocs: d.desired, HealthyAllocs: d.healthy, UnhealthyAllocs: d.desired - d.healthy },
       },
       Status: d.status,
       StatusDescription: d.description,
@@ -610,7 +612,7 @@ export interface DemoData {
   };
   nomad: {
     job: (id: string) => ReturnType<typeof nomadJob> | Record<string, unknown> | undefined;
-    /** Jobs added by a change (`POST /changes`), as `GET /v1/job/:id` answers them. */
+    /** Jobs registered after the scenario was built (a change, a deploy, the platform's jobspecs), as `GET /v1/job/:id` answers them. */
     extraJobs: Map<string, Record<string, unknown>>;
     jobs: ReturnType<typeof nomadJobStubs>;
     allocations: ReturnType<typeof nomadAllocationStubs>;
@@ -662,8 +664,11 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
     },
     nomad: {
       job: (id) => {
+        // Registered definitions (a change, a deploy, the platform's jobspecs) win over the scenario's own.
+        const registered = extraJobs.get(id);
+        if (registered) return registered;
         const index = jobs.findIndex((job) => job.id === id);
-        return index >= 0 ? nomadJob(jobs[index]!, index) : extraJobs.get(id);
+        return index >= 0 ? nomadJob(jobs[index]!, index) : undefined;
       },
       extraJobs,
       jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },

@@ -1,0 +1,641 @@
+// The demo cluster's scheduler, enough for the deploy loop: plans (a diff and the scheduler's annotations),
+// registrations with Nomad's -check-index rule, and rollouts over about ten seconds — placement, a canary
+// when the job asks for one, health, then success. A tag containing `bad` fails its health checks, and the
+// deployment fails and is auto-reverted when the job says auto_revert. Promote, fail and revert work as
+// Nomad's endpoints do. A demo and a test double: it is not Nomad's scheduler.
+import { DEMO_NODES, DemoData } from './scenario';
+import { demoTaskStates, DemoEvent } from './liveChanges';
+
+type Allocation = DemoData['nomad']['allocations'][number];
+type Deployment = DemoData['nomad']['deployments'][number];
+type Stub = DemoData['nomad']['jobs'][number];
+type Event = Omit<DemoEvent, 'Index'>;
+/** A job in API JSON, canonicalized (every field the demo reads is set). */
+export type DemoJob = Record<string, unknown> & { ID: string; Name: string; Namespace: string; Type: string; Version: number; TaskGroups: DemoGroup[]; Update: DemoUpdate | null };
+interface DemoGroup {
+  Name: string;
+  Count: number;
+  Update: DemoUpdate | null;
+  Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null; Resources?: unknown; Env?: unknown; Services?: unknown }[];
+  Services?: unknown;
+}
+interface DemoUpdate {
+  MaxParallel?: number;
+  Canary?: number;
+  AutoRevert?: boolean;
+  AutoPromote?: boolean;
+}
+
+/** An answer with a status other than 200, in Nomad's words (plain text). */
+export class DemoHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RolloutHost {
+  data: DemoData;
+  /** Applies a change at the next Nomad index and publishes its events (and wakes blocking queries). */
+  commit(change: (index: number, nowMs: number) => Event[]): number;
+  /** A timer the cluster clears when it closes. */
+  later(run: () => void, ms: number): void;
+}
+
+const NS_PER_MS = 1_000_000;
+/** One rollout step (place, turn healthy, promote…): about ten seconds for a three-allocation job with a canary. */
+export const DEFAULT_ROLLOUT_STEP_MS = 1_000;
+/** The rule of the demo: an image tag with this in it fails its health checks. */
+const BAD_TAG = /:[^/]*bad/i;
+
+/** A stable UUID-shaped id from a number and a salt, different in its first 8 characters (the short id). */
+function id(index: number, salt: number): string {
+  const hash = (value: number) => {
+    let x = (value ^ (salt * 0x9e3779b1)) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
+    return ((x ^ (x >>> 16)) >>> 0).toString(16).padStart(8, '0');
+  };
+  const [a, b, c] = [hash(index), hash(index + 0x1000), hash(index + 0x2000)];
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(0, 3)}-${c.slice(3, 8)}${a.slice(1, 8)}`;
+}
+
+function images(job: DemoJob, group: string): string[] {
+  return (job.TaskGroups.find((candidate) => candidate.Name === group)?.Tasks ?? []).map((task) => String(task.Config?.image ?? ''));
+}
+
+/** Nomad's defaults where the parse left a field unset: what the register endpoint's canonicalisation does. */
+export function canonicalize(parsed: Record<string, unknown>, namespace: string): DemoJob {
+  const type = typeof parsed.Type === 'string' && parsed.Type ? parsed.Type : 'service';
+  const jobUpdate = (parsed.Update as DemoUpdate | null | undefined) ?? null;
+  const groups = ((parsed.TaskGroups as DemoGroup[] | null | undefined) ?? []).map((group) => ({
+    ...group,
+    Count: typeof group.Count === 'number' ? group.Count : 1,
+    Update: type === 'service' ? (group.Update ?? jobUpdate) : null,
+    Tasks: group.Tasks ?? [],
+  }));
+  return {
+    ...parsed,
+    ID: String(parsed.ID),
+    Name: String(parsed.Name || parsed.ID),
+    Namespace: typeof parsed.Namespace === 'string' && parsed.Namespace ? parsed.Namespace : namespace,
+    Type: type,
+    Priority: typeof parsed.Priority === 'number' ? parsed.Priority : 50,
+    Datacenters: parsed.Datacenters ?? ['dc1'],
+    Version: 0,
+    Update: jobUpdate,
+    TaskGroups: groups,
+  };
+}
+
+function flatten(value: unknown, prefix: string, into: Map<string, string>): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, into));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) flatten(item, prefix ? `${prefix}.${key}` : key, into);
+  } else if (value !== null && value !== undefined) {
+    into.set(prefix, String(value));
+  }
+}
+
+function fieldDiffs(before: unknown, after: unknown): { Type: string; Name: string; Old: string; New: string; Annotations: null }[] {
+  const old = new Map<string, string>();
+  const next = new Map<string, string>();
+  flatten(before, '', old);
+  flatten(after, '', next);
+  const names = [...new Set([...old.keys(), ...next.keys()])].sort();
+  return names
+    .map((name) => {
+      const o = old.get(name);
+      const n = next.get(name);
+      const type = o === undefined ? 'Added' : n === undefined ? 'Deleted' : o === n ? 'None' : 'Edited';
+      return { Type: type, Name: name, Old: o ?? '', New: n ?? '', Annotations: null };
+    })
+    .filter((field) => field.Type !== 'None');
+}
+
+function objectDiff(name: string, before: unknown, after: unknown) {
+  const fields = fieldDiffs(before, after);
+  if (fields.length === 0) return undefined;
+  const type = before === null || before === undefined ? 'Added' : after === null || after === undefined ? 'Deleted' : 'Edited';
+  return { Type: type, Name: name, Fields: fields, Objects: null };
+}
+
+function diffType(parts: { Type: string }[], before: unknown): string {
+  if (before === undefined) return 'Added';
+  return parts.some((part) => part.Type !== 'None') ? 'Edited' : 'None';
+}
+
+/** Tasks whose driver, config or resources change are replaced (destroyed and created), as Nomad does. */
+function destructive(before: DemoGroup['Tasks'][number] | undefined, after: DemoGroup['Tasks'][number]): boolean {
+  if (!before) return true;
+  return JSON.stringify([before.Driver, before.Config, before.Resources ?? null, before.Env ?? null]) !== JSON.stringify([after.Driver, after.Config, after.Resources ?? null, after.Env ?? null]);
+}
+
+export class DemoRollouts {
+  /** Every version of every job registered through the demo (index = version), for revert and diffs. */
+  private readonly versions = new Map<string, DemoJob[]>();
+  private readonly stable = new Map<string, Set<number>>();
+  private readonly evaluations = new Map<string, Record<string, unknown>[]>();
+  private readonly active = new Map<string, { deploymentId?: string; timer: boolean }>();
+
+  constructor(
+    private readonly host: RolloutHost,
+    private readonly stepMs: number = DEFAULT_ROLLOUT_STEP_MS,
+  ) {}
+
+  private get nomad() {
+    return this.host.data.nomad;
+  }
+
+  /** The job as registered now: the demo's own registrations first, then the scenario's. */
+  current(jobId: string): DemoJob | undefined {
+    const registered = this.versions.get(jobId);
+    if (registered?.length) return registered[registered.length - 1];
+    const scenario = this.nomad.job(jobId) as DemoJob | undefined;
+    return scenario ? { ...scenario, Update: scenario.Update ?? null, TaskGroups: (scenario.TaskGroups ?? []) as DemoGroup[] } : undefined;
+  }
+
+  /** Starts the demo's history of a scenario job from a parsed jobspec (the platform's own files). */
+  seed(job: DemoJob): void {
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === job.ID);
+    if (!stub || this.versions.has(job.ID)) return;
+    const seeded = { ...job, Version: stub.Version, JobModifyIndex: stub.JobModifyIndex, CreateIndex: stub.CreateIndex, ModifyIndex: stub.ModifyIndex, Status: stub.Status, Stable: true };
+    const history: DemoJob[] = [];
+    history[stub.Version] = seeded;
+    this.versions.set(job.ID, history);
+    this.stable.set(job.ID, new Set([stub.Version]));
+    this.nomad.extraJobs.set(job.ID, seeded);
+  }
+
+  evaluationsOf(jobId: string): Record<string, unknown>[] | undefined {
+    if (!this.nomad.jobs.some((job) => job.ID === jobId)) return undefined;
+    return [...(this.evaluations.get(jobId) ?? [])].reverse();
+  }
+
+  /** `POST /v1/job/:id/plan`: the diff against what runs and the scheduler's counts, changing nothing. */
+  plan(job: DemoJob): Record<string, unknown> {
+    const before = this.current(job.ID);
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === job.ID);
+    const groups = [...new Set([...(before?.TaskGroups ?? []).map((group) => group.Name), ...job.TaskGroups.map((group) => group.Name)])];
+    const desired: Record<string, Record<string, number>> = {};
+    const groupDiffs = groups.map((name) => {
+      const old = before?.TaskGroups.find((group) => group.Name === name);
+      const next = job.TaskGroups.find((group) => group.Name === name);
+      const counts = { Ignore: 0, Place: 0, Migrate: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Canary: 0, Preemptions: 0 };
+      const running = this.nomad.allocations.filter((allocation) => allocation.JobID === job.ID && allocation.TaskGroup === name && allocation.DesiredStatus === 'run' && allocation.ClientStatus !== 'failed').length;
+      const tasks = [...new Set([...(old?.Tasks ?? []).map((task) => task.Name), ...(next?.Tasks ?? []).map((task) => task.Name)])].map((taskName) => {
+        const oldTask = old?.Tasks.find((task) => task.Name === taskName);
+        const newTask = next?.Tasks.find((task) => task.Name === taskName);
+        const objects = ['Config', 'Resources', 'Env'].map((key) => objectDiff(key, (oldTask as Record<string, unknown> | undefined)?.[key], (newTask as Record<string, unknown> | undefined)?.[key])).filter(Boolean) as { Type: string }[];
+        const fields = fieldDiffs({ Driver: oldTask?.Driver }, { Driver: newTask?.Driver });
+        const type = !newTask ? 'Deleted' : !oldTask ? 'Added' : diffType([...objects, ...fields], oldTask);
+        const forces = newTask && oldTask && type === 'Edited' ? (destructive(oldTask, newTask) ? 'forces create/destroy update' : 'forces in-place update') : type === 'Added' ? 'forces create' : type === 'Deleted' ? 'forces destroy' : undefined;
+        return { Type: type, Name: taskName, Fields: fields, Objects: objects, Annotations: forces ? [forces] : null };
+      });
+      const groupFields = fieldDiffs({ Count: old?.Count }, { Count: next?.Count });
+      const update = objectDiff('Update', old?.Update ?? undefined, next?.Update ?? undefined);
+      const services = objectDiff('Services', old?.Services ?? undefined, next?.Services ?? undefined);
+      const groupObjects = [update, services].filter(Boolean) as { Type: string }[];
+      const type = !next ? 'Deleted' : !old ? 'Added' : diffType([...tasks, ...groupFields, ...groupObjects], old);
+      const count = next?.Count ?? 0;
+      if (!next) counts.Stop = running;
+      else if (!old) counts.Place = count;
+      else {
+        const replaced = next.Tasks.some((task) => destructive(old.Tasks.find((candidate) => candidate.Name === task.Name), task));
+        const changed = type === 'Edited';
+        const kept = Math.min(running, count);
+        const canary = replaced && next.Update?.Canary ? Math.min(next.Update.Canary, count) : 0;
+        if (canary > 0) {
+          counts.Canary = canary;
+          counts.Ignore = kept;
+        } else if (replaced) counts.DestructiveUpdate = kept;
+        else if (changed) counts.InPlaceUpdate = kept;
+        else counts.Ignore = kept;
+        counts.Place = Math.max(0, count - running);
+        counts.Stop = Math.max(0, running - count);
+      }
+      desired[name] = counts;
+      const updates: Record<string, number> = {};
+      const words: [keyof typeof counts, string][] = [['Place', 'create'], ['Stop', 'destroy'], ['InPlaceUpdate', 'in-place update'], ['DestructiveUpdate', 'create/destroy update'], ['Canary', 'canary'], ['Ignore', 'ignore'], ['Migrate', 'migrate']];
+      for (const [key, word] of words) if (counts[key] > 0) updates[word] = counts[key];
+      return { Type: type, Name: name, Fields: groupFields, Objects: groupObjects, Tasks: tasks, Updates: updates };
+    });
+    const jobFields = fieldDiffs({ Type: before?.Type, Priority: before?.Priority, Datacenters: before?.Datacenters }, { Type: job.Type, Priority: job.Priority, Datacenters: job.Datacenters });
+    const type = !before ? 'Added' : diffType([...groupDiffs, ...jobFields], before);
+    return {
+      Index: 0,
+      JobModifyIndex: stub?.JobModifyIndex ?? 0,
+      Diff: { Type: type, ID: job.ID, Fields: jobFields, Objects: [], TaskGroups: groupDiffs },
+      Annotations: { DesiredTGUpdates: desired, PreemptedAllocs: null },
+      FailedTGAllocs: null,
+      CreatedEvals: null,
+      Warnings: '',
+      NextPeriodicLaunch: '0001-01-01T00:00:00Z',
+    };
+  }
+
+  /** `POST /v1/jobs`: with EnforceIndex, Nomad's three refusals (500, as `wrap()` sends a plain error). */
+  register(job: DemoJob, enforce?: { enforceIndex: boolean; jobModifyIndex?: number }): Record<string, unknown> {
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === job.ID);
+    if (enforce?.enforceIndex) {
+      const wanted = enforce.jobModifyIndex ?? 0;
+      if (wanted === 0 && stub) throw new DemoHttpError(500, 'Enforcing job modify index 0: job already exists');
+      if (wanted !== 0 && !stub) throw new DemoHttpError(500, `Enforcing job modify index ${wanted}: job does not exist`);
+      if (wanted !== 0 && stub && stub.JobModifyIndex !== wanted) throw new DemoHttpError(500, `Enforcing job modify index ${wanted}: job exists with conflicting job modify index: ${stub.JobModifyIndex}`);
+    }
+    return this.submit(job, 'job-register');
+  }
+
+  private submit(job: DemoJob, trigger: string, revertedFrom?: number): Record<string, unknown> {
+    const before = this.current(job.ID);
+    const history = this.versions.get(job.ID) ?? [];
+    if (before && history.length === 0) {
+      // A scenario job the demo had not seen registered: what runs now is its stable version.
+      history[before.Version] = before;
+      if (!this.stable.has(job.ID)) this.stable.set(job.ID, new Set([before.Version]));
+    }
+    const version = before ? before.Version + 1 : 0;
+    let evalId = '';
+    let modifyIndex = 0;
+    this.host.commit((index, now) => {
+      modifyIndex = index;
+      const definition: DemoJob = { ...job, Version: version, JobModifyIndex: index, ModifyIndex: index, CreateIndex: (before?.CreateIndex as number | undefined) ?? index, SubmitTime: now * NS_PER_MS, Stable: false, Status: before ? 'running' : 'pending' };
+      history[version] = definition;
+      this.versions.set(job.ID, history);
+      this.nomad.extraJobs.set(job.ID, definition);
+      const stub = this.upsertStub(definition, index, now);
+      evalId = id(index, 0xe7a1);
+      const withDeployment = job.Type === 'service' && job.TaskGroups.some((group) => (group.Update?.MaxParallel ?? 0) > 0);
+      const events: Event[] = [{ Topic: 'Job', Type: 'JobRegistered', Key: job.ID, Namespace: job.Namespace, FilterKeys: null, Payload: { Job: definition } }];
+      const evaluation = { ID: evalId, Namespace: job.Namespace, JobID: job.ID, Type: job.Type, TriggeredBy: trigger, Status: 'complete', StatusDescription: '', JobModifyIndex: index, FailedTGAllocs: null, DeploymentID: '', CreateIndex: index, ModifyIndex: index };
+      this.evaluations.set(job.ID, [...(this.evaluations.get(job.ID) ?? []), evaluation]);
+      if (withDeployment) {
+        const deployment = {
+          ID: id(index, 0xde91),
+          Namespace: job.Namespace,
+          JobID: job.ID,
+          JobVersion: version,
+          JobModifyIndex: index,
+          JobCreateIndex: stub.CreateIndex,
+          TaskGroups: Object.fromEntries(
+            job.TaskGroups.map((group) => [
+              group.Name,
+              { AutoRevert: Boolean(group.Update?.AutoRevert), AutoPromote: Boolean(group.Update?.AutoPromote), Promoted: false, PlacedCanaries: [] as string[], DesiredCanaries: before ? (group.Update?.Canary ?? 0) : 0, DesiredTotal: group.Count, PlacedAllocs: 0, HealthyAllocs: 0, UnhealthyAllocs: 0 },
+            ]),
+          ),
+          Status: 'running',
+          StatusDescription: revertedFrom !== undefined ? `Deployment is running (rolled back from job version ${revertedFrom})` : 'Deployment is running',
+          CreateIndex: index,
+          ModifyIndex: index,
+        } as Deployment;
+        evaluation.DeploymentID = deployment.ID;
+        this.cancelOlderDeployments(job.ID, index, events);
+        this.nomad.deployments.push(deployment);
+        events.push(this.deploymentEvent(deployment));
+        this.active.set(job.ID, { deploymentId: deployment.ID, timer: true });
+      } else {
+        this.cancelOlderDeployments(job.ID, index, events);
+        this.active.set(job.ID, { timer: true });
+        events.push(...this.placeAll(definition, index, now));
+      }
+      return events;
+    });
+    this.host.later(() => this.step(job.ID), this.stepMs);
+    return { EvalID: evalId, EvalCreateIndex: modifyIndex, JobModifyIndex: modifyIndex, Warnings: '', Index: modifyIndex, LastContact: 0, KnownLeader: true };
+  }
+
+  private cancelOlderDeployments(jobId: string, index: number, events: Event[]): void {
+    for (const deployment of this.nomad.deployments) {
+      if (deployment.JobID === jobId && deployment.Status === 'running') {
+        deployment.Status = 'cancelled';
+        deployment.StatusDescription = 'Cancelled due to newer version of job';
+        deployment.ModifyIndex = index;
+        events.push(this.deploymentEvent(deployment));
+      }
+    }
+  }
+
+  private upsertStub(definition: DemoJob, index: number, now: number): Stub {
+    let stub: Stub | undefined = this.nomad.jobs.find((candidate) => candidate.ID === definition.ID);
+    if (!stub) {
+      const template = this.nomad.jobs[0]!;
+      stub = {
+        ...template,
+        ID: definition.ID,
+        Name: definition.Name,
+        Namespace: definition.Namespace,
+        Type: definition.Type,
+        Status: 'pending',
+        JobSummary: { ...template.JobSummary, JobID: definition.ID, Namespace: definition.Namespace, Summary: {}, CreateIndex: index, ModifyIndex: index },
+        CreateIndex: index,
+      };
+      this.nomad.jobs.push(stub!);
+    }
+    stub.Version = definition.Version;
+    stub.JobModifyIndex = index;
+    stub.ModifyIndex = index;
+    stub.SubmitTime = now * NS_PER_MS;
+    this.summarize(stub);
+    return stub;
+  }
+
+  private summarize(stub: Stub): void {
+    const summary: Record<string, { Queued: number; Complete: number; Failed: number; Running: number; Starting: number; Lost: number }> = {};
+    for (const group of this.current(stub.ID)?.TaskGroups ?? []) summary[group.Name] = { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0 };
+    for (const allocation of this.nomad.allocations.filter((candidate) => candidate.JobID === stub.ID)) {
+      const counts = (summary[allocation.TaskGroup] ??= { Queued: 0, Complete: 0, Failed: 0, Running: 0, Starting: 0, Lost: 0 });
+      if (allocation.ClientStatus === 'running') counts.Running++;
+      else if (allocation.ClientStatus === 'pending') counts.Starting++;
+      else if (allocation.ClientStatus === 'failed') counts.Failed++;
+      else if (allocation.ClientStatus === 'complete') counts.Complete++;
+      else if (allocation.ClientStatus === 'lost') counts.Lost++;
+    }
+    stub.JobSummary = { ...stub.JobSummary, Summary: summary };
+    const anyRunning = Object.values(summary).some((counts) => counts.Running + counts.Starting > 0);
+    stub.Status = anyRunning ? 'running' : stub.Type === 'batch' || stub.Type === 'sysbatch' ? 'dead' : 'pending';
+  }
+
+  private jobEvent(jobId: string, index: number): Event {
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === jobId)!;
+    this.summarize(stub);
+    stub.ModifyIndex = index;
+    const definition = { ...this.current(jobId)!, Status: stub.Status };
+    return { Topic: 'Job', Type: 'JobRegistered', Key: jobId, Namespace: stub.Namespace, FilterKeys: null, Payload: { Job: definition } };
+  }
+
+  private deploymentEvent(deployment: Deployment): Event {
+    return { Topic: 'Deployment', Type: 'DeploymentStatusUpdate', Key: deployment.ID, Namespace: deployment.Namespace, FilterKeys: [deployment.JobID], Payload: { Deployment: deployment } };
+  }
+
+  private allocationEvent(allocation: Allocation, failure?: 'unhealthy'): Event {
+    const tasks = this.current(allocation.JobID)?.TaskGroups.find((group) => group.Name === allocation.TaskGroup)?.Tasks.map((task) => task.Name) ?? [allocation.TaskGroup];
+    return {
+      Topic: 'Allocation',
+      Type: 'AllocationUpdated',
+      Key: allocation.ID,
+      Namespace: allocation.Namespace,
+      FilterKeys: [allocation.JobID, ''],
+      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, failure ?? (allocation.ClientStatus === 'failed' && BAD_TAG.test(images(this.current(allocation.JobID)!, allocation.TaskGroup).join(' ')) ? 'unhealthy' : undefined)) } },
+    };
+  }
+
+  private newAllocation(job: DemoJob, group: string, index: number, now: number, serial: number, canary: boolean, deploymentId?: string): Allocation {
+    const template = this.nomad.allocations[0]!;
+    const node = DEMO_NODES[(index + serial) % DEMO_NODES.length]!;
+    return {
+      ...template,
+      ID: id(index * 16 + serial, 0xa110c),
+      EvalID: id(index, 0xe7a1),
+      Name: `${job.ID}.${group}[${serial}]`,
+      Namespace: job.Namespace,
+      NodeID: node.id,
+      NodeName: node.name,
+      JobID: job.ID,
+      JobType: job.Type,
+      JobVersion: job.Version,
+      TaskGroup: group,
+      DesiredStatus: 'run',
+      DesiredDescription: '',
+      ClientStatus: 'pending',
+      ClientDescription: 'No tasks have started',
+      DeploymentStatus: deploymentId ? { Canary: canary, Healthy: null as unknown as boolean, ModifyIndex: index, Timestamp: new Date(now).toISOString() } : null,
+      FollowupEvalID: '',
+      CreateIndex: index,
+      ModifyIndex: index,
+      CreateTime: now * NS_PER_MS,
+      ModifyTime: now * NS_PER_MS,
+      TaskStates: null,
+    };
+  }
+
+  /** Without a deployment: every allocation of the new version at once, the old ones stopped. */
+  private placeAll(job: DemoJob, index: number, now: number): Event[] {
+    const events: Event[] = [];
+    for (const old of this.nomad.allocations.filter((allocation) => allocation.JobID === job.ID && allocation.DesiredStatus === 'run')) {
+      this.stop(old, index, now);
+      events.push(this.allocationEvent(old));
+    }
+    for (const group of job.TaskGroups) {
+      const count = job.Type === 'system' || job.Type === 'sysbatch' ? DEMO_NODES.length : group.Count;
+      for (let serial = 0; serial < count; serial++) {
+        const allocation = this.newAllocation(job, group.Name, index, now, serial, false);
+        this.nomad.allocations.push(allocation);
+        events.push(this.allocationEvent(allocation));
+      }
+    }
+    events.push(this.jobEvent(job.ID, index));
+    return events;
+  }
+
+  private stop(allocation: Allocation, index: number, now: number): void {
+    allocation.DesiredStatus = 'stop';
+    allocation.DesiredDescription = 'alloc is being updated due to job update';
+    if (allocation.ClientStatus === 'running' || allocation.ClientStatus === 'pending') {
+      allocation.ClientStatus = 'complete';
+      allocation.ClientDescription = 'All tasks have completed';
+    }
+    allocation.ModifyIndex = index;
+    allocation.ModifyTime = now * NS_PER_MS;
+  }
+
+  private healthy(allocation: Allocation, index: number, now: number, bad: boolean): void {
+    allocation.ClientStatus = bad ? 'failed' : 'running';
+    allocation.ClientDescription = bad ? 'Failed tasks' : 'Tasks are running';
+    allocation.DeploymentStatus = { Canary: Boolean(allocation.DeploymentStatus?.Canary), Healthy: !bad, ModifyIndex: index, Timestamp: new Date(now).toISOString() };
+    allocation.ModifyIndex = index;
+    allocation.ModifyTime = now * NS_PER_MS;
+  }
+
+  /** One step of a job's rollout; schedules the next one until the rollout ends or waits for promotion. */
+  private step(jobId: string): void {
+    const active = this.active.get(jobId);
+    if (!active) return;
+    active.timer = false;
+    const job = this.current(jobId)!;
+    let again = false;
+    let revertTo: number | undefined;
+    this.host.commit((index, now) => {
+      const events: Event[] = [];
+      const mine = this.nomad.allocations.filter((allocation) => allocation.JobID === jobId && allocation.JobVersion === job.Version && allocation.DesiredStatus === 'run');
+      const bad = (group: string) => BAD_TAG.test(images(job, group).join(' '));
+      if (!active.deploymentId) {
+        // No deployment: pending → running; a batch job then completes.
+        for (const allocation of mine.filter((candidate) => candidate.ClientStatus === 'pending')) {
+          this.healthy(allocation, index, now, bad(allocation.TaskGroup));
+          allocation.DeploymentStatus = null;
+          events.push(this.allocationEvent(allocation));
+          again = job.Type === 'batch' || job.Type === 'sysbatch';
+        }
+        if (!again && (job.Type === 'batch' || job.Type === 'sysbatch')) {
+          for (const allocation of mine.filter((candidate) => candidate.ClientStatus === 'running')) {
+            allocation.ClientStatus = 'complete';
+            allocation.ClientDescription = 'All tasks have completed';
+            allocation.ModifyIndex = index;
+            events.push(this.allocationEvent(allocation));
+          }
+        }
+        if (!again) this.active.delete(jobId);
+        events.push(this.jobEvent(jobId, index));
+        return events;
+      }
+      const deployment = this.nomad.deployments.find((candidate) => candidate.ID === active.deploymentId);
+      if (!deployment || deployment.Status !== 'running') {
+        this.active.delete(jobId);
+        return events;
+      }
+      let done = true;
+      for (const group of job.TaskGroups) {
+        const state = deployment.TaskGroups[group.Name] as Deployment['TaskGroups'][string] & { AutoPromote?: boolean };
+        if (!state) continue;
+        const ofGroup = mine.filter((allocation) => allocation.TaskGroup === group.Name && allocation.CreateIndex >= deployment.CreateIndex);
+        const pending = ofGroup.find((allocation) => allocation.ClientStatus === 'pending');
+        const canaryPhase = state.DesiredCanaries > 0 && !state.Promoted;
+        if (pending) {
+          // Turn healthy, or fail the checks.
+          this.healthy(pending, index, now, bad(group.Name));
+          events.push(this.allocationEvent(pending));
+          if (bad(group.Name)) state.UnhealthyAllocs++;
+          else state.HealthyAllocs++;
+          done = false;
+        } else if (canaryPhase && (state.PlacedCanaries ?? []).length < state.DesiredCanaries) {
+          const allocation = this.newAllocation(job, group.Name, index, now, ofGroup.length, true, deployment.ID);
+          this.nomad.allocations.push(allocation);
+          state.PlacedCanaries = [...(state.PlacedCanaries ?? []), allocation.ID];
+          state.PlacedAllocs++;
+          events.push(this.allocationEvent(allocation));
+          done = false;
+        } else if (canaryPhase) {
+          if (state.AutoPromote) {
+            state.Promoted = true;
+            deployment.StatusDescription = 'Deployment is running';
+          } else {
+            deployment.StatusDescription = 'Deployment is running but requires manual promotion';
+          }
+          done = false;
+        } else if (state.PlacedAllocs < state.DesiredTotal) {
+          const allocation = this.newAllocation(job, group.Name, index, now, ofGroup.length, false, deployment.ID);
+          this.nomad.allocations.push(allocation);
+          state.PlacedAllocs++;
+          events.push(this.allocationEvent(allocation));
+          // Replace an old allocation: a failed one first.
+          const old = this.nomad.allocations
+            .filter((candidate) => candidate.JobID === jobId && candidate.TaskGroup === group.Name && candidate.DesiredStatus === 'run' && candidate.JobVersion !== job.Version)
+            .sort((a, b) => (a.ClientStatus === 'failed' ? -1 : 0) - (b.ClientStatus === 'failed' ? -1 : 0))[0];
+          if (old) {
+            this.stop(old, index, now);
+            events.push(this.allocationEvent(old));
+          }
+          done = false;
+        }
+        if (state.UnhealthyAllocs > 0) {
+          const previous = this.lastStable(jobId, job.Version);
+          deployment.Status = 'failed';
+          deployment.StatusDescription = state.AutoRevert && previous !== undefined ? `Failed due to unhealthy allocations - rolling back to job version ${previous}` : 'Failed due to unhealthy allocations';
+          if (state.AutoRevert) revertTo = previous;
+          break;
+        }
+      }
+      if (deployment.Status === 'running' && done) {
+        deployment.Status = 'successful';
+        deployment.StatusDescription = 'Deployment completed successfully';
+        this.stable.set(jobId, new Set([...(this.stable.get(jobId) ?? []), job.Version]));
+        for (const old of this.nomad.allocations.filter((candidate) => candidate.JobID === jobId && candidate.DesiredStatus === 'run' && candidate.JobVersion !== job.Version)) {
+          this.stop(old, index, now);
+          events.push(this.allocationEvent(old));
+        }
+      }
+      deployment.ModifyIndex = index;
+      events.push(this.deploymentEvent(deployment), this.jobEvent(jobId, index));
+      again = deployment.Status === 'running' && !/requires manual promotion/.test(deployment.StatusDescription);
+      if (deployment.Status !== 'running') this.active.delete(jobId);
+      return events;
+    });
+    if (revertTo !== undefined) {
+      const target = this.versions.get(jobId)?.[revertTo];
+      if (target) this.submit({ ...target }, 'rollback', job.Version);
+      return;
+    }
+    if (again) {
+      active.timer = true;
+      this.host.later(() => this.step(jobId), this.stepMs);
+    }
+  }
+
+  private lastStable(jobId: string, before: number): number | undefined {
+    const stable = [...(this.stable.get(jobId) ?? [])].filter((version) => version < before && this.versions.get(jobId)?.[version]);
+    return stable.length ? Math.max(...stable) : undefined;
+  }
+
+  private deployment(id: string): Deployment {
+    const deployment = this.nomad.deployments.find((candidate) => candidate.ID === id);
+    if (!deployment) throw new DemoHttpError(404, 'deployment not found');
+    return deployment;
+  }
+
+  /** `POST /v1/deployment/promote/:id` with `{DeploymentID, All}` or `{DeploymentID, Groups}`. */
+  promote(deploymentId: string, body: { DeploymentID?: string; All?: boolean; Groups?: string[] }): Record<string, unknown> {
+    if (!body.DeploymentID) throw new DemoHttpError(400, 'DeploymentID must be specified');
+    if (body.DeploymentID !== deploymentId) throw new DemoHttpError(400, 'Deployment ID does not match');
+    const deployment = this.deployment(deploymentId);
+    if (deployment.Status !== 'running') throw new DemoHttpError(500, `can't promote terminal deployment`);
+    const groups = Object.entries(deployment.TaskGroups).filter(([name, state]) => state.DesiredCanaries > 0 && (body.All || body.Groups?.includes(name)));
+    if (groups.length === 0) throw new DemoHttpError(500, 'no canaries to promote');
+    for (const [, state] of groups) {
+      if (state.HealthyAllocs < state.DesiredCanaries) throw new DemoHttpError(500, `Task group has ${state.HealthyAllocs}/${state.DesiredCanaries} healthy allocations`);
+    }
+    let result: Record<string, unknown> = {};
+    this.host.commit((index) => {
+      for (const [, state] of groups) state.Promoted = true;
+      deployment.StatusDescription = 'Deployment is running';
+      deployment.ModifyIndex = index;
+      result = { EvalID: id(index, 0xe7a1), EvalCreateIndex: index, DeploymentModifyIndex: index, Index: index };
+      return [this.deploymentEvent(deployment)];
+    });
+    const active = this.active.get(deployment.JobID);
+    if (active && !active.timer) {
+      active.timer = true;
+      this.host.later(() => this.step(deployment.JobID), this.stepMs);
+    }
+    return result;
+  }
+
+  /** `POST /v1/deployment/fail/:id`: fails it, and rolls back when the group says auto_revert. */
+  fail(deploymentId: string): Record<string, unknown> {
+    const deployment = this.deployment(deploymentId);
+    if (deployment.Status !== 'running') throw new DemoHttpError(500, `can't fail terminal deployment`);
+    const autoRevert = Object.values(deployment.TaskGroups).some((state) => state.AutoRevert);
+    const previous = autoRevert ? this.lastStable(deployment.JobID, deployment.JobVersion) : undefined;
+    let result: Record<string, unknown> = {};
+    this.host.commit((index) => {
+      deployment.Status = 'failed';
+      deployment.StatusDescription = previous !== undefined ? `Deployment marked as failed - rolling back to job version ${previous}` : 'Deployment marked as failed';
+      deployment.ModifyIndex = index;
+      result = { EvalID: id(index, 0xe7a1), EvalCreateIndex: index, DeploymentModifyIndex: index, RevertedJobVersion: previous ?? null, Index: index };
+      return [this.deploymentEvent(deployment)];
+    });
+    this.active.delete(deployment.JobID);
+    const target = previous !== undefined ? this.versions.get(deployment.JobID)?.[previous] : undefined;
+    if (target) this.submit({ ...target }, 'rollback', deployment.JobVersion);
+    return result;
+  }
+
+  /** `POST /v1/job/:id/revert` with `{JobID, JobVersion, EnforcePriorVersion}`. */
+  revert(jobId: string, body: { JobID?: string; JobVersion?: number; EnforcePriorVersion?: number }): Record<string, unknown> {
+    if (!body.JobID) throw new DemoHttpError(400, 'JobID must be specified');
+    if (body.JobID !== jobId) throw new DemoHttpError(400, 'Job ID does not match');
+    const current = this.current(jobId);
+    if (!current) throw new DemoHttpError(404, 'job not found');
+    if (body.EnforcePriorVersion !== undefined && body.EnforcePriorVersion !== current.Version) {
+      throw new DemoHttpError(500, `Current job has version ${current.Version}; enforcing version ${body.EnforcePriorVersion}`);
+    }
+    const version = body.JobVersion ?? -1;
+    if (version === current.Version) throw new DemoHttpError(500, `can't revert to current version`);
+    const target = this.versions.get(jobId)?.[version];
+    if (!target) throw new DemoHttpError(500, `job ${JSON.stringify(jobId)} in namespace ${JSON.stringify(current.Namespace)} at version ${version} not found`);
+    const answer = this.submit({ ...target }, 'job-register');
+    return { EvalID: answer.EvalID, EvalCreateIndex: answer.EvalCreateIndex, JobModifyIndex: answer.JobModifyIndex, Warnings: '', Index: answer.Index, LastContact: 0, KnownLeader: true };
+  }
+}
