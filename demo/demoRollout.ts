@@ -20,6 +20,7 @@ interface DemoGroup {
   Services?: unknown;
 }
 interface DemoUpdate {
+  Stagger?: number;
   MaxParallel?: number;
   Canary?: number;
   AutoRevert?: boolean;
@@ -70,23 +71,42 @@ function images(job: DemoJob, group: string): string[] {
 export function canonicalize(parsed: Record<string, unknown>, namespace: string): DemoJob {
   const type = typeof parsed.Type === 'string' && parsed.Type ? parsed.Type : 'service';
   const jobUpdate = (parsed.Update as DemoUpdate | null | undefined) ?? null;
-  const groups = ((parsed.TaskGroups as DemoGroup[] | null | undefined) ?? []).map((group) => ({
-    ...group,
-    Count: typeof group.Count === 'number' ? group.Count : 1,
-    Update: type === 'service' ? (group.Update ?? jobUpdate) : null,
-    Tasks: group.Tasks ?? [],
-  }));
+  const given = <T>(value: unknown, fallback: T): T => (value === null || value === undefined || value === '' ? fallback : (value as T));
+  const groups = ((parsed.TaskGroups as DemoGroup[] | null | undefined) ?? []).map((group) => {
+    const raw = group as DemoGroup & Record<string, unknown>;
+    return {
+      ...group,
+      Count: typeof group.Count === 'number' ? group.Count : 1,
+      Update: type === 'service' ? (group.Update ?? jobUpdate) : null,
+      Constraints: given(raw.Constraints, []),
+      Affinities: given(raw.Affinities, []),
+      RestartPolicy: given(raw.RestartPolicy, { Attempts: 2, Interval: 1_800_000_000_000, Delay: 15_000_000_000, Mode: 'fail' }),
+      EphemeralDisk: given(raw.EphemeralDisk, { Sticky: false, SizeMB: 300, Migrate: false }),
+      Meta: given(raw.Meta, {}),
+      Tasks: (group.Tasks ?? []).map((task) => ({ Lifecycle: null, ...task })),
+    };
+  });
   return {
     ...parsed,
+    Region: given(parsed.Region, 'global'),
     ID: String(parsed.ID),
+    ParentID: given(parsed.ParentID, ''),
     Name: String(parsed.Name || parsed.ID),
     Namespace: typeof parsed.Namespace === 'string' && parsed.Namespace ? parsed.Namespace : namespace,
     Type: type,
     Priority: typeof parsed.Priority === 'number' ? parsed.Priority : 50,
-    Datacenters: parsed.Datacenters ?? ['dc1'],
+    AllAtOnce: given(parsed.AllAtOnce, false),
+    Datacenters: given(parsed.Datacenters, ['dc1']),
+    NodePool: given(parsed.NodePool, 'default'),
+    Constraints: given(parsed.Constraints, []),
     Version: 0,
-    Update: jobUpdate,
+    Update: jobUpdate ? { Stagger: 30_000_000_000, ...jobUpdate } : { Stagger: 0, MaxParallel: 0 },
     TaskGroups: groups,
+    Periodic: given(parsed.Periodic, null),
+    ParameterizedJob: given(parsed.ParameterizedJob, null),
+    Payload: given(parsed.Payload, null),
+    Meta: given(parsed.Meta, {}),
+    StatusDescription: '',
   };
 }
 

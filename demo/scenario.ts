@@ -256,7 +256,8 @@ function baseJobs(): JobSpec[] {
         { node: 1, client: 'running', desired: 'run', version: 2, healthy: true },
         { node: 2, client: 'failed', desired: 'run', version: 2, healthy: false },
       ],
-      deployment: { status: 'running', description: 'Deployment is running', healthy: 2, desired: 3, version: 2 },
+      // Done before an allocation failed: a deployment's counts stop at its end.
+      deployment: { status: 'successful', description: 'Deployment completed successfully', healthy: 3, desired: 3, version: 2 },
     },
     {
       id: 'db-backup',

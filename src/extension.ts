@@ -26,6 +26,12 @@ import { ClusterExplorer } from './views/clusterExplorer';
 import { ClusterStoreHost } from './services/clusterStoreHost';
 import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
+import { PlanDocuments } from './views/planDocuments';
+import { RolloutFollower } from './services/rolloutFollower';
+import { JobDeploys } from './services/jobDeploys';
+import { registerPromoteDeployment } from './commands/promoteDeployment';
+import { registerFailDeployment } from './commands/failDeployment';
+import { registerRevertJob } from './commands/revertJob';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -34,6 +40,7 @@ export interface HashistackApi {
   profiles: ProfileStore;
   jobspecs: JobspecIndex;
   launcher: LauncherController;
+  follower: RolloutFollower;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -50,6 +57,9 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   // The tree-sitter .wasm files ship next to the bundle.
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   const deployRunner = new DeployRunner(profiles, tokens, log);
+  const planDocuments = new PlanDocuments();
+  const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
+  const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
 
@@ -75,7 +85,12 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
     registerBumpImage(jobspecs),
-    ...registerDeployTargetCommands(deployRunner, jobspecs, store, log),
+    planDocuments,
+    follower,
+    ...registerDeployTargetCommands(deployRunner, deploys, jobspecs, store, log),
+    registerPromoteDeployment(store, log),
+    registerFailDeployment(store, log),
+    registerRevertJob(store, log),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(deployRunner, jobspecs, store),
     registerAttachElasticIps(commandContext),
@@ -84,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, store, profiles, jobspecs, launcher };
+  return { explorer, store, profiles, jobspecs, launcher, follower };
 }
 
 export function deactivate(): void {

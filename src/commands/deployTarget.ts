@@ -6,16 +6,25 @@ import { LensTarget } from '../views/jobspecCodeLens';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { EcsOwner } from '../core/jobspec/imageScanner';
 import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
+import { JobDeploys } from '../services/jobDeploys';
+import { pickJobspecDefining } from '../services/jobspecFinder';
+
+/** A job row of the explorer: what the job commands get from its context menu. */
+type JobRow = { job?: { id: string; namespace: string } };
 
 /**
- * Deploy / Plan a Nomad job (from its lens, or the job of the active jobspec) and Deploy / Plan an ECS
- * service (from its lens in an ecs-*.tf file).
+ * Deploy / Plan / Plan in Terminal a Nomad job (from its lens, its row in the explorer, or the job of the
+ * active jobspec) and Deploy / Plan an ECS service (from its lens in an ecs-*.tf file).
  */
-export function registerDeployTargetCommands(runner: DeployRunner, index: JobspecIndex, explorer: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const job = (action: DeployAction) => async (target?: LensTarget) => {
-    const resolved = await resolve(index, target, 'jobspec');
+export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobDeploys, index: JobspecIndex, explorer: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const job = (run: (uri: vscode.Uri, jobId: string) => Promise<unknown>) => async (target?: LensTarget | JobRow) => {
+    if (target && 'job' in target && target.job) {
+      const location = await pickJobspecDefining(target.job.id);
+      return location ? run(location.uri, target.job.id) : undefined;
+    }
+    const resolved = await resolve(index, target as LensTarget | undefined, 'jobspec');
     if (!resolved) return undefined;
-    return runner.run({ kind: 'nomadJob', file: resolved.file, jobId: resolved.name }, action);
+    return run(vscode.Uri.file(resolved.file), resolved.name);
   };
   const ecs = (action: DeployAction) => async (target?: LensTarget) => {
     const resolved = await resolve(index, target, 'ecs');
@@ -39,8 +48,9 @@ export function registerDeployTargetCommands(runner: DeployRunner, index: Jobspe
     return execution;
   };
   return [
-    vscode.commands.registerCommand('hashistack.deployJob', job('deploy')),
-    vscode.commands.registerCommand('hashistack.planJob', job('plan')),
+    vscode.commands.registerCommand('hashistack.deployJob', job((uri, jobId) => deploys.deploy(uri, jobId))),
+    vscode.commands.registerCommand('hashistack.planJob', job((uri, jobId) => deploys.showPlan(uri, jobId))),
+    vscode.commands.registerCommand('hashistack.planJobInTerminal', job((uri, jobId) => deploys.planInTerminal(uri, jobId))),
     vscode.commands.registerCommand('hashistack.deployEcs', ecs('deploy')),
     vscode.commands.registerCommand('hashistack.planEcs', ecs('plan')),
   ];

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { buildDeployCommand, CommandTemplate, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, DeployAction, deployEnvironment, DeployTarget, missingProgramAdvice } from '../core/deploy/deployCommand';
-import { findExecutable } from '../core/deploy/findExecutable';
+import { findExecutable, terminalEnvironment, terminalEnvironmentKey } from '../core/deploy/findExecutable';
+import { PlanTerminal } from './planTerminal';
 import { quotingMode, quotingOptions, shellArguments, shellKind, unsafeArgumentReason } from '../core/deploy/shellQuoting';
 import { ProfileStore } from './profileStore';
 import { TokenStore } from './tokenStore';
@@ -36,7 +37,11 @@ export class DeployRunner implements vscode.Disposable {
     );
   }
 
-  async run(target: DeployTarget, action: DeployAction): Promise<vscode.TaskExecution | undefined> {
+  /**
+   * Runs a deploy or a terminal plan. `checkIndex` is the JobModifyIndex the plan was made at: the default
+   * Nomad deploy then runs `nomad job run -check-index <it>`, and a custom command gets it as ${checkIndex}.
+   */
+  async run(target: DeployTarget, action: DeployAction, options: { checkIndex?: number } = {}): Promise<vscode.TaskExecution | undefined> {
     if (!this.isTrusted()) {
       void vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -64,7 +69,7 @@ export class DeployRunner implements vscode.Disposable {
     const template = config.get<CommandTemplate>(target.kind === 'nomadJob' ? 'nomadCommand' : 'ecsCommand') ?? (target.kind === 'nomadJob' ? DEFAULT_NOMAD_COMMAND : DEFAULT_ECS_COMMAND);
     let command;
     try {
-      command = buildDeployCommand(target, action, template, this.profiles.active, folder.uri.fsPath);
+      command = buildDeployCommand(target, action, template, this.profiles.active, folder.uri.fsPath, options.checkIndex);
     } catch (error) {
       void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);
       return undefined;
@@ -81,16 +86,24 @@ export class DeployRunner implements vscode.Disposable {
     const profile = this.profiles.active;
     const [consul, nomad] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
     const env = deployEnvironment(profile, { consul, nomad });
-    const quoting = quotingMode(kind) === 'strong' ? vscode.ShellQuoting.Strong : vscode.ShellQuoting.Escape;
-    const execution = new vscode.ShellExecution(
-      { value: command.command, quoting },
-      command.args.map((value) => ({ value, quoting })),
-      // The shell is named, with its arguments, so the quoting rules chosen above are the right ones.
-      { executable: shellPath, shellArgs: shellPath ? shellArguments(kind) : undefined, shellQuoting: quotingOptions(kind), env, cwd: command.cwd },
-    );
+    // What a terminal of this VS Code sees (its PATH included), for programs the extension starts itself.
+    const terminalEnv = terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
+    let execution: vscode.ShellExecution | vscode.CustomExecution;
+    if (target.kind === 'nomadJob' && action === 'plan') {
+      // Run without a shell, so `nomad job plan`'s exit code 1 ("changes") can be told apart from a failure.
+      execution = new vscode.CustomExecution(async () => new PlanTerminal(command, { ...terminalEnv, ...env }));
+    } else {
+      const quoting = quotingMode(kind) === 'strong' ? vscode.ShellQuoting.Strong : vscode.ShellQuoting.Escape;
+      execution = new vscode.ShellExecution(
+        { value: command.command, quoting },
+        command.args.map((value) => ({ value, quoting })),
+        // The shell is named, with its arguments, so the quoting rules chosen above are the right ones.
+        { executable: shellPath, shellArgs: shellPath ? shellArguments(kind) : undefined, shellQuoting: quotingOptions(kind), env, cwd: command.cwd },
+      );
+    }
     const task = new vscode.Task({ type: TASK_TYPE, action, target: target.kind === 'nomadJob' ? target.jobId : target.address, program: command.command }, folder, command.label, 'Hashistack', execution, []);
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, focus: action === 'deploy' && target.kind === 'ecs' };
-    if (!findExecutable(command.command, { ...process.env, ...env }, command.cwd)) {
+    if (!findExecutable(command.command, { ...terminalEnv, ...env }, command.cwd)) {
       this.reportedMissing.add(command.command);
       void this.adviseMissing(command.command);
     } else {

@@ -98,6 +98,17 @@ export class ClusterExplorer implements vscode.Disposable {
     await this.views.consul.reveal(row, { select: true, focus: true, expand: false });
   }
 
+  /** Shows an allocation's row in the Nomad view (from a rollout's failure, or a Consul instance). */
+  async revealNomadAllocation(allocationId: string): Promise<boolean> {
+    const row = this.providers.nomad.findComputed(`nomad/allocation/${allocationId}`);
+    if (!row) {
+      void vscode.window.showInformationMessage(`Hashistack: the Nomad section does not list allocation ${allocationId.slice(0, 8)} (it may have been garbage-collected).`);
+      return false;
+    }
+    await this.views.nomad.reveal(row, { select: true, focus: true, expand: true });
+    return true;
+  }
+
   /** A visible view keeps its section current; a hidden one lets it go idle (and its instance watches stop). */
   private updateDemand(section: SectionId): void {
     const visible = this.views[section].visible;

@@ -157,6 +157,20 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return undefined;
   }
 
+  /**
+   * A loaded row by id, building the rows computed on expand (a job's allocations) on the way, so that a
+   * row nobody has opened yet can still be revealed. Lazily loaded children (requests) are not searched.
+   */
+  findComputed(id: string, nodes: readonly ExplorerNode[] = this.nodes): ExplorerNode | undefined {
+    for (const node of nodes) {
+      if (node.id === id) return node;
+      const children = node.children ?? (node.computeChildren ? childrenOf(node) : undefined);
+      const found = children ? this.findComputed(id, children) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   /** The rows now shown at the root, the stale row first when there is one (no request is made). */
   get rootNodes(): readonly ExplorerNode[] {
     return this.header ? [this.header, ...this.nodes] : this.nodes;

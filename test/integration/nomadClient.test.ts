@@ -93,7 +93,10 @@ describe('NomadClient against recorded Nomad responses', () => {
     const job = snapshot.nodes[0]!.children![0]!;
     const deployment = childrenOf(job)![0]!;
     assert.equal(deployment.label, 'Deployment 85ee4a9a');
-    assert.equal(deployment.description, 'running · 2/3 healthy · v1');
+    // Two healthy canaries, not promoted, and no auto_promote: Nomad waits for someone to promote them.
+    assert.equal(deployment.description, 'running · canary waiting for promotion · 2/3 healthy · v1');
+    assert.match(deployment.contextValue, /\bdeploymentActive\b/);
+    assert.match(deployment.contextValue, /\bdeploymentCanaries\b/);
   });
 
   it('reads one job with its task configs, and says "job not found" for an unknown one', async () => {

@@ -68,7 +68,7 @@ describe('The Hashistack explorer on the demo cluster', () => {
     assert.equal(whoami.description, 'service · running · v2 · default · 1 failed');
     assert.equal(whoami.icon?.id, 'warning', 'running with a failed allocation: degraded, not failed');
     const rows = await children(hashistack, 'nomad', whoami);
-    assert.equal(rows[0]!.description, 'running · 2/3 healthy · v2');
+    assert.equal(rows[0]!.description, 'successful · 3/3 healthy · v2');
     const allocations = rows.filter((row) => row.contextValue.includes('nomadAllocation'));
     assert.equal(allocations.length, 3);
     assert.ok(allocations.some((a) => a.description?.startsWith('failed · hashi-server-c · v2')));

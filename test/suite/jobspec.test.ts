@@ -75,7 +75,7 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     assert.ok(titles.includes('$(rocket) Deploy'));
     assert.ok(titles.includes('$(diff) Plan'));
     assert.ok(titles.includes('$(arrow-up) Bump image (v1.10.3)'));
-    assert.ok(titles.includes('$(check) running v1.10.3 · 2/3 healthy · file matches'), titles.join(' | '));
+    assert.ok(titles.includes('$(check) running v1.10.3 · 3/3 healthy · file matches'), titles.join(' | '));
   });
 
   it('bumps the tag with one edit that one undo reverts, and the status lens sees the change', async () => {

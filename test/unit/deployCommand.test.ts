@@ -17,9 +17,19 @@ describe('deploy commands', () => {
     const deploy = buildDeployCommand(target, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/ws');
     assert.deepEqual([deploy.command, ...deploy.args], ['nomad', 'job', 'run', '/ws/platform/nomad/whoami.nomad']);
     assert.equal(deploy.cwd, '/ws');
-    assert.equal(deploy.label, 'Deploy whoami (nomad job run)');
+    assert.equal(deploy.label, 'Deploy whoami on "Environment" (nomad job run)', 'the terminal tab names the cluster');
     const plan = buildDeployCommand(target, 'plan', DEFAULT_NOMAD_COMMAND, profile, '/ws');
     assert.deepEqual(plan.args, ['job', 'plan', '/ws/platform/nomad/whoami.nomad']);
+  });
+
+  it('runs what was planned: the default deploy checks the plan\'s JobModifyIndex, a custom one gets ${checkIndex}', () => {
+    const target = { kind: 'nomadJob' as const, file: '/ws/whoami.nomad', jobId: 'whoami' };
+    assert.deepEqual(buildDeployCommand(target, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/ws', 42).args, ['job', 'run', '-check-index', '42', '/ws/whoami.nomad']);
+    assert.deepEqual(buildDeployCommand(target, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/ws', 0).args, ['job', 'run', '-check-index', '0', '/ws/whoami.nomad'], 'index 0: register only if the job does not exist');
+    assert.deepEqual(buildDeployCommand(target, 'plan', DEFAULT_NOMAD_COMMAND, profile, '/ws', 42).args, ['job', 'plan', '/ws/whoami.nomad'], 'a plan is not checked');
+    const custom = ['./deploy.sh', '--index=${checkIndex}', '${file}'];
+    assert.deepEqual(buildDeployCommand(target, 'deploy', custom, profile, '/ws', 7).args, ['--index=7', '/ws/whoami.nomad']);
+    assert.deepEqual(buildDeployCommand(target, 'deploy', custom, profile, '/ws').args, ['--index=', '/ws/whoami.nomad'], 'no plan: an empty index');
   });
 
   it('defaults to terraform -chdir=<dir> apply|plan -target=<address> for ECS', () => {

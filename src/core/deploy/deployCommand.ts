@@ -14,7 +14,13 @@ export type CommandTemplate = string[];
 export const DEFAULT_NOMAD_COMMAND: CommandTemplate = ['nomad', 'job', '${verb}', '${file}'];
 export const DEFAULT_ECS_COMMAND: CommandTemplate = ['terraform', '-chdir=${dir}', '${verb}', '-target=${target}'];
 
-export const PLACEHOLDERS = ['file', 'dir', 'job', 'target', 'profile', 'verb', 'action', 'workspaceFolder'] as const;
+/**
+ * The default deploy once a plan gave the job's index: `nomad job run -check-index <JobModifyIndex> <file>`,
+ * as `nomad job plan` says to run, so Nomad refuses the run when the job changed since the plan.
+ */
+export const DEFAULT_NOMAD_CHECKED_RUN: CommandTemplate = ['nomad', 'job', 'run', '-check-index', '${checkIndex}', '${file}'];
+
+export const PLACEHOLDERS = ['file', 'dir', 'job', 'target', 'profile', 'verb', 'action', 'workspaceFolder', 'checkIndex'] as const;
 
 export interface DeployCommand {
   command: string;
@@ -28,9 +34,13 @@ export interface DeployCommand {
  * Fills a command template for one target. Each placeholder is replaced inside its own argument, so a
  * file name with spaces or quotes stays one argument; nothing is joined into a shell string here.
  */
-export function buildDeployCommand(target: DeployTarget, action: DeployAction, template: CommandTemplate, profile: ClusterProfile, workspaceFolder: string): DeployCommand {
+export function buildDeployCommand(target: DeployTarget, action: DeployAction, template: CommandTemplate, profile: ClusterProfile, workspaceFolder: string, checkIndex?: number): DeployCommand {
   if (template.length === 0 || !template[0]) {
     throw new Error('The deploy command setting is empty: give the program first, then its arguments.');
+  }
+  const isDefault = template.length === DEFAULT_NOMAD_COMMAND.length && template.every((part, index) => part === DEFAULT_NOMAD_COMMAND[index]);
+  if (isDefault && target.kind === 'nomadJob' && action === 'deploy' && checkIndex !== undefined) {
+    template = DEFAULT_NOMAD_CHECKED_RUN;
   }
   const verb = target.kind === 'nomadJob' ? (action === 'deploy' ? 'run' : 'plan') : action === 'deploy' ? 'apply' : 'plan';
   const values: Record<(typeof PLACEHOLDERS)[number], string> = {
@@ -42,6 +52,8 @@ export function buildDeployCommand(target: DeployTarget, action: DeployAction, t
     verb,
     action,
     workspaceFolder,
+    // Empty when no plan gave an index: `nomad job run -check-index ""` is the flag unset.
+    checkIndex: checkIndex === undefined ? '' : String(checkIndex),
   };
   const filled = template.map((part) =>
     part.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
@@ -56,7 +68,8 @@ export function buildDeployCommand(target: DeployTarget, action: DeployAction, t
     command: filled[0]!,
     args: filled.slice(1),
     cwd: workspaceFolder,
-    label: `${action === 'deploy' ? 'Deploy' : 'Plan'} ${what} (${[filled[0]!.split(/[\\/]/).pop(), ...filled.slice(1, 3)].join(' ')})`,
+    // The terminal's tab: what, where, and with which program.
+    label: `${action === 'deploy' ? 'Deploy' : 'Plan'} ${what} on "${profile.name}" (${[filled[0]!.split(/[\\/]/).pop(), ...filled.slice(1, 3)].join(' ')})`,
   };
 }
 

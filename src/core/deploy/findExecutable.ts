@@ -23,3 +23,22 @@ export function findExecutable(command: string, env: Record<string, string | und
   }
   return undefined;
 }
+
+/**
+ * The environment VS Code's integrated terminals get: the process's, with the user's
+ * `terminal.integrated.env.<platform>` over it (`${env:NAME}` read from the process, `null` removes a
+ * variable). A program the extension starts itself sees the same PATH as one typed in a terminal.
+ */
+export function terminalEnvironment(overrides: Record<string, string | null> | undefined, processEnv: Record<string, string | undefined>): Record<string, string | undefined> {
+  const env = { ...processEnv };
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    if (value === null) delete env[name];
+    else if (typeof value === 'string') env[name] = value.replace(/\$\{env:([^}]+)\}/g, (_whole, variable: string) => processEnv[variable] ?? '');
+  }
+  return env;
+}
+
+/** The settings key of the terminal environment for a platform. */
+export function terminalEnvironmentKey(platform: NodeJS.Platform): 'env.linux' | 'env.osx' | 'env.windows' {
+  return platform === 'win32' ? 'env.windows' : platform === 'darwin' ? 'env.osx' : 'env.linux';
+}

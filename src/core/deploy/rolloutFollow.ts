@@ -2,7 +2,10 @@
 // deployment places, canaries and health move, and it ends successful or failed (perhaps rolled back).
 // Jobs without deployments (batch, system, or no `update`) are followed by their allocations and their
 // evaluation. Pure: the state is a function of the snapshot, so the same follow runs on recorded events.
-import { NomadAllocationListStub, NomadDeployment, NomadEvaluation, NomadJob } from '../nomad/nomadApi';
+import { NomadAllocationListStub, NomadEvaluation, NomadJob } from '../nomad/nomadApi';
+import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion, GroupProgress, groupProgress } from '../nomad/deployments';
+
+export type { GroupProgress } from '../nomad/deployments';
 import { itemNamespace, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { failedPlacementReasons } from './planDocument';
 
@@ -31,18 +34,6 @@ export type FollowPhase =
   | 'placementFailed'
   /** A newer version replaced this one before it finished. */
   | 'cancelled';
-
-export interface GroupProgress {
-  group: string;
-  placed: number;
-  healthy: number;
-  unhealthy: number;
-  desired: number;
-  desiredCanaries: number;
-  placedCanaries: number;
-  promoted: boolean;
-  autoPromote: boolean;
-}
 
 export interface FailingAllocation {
   id: string;
@@ -74,9 +65,6 @@ export interface FollowInput {
   evaluations?: NomadEvaluation[];
 }
 
-/** Statuses of a deployment that has not ended. */
-export const ACTIVE_DEPLOYMENT_STATUSES: readonly string[] = ['running', 'pending', 'paused', 'blocked', 'unblocking', 'initializing'];
-
 /** Nomad's words when a failed deployment rolls back (`DeploymentStatusDescriptionRollback`, structs.go). */
 const ROLLBACK_PATTERN = /rolling back to job version (\d+)/;
 
@@ -92,29 +80,6 @@ export function expectsDeployment(definition: NomadJob | undefined, jobType: str
 
 function sameNamespace(target: FollowTarget, namespace: string | undefined, asked: string): boolean {
   return itemNamespace(namespace, asked) === target.namespace;
-}
-
-export function groupProgress(deployment: NomadDeployment): GroupProgress[] {
-  return Object.entries(deployment.TaskGroups ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([group, state]) => ({
-      group,
-      placed: state.PlacedAllocs,
-      healthy: state.HealthyAllocs,
-      unhealthy: state.UnhealthyAllocs,
-      desired: state.DesiredTotal,
-      desiredCanaries: state.DesiredCanaries,
-      placedCanaries: (state.PlacedCanaries ?? []).length,
-      promoted: state.Promoted,
-      autoPromote: Boolean(state.AutoPromote),
-    }));
-}
-
-/** Canaries placed and healthy, not promoted, and Nomad will not promote them itself. */
-export function awaitingPromotion(deployment: NomadDeployment): boolean {
-  if (!ACTIVE_DEPLOYMENT_STATUSES.includes(deployment.Status)) return false;
-  if (/requires manual promotion/i.test(deployment.StatusDescription)) return true;
-  return groupProgress(deployment).some((group) => group.desiredCanaries > 0 && !group.promoted && !group.autoPromote && group.placedCanaries >= group.desiredCanaries && group.healthy >= group.desiredCanaries);
 }
 
 function failing(allocations: NomadAllocationListStub[]): FailingAllocation[] {

@@ -1,4 +1,5 @@
 import { NomadJob } from '../nomad/nomadApi';
+import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion } from '../nomad/deployments';
 import { deploymentHealth, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { ImageSite } from './imageScanner';
 import { parseImageReference } from './imageReference';
@@ -21,6 +22,8 @@ export interface JobStatusLens {
   tooltip: string;
   /** The file's tags differ from what runs. */
   differs: boolean;
+  /** A deployment of the job is in progress. */
+  rolling?: boolean;
 }
 
 function taskOf(site: ImageSite): string {
@@ -47,11 +50,15 @@ export function jobStatusLens(jobId: string, namespace: string, fileImages: Imag
   const parts: string[] = [];
   const running = job ? runningImages(job) : undefined;
   const runningTags = running ? [...new Set([...running.values()].map(tagOf))] : [];
-  parts.push(stub.Status === 'running' && runningTags.length > 0 ? `running ${runningTags.join(', ')}` : stub.Status);
   const deployment = snapshot.deployments.filter((d) => d.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  const rolling = deployment && ACTIVE_DEPLOYMENT_STATUSES.includes(deployment.Status);
+  // A rollout in progress (this editor's deploy or anyone's) says so first: `deploying v8 · 2/3 healthy`.
+  if (rolling) parts.push(`deploying v${deployment.JobVersion}`);
+  else parts.push(stub.Status === 'running' && runningTags.length > 0 ? `running ${runningTags.join(', ')}` : stub.Status);
   if (deployment) {
     const { healthy, desired } = deploymentHealth(deployment);
     parts.push(`${healthy}/${desired} healthy`);
+    if (rolling && awaitingPromotion(deployment)) parts.push('canary waiting for promotion');
   }
   let differs = false;
   const changes: string[] = [];
@@ -73,7 +80,7 @@ export function jobStatusLens(jobId: string, namespace: string, fileImages: Imag
     parts.push(differs ? `${[...new Set(changes)].join(', ')} — not deployed` : 'file matches');
   }
   const tooltip = [`Job "${jobId}" on "${profileName}": ${stub.Status}`, ...(running ? [...running].map(([task, image]) => `  ${task}: ${image}`) : ['(loading what runs…)'])].join('\n');
-  return { title: parts.join(' · '), tooltip, differs };
+  return { title: parts.join(' · '), tooltip, differs, rolling: Boolean(rolling) };
 }
 
 /**

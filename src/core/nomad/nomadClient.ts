@@ -2,7 +2,7 @@ import { checkList, checkObject } from '../http/shapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -153,6 +153,24 @@ export class NomadClient {
       throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: '"Warnings" is not a string' });
     }
     return { ...plan, Warnings: plan.Warnings ?? '' };
+  }
+
+  /**
+   * Registers the job (`POST /v1/jobs`), as `nomad job run` does. With `checkIndex`, Nomad registers only if
+   * the job's JobModifyIndex still is that (0: only if the job does not exist), as `-check-index` asks.
+   */
+  async registerJob(job: ParsedJob, checkIndex?: number, signal?: AbortSignal): Promise<NomadJobRegisterResponse> {
+    const path = '/v1/jobs';
+    const body = { Job: job, ...(checkIndex !== undefined ? { EnforceIndex: true, ...(checkIndex > 0 ? { JobModifyIndex: checkIndex } : {}) } : {}) };
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace: job.Namespace || undefined, region: this.region }, body: JSON.stringify(body) });
+    return checkObject<NomadJobRegisterResponse>(response.data, this.where(path), { EvalID: 'string', JobModifyIndex: 'number' });
+  }
+
+  /** One deployment (`GET /v1/deployment/:id`). */
+  async deployment(id: string, signal?: AbortSignal): Promise<NomadDeployment> {
+    const path = `/v1/deployment/${encodeURIComponent(id)}`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { region: this.region } });
+    return checkObject<NomadDeployment>(response.data, this.where(path), { ID: 'string', JobID: 'string', Status: 'string', TaskGroups: 'object' });
   }
 
   /** Promotes a deployment's canaries (`POST /v1/deployment/promote/:id`): all groups, or the ones named. */

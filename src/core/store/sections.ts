@@ -49,6 +49,14 @@ export class NomadSection extends LiveSection<NomadSectionData> {
     super('Nomad', options);
   }
 
+  /**
+   * The profile's Nomad client, for what changes the cluster or asks it once (plan, promote, revert): the
+   * effects come back into this section through the event stream, never by a view's own list reads.
+   */
+  get api(): NomadClient {
+    return this.client;
+  }
+
   protected async start(signal: AbortSignal): Promise<void> {
     const { data, indexes } = await fetchNomadSection(this.client, signal);
     if (signal.aborted) return;

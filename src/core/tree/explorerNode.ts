@@ -40,6 +40,8 @@ export interface ExplorerNode {
   /** Opened by "Open in Browser"; only http(s). */
   url?: string;
   job?: { id: string; namespace: string };
+  /** A deployment row: what Promote and Fail act on. */
+  deployment?: { id: string; jobId: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
   /** A command the row runs when clicked (the next steps offered when no cluster answers). */

@@ -1,4 +1,5 @@
 import { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
+import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion } from '../../nomad/deployments';
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
 import { ExplorerNode, own, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 import { nomadAllocationUrl, nomadJobUrl, nomadNodeUrl, UiAddresses } from '../links';
@@ -163,12 +164,14 @@ export function nomadDeploymentNode(jobId: string, namespace: string, deployment
   return {
     id: `nomad/job/${namespace}/${jobId}/deployment`,
     label: `Deployment ${deployment.ID.slice(0, 8)}`,
-    description: `${deployment.Status} · ${healthy}/${desired} healthy · v${deployment.JobVersion}`,
+    description: `${deployment.Status}${awaitingPromotion(deployment) ? ' · canary waiting for promotion' : ''} · ${healthy}/${desired} healthy · v${deployment.JobVersion}`,
     tooltip: [`Deployment ${deployment.ID}`, `Job version: ${deployment.JobVersion}`, `Status: ${deployment.Status}`, deployment.StatusDescription, `Healthy: ${healthy} of ${desired}`].filter(Boolean).join('\n'),
     icon: own(DEPLOYMENT_ICONS, deployment.Status) ?? { id: 'rocket' },
-    contextValue: 'nomadDeployment copyId',
+    // Promote and Fail are offered while it runs; Promote only when canaries wait for it.
+    contextValue: ['nomadDeployment copyId', ...(ACTIVE_DEPLOYMENT_STATUSES.includes(deployment.Status) ? ['deploymentActive'] : []), ...(awaitingPromotion(deployment) ? ['deploymentCanaries'] : [])].join(' '),
     collapsible: 'none',
     copy: { id: deployment.ID },
+    deployment: { id: deployment.ID, jobId, namespace },
   };
 }
 

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { itemNamespace } from '../core/tree/nomad/nomadProperties';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { confirmAction, reportActionError } from './nomadActions';
+
+interface RevertArgument {
+  job?: { id: string; namespace: string };
+  version?: number;
+  /** The version the job must still be at (EnforcePriorVersion): someone else's deploy in between wins. */
+  priorVersion?: number;
+}
+
+/** Revert a job to an earlier version (`POST /v1/job/:id/revert` with EnforcePriorVersion). */
+export function registerRevertJob(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand('hashistack.revertJob', async (argument?: RevertArgument) => {
+    const store = await host.ready();
+    const data = store.nomad.state.data;
+    let job = argument?.job;
+    if (!job) {
+      const jobs = (data?.jobs ?? []).filter((candidate) => (candidate.Version ?? 0) > 0);
+      const picked = await vscode.window.showQuickPick(
+        jobs.map((candidate) => ({ label: candidate.ID, description: `v${candidate.Version} · ${candidate.Status}`, job: { id: candidate.ID, namespace: itemNamespace(candidate.Namespace, data!.namespace) } })),
+        { title: `Revert which job on "${host.activeProfile.name}"?` },
+      );
+      job = picked?.job;
+    }
+    if (!job) return undefined;
+    const current = data?.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === job.namespace)?.Version;
+    const prior = argument?.priorVersion ?? current;
+    let version = argument?.version;
+    if (version === undefined) {
+      const picked = await vscode.window.showQuickPick(
+        Array.from({ length: Math.max(0, current ?? 0) }, (_, index) => (current ?? 0) - 1 - index).map((candidate) => ({ label: `v${candidate}`, version: candidate })),
+        { title: `Revert ${job.id} (now v${current ?? '?'}) to which version?` },
+      );
+      version = picked?.version;
+    }
+    if (version === undefined) return undefined;
+    if (!(await confirmAction(host, `Revert ${job.id} to v${version}?`, job.namespace, `Nomad registers version ${version}'s definition again as a new version${prior !== undefined ? `, only if the job is still at v${prior}` : ''}, and rolls it out.`, 'Revert'))) return undefined;
+    try {
+      const answer = await store.nomad.api.revertJob(job.id, job.namespace, version, prior);
+      log.info(`Reverted ${job.id} on "${host.activeProfile.name}" to v${version} (evaluation ${answer.EvalID})`);
+      void vscode.window.showInformationMessage(`Hashistack: ${job.id} on "${host.activeProfile.name}" is reverting to v${version}.`);
+      return answer;
+    } catch (error) {
+      reportActionError(`Reverting ${job.id}`, error, 'submit-job', job.namespace);
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { planJobspec, PlanOutcome, submitNamespace } from '../core/deploy/jobPlan';
+import { PlanContext, planSummary, renderParseErrorDocument, renderPlanDocument } from '../core/deploy/planDocument';
+import { itemNamespace } from '../core/tree/nomad/nomadProperties';
+import { ClusterStoreHost } from './clusterStoreHost';
+import { DeployRunner } from './deployRunner';
+import { RolloutFollower } from './rolloutFollower';
+import { PlanDocuments } from '../views/planDocuments';
+
+export interface PlannedJob {
+  outcome: PlanOutcome;
+  context: PlanContext;
+}
+
+/**
+ * The deploy loop of a Nomad job: Plan (the cluster's plan of the file, as a document), Deploy (the plan's
+ * summary in a confirmation, then `nomad job run -check-index` in the terminal) and the rollout followed
+ * to its end.
+ */
+export class JobDeploys {
+  constructor(
+    private readonly runner: DeployRunner,
+    private readonly host: ClusterStoreHost,
+    private readonly plans: PlanDocuments,
+    private readonly follower: RolloutFollower,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The cluster's plan of the jobspec's text as it is in the editor (saved or not). */
+  async plan(uri: vscode.Uri, jobId: string): Promise<PlannedJob | undefined> {
+    const profile = this.host.activeProfile;
+    if (profile.nomad.problem) {
+      void vscode.window.showErrorMessage(`Hashistack: cannot plan: ${profile.nomad.problem}`);
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const store = await this.host.ready();
+    const context: PlanContext = { jobId, profileName: profile.name, namespace: profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace, file: vscode.workspace.asRelativePath(uri), at: Date.now() };
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${jobId} on "${profile.name}"…` }, () => planJobspec(store.nomad.api, document.getText(), jobId, profile.nomad.namespace));
+    if (outcome.kind === 'plan') context.namespace = outcome.namespace;
+    this.log.info(`Plan of ${jobId} on "${profile.name}": ${outcome.kind === 'plan' ? planSummary(outcome.plan, jobId, profile.name) : outcome.kind === 'parseError' ? `Nomad could not parse the file: ${outcome.message}` : outcome.error.message}`);
+    return { outcome, context };
+  }
+
+  /** Plan: the plan as a document beside the jobspec (or Nomad's parse error, linked to its position). */
+  async showPlan(uri: vscode.Uri, jobId: string): Promise<vscode.TextDocument | undefined> {
+    const planned = await this.plan(uri, jobId);
+    if (!planned) return undefined;
+    return this.showPlanned(uri, planned);
+  }
+
+  private async showPlanned(uri: vscode.Uri, { outcome, context }: PlannedJob): Promise<vscode.TextDocument | undefined> {
+    if (outcome.kind === 'error') {
+      void vscode.window.showErrorMessage(`Hashistack: the plan of ${context.jobId} on "${context.profileName}" could not be made: ${outcome.error.message}`);
+      return undefined;
+    }
+    const text = outcome.kind === 'plan' ? renderPlanDocument(outcome.plan, context) : renderParseErrorDocument(outcome.message, context);
+    return this.plans.show(PlanDocuments.uriFor(context.profileName, context.namespace, context.jobId), text, uri, context.file);
+  }
+
+  /** Deploy: plan, confirm (unless hashistack.deploy.confirm is off), run what was planned, follow it. */
+  async deploy(uri: vscode.Uri, jobId: string): Promise<vscode.TaskExecution | undefined> {
+    const target = { kind: 'nomadJob' as const, file: uri.fsPath, jobId };
+    // The runner refuses (and says why) in Restricted Mode or with a broken profile: nothing is planned then either.
+    if (!vscode.workspace.isTrusted || this.host.activeProfile.nomad.problem) return this.runner.run(target, 'deploy');
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    if (open?.isDirty && !(await open.save())) {
+      void vscode.window.showErrorMessage(`Hashistack: ${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not deployed.`);
+      return undefined;
+    }
+    const planned = await this.plan(uri, jobId);
+    if (!planned) return undefined;
+    const { outcome, context } = planned;
+    const confirm = vscode.workspace.getConfiguration('hashistack.deploy').get<boolean>('confirm', true);
+    for (;;) {
+      if (!confirm) break;
+      const where = `Deploy ${jobId} to "${context.profileName}" (namespace ${context.namespace})?`;
+      const detail =
+        outcome.kind === 'plan'
+          ? `${planSummary(outcome.plan, jobId, context.profileName)}.\n\nRuns nomad job run -check-index ${outcome.plan.JobModifyIndex}: Nomad refuses the run if the job changed since this plan.`
+          : `The plan could not be made: ${outcome.kind === 'parseError' ? `Nomad could not parse the file: ${outcome.message}` : outcome.error.message}\n\nDeploying anyway runs nomad job run without -check-index.`;
+      const deployLabel = outcome.kind === 'plan' ? 'Deploy' : 'Deploy Anyway';
+      const choices = outcome.kind === 'error' ? [deployLabel] : [deployLabel, 'Show Plan'];
+      const choice = await vscode.window.showWarningMessage(where, { modal: true, detail }, ...choices);
+      if (choice === 'Show Plan') {
+        await this.showPlanned(uri, planned);
+        continue;
+      }
+      if (choice !== deployLabel) return undefined;
+      break;
+    }
+    const checkIndex = outcome.kind === 'plan' ? outcome.plan.JobModifyIndex : undefined;
+    const execution = await this.runner.run(target, 'deploy', { checkIndex });
+    if (!execution) return undefined;
+    const namespace = outcome.kind === 'plan' ? outcome.namespace : submitNamespace({ ID: jobId }, this.host.activeProfile.nomad.namespace);
+    this.follower.follow({ jobId, namespace, baselineJobModifyIndex: checkIndex ?? this.runningIndex(jobId, namespace) }, execution);
+    return execution;
+  }
+
+  /** The job's JobModifyIndex as the store last saw it (the follow's baseline when no plan gave one). */
+  private runningIndex(jobId: string, namespace: string): number | undefined {
+    const data = this.host.store?.nomad.state.data;
+    return data?.jobs.find((job) => job.ID === jobId && itemNamespace(job.Namespace, data.namespace) === namespace)?.JobModifyIndex;
+  }
+
+  /** Plan in Terminal: `nomad job plan` in a task (its exit code 1 is "changes", not a failure). */
+  planInTerminal(uri: vscode.Uri, jobId: string): Promise<vscode.TaskExecution | undefined> {
+    return this.runner.run({ kind: 'nomadJob', file: uri.fsPath, jobId }, 'plan');
+  }
+}
