@@ -7,20 +7,28 @@ const DIFF_WORD: Record<string, string> = { Added: 'Added', Deleted: 'Deleted', 
 /** The marks `nomad job plan` prints before each changed line, kept so the document reads like the CLI. */
 const DIFF_MARK: Record<string, string> = { Added: '+', Deleted: '-', Edited: '~' };
 
+/** The counts with every field a number: old servers and the doc's sample leave some out (`Canary`). */
+export function desiredCounts(updates: Partial<NomadDesiredUpdates> | null | undefined): NomadDesiredUpdates {
+  const n = (value: number | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  return { Ignore: n(updates?.Ignore), Place: n(updates?.Place), Migrate: n(updates?.Migrate), Stop: n(updates?.Stop), InPlaceUpdate: n(updates?.InPlaceUpdate), DestructiveUpdate: n(updates?.DestructiveUpdate), Canary: n(updates?.Canary), Preemptions: n(updates?.Preemptions) };
+}
+
 /**
  * `nomad job plan`'s exit code for this plan (`getExitCode`, command/job_plan.go): 0 when nothing changes or
  * only in place, 1 when allocations would be created, stopped, migrated, replaced or canaried.
  */
 export function planExitCode(plan: NomadJobPlanResponse): 0 | 1 {
   if (plan.Diff?.Type === 'None') return 0;
-  for (const updates of Object.values(plan.Annotations?.DesiredTGUpdates ?? {})) {
+  for (const raw of Object.values(plan.Annotations?.DesiredTGUpdates ?? {})) {
+    const updates = desiredCounts(raw);
     if (updates.Stop + updates.Place + updates.Migrate + updates.DestructiveUpdate + updates.Canary > 0) return 1;
   }
   return 0;
 }
 
 /** The scheduler's counts of one group in words, biggest news first: `3 destructive updates, 1 canary`. */
-export function desiredUpdatesWords(updates: NomadDesiredUpdates, withIgnored = false): string[] {
+export function desiredUpdatesWords(raw: Partial<NomadDesiredUpdates>, withIgnored = false): string[] {
+  const updates = desiredCounts(raw);
   const parts: [number, string, string][] = [
     [updates.Place, 'to place', 'to place'],
     [updates.DestructiveUpdate, 'destructive update', 'destructive updates'],
@@ -66,7 +74,8 @@ export function planSummary(plan: NomadJobPlanResponse, jobId: string, profileNa
   const where = `${jobId} on "${profileName}"`;
   if (plan.Diff?.Type === 'None') return `${where}: no changes`;
   const totals: NomadDesiredUpdates = { Ignore: 0, Place: 0, Migrate: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Canary: 0, Preemptions: 0 };
-  for (const updates of Object.values(plan.Annotations?.DesiredTGUpdates ?? {})) {
+  for (const raw of Object.values(plan.Annotations?.DesiredTGUpdates ?? {})) {
+    const updates = desiredCounts(raw);
     for (const key of Object.keys(totals) as (keyof NomadDesiredUpdates)[]) totals[key] = (totals[key] ?? 0) + (updates[key] ?? 0);
   }
   const parts = [...(plan.Diff?.Type === 'Added' ? ['new job'] : []), ...desiredUpdatesWords(totals), ...imageChanges(plan)];
@@ -207,7 +216,8 @@ export function renderPlanDocument(plan: NomadJobPlanResponse, context: PlanCont
   lines.push('## Scheduler dry run', '');
   const desired = Object.entries(plan.Annotations?.DesiredTGUpdates ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (desired.length === 0) lines.push('- (the scheduler gave no per-group annotations)');
-  for (const [group, updates] of desired) {
+  for (const [group, raw] of desired) {
+    const updates = desiredCounts(raw);
     const words = desiredUpdatesWords(updates, true);
     lines.push(`- Task group ${code(group)}: ${words.length ? plain(words.join(', ')) : 'nothing to do'}`);
     lines.push(`  - place ${updates.Place} · in-place update ${updates.InPlaceUpdate} · destructive update ${updates.DestructiveUpdate} · canary ${updates.Canary} · stop ${updates.Stop} · migrate ${updates.Migrate} · ignore ${updates.Ignore}`);

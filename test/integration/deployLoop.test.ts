@@ -1,0 +1,215 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DemoCluster } from '../../demo/demoCluster';
+import { planJobspec } from '../../src/core/deploy/jobPlan';
+import { planExitCode, planSummary, renderPlanDocument } from '../../src/core/deploy/planDocument';
+import { followOutcome, followRollout, FollowState, FollowTarget } from '../../src/core/deploy/rolloutFollow';
+import { createClusterClients } from '../../src/core/explorer/clusterClients';
+import { ApiError } from '../../src/core/http/apiError';
+import { Backoff } from '../../src/core/live/backoff';
+import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { environmentProfile } from '../../src/core/profiles/clusterProfile';
+import { ClusterStore } from '../../src/core/store/clusterStore';
+import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
+
+const REPO = join(__dirname, '..', '..', '..');
+const WHOAMI = readFileSync(join(REPO, 'platform', 'nomad', 'whoami.nomad'), 'utf8');
+
+describe("NomadClient's deploy endpoints against recorded Nomad responses", () => {
+  const replay = useReplayServer({
+    'POST /v1/jobs/parse': { file: 'nomad/jobs-parse.json', headers: NOMAD_HEADERS },
+    'POST /v1/job/my-job/plan': { file: 'nomad/job-plan.json', headers: NOMAD_HEADERS },
+    'POST /v1/jobs': { file: 'nomad/jobs-register.json', headers: NOMAD_HEADERS },
+    'POST /v1/deployment/promote/5456bd7a-9fc0-c0dd-6131-cbee77f57577': { file: 'nomad/deployment-promote.json', headers: NOMAD_HEADERS },
+    'POST /v1/deployment/fail/5456bd7a-9fc0-c0dd-6131-cbee77f57577': { file: 'nomad/deployment-fail.json', headers: NOMAD_HEADERS },
+    'POST /v1/job/example/revert': { file: 'nomad/job-revert.json', headers: NOMAD_HEADERS },
+    'GET /v1/job/example/evaluations': { file: 'nomad/job-evaluations.json', headers: NOMAD_HEADERS },
+    'GET /v1/deployment/70638f62-5c19-193e-30d6-f9d6e689ab8e': { file: 'nomad/deployment.json', headers: NOMAD_HEADERS },
+  });
+  let server: ReplayServer;
+  beforeEach(() => (server = replay()));
+  const client = () => new NomadClient({ address: server.address, timeoutMs: 2000, token: 'deploy-secret', namespace: 'apps' });
+
+  it('parses the file on the cluster and plans it with its diff, as nomad job plan does', async () => {
+    const outcome = await planJobspec(client(), 'job "my-job" {}\n', 'my-job', 'apps');
+    assert.equal(outcome.kind, 'plan');
+    const [parse, plan] = server.requests;
+    assert.deepEqual(JSON.parse(parse!.body), { JobHCL: 'job "my-job" {}\n', Canonicalize: false });
+    assert.equal(parse!.headers['x-nomad-token'], 'deploy-secret');
+    assert.equal(parse!.headers['content-type'], 'application/json');
+    const body = JSON.parse(plan!.body) as { Job: { ID: string; Namespace: string }; Diff: boolean };
+    assert.equal(body.Diff, true);
+    assert.equal(body.Job.ID, 'my-job');
+    assert.equal(body.Job.Namespace, 'default', "the job's own namespace (the recorded parse has one) wins over the profile's");
+    assert.equal(plan!.query.get('namespace'), 'default');
+    if (outcome.kind === 'plan') assert.equal(planExitCode(outcome.plan), 1);
+  });
+
+  it('turns a 400 from the parse into a parse error with its positions', async () => {
+    server.on('POST /v1/jobs/parse', { status: 400, body: 'input.hcl:4,3-8: Unsupported argument; An argument named "imgae" is not expected here.', contentType: PLAIN_TEXT });
+    const outcome = await planJobspec(client(), 'job "my-job" { imgae = 1 }', 'my-job', 'apps');
+    assert.equal(outcome.kind, 'parseError');
+    if (outcome.kind === 'parseError') assert.deepEqual(outcome.positions.map(({ line, column }) => [line, column]), [[4, 3]]);
+  });
+
+  it('refuses a job whose ID is not the one asked for, and a plan that is not a plan', async () => {
+    const other = await planJobspec(client(), 'job "x" {}', 'whoami', 'apps');
+    assert.equal(other.kind, 'error');
+    server.on('POST /v1/job/my-job/plan', { body: '{"Diff": "yes"}', headers: NOMAD_HEADERS });
+    const broken = await planJobspec(client(), 'job "my-job" {}', 'my-job', 'apps');
+    assert.equal(broken.kind, 'error');
+    if (broken.kind === 'error') {
+      assert.ok(broken.error instanceof ApiError && broken.error.kind === 'malformed');
+      assert.match(broken.error.message, /\/v1\/job\/my-job\/plan/, 'the error names where it came from');
+    }
+  });
+
+  it('registers with EnforceIndex and the planned JobModifyIndex (index 0: only if the job is new)', async () => {
+    const job = { ID: 'my-job', Namespace: 'default' };
+    const answer = await client().registerJob(job, 42);
+    assert.equal(answer.JobModifyIndex, 109);
+    assert.deepEqual(JSON.parse(server.requests[0]!.body), { Job: job, EnforceIndex: true, JobModifyIndex: 42 });
+    await client().registerJob(job, 0);
+    assert.deepEqual(JSON.parse(server.requests[1]!.body), { Job: job, EnforceIndex: true }, 'omitempty, as the CLI sends -check-index 0');
+    await client().registerJob(job);
+    assert.deepEqual(JSON.parse(server.requests[2]!.body), { Job: job });
+  });
+
+  it('promotes, fails and reverts with the bodies Nomad checks', async () => {
+    const id = '5456bd7a-9fc0-c0dd-6131-cbee77f57577';
+    assert.equal((await client().promoteDeployment(id, 'default')).EvalID, '0d834913-58a0-81ac-6e33-e452d83a0c66');
+    assert.deepEqual(JSON.parse(server.requests[0]!.body), { DeploymentID: id, All: true });
+    await client().promoteDeployment(id, 'default', ['cache']);
+    assert.deepEqual(JSON.parse(server.requests[1]!.body), { DeploymentID: id, Groups: ['cache'] });
+    assert.equal((await client().failDeployment(id, 'default')).RevertedJobVersion, 1);
+    assert.equal(server.requests[2]!.body, '', 'fail takes no body');
+    await client().revertJob('example', 'default', 1, 2);
+    assert.deepEqual(JSON.parse(server.requests[3]!.body), { JobID: 'example', JobVersion: 1, EnforcePriorVersion: 2 });
+    assert.equal((await client().jobEvaluations('example', 'default'))[0]!.Status, 'complete');
+    assert.equal((await client().deployment('70638f62-5c19-193e-30d6-f9d6e689ab8e')).JobVersion, 1);
+  });
+
+  it("keeps Nomad's words when it refuses, with the status", async () => {
+    server.on('POST /v1/jobs', { status: 500, body: 'Enforcing job modify index 42: job exists with conflicting job modify index: 43', contentType: PLAIN_TEXT });
+    await assert.rejects(client().registerJob({ ID: 'my-job' }, 42), (error: unknown) => error instanceof ApiError && error.status === 500 && /conflicting job modify index: 43/.test(error.message));
+    server.on('POST /v1/job/example/revert', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
+    await assert.rejects(client().revertJob('example', 'default', 1), (error: unknown) => error instanceof ApiError && error.kind === 'forbidden');
+  });
+});
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('The deploy loop on the demo cluster: plan, register with -check-index, follow to the end', function () {
+  this.timeout(40_000);
+  let demo: DemoCluster;
+  let store: ClusterStore;
+  let handle: { dispose(): void };
+
+  beforeEach(async () => {
+    demo = await DemoCluster.start({ heartbeatMs: 200, rolloutStepMs: 60 });
+    const profile = environmentProfile({ NOMAD_ADDR: demo.address('nomad'), CONSUL_HTTP_ADDR: demo.address('consul'), HASHISTACK_TRAEFIK_ADDR: demo.address('traefik') });
+    store = new ClusterStore({ clients: createClusterClients(profile, { tokens: {}, timeoutMs: 2000 }), settings: () => ({ live: true, fallbackPollSeconds: 0, traefikPollSeconds: 5 }), backoff: new Backoff(50, 200) });
+    handle = store.need(['nomad']);
+    await until(() => store.nomad.state.mode === 'live', 'Nomad live');
+  });
+  afterEach(async () => {
+    handle.dispose();
+    store.dispose();
+    await demo.close();
+  });
+
+  /** Deploys `text` as the extension does and follows it from the store until the follow ends. */
+  async function deploy(text: string): Promise<{ state: FollowState; seen: Set<string> }> {
+    const outcome = await planJobspec(store.nomad.api, text, 'whoami', 'default');
+    assert.equal(outcome.kind, 'plan');
+    if (outcome.kind !== 'plan') throw new Error('no plan');
+    await store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex);
+    const target: FollowTarget = { jobId: 'whoami', namespace: 'default', baselineJobModifyIndex: outcome.plan.JobModifyIndex };
+    const seen = new Set<string>();
+    let state: FollowState | undefined;
+    await until(() => {
+      state = followRollout(target, { snapshot: store.nomad.state.data!, definition: store.nomad.jobDefinition('default', 'whoami') });
+      if (state.version !== undefined) target.version ??= state.version;
+      seen.add(state.phase + (state.awaitingPromotion ? '+promotion' : ''));
+      if (state.awaitingPromotion && state.deploymentId) void store.nomad.api.promoteDeployment(state.deploymentId, 'default').catch(() => undefined);
+      return state.ended;
+    }, 'the rollout to end');
+    return { state: state!, seen };
+  }
+
+  it('plans a patch bump of platform/nomad/whoami.nomad as one canary with the image change', async () => {
+    const outcome = await planJobspec(store.nomad.api, WHOAMI.replace('v1.10.3', 'v1.10.4'), 'whoami', 'default');
+    assert.equal(outcome.kind, 'plan');
+    if (outcome.kind !== 'plan') return;
+    assert.equal(planSummary(outcome.plan, 'whoami', 'demo'), 'whoami on "demo": 1 to place, 1 canary, image v1.10.3 → v1.10.4', 'the failed allocation is replaced, and the update starts with its canary');
+    assert.match(renderPlanDocument(outcome.plan, { jobId: 'whoami', profileName: 'demo', namespace: 'default', file: 'platform/nomad/whoami.nomad', at: 0 }), /~ Edited `image`: `traefik\/whoami:v1.10.3` → `traefik\/whoami:v1.10.4`/);
+    const unchanged = await planJobspec(store.nomad.api, WHOAMI, 'whoami', 'default');
+    assert.ok(unchanged.kind === 'plan' && planExitCode(unchanged.plan) === 0, 'the file as it runs: nothing to do');
+  });
+
+  it('follows a good tag to successful, and the store then runs the new image', async () => {
+    const { state, seen } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4'));
+    assert.equal(state.phase, 'successful', followOutcome(state, 'whoami', 'demo'));
+    assert.ok(seen.has('deploying'), 'the deployment was seen rolling');
+    assert.equal(followOutcome(state, 'whoami', 'demo'), `whoami v${state.version} on "demo": successful, 3/3 healthy.`);
+    await until(() => JSON.stringify(store.nomad.jobDefinition('default', 'whoami')?.TaskGroups ?? '').includes('v1.10.4'), 'the new definition');
+  });
+
+  it('follows a bad tag to failed, with the failing allocation\'s health-check event, and the auto-revert', async () => {
+    const { state } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4-bad'));
+    assert.equal(state.phase, 'failed');
+    assert.equal(state.rolledBackTo, 2);
+    assert.match(state.failingAllocations[0]?.reason ?? '', /^Restart Signaled: healthcheck: check .* unhealthy$/);
+    assert.match(followOutcome(state, 'whoami', 'demo'), /rolled back to v2 \(auto_revert\)/);
+    // The rollback is a new version, rolled out in its turn.
+    await until(() => store.nomad.state.data!.deployments.some((d) => d.JobID === 'whoami' && d.JobVersion === state.version! + 1 && d.Status === 'successful'), 'the rollback to succeed');
+  });
+
+  it('waits for promotion when the canary is not auto-promoted, and finishes once promoted', async () => {
+    const { state, seen } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4').replace('auto_promote     = true', 'auto_promote     = false'));
+    assert.ok(seen.has('deploying+promotion'), [...seen].join(', '));
+    assert.equal(state.phase, 'successful');
+  });
+
+  it('refuses a register whose -check-index is stale, in Nomad\'s words', async () => {
+    const outcome = await planJobspec(store.nomad.api, WHOAMI.replace('v1.10.3', 'v1.10.4'), 'whoami', 'default');
+    if (outcome.kind !== 'plan') throw new Error('no plan');
+    await store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex);
+    await assert.rejects(store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex), /Enforcing job modify index \d+: job exists with conflicting job modify index: \d+/);
+  });
+
+  it("runs the demo's stand-in nomad CLI with the real CLI's exit codes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hashistack-cli-'));
+    const file = join(dir, 'whoami.nomad');
+    writeFileSync(file, WHOAMI.replace('v1.10.3', 'v1.10.4'));
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(REPO, 'out', 'demo', 'nomadStandIn.js'), ...args], { env: { ...process.env, NOMAD_ADDR: demo.address('nomad') } });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+    const plan = await run('job', 'plan', file);
+    assert.equal(plan.code, 1, 'changes: exit 1');
+    assert.match(plan.out, /\+\/- image: "traefik\/whoami:v1.10.3" => "traefik\/whoami:v1.10.4"/);
+    const index = /nomad job run -check-index (\d+)/.exec(plan.out)![1]!;
+    const stale = await run('job', 'run', '-check-index', '1', file);
+    assert.equal(stale.code, 1);
+    assert.match(stale.out, /Enforcing job modify index 1: job exists with conflicting job modify index: \d+\nJob not updated/);
+    const deployed = await run('job', 'run', '-check-index', index, file);
+    assert.equal(deployed.code, 0, deployed.out);
+    assert.match(deployed.out, /Deployment "[0-9a-f]{8}" successful/);
+    assert.equal((await run('job', 'plan', file)).code, 0, 'nothing left to change: exit 0');
+    assert.equal((await run('alloc', 'logs', 'x')).code, 1, 'what the stand-in does not know, it says so');
+  });
+});
