@@ -1,7 +1,7 @@
 // Starts code-server (VS Code 1.100 in the browser) the way ../shared/e2e/RECIPE.md found to work here:
 // its own user-data, extensions and config dirs per run, no auth, no telemetry, no update checks.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ export interface CodeServerOptions {
   verbose?: boolean;
   /** Where user data, extensions and config live; a new temporary folder when unset. */
   root?: string;
+  /** With a kept root: write `settings` over the user's settings.json anyway (the demo's own keys only). */
+  seedSettings?: boolean;
 }
 
 export interface CodeServer {
@@ -50,8 +52,11 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const settingsFile = join(userDataDir, 'User', 'settings.json');
-  // A kept root keeps the user's own settings; only a new one is seeded.
-  if (!options.root || !existsSync(settingsFile)) writeFileSync(
+  // A kept root keeps the user's own settings; only a new one is seeded (or, asked for, the given keys merged in).
+  if (options.root && existsSync(settingsFile) && options.seedSettings) {
+    const kept = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...kept, ...options.settings }, null, 2));
+  } else if (!options.root || !existsSync(settingsFile)) writeFileSync(
     settingsFile,
     JSON.stringify(
       {

@@ -2,9 +2,10 @@
 //  1. the mocha suites of test/suite in the extension host, on the extension under development;
 //  2. UI scenarios with the packaged .vsix installed by `--install-extension`, as a user installs it.
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { DEPLOY_SCENARIOS } from './deployScenarios';
 import { Browser } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { AwsDemo } from '../../demo/awsDemo';
@@ -155,13 +156,60 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
   }
 }
 
+/**
+ * The deploy loop as `npm start` offers it: a workspace holding a copy of platform/, the demo's stand-in
+ * nomad CLI on the terminals' PATH, its own demo cluster (the rollouts change it), the .vsix installed.
+ */
+async function deployLoop(browser: Browser): Promise<{ passed: number; failed: number }> {
+  console.log('\n# The deploy loop (code-server, .vsix, demo cluster and its stand-in nomad CLI, a copy of platform/)');
+  const demo = await DemoCluster.start({ rolloutStepMs: 600 });
+  const workspace = mkdtempSync(join(tmpdir(), 'hashistack-platform-'));
+  cpSync(join(REPO_ROOT, 'platform'), workspace, { recursive: true });
+  const standIn = join(REPO_ROOT, 'demo', 'bin');
+  const server = await startCodeServer({
+    vsix: vsixForTests(),
+    env: { ...demo.environment(), PATH: `${standIn}${delimiter}${process.env.PATH ?? ''}` },
+    settings: { ...QUIET_SETTINGS, 'terminal.integrated.env.linux': { PATH: `${standIn}${delimiter}\${env:PATH}` } },
+  });
+  const shots = screenshotDir(REPO_ROOT);
+  let passed = 0;
+  let failed = 0;
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  try {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
+    for (const scenario of DEPLOY_SCENARIOS) {
+      const started = Date.now();
+      try {
+        await scenario.run(page, { workspace, screenshot: (name) => page.screenshot({ path: join(shots, `${name}.png`) }).then(() => undefined) });
+        passed++;
+        console.log(`  ✔ ${scenario.name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        failed++;
+        const shot = join(shots, `failed-deploy-${passed + failed}.png`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        console.log(`  ✘ ${scenario.name}\n    ${String(error instanceof Error ? error.stack : error).replace(/\n/g, '\n    ')}\n    screenshot: ${shot}`);
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } finally {
+    await page.close();
+    await server.stop();
+    await demo.close();
+  }
+  console.log(`  ${passed} passing, ${failed} failing`);
+  return { passed, failed };
+}
+
 async function main(): Promise<void> {
   const demo = await DemoCluster.start({ controlPort: 0, extraServices: [HOSTILE_SERVICE] });
   awsDemo = await AwsDemo.start();
   const browser = await launchChromium();
   const totals = { passed: 0, failed: 0 };
   try {
-    for (const stage of [hostSuite, uiScenarios, restrictedMode]) {
+    // HASHISTACK_E2E_STAGES=deployLoop,uiScenarios runs only those stages (while working on them).
+    const only = process.env.HASHISTACK_E2E_STAGES?.split(',').filter(Boolean);
+    for (const stage of [hostSuite, uiScenarios, restrictedMode, deployLoop].filter((candidate) => !only?.length || only.includes(candidate.name))) {
       const result = await stage(browser, demo);
       totals.passed += result.passed;
       totals.failed += result.failed;

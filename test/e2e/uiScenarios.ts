@@ -87,7 +87,7 @@ export const SCENARIOS: Scenario[] = [
       await page.keyboard.press('ArrowRight');
       const deployment = pane(page, 'Nomad').locator(SELECTORS.row, { hasText: /^Deployment / });
       await deployment.first().waitFor();
-      assert.match(await rowDescription(deployment.first()), /^running · 2\/3 healthy/);
+      assert.match(await rowDescription(deployment.first()), /^successful · 3\/3 healthy/);
       const allocations = pane(page, 'Nomad').locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /hashi-server-/ }) });
       await allocations.nth(2).waitFor();
       assert.equal(await allocations.count(), 3);
@@ -107,7 +107,7 @@ export const SCENARIOS: Scenario[] = [
       const lens = (title: RegExp) => page.locator('.monaco-editor .codelens-decoration > a, .monaco-editor .codelens-decoration > span', { hasText: title });
       await lens(/Deploy$/).first().waitFor({ timeout: 20_000 });
       await lens(/Plan$/).first().waitFor();
-      await lens(/running v1\.10\.3 · 2\/3 healthy · file matches/).first().waitFor({ timeout: 20_000 });
+      await lens(/running v1\.10\.3 · 3\/3 healthy · file matches/).first().waitFor({ timeout: 20_000 });
       await screenshot('lenses');
       await lens(/Bump image \(v1\.10\.3\)$/).first().click();
       await page.locator(SELECTORS.quickInputRow, { hasText: 'v1.10.3 → v1.10.4' }).first().click();

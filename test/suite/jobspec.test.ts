@@ -40,6 +40,20 @@ async function waitForLens(uri: vscode.Uri, pattern: RegExp): Promise<string[]> 
   assert.fail(`no lens matched ${pattern}; lenses: ${titles.join(' | ')}`);
 }
 
+/** A task run by the extension itself (Plan in Terminal): it has no process events, only its end. */
+async function runCustomAndWait(command: string, ...args: unknown[]): Promise<vscode.TaskExecution> {
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const subscription = vscode.tasks.onDidEndTask((event) => {
+    if ((event.execution.task.definition as { type?: string }).type === 'hashistack') ended();
+  });
+  const execution = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>(command, ...args);
+  assert.ok(execution, `${command} started a task`);
+  await done;
+  subscription.dispose();
+  return execution;
+}
+
 async function runAndWait(command: string, ...args: unknown[]): Promise<number | undefined> {
   const ended = new Promise<number | undefined>((resolve) => {
     const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
@@ -66,6 +80,11 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     hashistack = await api();
     await vscode.commands.executeCommand('hashistack.refreshNomad');
     if (RECORD) rmSync(RECORD, { force: true });
+    // These tests look at what runs; the confirmation has its own scenario in the UI tests.
+    await vscode.workspace.getConfiguration('hashistack.deploy').update('confirm', false, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('hashistack.deploy').update('confirm', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('shows Deploy, Plan, Bump image and what runs now above the job', async () => {
@@ -93,13 +112,14 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('deploys in a task with nomad job run <file> and the profile environment, token included', async () => {
+  it('deploys in a task with nomad job run -check-index <planned index> <file> and the profile environment, token included', async () => {
     await vscode.commands.executeCommand('hashistack.setNomadToken', 'deploy-token-123');
     const uri = workspaceFile('whoami.nomad');
     const exit = await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'whoami' });
     assert.equal(exit, 0);
     const record = records().at(-1)!;
-    assert.deepEqual(record.argv, ['job', 'run', uri.fsPath]);
+    const running = hashistack.store.store!.nomad.state.data!.jobs.find((job) => job.ID === 'whoami')!;
+    assert.deepEqual(record.argv, ['job', 'run', '-check-index', String(running.JobModifyIndex), uri.fsPath], 'checked against the index the plan was made at');
     assert.equal(record.env.NOMAD_ADDR, process.env.NOMAD_ADDR);
     assert.equal(record.env.CONSUL_HTTP_ADDR, process.env.CONSUL_HTTP_ADDR);
     assert.equal(record.env.NOMAD_NAMESPACE, 'default');
@@ -107,10 +127,56 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     await vscode.commands.executeCommand('hashistack.setNomadToken', '');
   });
 
-  it('plans with nomad job plan', async () => {
+  it('Plan shows the cluster\'s plan of the text in the editor as a document, the changed image old → new', async () => {
     const uri = workspaceFile('whoami.nomad');
-    await runAndWait('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
-    assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
+    const editor = await vscode.window.showTextDocument(uri);
+    await vscode.commands.executeCommand('hashistack.bumpImage', { uri: uri.toString(), jobId: 'whoami' }, 'patch');
+    try {
+      const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
+      assert.ok(document, 'a plan document opened');
+      assert.equal(document.uri.scheme, 'hashistack-plan');
+      assert.equal(document.languageId, 'markdown');
+      const text = document.getText();
+      assert.match(text, /^# Plan: job "whoami" on "/);
+      assert.match(text, /~ Edited `image`: `traefik\/whoami:v1\.10\.3` → `traefik\/whoami:v1\.10\.4`/);
+      assert.match(text, /Job Modify Index: \*\*\d+\*\*/);
+      assert.ok(editor.document.isDirty, 'planning does not save the file');
+    } finally {
+      await vscode.window.showTextDocument(uri);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  it('Plan links a parse error of the cluster to its position in the file', async () => {
+    const uri = workspaceFile('broken-plan.nomad');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('job "broken" {\n  group "g" {\n    count = \n  }\n}\n'));
+    try {
+      const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('hashistack.planJob', { uri: uri.toString(), jobId: 'broken' });
+      assert.ok(document);
+      assert.match(document.getText(), /could not parse `broken-plan\.nomad`/);
+      const links = (await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', document.uri)) ?? [];
+      const target = links.map((link) => link.target).find((link) => link?.path === uri.path);
+      assert.ok(target, `a link to the jobspec: ${links.map((link) => link.target?.toString()).join(', ')}`);
+      assert.match(target.fragment, /^L\d+,\d+$/);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  it('Plan in Terminal runs nomad job plan, and its exit code 1 (changes) does not fail the task', async () => {
+    const uri = workspaceFile('whoami.nomad');
+    const terminal = vscode.workspace.getConfiguration('terminal.integrated');
+    const env = terminal.get<Record<string, string>>('env.linux') ?? {};
+    await terminal.update('env.linux', { ...env, HASHISTACK_STANDIN_EXIT: '1' }, vscode.ConfigurationTarget.Global);
+    try {
+      const execution = await runCustomAndWait('hashistack.planJobInTerminal', { uri: uri.toString(), jobId: 'whoami' });
+      assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
+      const shown = vscode.window.terminals.find((candidate) => candidate.name.includes(execution.task.name));
+      assert.ok(shown, `the task's terminal: ${vscode.window.terminals.map((candidate) => candidate.name).join(', ')}`);
+      assert.equal(shown.exitStatus?.code, 0, 'exit code 1 is "changes", not a failure');
+    } finally {
+      await terminal.update('env.linux', env, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it("finding a job's jobspec leaves out what files.exclude hides (an editor history copy)", async () => {
@@ -158,7 +224,8 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       const before = records().length;
       await runAndWait('hashistack.deployJob', { uri: uri.toString(), jobId: 'hostile' });
       assert.equal(records().length, before + 1, 'nomad ran once');
-      assert.deepEqual(records().at(-1)!.argv, ['job', 'run', uri.fsPath]);
+      // A new job: -check-index 0, "register only if it does not exist yet".
+      assert.deepEqual(records().at(-1)!.argv, ['job', 'run', '-check-index', '0', uri.fsPath]);
     });
   }
 

@@ -55,15 +55,15 @@ describe('The plan document', () => {
     assert.match(text, /### \+ Job "example" — Added/);
     assert.match(text, /- \+ Added `Datacenters`/);
     assert.match(text, /### \+ Task group "cache" — Added \(1 create\)/);
-    assert.match(text, /- \+ Added task `redis` \(forces create\)\n  - \+ Added `Driver`: `docker`\n  - \+ Added `KillTimeout`: `5000000000`/);
-    assert.match(text, /- Task group `cache`: 11 to place\n  - place 11 · in-place update 0 · destructive update 0 · canary 0 · stop 0 · migrate 0 · ignore 0/);
+    assert.match(text, /- \+ Added task `redis` \(forces create\)\n {2}- \+ Added `Driver`: `docker`\n {2}- \+ Added `KillTimeout`: `5000000000`/);
+    assert.match(text, /- Task group `cache`: 11 to place\n {2}- place 11 · in-place update 0 · destructive update 0 · canary 0 · stop 0 · migrate 0 · ignore 0/);
     assert.match(text, /Job Modify Index: \*\*0\*\* \(the job does not exist yet\)/);
     assert.match(text, /`nomad job run -check-index 0 jobs\/example.nomad`/);
   });
 
   it('explains the recorded failed placements, and counts the doc\'s elided "..." entries instead of reading them', () => {
     const text = renderPlanDocument(recorded, CONTEXT);
-    assert.match(text, /### Failed placements\n\n- Task group `cache` failed to place 4 allocations:\n  - resources exhausted on 1 node: cpu on 1 node\n  - 3 more allocations of the group failed the same way/);
+    assert.match(text, /### Failed placements\n\n- Task group `cache` failed to place 4 allocations:\n {2}- resources exhausted on 1 node: cpu on 1 node\n {2}- 3 more allocations of the group failed the same way/);
     assert.match(text, /\(1 entry the server sent without detail\)/);
     assert.ok(!text.includes('All tasks successfully allocated'));
   });
@@ -87,7 +87,7 @@ describe('The plan document', () => {
 
   it('shows edits as old → new, hides unchanged fields, and names the image change with the whole reference when the repository changes', () => {
     const text = renderPlanDocument(bumpPlan(1, 0), { ...CONTEXT, jobId: 'whoami' });
-    assert.match(text, /- ~ Edited task `whoami` \(forces create\/destroy update\)\n  - ~ Edited `Config`\n    - ~ Edited `image`: `traefik\/whoami:v1.10.3` → `traefik\/whoami:v1.10.4`/);
+    assert.match(text, /- ~ Edited task `whoami` \(forces create\/destroy update\)\n {2}- ~ Edited `Config`\n {4}- ~ Edited `image`: `traefik\/whoami:v1.10.3` → `traefik\/whoami:v1.10.4`/);
     assert.ok(!text.includes('ports[0]'), 'a None field is context, not a change');
     assert.match(text, /Job Modify Index: \*\*42\*\*/);
     assert.match(text, /All tasks successfully allocated\./);
@@ -104,9 +104,9 @@ describe('The plan document', () => {
     plan.Warnings = 'Group "[x](http://evil)" has warnings\n<script>';
     const text = renderPlanDocument(plan, { ...CONTEXT, jobId: 'whoami' });
     assert.ok(!/[^\\]\[click\]\(command:/.test(text), 'no link is formed in a heading');
-    assert.match(text, /\\\[click\\\]\\\(command:hashistack\\\.deployJob\\\) \\<img src=x\\>/);
+    assert.match(text, /\\\[click\\\]\(command:hashistack\.deployJob\) \\<img src=x\\>/);
     assert.match(text, /`` a`b` \[x\]\(javascript:alert\(1\)\) ``/, 'a value with a backtick gets a longer code fence');
-    assert.match(text, /## Warnings\n\n- Group "\\\[x\\\]\\\(http:\/\/evil\\\)" has warnings\n- \\<script\\>/);
+    assert.match(text, /## Warnings\n\n- Group "\\\[x\\\]\(http:\/\/evil\)" has warnings\n- \\<script\\>/);
   });
 
   it('words the scheduler\'s counts, and placement failures of every kind', () => {

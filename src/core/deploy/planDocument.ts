@@ -137,9 +137,12 @@ function code(value: string): string {
   return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
 }
 
-/** A heading's or list item's plain text: Markdown's own characters escaped, so cluster text cannot make links or HTML. */
+/**
+ * A heading's or list item's plain text, never at the start of a line: the characters that make links,
+ * images, HTML, code or emphasis there are escaped, so cluster text stays text (and stays readable raw).
+ */
 function plain(value: string): string {
-  return value.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+  return value.replace(/[\\`*_[\]<>|~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
 }
 
 function renderFields(fields: NomadFieldDiff[], indent: string, lines: string[]): void {

@@ -1,0 +1,130 @@
+// The deploy loop in code-server, on the demo cluster with the demo's stand-in nomad CLI on the terminals'
+// PATH, in a workspace that holds a copy of platform/: bump → Plan → Deploy (confirmed) → follow to the end.
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Page } from 'playwright-core';
+import { SELECTORS } from './workbench';
+
+export interface DeployScenarioContext {
+  /** The workspace folder (a copy of platform/). */
+  workspace: string;
+  screenshot(name: string): Promise<void>;
+}
+
+export interface DeployScenario {
+  name: string;
+  run(page: Page, context: DeployScenarioContext): Promise<void>;
+}
+
+const EDITOR_TEXT = '.editor-instance .monaco-editor .view-lines';
+/** A rollout on the demo takes about ten steps; the follow, the notification and the lens need a little more. */
+const ROLLOUT_TIMEOUT_MS = 60_000;
+
+function lens(page: Page, title: RegExp) {
+  return page.locator('.monaco-editor .codelens-decoration > a, .monaco-editor .codelens-decoration > span', { hasText: title });
+}
+
+async function openWhoami(page: Page): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator(SELECTORS.quickInput).fill('nomad/whoami.nomad');
+  await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami.nomad' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: 'whoami.nomad' }).waitFor();
+}
+
+/** Deploy from the lens and confirm the modal, which must name the cluster and summarise the plan. */
+async function deployConfirmed(page: Page, summary: RegExp): Promise<string> {
+  await lens(page, /Deploy$/).first().click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 20_000 });
+  const text = (await dialog.textContent()) ?? '';
+  assert.match(text, /Deploy whoami to "[^"]+" \(namespace default\)\?/);
+  assert.match(text, summary);
+  assert.match(text, /-check-index \d+/);
+  await dialog.locator('.monaco-button', { hasText: /^Deploy$/ }).click();
+  return text;
+}
+
+function notification(page: Page, text: RegExp) {
+  return page.locator(SELECTORS.notification, { hasText: text }).first();
+}
+
+/** Rewrites the jobspec on disk (the editor reloads a clean file), keeping the rest of it. */
+function rewrite(workspace: string, change: (text: string) => string): void {
+  const file = join(workspace, 'nomad', 'whoami.nomad');
+  writeFileSync(file, change(readFileSync(file, 'utf8')));
+}
+
+async function closeNotifications(page: Page): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator(SELECTORS.quickInput).fill('>Notifications: Clear All Notifications');
+  await page.locator(SELECTORS.quickInputRow, { hasText: 'Clear All Notifications' }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export const DEPLOY_SCENARIOS: DeployScenario[] = [
+  {
+    name: 'bump the patch version, Plan shows the tag change, Deploy confirms with the plan, the rollout is followed to successful and the lens shows the new version',
+    async run(page, { screenshot }) {
+      await openWhoami(page);
+      await lens(page, /running v1\.10\.3 · 3\/3 healthy · file matches/).first().waitFor({ timeout: 30_000 });
+      await lens(page, /Bump image \(v1\.10\.3\)$/).first().click();
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'v1.10.3 → v1.10.4' }).first().click();
+      // The image line may be below the fold (the editor renders visible lines only): the lens says it.
+      await lens(page, /file has v1\.10\.4 — not deployed/).first().waitFor({ timeout: 20_000 });
+      await page.locator(EDITOR_TEXT).first().click();
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+      await lens(page, /Plan$/).first().click();
+      const plan = page.locator('.tabs-container .tab.active', { hasText: 'Plan of whoami' });
+      await plan.waitFor({ timeout: 20_000 });
+      await page.locator(EDITOR_TEXT, { hasText: 'traefik/whoami:v1.10.4' }).first().waitFor();
+      await page.locator(EDITOR_TEXT, { hasText: 'Job Modify Index' }).first().waitFor();
+      await screenshot('plan');
+      await openWhoami(page);
+      await deployConfirmed(page, /1 canary, image v1\.10\.3 → v1\.10\.4/);
+      await notification(page, /deploying v3 · \d\/3 healthy/).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await page.locator('.statusbar-item', { hasText: /whoami: deploying v3/ }).first().waitFor();
+      await lens(page, /deploying v3 · \d\/3 healthy/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await screenshot('rollout');
+      await notification(page, /whoami v3 on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await lens(page, /running v1\.10\.4 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await closeNotifications(page);
+    },
+  },
+  {
+    name: 'a bad tag reaches failed, with the task event of the failing allocation, and is rolled back by auto_revert',
+    async run(page, { workspace, screenshot }) {
+      rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.4', 'traefik/whoami:v1.10.5-bad'));
+      await openWhoami(page);
+      await lens(page, /file has v1\.10\.5-bad — not deployed/).first().waitFor({ timeout: 20_000 });
+      await deployConfirmed(page, /image v1\.10\.4 → v1\.10\.5-bad/);
+      const failed = notification(page, /whoami v4 on "[^"]+": failed .*rolled back to v3 \(auto_revert\)\..*Restart Signaled: healthcheck: check .* unhealthy/);
+      await failed.waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await screenshot('rollout-failed');
+      // The rollback is version 5, with version 3's image: the lens says the file is not what runs.
+      await lens(page, /running v1\.10\.4 .*file has v1\.10\.5-bad — not deployed/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await closeNotifications(page);
+    },
+  },
+  {
+    name: 'a canary that is not auto-promoted waits; Promote Canaries on the notification promotes it after a confirmation, and the rollout ends successful',
+    async run(page, { workspace }) {
+      rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.5-bad', 'traefik/whoami:v1.10.6').replace(/auto_promote\s*=\s*true/, 'auto_promote     = false'));
+      await openWhoami(page);
+      await lens(page, /file has v1\.10\.6 — not deployed/).first().waitFor({ timeout: 20_000 });
+      await deployConfirmed(page, /image v1\.10\.4 → v1\.10\.6/);
+      const waiting = page.locator('.notifications-toasts .notification-list-item', { hasText: /the canaries are healthy and wait for promotion/ }).first();
+      await waiting.waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await lens(page, /canary waiting for promotion/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await waiting.locator('.monaco-button', { hasText: 'Promote Canaries' }).click();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: /Promote the canaries of whoami\?/ });
+      await dialog.waitFor();
+      assert.match((await dialog.textContent()) ?? '', /Cluster "[^"]+" · namespace default/);
+      await dialog.locator('.monaco-button', { hasText: /^Promote$/ }).click();
+      await notification(page, /whoami v6 on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await lens(page, /running v1\.10\.6 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+    },
+  },
+];
