@@ -41,6 +41,7 @@ export interface HashistackApi {
   jobspecs: JobspecIndex;
   launcher: LauncherController;
   follower: RolloutFollower;
+  deployRunner: DeployRunner;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -90,16 +91,16 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     ...registerDeployTargetCommands(deployRunner, deploys, jobspecs, store, log),
     registerPromoteDeployment(store, log),
     registerFailDeployment(store, log),
-    registerRevertJob(store, log),
+    registerRevertJob(store, follower, log),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
-    registerDeployPicker(deployRunner, jobspecs, store),
+    registerDeployPicker(jobspecs, store),
     registerAttachElasticIps(commandContext),
     launcher,
     vscode.window.registerWebviewViewProvider(LAUNCHER_VIEW_ID, launcher, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, store, profiles, jobspecs, launcher, follower };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner };
 }
 
 export function deactivate(): void {

@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import { jobStatusLens } from '../core/jobspec/deployStatus';
 import { findWorkspaceFiles } from '../services/workspaceFiles';
-import { DeployRunner } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 
 const DEPLOYABLE_GLOB = '**/{*.nomad,*.nomad.hcl,ecs-*.tf}';
 
 /** "Deploy…": every jobspec job and ECS service of the workspace in one list, with its file's tag and what runs now. */
-export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, host: ClusterStoreHost): vscode.Disposable {
+export function registerDeployPicker(index: JobspecIndex, host: ClusterStoreHost): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.deploy', async () => {
     const files = await findWorkspaceFiles(DEPLOYABLE_GLOB, 2000);
     type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
@@ -17,7 +16,8 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
     const profile = host.activeProfile;
     const nomad = host.store?.nomad;
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
-    // ECS entries go through hashistack.deployEcs, so they are followed (and honour the deploy mode) like the lens.
+    // Entries go through the lenses' commands: a job is planned, confirmed and followed; an ECS service is
+    // followed and honours the deploy mode.
     for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
       const scan = await index.scanUri(uri).catch(() => undefined);
       const path = vscode.workspace.asRelativePath(uri);
@@ -25,7 +25,7 @@ export function registerDeployPicker(runner: DeployRunner, index: JobspecIndex, 
         for (const job of scan.scan.jobs) {
           const tags = [...new Set(job.images.map((image) => image.tag?.text ?? image.text))].join(', ');
           const status = nomad?.state.data ? jobStatusLens(job.id, namespace, job.images, nomad.state.data, nomad.jobDefinition(namespace, job.id), profile.name) : undefined;
-          jobs.push({ label: `$(package) ${job.id}`, description: tags ? `file ${tags}` : '', detail: `${path}${status ? ` · ${status.title}` : ''}`, run: () => runner.run({ kind: 'nomadJob', file: uri.fsPath, jobId: job.id }, 'deploy') });
+          jobs.push({ label: `$(package) ${job.id}`, description: tags ? `file ${tags}` : '', detail: `${path}${status ? ` · ${status.title}` : ''}`, run: () => vscode.commands.executeCommand('hashistack.deployJob', { uri: uri.toString(), jobId: job.id }) });
         }
       } else if (scan?.kind === 'ecs') {
         for (const owner of scan.scan.owners) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { RolloutFollower } from '../services/rolloutFollower';
 import { confirmAction, reportActionError } from './nomadActions';
 
 interface RevertArgument {
@@ -11,7 +12,7 @@ interface RevertArgument {
 }
 
 /** Revert a job to an earlier version (`POST /v1/job/:id/revert` with EnforcePriorVersion). */
-export function registerRevertJob(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerRevertJob(host: ClusterStoreHost, follower: RolloutFollower, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.revertJob', async (argument?: RevertArgument) => {
     const store = await host.ready();
     const data = store.nomad.state.data;
@@ -25,7 +26,8 @@ export function registerRevertJob(host: ClusterStoreHost, log: vscode.LogOutputC
       job = picked?.job;
     }
     if (!job) return undefined;
-    const current = data?.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === job.namespace)?.Version;
+    const stub = data?.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === job.namespace);
+    const current = stub?.Version;
     const prior = argument?.priorVersion ?? current;
     let version = argument?.version;
     if (version === undefined) {
@@ -40,7 +42,8 @@ export function registerRevertJob(host: ClusterStoreHost, log: vscode.LogOutputC
     try {
       const answer = await store.nomad.api.revertJob(job.id, job.namespace, version, prior);
       log.info(`Reverted ${job.id} on "${host.activeProfile.name}" to v${version} (evaluation ${answer.EvalID})`);
-      void vscode.window.showInformationMessage(`Hashistack: ${job.id} on "${host.activeProfile.name}" is reverting to v${version}.`);
+      // The revert is a new version with its own rollout: followed like a deploy.
+      follower.follow({ jobId: job.id, namespace: job.namespace, baselineJobModifyIndex: stub?.JobModifyIndex });
       return answer;
     } catch (error) {
       reportActionError(`Reverting ${job.id}`, error, 'submit-job', job.namespace);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { buildDeployCommand, CommandTemplate, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, DeployAction, deployEnvironment, DeployTarget, missingProgramAdvice } from '../core/deploy/deployCommand';
 import { findExecutable, terminalEnvironment, terminalEnvironmentKey } from '../core/deploy/findExecutable';
-import { PlanTerminal } from './planTerminal';
+import { PlanEnd, PlanTerminal } from './planTerminal';
 import { quotingMode, quotingOptions, shellArguments, shellKind, unsafeArgumentReason } from '../core/deploy/shellQuoting';
 import { ProfileStore } from './profileStore';
 import { TokenStore } from './tokenStore';
@@ -18,6 +18,9 @@ export class DeployRunner implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Programs already reported missing before their task ran: the terminal's 127 is not reported twice. */
   private readonly reportedMissing = new Set<string>();
+  private readonly planEnded = new vscode.EventEmitter<PlanEnd>();
+  /** How each Plan in Terminal ended (the task itself has no process events to tell it). */
+  readonly onDidEndPlan = this.planEnded.event;
 
   constructor(
     private readonly profiles: ProfileStore,
@@ -91,7 +94,10 @@ export class DeployRunner implements vscode.Disposable {
     let execution: vscode.ShellExecution | vscode.CustomExecution;
     if (target.kind === 'nomadJob' && action === 'plan') {
       // Run without a shell, so `nomad job plan`'s exit code 1 ("changes") can be told apart from a failure.
-      execution = new vscode.CustomExecution(async () => new PlanTerminal(command, { ...terminalEnv, ...env }));
+      execution = new vscode.CustomExecution(async () => new PlanTerminal(command, { ...terminalEnv, ...env }, (end) => {
+        this.log.info(`${end.label}: ${end.words}`);
+        this.planEnded.fire(end);
+      }));
     } else {
       const quoting = quotingMode(kind) === 'strong' ? vscode.ShellQuoting.Strong : vscode.ShellQuoting.Escape;
       execution = new vscode.ShellExecution(
@@ -122,6 +128,7 @@ export class DeployRunner implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.planEnded.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -10,6 +10,13 @@ const PLAN_EXIT_WORDS: Record<number, string> = {
   255: 'Nomad could not make the plan (exit code 255): see the error above.',
 };
 
+export interface PlanEnd {
+  label: string;
+  exitCode: number;
+  taskExitCode: number;
+  words: string;
+}
+
 /**
  * "Plan in Terminal": `nomad job plan` run by the extension itself, its program and arguments passed as an
  * argument list (no shell, so nothing to quote), its output in the task's terminal, and its exit code said
@@ -25,6 +32,8 @@ export class PlanTerminal implements vscode.Pseudoterminal {
   constructor(
     private readonly command: DeployCommand,
     private readonly env: Record<string, string | undefined>,
+    /** Told how the plan ended: the program's exit code, and the code the task ends with. */
+    private readonly onEnd: (end: PlanEnd) => void = () => undefined,
   ) {}
 
   private write(text: string): void {
@@ -53,7 +62,9 @@ export class PlanTerminal implements vscode.Pseudoterminal {
       const exit = code ?? 1;
       const words = Object.hasOwn(PLAN_EXIT_WORDS, exit) ? PLAN_EXIT_WORDS[exit]! : signal ? `Stopped by ${signal}.` : `nomad job plan exited with code ${exit}.`;
       this.write(`\n\x1b[1m${words}\x1b[0m\n`);
-      this.closed.fire(exit === 1 ? 0 : exit);
+      const taskExitCode = exit === 1 ? 0 : exit;
+      this.onEnd({ label: this.command.label, exitCode: exit, taskExitCode, words });
+      this.closed.fire(taskExitCode);
     });
   }
 

@@ -123,6 +123,11 @@ export class RolloutFollower implements vscode.Disposable {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${target.jobId} on "${follow.profileName}"`, cancellable: true }, (progress, token) => {
       follow.progress = progress;
       return new Promise<void>((resolve) => {
+        // Ended before the notification came up (a refused deploy): nothing to show.
+        if (this.follows.get(key) !== follow) {
+          resolve();
+          return;
+        }
         const previous = follow.finish;
         follow.finish = () => {
           previous();

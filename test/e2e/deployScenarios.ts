@@ -30,7 +30,7 @@ async function openWhoami(page: Page): Promise<void> {
   await page.locator(SELECTORS.quickInput).fill('nomad/whoami.nomad');
   await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami.nomad' }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: 'whoami.nomad' }).waitFor();
+  await page.locator('.tabs-container .tab.active', { hasText: 'whoami.nomad' }).first().waitFor();
 }
 
 /** Deploy from the lens and confirm the modal, which must name the cluster and summarise the plan. */
@@ -82,6 +82,8 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await page.locator(EDITOR_TEXT, { hasText: 'traefik/whoami:v1.10.4' }).first().waitFor();
       await page.locator(EDITOR_TEXT, { hasText: 'Job Modify Index' }).first().waitFor();
       await screenshot('plan');
+      // Back to the jobspec's own group (Quick Open would open it again in the plan's group).
+      await page.keyboard.press('Control+1');
       await openWhoami(page);
       await deployConfirmed(page, /1 canary, image v1\.10\.3 → v1\.10\.4/);
       await notification(page, /deploying v3 · \d\/3 healthy/).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });

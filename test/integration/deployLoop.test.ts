@@ -127,6 +127,19 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     await demo.close();
   });
 
+  /** The job's evaluations, read every 100 ms as the follower reads them for jobs without deployments. */
+  const evaluations = {
+    list: undefined as Awaited<ReturnType<NomadClient['jobEvaluations']>> | undefined,
+    readAt: 0,
+    get() {
+      if (Date.now() - this.readAt > 100) {
+        this.readAt = Date.now();
+        void store.nomad.api.jobEvaluations('report', 'default').then((list) => (this.list = list), () => undefined);
+      }
+      return this.list;
+    },
+  };
+
   /** Deploys `text` as the extension does and follows it from the store until the follow ends. */
   async function deploy(text: string): Promise<{ state: FollowState; seen: Set<string> }> {
     const outcome = await planJobspec(store.nomad.api, text, 'whoami', 'default');
@@ -178,6 +191,26 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const { state, seen } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4').replace('auto_promote     = true', 'auto_promote     = false'));
     assert.ok(seen.has('deploying+promotion'), [...seen].join(', '));
     assert.equal(state.phase, 'successful');
+  });
+
+  it('follows a batch job, which gets no deployment, through its allocations and its evaluation to the end', async () => {
+    const text = 'job "report" {\n  type = "batch"\n  group "report" {\n    task "report" {\n      driver = "docker"\n      config { image = "busybox:1.36.1" }\n    }\n  }\n}\n';
+    const outcome = await planJobspec(store.nomad.api, text, 'report', 'default');
+    if (outcome.kind !== 'plan') throw new Error('no plan');
+    assert.equal(outcome.plan.JobModifyIndex, 0, 'a new job');
+    await store.nomad.api.registerJob(outcome.job, 0);
+    const target: FollowTarget = { jobId: 'report', namespace: 'default', baselineJobModifyIndex: 0 };
+    let state: FollowState | undefined;
+    const phases = new Set<string>();
+    await until(() => {
+      const definition = store.nomad.jobDefinition('default', 'report');
+      state = followRollout(target, { snapshot: store.nomad.state.data!, definition, evaluations: evaluations.get() });
+      phases.add(state.phase);
+      return state.ended;
+    }, 'the batch job to run');
+    assert.equal(state!.phase, 'successful', followOutcome(state!, 'report', 'demo'));
+    assert.ok(phases.has('placing'), [...phases].join(', '));
+    assert.equal(state!.deploymentId, undefined);
   });
 
   it('refuses a register whose -check-index is stale, in Nomad\'s words', async () => {

@@ -168,13 +168,18 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     const terminal = vscode.workspace.getConfiguration('terminal.integrated');
     const env = terminal.get<Record<string, string>>('env.linux') ?? {};
     await terminal.update('env.linux', { ...env, HASHISTACK_STANDIN_EXIT: '1' }, vscode.ConfigurationTarget.Global);
+    const ends: { exitCode: number; taskExitCode: number; words: string }[] = [];
+    const subscription = hashistack.deployRunner.onDidEndPlan((end) => ends.push(end));
     try {
       const execution = await runCustomAndWait('hashistack.planJobInTerminal', { uri: uri.toString(), jobId: 'whoami' });
+      assert.match(execution.task.name, /^Plan whoami on "[^"]+" \(nomad job plan\)$/, 'the tab names the cluster');
       assert.deepEqual(records().at(-1)!.argv, ['job', 'plan', uri.fsPath]);
-      const shown = vscode.window.terminals.find((candidate) => candidate.name.includes(execution.task.name));
-      assert.ok(shown, `the task's terminal: ${vscode.window.terminals.map((candidate) => candidate.name).join(', ')}`);
-      assert.equal(shown.exitStatus?.code, 0, 'exit code 1 is "changes", not a failure');
+      assert.equal(ends.length, 1);
+      assert.equal(ends[0]!.exitCode, 1, 'nomad job plan exited 1');
+      assert.equal(ends[0]!.taskExitCode, 0, 'exit code 1 is "changes": the task ends successfully');
+      assert.match(ends[0]!.words, /changes, not a failure/);
     } finally {
+      subscription.dispose();
       await terminal.update('env.linux', env, vscode.ConfigurationTarget.Global);
     }
   });
