@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEPLOY_SCENARIOS } from './deployScenarios';
-import { Browser } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { AwsDemo } from '../../demo/awsDemo';
 import { launchChromium } from './browser';
@@ -24,6 +24,28 @@ function vsixForTests(): string {
 }
 
 let awsDemo: AwsDemo;
+
+/** Runs scenarios one after another on one page: each passes or fails on its own, with a screenshot when it fails. */
+async function runScenarios<C>(page: Page, scenarios: { name: string; run(page: Page, context: C & { screenshot(name: string): Promise<void> }): Promise<void> }[], context: C, failedPrefix: string): Promise<{ passed: number; failed: number }> {
+  const shots = screenshotDir(REPO_ROOT);
+  let passed = 0;
+  let failed = 0;
+  for (const scenario of scenarios) {
+    const started = Date.now();
+    try {
+      await scenario.run(page, { ...context, screenshot: (name: string) => page.screenshot({ path: join(shots, `${name}.png`) }).then(() => undefined) });
+      passed++;
+      console.log(`  ✔ ${scenario.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed++;
+      const shot = join(shots, `${failedPrefix}-${passed + failed}.png`);
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      console.log(`  ✘ ${scenario.name}\n    ${String(error instanceof Error ? error.stack : error).replace(/\n/g, '\n    ')}\n    screenshot: ${shot}`);
+      await page.keyboard.press('Escape').catch(() => undefined);
+    }
+  }
+  return { passed, failed };
+}
 
 async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# Extension-host suite (code-server, extension under development)');
@@ -55,33 +77,19 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
     },
   });
   const shots = screenshotDir(REPO_ROOT);
-  let passed = 0;
-  let failed = 0;
+  let result = { passed: 0, failed: 0 };
   // Tall enough that the Consul, Nomad and Traefik panes all show their rows beside the collapsed ones.
   const page = await browser.newPage({ viewport: { width: 1400, height: 1150 } });
   try {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(freshWorkspace())}`);
     await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
-    for (const scenario of SCENARIOS) {
-      const started = Date.now();
-      try {
-        await scenario.run(page, { demo, screenshot: (name) => page.screenshot({ path: join(shots, `${name}.png`) }).then(() => undefined) });
-        passed++;
-        console.log(`  ✔ ${scenario.name} (${Date.now() - started} ms)`);
-      } catch (error) {
-        failed++;
-        const shot = join(shots, `failed-${passed + failed}.png`);
-        await page.screenshot({ path: shot }).catch(() => undefined);
-        console.log(`  ✘ ${scenario.name}\n    ${String(error instanceof Error ? error.stack : error).replace(/\n/g, '\n    ')}\n    screenshot: ${shot}`);
-        await page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    result = await runScenarios(page, SCENARIOS, { demo }, 'failed');
   } finally {
     await page.close();
     await server.stop();
   }
-  console.log(`  ${passed} passing, ${failed} failing; screenshots in ${shots}`);
-  return { passed, failed };
+  console.log(`  ${result.passed} passing, ${result.failed} failing; screenshots in ${shots}`);
+  return result;
 }
 
 /**
@@ -171,34 +179,19 @@ async function deployLoop(browser: Browser): Promise<{ passed: number; failed: n
     env: { ...demo.environment(), PATH: `${standIn}${delimiter}${process.env.PATH ?? ''}` },
     settings: { ...QUIET_SETTINGS, 'terminal.integrated.env.linux': { PATH: `${standIn}${delimiter}\${env:PATH}` } },
   });
-  const shots = screenshotDir(REPO_ROOT);
-  let passed = 0;
-  let failed = 0;
+  let result = { passed: 0, failed: 0 };
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   try {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
-    for (const scenario of DEPLOY_SCENARIOS) {
-      const started = Date.now();
-      try {
-        await scenario.run(page, { workspace, screenshot: (name) => page.screenshot({ path: join(shots, `${name}.png`) }).then(() => undefined) });
-        passed++;
-        console.log(`  ✔ ${scenario.name} (${Date.now() - started} ms)`);
-      } catch (error) {
-        failed++;
-        const shot = join(shots, `failed-deploy-${passed + failed}.png`);
-        await page.screenshot({ path: shot }).catch(() => undefined);
-        console.log(`  ✘ ${scenario.name}\n    ${String(error instanceof Error ? error.stack : error).replace(/\n/g, '\n    ')}\n    screenshot: ${shot}`);
-        await page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    result = await runScenarios(page, DEPLOY_SCENARIOS, { workspace }, 'failed-deploy');
   } finally {
     await page.close();
     await server.stop();
     await demo.close();
   }
-  console.log(`  ${passed} passing, ${failed} failing`);
-  return { passed, failed };
+  console.log(`  ${result.passed} passing, ${result.failed} failing`);
+  return result;
 }
 
 async function main(): Promise<void> {
