@@ -32,6 +32,13 @@ import { JobDeploys } from './services/jobDeploys';
 import { registerPromoteDeployment } from './commands/promoteDeployment';
 import { registerFailDeployment } from './commands/failDeployment';
 import { registerRevertJob } from './commands/revertJob';
+import { registerRestartAllocation } from './commands/restartAllocation';
+import { registerStopAllocation } from './commands/stopAllocation';
+import { registerStopJob } from './commands/stopJob';
+import { registerScaleTaskGroup } from './commands/scaleTaskGroup';
+import { registerForcePeriodicJob } from './commands/forcePeriodicJob';
+import { registerDispatchJob } from './commands/dispatchJob';
+import { registerShowVersionDiff } from './commands/showVersionDiff';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -92,6 +99,13 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerPromoteDeployment(store, log),
     registerFailDeployment(store, log),
     registerRevertJob(store, follower, log),
+    registerRestartAllocation(store, log),
+    registerStopAllocation(store, log),
+    registerStopJob(store, log),
+    registerScaleTaskGroup(store, log),
+    registerForcePeriodicJob(store, log),
+    registerDispatchJob(store, log),
+    registerShowVersionDiff(store, planDocuments),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(jobspecs, store),
     registerAttachElasticIps(commandContext),

@@ -7,6 +7,8 @@ import { confirmAction, reportActionError } from './nomadActions';
 interface RevertArgument {
   job?: { id: string; namespace: string };
   version?: number;
+  /** A version's row in the explorer. */
+  jobVersion?: number;
   /** The version the job must still be at (EnforcePriorVersion): someone else's deploy in between wins. */
   priorVersion?: number;
 }
@@ -29,7 +31,7 @@ export function registerRevertJob(host: ClusterStoreHost, follower: RolloutFollo
     const stub = data?.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === job.namespace);
     const current = stub?.Version;
     const prior = argument?.priorVersion ?? current;
-    let version = argument?.version;
+    let version = argument?.version ?? argument?.jobVersion;
     if (version === undefined) {
       const picked = await vscode.window.showQuickPick(
         Array.from({ length: Math.max(0, current ?? 0) }, (_, index) => (current ?? 0) - 1 - index).map((candidate) => ({ label: `v${candidate}`, version: candidate })),

@@ -6,6 +6,7 @@ import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../c
 import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
 import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
 import { allocationTaskNodes } from '../core/tree/nomad/allocationTasks';
+import { jobVersionNodes } from '../core/tree/nomad/jobVersions';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { AwsSectionData } from '../core/tree/aws/awsProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -46,6 +47,10 @@ export class ClusterExplorer implements vscode.Disposable {
       }
       if (node.lazyChildren?.kind === 'allocationTasks') {
         return allocationTaskNodes(await (await host.ready()).nomad.allocation(node.lazyChildren.allocationId), Date.now());
+      }
+      if (node.lazyChildren?.kind === 'jobVersions') {
+        const { jobId, namespace } = node.lazyChildren;
+        return jobVersionNodes(jobId, namespace, await (await host.ready()).nomad.api.jobVersions(jobId, namespace), host.activeProfile.name, Date.now());
       }
       if (node.lazyChildren?.kind === 'ecsTasks') {
         const aws = (await host.ready()).aws;

@@ -8,7 +8,7 @@ const MAX_KEPT_PLANS = 50;
 interface KeptPlan {
   text: string;
   /** The jobspec the plan was made from: its positions (`file:line:column`) link there. */
-  source: vscode.Uri;
+  source?: vscode.Uri;
   /** The `file` as the document writes it in positions. */
   sourceLabel: string;
 }
@@ -32,8 +32,13 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
     return vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${encodeURIComponent(profileName)}/${encodeURIComponent(namespace)}/Plan of ${jobId.replace(/[/\\]/g, '_')}.md` });
   }
 
-  /** Shows `text` as the plan document `uri`, beside the active editor, and returns it. */
-  async show(uri: vscode.Uri, text: string, source: vscode.Uri, sourceLabel: string): Promise<vscode.TextDocument> {
+  /** The document URI of a version's diff to the one before. */
+  static versionUri(profileName: string, namespace: string, jobId: string, version: number): vscode.Uri {
+    return vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${encodeURIComponent(profileName)}/${encodeURIComponent(namespace)}/${jobId.replace(/[/\\]/g, '_')} v${version}.md` });
+  }
+
+  /** Shows `text` as the document `uri`, beside the active editor, and returns it. */
+  async show(uri: vscode.Uri, text: string, source?: vscode.Uri, sourceLabel = ''): Promise<vscode.TextDocument> {
     this.plans.delete(uri.toString());
     this.plans.set(uri.toString(), { text, source, sourceLabel });
     while (this.plans.size > MAX_KEPT_PLANS) this.plans.delete(this.plans.keys().next().value!);
@@ -49,7 +54,8 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
 
   provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
     const plan = this.plans.get(document.uri.toString());
-    if (!plan) return [];
+    if (!plan?.source) return [];
+    const source = plan.source;
     const links: vscode.DocumentLink[] = [];
     const text = document.getText();
     const label = plan.sourceLabel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -59,7 +65,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
       const line = Number(match[1] ?? match[3]);
       const column = Number(match[2] ?? match[4]);
       const range = new vscode.Range(document.positionAt(match.index), document.positionAt(match.index + match[0].length));
-      const link = new vscode.DocumentLink(range, plan.source.with({ fragment: `L${line},${column}` }));
+      const link = new vscode.DocumentLink(range, source.with({ fragment: `L${line},${column}` }));
       link.tooltip = `Go to line ${line}, column ${column} of ${plan.sourceLabel}`;
       links.push(link);
     }

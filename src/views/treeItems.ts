@@ -21,7 +21,7 @@ export function toTreeItem(node: ExplorerNode): vscode.TreeItem {
   if (node.contextValue.split(' ').includes('error')) {
     item.command = { command: 'hashistack.retrySection', title: 'Retry', arguments: [node] };
   } else if (node.command) {
-    item.command = { command: node.command.id, title: node.command.title };
+    item.command = { command: node.command.id, title: node.command.title, arguments: node.command.arguments };
   }
   return item;
 }

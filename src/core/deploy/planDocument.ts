@@ -1,6 +1,6 @@
 // A Nomad plan (`POST /v1/job/:id/plan` with `Diff: true`) in words: the document Plan opens, the summary
 // Deploy's confirmation shows, and the exit code `nomad job plan` would give. Pure: no VS Code, no network.
-import { NomadAllocMetric, NomadDesiredUpdates, NomadFieldDiff, NomadJobPlanResponse, NomadObjectDiff, NomadTaskDiff, NomadTaskGroupDiff } from '../nomad/nomadApi';
+import { NomadAllocMetric, NomadDesiredUpdates, NomadFieldDiff, NomadJobDiff, NomadJobPlanResponse, NomadObjectDiff, NomadTaskDiff, NomadTaskGroupDiff } from '../nomad/nomadApi';
 import { parseImageReference } from '../jobspec/imageReference';
 
 const DIFF_WORD: Record<string, string> = { Added: 'Added', Deleted: 'Deleted', Edited: 'Edited' };
@@ -176,21 +176,13 @@ function hasChanges(object: { Type: string }): boolean {
   return object.Type !== 'None';
 }
 
-/** The plan as a Markdown document: what changes, what the scheduler would do, what fails, and the index Deploy checks. */
-export function renderPlanDocument(plan: NomadJobPlanResponse, context: PlanContext): string {
+/** A job diff (a plan's, or a version's against the one before) as Markdown: by job, task group and task. */
+export function renderJobDiff(diff: NomadJobDiff | null | undefined, jobId: string, whenNone: string): string[] {
   const lines: string[] = [];
-  const diff = plan.Diff;
-  lines.push(`# Plan: job ${plain(`"${context.jobId}"`)} on ${plain(`"${context.profileName}"`)}`, '');
-  lines.push(`Namespace ${code(context.namespace)} · file ${code(context.file)} · planned at ${new Date(context.at).toISOString().replace('T', ' ').slice(0, 19)} UTC`, '');
-  lines.push(`**${plain(planSummary(plan, context.jobId, context.profileName))}**`, '');
-  const exit = planExitCode(plan);
-  lines.push(exit === 1 ? 'Allocations would be created, replaced or stopped (`nomad job plan` exits 1: changes, not a failure).' : 'No allocation would be created or stopped (`nomad job plan` exits 0).', '');
-
-  lines.push('## Changes', '');
   if (!diff || diff.Type === 'None') {
-    lines.push('No changes: the file matches the job that runs.', '');
+    lines.push(whenNone, '');
   } else {
-    lines.push(`### ${DIFF_MARK[diff.Type] ?? '?'} Job ${plain(`"${diff.ID || context.jobId}"`)} — ${DIFF_WORD[diff.Type] ?? plain(diff.Type)}`, '');
+    lines.push(`### ${DIFF_MARK[diff.Type] ?? '?'} Job ${plain(`"${diff.ID || jobId}"`)} — ${DIFF_WORD[diff.Type] ?? plain(diff.Type)}`, '');
     const jobLines: string[] = [];
     renderFields(fieldsOnly(diff.Fields), '', jobLines);
     renderObjects(objectsOnly<NomadObjectDiff>(diff.Objects), '', jobLines);
@@ -215,6 +207,22 @@ export function renderPlanDocument(plan: NomadJobPlanResponse, context: PlanCont
       lines.push(...(groupLines.length ? groupLines : ['- (no change in this group)']), '');
     }
   }
+
+  return lines;
+}
+
+/** The plan as a Markdown document: what changes, what the scheduler would do, what fails, and the index Deploy checks. */
+export function renderPlanDocument(plan: NomadJobPlanResponse, context: PlanContext): string {
+  const lines: string[] = [];
+  const diff = plan.Diff;
+  lines.push(`# Plan: job ${plain(`"${context.jobId}"`)} on ${plain(`"${context.profileName}"`)}`, '');
+  lines.push(`Namespace ${code(context.namespace)} · file ${code(context.file)} · planned at ${new Date(context.at).toISOString().replace('T', ' ').slice(0, 19)} UTC`, '');
+  lines.push(`**${plain(planSummary(plan, context.jobId, context.profileName))}**`, '');
+  const exit = planExitCode(plan);
+  lines.push(exit === 1 ? 'Allocations would be created, replaced or stopped (`nomad job plan` exits 1: changes, not a failure).' : 'No allocation would be created or stopped (`nomad job plan` exits 0).', '');
+
+  lines.push('## Changes', '');
+  lines.push(...renderJobDiff(diff, context.jobId, 'No changes: the file matches the job that runs.'));
 
   lines.push('## Scheduler dry run', '');
   const desired = Object.entries(plan.Annotations?.DesiredTGUpdates ?? {}).sort(([a], [b]) => a.localeCompare(b));

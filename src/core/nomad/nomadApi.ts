@@ -295,3 +295,38 @@ export interface NomadEvaluation {
   CreateIndex: number;
   ModifyIndex: number;
 }
+
+/** `GET /v1/job/:id/versions?diffs=true`: newest first; `Diffs[i]` is Versions[i] against Versions[i + 1]. */
+export interface NomadJobVersions {
+  Versions: (NomadJob & { Stable?: boolean; SubmitTime?: Nanoseconds; JobModifyIndex?: number })[];
+  Diffs: NomadJobDiff[] | null;
+}
+
+/** `GET /v1/job/:id/scale`. */
+export interface NomadJobScaleStatus {
+  JobID: string;
+  JobModifyIndex: number;
+  JobStopped: boolean;
+  TaskGroups: Record<string, { Desired: number; Placed: number; Running: number; Healthy: number; Unhealthy: number; Events: unknown[] | null }> | null;
+}
+
+/** Usage of one allocation or task (`/v1/client/allocation/:id/stats`). */
+export interface NomadResourceUsage {
+  CpuStats?: { Percent?: number; TotalTicks?: number; Measured?: string[] } | null;
+  MemoryStats?: { RSS?: number; Cache?: number; Usage?: number; MaxUsage?: number; Measured?: string[] } | null;
+}
+
+export interface NomadAllocationStats {
+  ResourceUsage: NomadResourceUsage | null;
+  Tasks: Record<string, { ResourceUsage: NomadResourceUsage | null; Timestamp: Nanoseconds }> | null;
+  Timestamp: Nanoseconds;
+}
+
+/** What a write that creates an evaluation answers (stop, deregister, force, dispatch, scale). */
+export interface NomadEvalResponse {
+  EvalID: string;
+  EvalCreateIndex?: number;
+  JobModifyIndex?: number;
+  DispatchedJobID?: string;
+  Index?: number;
+}

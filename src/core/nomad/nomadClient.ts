@@ -2,7 +2,7 @@ import { checkList, checkObject } from '../http/shapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -204,6 +204,74 @@ export class NomadClient {
     const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
     const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
     return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']);
+  }
+
+  /** Restarts an allocation's tasks in place (`POST /v1/client/allocation/:id/restart`): one task, all, or the running ones. */
+  async restartAllocation(id: string, task: { name: string } | 'all' | 'running', signal?: AbortSignal): Promise<void> {
+    const body = task === 'all' ? { AllTasks: true } : task === 'running' ? {} : { TaskName: task.name };
+    // The answer is `{}` (or `{"Index":0}`): any 2xx is success, as Nomad's own client reads it.
+    await this.http.getText(`/v1/client/allocation/${encodeURIComponent(id)}/restart`, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify(body) });
+  }
+
+  /** Stops an allocation (`POST /v1/allocation/:id/stop`); Nomad places a replacement. */
+  async stopAllocation(id: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
+    const path = `/v1/allocation/${encodeURIComponent(id)}/stop`;
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { region: this.region } });
+    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /** Stops a job (`DELETE /v1/job/:id`); with `purge`, Nomad forgets it at once. */
+  async stopJob(jobId: string, namespace: string, purge: boolean, signal?: AbortSignal): Promise<NomadEvalResponse> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}`;
+    const response = await this.http.getJson<unknown>(path, { method: 'DELETE', signal, query: { namespace, region: this.region, purge: purge || undefined } });
+    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /** The job's groups' counts (`GET /v1/job/:id/scale`). */
+  async jobScaleStatus(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadJobScaleStatus> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/scale`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    return checkObject<NomadJobScaleStatus>(response.data, this.where(path), { JobID: 'string', TaskGroups: 'object' });
+  }
+
+  /** Sets a task group's count (`POST /v1/job/:id/scale`). */
+  async scaleTaskGroup(jobId: string, namespace: string, group: string, count: number, message: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/scale`;
+    const body = { Count: count, Target: { Job: jobId, Group: group }, Message: message, PolicyOverride: false };
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
+    return checkObject<NomadEvalResponse>(response.data, this.where(path), {});
+  }
+
+  /** Runs a periodic job now (`POST /v1/job/:id/periodic/force`). */
+  async forcePeriodic(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/periodic/force`;
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region } });
+    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+  }
+
+  /** Dispatches a parameterized job (`POST /v1/job/:id/dispatch`) with its meta and payload (sent base64, as Nomad takes it). */
+  async dispatchJob(jobId: string, namespace: string, meta: Record<string, string>, payload: Uint8Array | undefined, signal?: AbortSignal): Promise<NomadEvalResponse> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/dispatch`;
+    const body = { JobID: jobId, Meta: meta, ...(payload && payload.length > 0 ? { Payload: Buffer.from(payload).toString('base64') } : {}) };
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
+    return checkObject<NomadEvalResponse>(response.data, this.where(path), { DispatchedJobID: 'string' });
+  }
+
+  /** Every version of a job with its diff to the one before (`GET /v1/job/:id/versions?diffs=true`). */
+  async jobVersions(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadJobVersions> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/versions`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region, diffs: true } });
+    const versions = checkObject<NomadJobVersions>(response.data, this.where(path), {});
+    checkList(versions.Versions, this.where(path), ['ID']);
+    if (versions.Diffs !== null && versions.Diffs !== undefined) checkList(versions.Diffs, this.where(path), ['Type']);
+    return versions;
+  }
+
+  /** What an allocation uses now (`GET /v1/client/allocation/:id/stats`, answered by its node). */
+  async allocationStats(id: string, signal?: AbortSignal): Promise<NomadAllocationStats> {
+    const path = `/v1/client/allocation/${encodeURIComponent(id)}/stats`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { region: this.region } });
+    return checkObject<NomadAllocationStats>(response.data, this.where(path), { ResourceUsage: 'object', Tasks: 'object' });
   }
 
   private where(path: string) {

@@ -9,7 +9,7 @@ export interface NodeIcon {
 }
 
 /** Children that load when the node is expanded (one request for that node, never on refresh). */
-export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string } | { kind: 'allocationTasks'; allocationId: string };
+export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string } | { kind: 'allocationTasks'; allocationId: string } | { kind: 'jobVersions'; jobId: string; namespace: string };
 
 /**
  * What one row of the explorer shows, computed without VS Code. Views turn it into a TreeItem.
@@ -40,12 +40,16 @@ export interface ExplorerNode {
   /** Opened by "Open in Browser"; only http(s). */
   url?: string;
   job?: { id: string; namespace: string };
+  /** An allocation or task row: what Restart and Stop act on (`task` on a task's row). */
+  allocation?: { id: string; jobId: string; namespace: string; group: string; task?: string; running: boolean };
+  /** A job version's row: the version Revert goes back to. */
+  jobVersion?: number;
   /** A deployment row: what Promote and Fail act on. */
   deployment?: { id: string; jobId: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
   /** A command the row runs when clicked (the next steps offered when no cluster answers). */
-  command?: { id: string; title: string };
+  command?: { id: string; title: string; arguments?: unknown[] };
 }
 
 /** Theme colours of the health states; the same ids VS Code uses for test results and warnings. */

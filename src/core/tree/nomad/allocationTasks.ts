@@ -61,7 +61,8 @@ export function allocationTaskNodes(allocation: NomadAllocation, now: number): E
       description: parts.filter(Boolean).join(' · '),
       tooltip: [`Task ${task} of allocation ${allocation.ID}`, `State: ${state.State}${state.Failed ? ' (failed)' : ''}`, `Restarts: ${state.Restarts}`, started ? `Started: ${started.toISOString()}` : '', finished ? `Finished: ${finished.toISOString()}` : ''].filter(Boolean).join('\n'),
       icon: state.Failed ? HEALTH_ICONS.critical : (own(TASK_ICONS, state.State) ?? { id: 'circle-outline' }),
-      contextValue: 'nomadTask',
+      contextValue: state.State === 'running' ? 'nomadTask taskRunning' : 'nomadTask',
+      allocation: { id: allocation.ID, jobId: allocation.JobID, namespace: (allocation as { Namespace?: string }).Namespace || 'default', group: allocation.TaskGroup, task, running: state.State === 'running' },
       collapsible: events.length > 0 ? 'collapsed' : 'none',
       computeChildren: () =>
         events.map((event, index) => {

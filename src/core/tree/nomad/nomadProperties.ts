@@ -112,10 +112,11 @@ export function nomadJobNode(
     if (deployment) {
       children.push(nomadDeploymentNode(job.ID, namespace, deployment));
     }
+    children.push(jobVersionsNode(job.ID, namespace));
     for (const allocation of sorted) {
       children.push(nomadAllocationNode(allocation, options));
     }
-    if (children.length === 0) {
+    if (sorted.length === 0) {
       children.push(infoNode(`nomad/job/${namespace}/${job.ID}/none`, 'No allocations'));
     }
     return children;
@@ -131,7 +132,8 @@ export function nomadJobNode(
       .filter(Boolean)
       .join('\n'),
     icon,
-    contextValue: 'nomadJob browsable copyId',
+    // Force is offered on periodic jobs, Dispatch on parameterized ones, Stop on jobs not stopped.
+    contextValue: ['nomadJob browsable copyId', ...(job.Periodic ? ['periodicJob'] : []), ...(job.ParameterizedJob ? ['parameterizedJob'] : []), ...(!job.Stop && job.Status !== 'dead' ? ['jobActive'] : [])].join(' '),
     collapsible: 'collapsed',
     computeChildren: buildChildren,
     copy: { id: job.ID },
@@ -158,6 +160,20 @@ const DEPLOYMENT_ICONS: Record<string, NodeIcon> = {
   failed: HEALTH_ICONS.critical,
   cancelled: HEALTH_ICONS.neutral,
 };
+
+/** A job's versions with their diffs, loaded on expand (one request, `/v1/job/:id/versions?diffs=true`). */
+export function jobVersionsNode(jobId: string, namespace: string): ExplorerNode {
+  return {
+    id: `nomad/job/${namespace}/${jobId}/versions`,
+    label: 'Versions',
+    tooltip: 'Every version of the job, whether it is stable, and what changed from the one before',
+    icon: { id: 'history' },
+    contextValue: 'nomadJobVersions',
+    collapsible: 'collapsed',
+    lazyChildren: { kind: 'jobVersions', jobId, namespace },
+    job: { id: jobId, namespace },
+  };
+}
 
 export function nomadDeploymentNode(jobId: string, namespace: string, deployment: NomadDeployment): ExplorerNode {
   const { healthy, desired } = deploymentHealth(deployment);
@@ -207,7 +223,9 @@ export function nomadAllocationNode(allocation: NomadAllocationListStub, options
       .filter(Boolean)
       .join('\n'),
     icon: allocation.DesiredStatus !== 'run' && allocation.ClientStatus !== 'failed' ? HEALTH_ICONS.neutral : (own(ALLOCATION_ICONS, allocation.ClientStatus) ?? { id: 'circle-outline' }),
-    contextValue: 'nomadAllocation browsable copyId',
+    // Restart acts on an allocation that runs; Stop on one Nomad still wants running.
+    contextValue: ['nomadAllocation browsable copyId', ...(allocation.DesiredStatus === 'run' ? ['allocationActive'] : []), ...(allocation.ClientStatus === 'running' ? ['allocationRunning'] : [])].join(' '),
+    allocation: { id: allocation.ID, jobId: allocation.JobID, namespace: allocation.Namespace || 'default', group: allocation.TaskGroup, running: allocation.ClientStatus === 'running' },
     // Its tasks and their events load when it is expanded (one request for this allocation).
     collapsible: 'collapsed',
     lazyChildren: { kind: 'allocationTasks', allocationId: allocation.ID },
