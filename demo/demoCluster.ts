@@ -544,6 +544,23 @@ export class DemoCluster {
       const list = this.rollouts.evaluationsOf(decodeURIComponent(evaluations[1]!));
       return list ? json(list, headers) : { status: 404, body: 'job not found' };
     }
+    const versions = /^\/v1\/job\/([^/]+)\/versions$/.exec(url.pathname);
+    if (versions) {
+      const found = this.rollouts.jobVersions(decodeURIComponent(versions[1]!));
+      return found ? json(url.searchParams.get('diffs') === 'true' ? found : { ...found, Diffs: null }, headers) : { status: 404, body: 'job versions not found' };
+    }
+    const scaleStatus = /^\/v1\/job\/([^/]+)\/scale$/.exec(url.pathname);
+    if (scaleStatus) {
+      const found = this.rollouts.scaleStatus(decodeURIComponent(scaleStatus[1]!));
+      return found ? json(found) : { status: 404, body: 'job not found' };
+    }
+    const stats = /^\/v1\/client\/allocation\/([^/]+)\/stats$/.exec(url.pathname);
+    if (stats) {
+      const allocation = this.data.nomad.allocations.find((candidate) => candidate.ID === decodeURIComponent(stats[1]!));
+      if (!allocation) return { status: 404, body: `Unknown allocation "${decodeURIComponent(stats[1]!)}"` };
+      if (allocation.ClientStatus !== 'running') return { status: 500, body: 'alloc not running' };
+      return json(demoAllocationStats(allocation.ID, this.rollouts.current(allocation.JobID)?.TaskGroups.find((group) => group.Name === allocation.TaskGroup)?.Tasks.map((task) => task.Name) ?? [allocation.TaskGroup]));
+    }
     const deployment = /^\/v1\/deployment\/([^/]+)$/.exec(url.pathname);
     if (deployment) {
       const found = this.data.nomad.deployments.find((candidate) => candidate.ID === decodeURIComponent(deployment[1]!));
@@ -563,6 +580,15 @@ export class DemoCluster {
    */
   private async routeNomadWrite(method: string, url: URL, body: string): Promise<Routed> {
     const headers = { 'X-Nomad-Index': String(this.nomadIndex) };
+    const stopJob = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
+    if (method === 'DELETE' && stopJob) {
+      try {
+        return json(this.rollouts.stopJob(decodeURIComponent(stopJob[1]!), url.searchParams.get('purge') === 'true'), headers);
+      } catch (error) {
+        if (error instanceof DemoHttpError) return { status: error.status, body: error.message };
+        throw error;
+      }
+    }
     if (method !== 'POST' && method !== 'PUT') return { status: 405, body: 'Invalid method' };
     const namespace = url.searchParams.get('namespace') || 'default';
     let parsed: Record<string, unknown>;
@@ -597,6 +623,24 @@ export class DemoCluster {
       if (promote) return json(this.rollouts.promote(decodeURIComponent(promote[1]!), parsed as { DeploymentID?: string }), headers);
       const fail = /^\/v1\/deployment\/fail\/([^/]+)$/.exec(path);
       if (fail) return json(this.rollouts.fail(decodeURIComponent(fail[1]!)), headers);
+      const restart = /^\/v1\/client\/allocation\/([^/]+)\/restart$/.exec(path);
+      if (restart) return json(this.rollouts.restartAllocation(decodeURIComponent(restart[1]!)), headers);
+      const stop = /^\/v1\/allocation\/([^/]+)\/stop$/.exec(path);
+      if (stop) return json(this.rollouts.stopAllocation(decodeURIComponent(stop[1]!)), headers);
+      const scale = /^\/v1\/job\/([^/]+)\/scale$/.exec(path);
+      if (scale) return json(this.rollouts.scale(decodeURIComponent(scale[1]!), parsed as { Count?: number }), headers);
+      const force = /^\/v1\/job\/([^/]+)\/periodic\/force$/.exec(path);
+      if (force) {
+        const found = this.rollouts.current(decodeURIComponent(force[1]!));
+        if (!found) return { status: 404, body: 'job not found' };
+        return { status: 400, body: 'job is not periodic' };
+      }
+      const dispatch = /^\/v1\/job\/([^/]+)\/dispatch$/.exec(path);
+      if (dispatch) {
+        const found = this.rollouts.current(decodeURIComponent(dispatch[1]!));
+        if (!found) return { status: 404, body: 'job not found' };
+        return { status: 400, body: 'Specified job is not a parameterized job' };
+      }
       const revert = /^\/v1\/job\/([^/]+)\/revert$/.exec(path);
       if (revert) return json(this.rollouts.revert(decodeURIComponent(revert[1]!), parsed as { JobID?: string }), headers);
       return { status: 404, body: `Invalid URL path "${path}"` };
@@ -629,6 +673,17 @@ interface Routed {
   body: string;
   contentType?: string;
   headers?: Record<string, string>;
+}
+
+/** Usage in the shape of the recorded client-allocation-stats.json, steady per allocation, moving a little per read. */
+function demoAllocationStats(allocationId: string, tasks: string[]): Record<string, unknown> {
+  const seed = parseInt(allocationId.slice(0, 6), 16) || 1;
+  const now = Date.now();
+  const usage = (share: number) => ({
+    CpuStats: { Measured: ['Throttled Periods', 'Throttled Time', 'Percent'], Percent: ((seed % 40) / 10 + (now % 7) / 10) * share, SystemMode: 0, ThrottledPeriods: 0, ThrottledTime: 0, TotalTicks: ((seed % 30) + (now % 5)) * share, UserMode: 0 },
+    MemoryStats: { Cache: 1_744_896, KernelMaxUsage: 0, KernelUsage: 0, MaxUsage: 24_000_000 * share, Measured: ['RSS', 'Cache', 'Swap', 'Max Usage'], RSS: (8_000_000 + (seed % 8) * 1_000_000) * share, Swap: 0 },
+  });
+  return { ResourceUsage: usage(tasks.length), Tasks: Object.fromEntries(tasks.map((task) => [task, { Pids: null, ResourceUsage: usage(1), Timestamp: now * 1_000_000 }])), Timestamp: now * 1_000_000 };
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

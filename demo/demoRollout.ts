@@ -196,8 +196,7 @@ export class DemoRollouts {
   }
 
   /** `POST /v1/job/:id/plan`: the diff against what runs and the scheduler's counts, changing nothing. */
-  plan(job: DemoJob): Record<string, unknown> {
-    const before = this.current(job.ID);
+  plan(job: DemoJob, before: DemoJob | undefined = this.current(job.ID)): Record<string, unknown> {
     const stub = this.nomad.jobs.find((candidate) => candidate.ID === job.ID);
     const groups = [...new Set([...(before?.TaskGroups ?? []).map((group) => group.Name), ...job.TaskGroups.map((group) => group.Name)])];
     const desired: Record<string, Record<string, number>> = {};
@@ -640,6 +639,167 @@ export class DemoRollouts {
     const target = previous !== undefined ? this.versions.get(deployment.JobID)?.[previous] : undefined;
     if (target) this.submit({ ...target }, 'rollback', deployment.JobVersion);
     return result;
+  }
+
+  /** `GET /v1/job/:id/versions?diffs=true`: newest first, each diffed against the one before. */
+  jobVersions(jobId: string): Record<string, unknown> | undefined {
+    const current = this.current(jobId);
+    if (!current) return undefined;
+    const history = this.versions.get(jobId) ?? [];
+    const known = history.filter(Boolean);
+    const list = known.length > 0 ? [...known].reverse() : [current];
+    const stable = this.stable.get(jobId);
+    return {
+      Versions: list.map((version) => ({ ...version, Stable: stable ? stable.has(version.Version) : true })),
+      Diffs: list.slice(0, -1).map((version, index) => (this.plan(version, list[index + 1]) as { Diff: unknown }).Diff),
+      Index: this.nomad.jobs.find((job) => job.ID === jobId)?.JobModifyIndex ?? 0,
+      KnownLeader: true,
+      LastContact: 0,
+    };
+  }
+
+  /** `POST /v1/client/allocation/:id/restart`: the tasks restart in place (pending, then running again). */
+  restartAllocation(allocationId: string): Record<string, unknown> {
+    const allocation = this.nomad.allocations.find((candidate) => candidate.ID === allocationId);
+    if (!allocation) throw new DemoHttpError(404, `Unknown allocation "${allocationId}"`);
+    if (allocation.ClientStatus !== 'running') throw new DemoHttpError(500, `Task not running`);
+    this.host.commit((index, now) => {
+      allocation.ClientStatus = 'pending';
+      allocation.ClientDescription = 'Tasks are restarting';
+      allocation.ModifyIndex = index;
+      allocation.ModifyTime = now * NS_PER_MS;
+      return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
+    });
+    this.host.later(() => {
+      this.host.commit((index, now) => {
+        allocation.ClientStatus = 'running';
+        allocation.ClientDescription = 'Tasks are running';
+        allocation.ModifyIndex = index;
+        allocation.ModifyTime = now * NS_PER_MS;
+        return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
+      });
+    }, this.stepMs);
+    return {};
+  }
+
+  /** `POST /v1/allocation/:id/stop`: it stops, and a replacement is placed (the job does not change). */
+  stopAllocation(allocationId: string): Record<string, unknown> {
+    const allocation = this.nomad.allocations.find((candidate) => candidate.ID === allocationId);
+    if (!allocation) throw new DemoHttpError(404, 'alloc not found');
+    const job = this.current(allocation.JobID);
+    let answer: Record<string, unknown> = {};
+    this.host.commit((index, now) => {
+      this.stop(allocation, index, now);
+      allocation.DesiredDescription = 'alloc was stopped by the user';
+      const events = [this.allocationEvent(allocation)];
+      if (job && job.Version === allocation.JobVersion) {
+        const replacement = this.newAllocation(job, allocation.TaskGroup, index, now, 7, false);
+        this.nomad.allocations.push(replacement);
+        events.push(this.allocationEvent(replacement));
+        this.later(replacement.ID);
+      }
+      answer = { EvalID: id(index, 0xe7a1), Index: index };
+      return [...events, this.jobEvent(allocation.JobID, index)];
+    });
+    return answer;
+  }
+
+  /** A placed allocation turns running after a step. */
+  private later(allocationId: string): void {
+    this.host.later(() => {
+      const allocation = this.nomad.allocations.find((candidate) => candidate.ID === allocationId);
+      if (!allocation || allocation.ClientStatus !== 'pending' || allocation.DesiredStatus !== 'run') return;
+      this.host.commit((index, now) => {
+        this.healthy(allocation, index, now, false);
+        allocation.DeploymentStatus = null;
+        return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
+      });
+    }, this.stepMs);
+  }
+
+  /** `DELETE /v1/job/:id` (`?purge=true`): every allocation stops; a purged job is gone. */
+  stopJob(jobId: string, purge: boolean): Record<string, unknown> {
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === jobId);
+    if (!stub) throw new DemoHttpError(404, 'job not found');
+    let answer: Record<string, unknown> = {};
+    this.host.commit((index, now) => {
+      const events: Event[] = [];
+      for (const allocation of this.nomad.allocations.filter((candidate) => candidate.JobID === jobId && candidate.DesiredStatus === 'run')) {
+        this.stop(allocation, index, now);
+        allocation.DesiredDescription = 'alloc not needed due to job update';
+        events.push(this.allocationEvent(allocation));
+      }
+      const definition = { ...this.current(jobId)!, Stop: true, Status: 'dead', JobModifyIndex: index };
+      this.nomad.extraJobs.set(jobId, definition);
+      stub.Stop = true;
+      stub.JobModifyIndex = index;
+      if (purge) {
+        this.nomad.jobs.splice(this.nomad.jobs.indexOf(stub), 1);
+        this.nomad.extraJobs.delete(jobId);
+        this.versions.delete(jobId);
+        events.push({ Topic: 'Job', Type: 'JobDeregistered', Key: jobId, Namespace: stub.Namespace, FilterKeys: null, Payload: { Job: definition, Deleted: true } });
+      } else {
+        events.push(this.jobEvent(jobId, index));
+      }
+      answer = { EvalID: id(index, 0xe7a1), EvalCreateIndex: index, JobModifyIndex: index, VolumeEvalID: '', VolumeEvalIndex: 0, Index: index, LastContact: 0, KnownLeader: true };
+      return events;
+    });
+    return answer;
+  }
+
+  /** `GET /v1/job/:id/scale`. */
+  scaleStatus(jobId: string): Record<string, unknown> | undefined {
+    const job = this.current(jobId);
+    const stub = this.nomad.jobs.find((candidate) => candidate.ID === jobId);
+    if (!job || !stub) return undefined;
+    const groups: Record<string, unknown> = {};
+    for (const group of job.TaskGroups) {
+      const mine = this.nomad.allocations.filter((allocation) => allocation.JobID === jobId && allocation.TaskGroup === group.Name && allocation.DesiredStatus === 'run');
+      groups[group.Name] = { Desired: group.Count, Placed: mine.length, Running: mine.filter((a) => a.ClientStatus === 'running').length, Healthy: mine.filter((a) => a.DeploymentStatus?.Healthy).length, Unhealthy: mine.filter((a) => a.ClientStatus === 'failed').length, Events: null };
+    }
+    return { JobCreateIndex: stub.CreateIndex, JobID: jobId, Namespace: stub.Namespace, JobModifyIndex: stub.JobModifyIndex, JobStopped: Boolean(stub.Stop), TaskGroups: groups };
+  }
+
+  /** `POST /v1/job/:id/scale` `{Count, Target: {Group}}`: a new version with the count; allocations placed or stopped. */
+  scale(jobId: string, body: { Count?: number; Target?: { Group?: string; Job?: string } }): Record<string, unknown> {
+    if (body.Target?.Job !== undefined && body.Target.Job !== jobId) throw new DemoHttpError(400, 'job ID in payload did not match URL');
+    const job = this.current(jobId);
+    if (!job) throw new DemoHttpError(404, 'job not found');
+    const group = job.TaskGroups.find((candidate) => candidate.Name === body.Target?.Group);
+    if (!group) throw new DemoHttpError(400, `task group "${body.Target?.Group ?? ''}" specified for scaling does not exist in job`);
+    if (typeof body.Count !== 'number' || body.Count < 0) throw new DemoHttpError(400, 'scaling action count can\'t be negative');
+    if (this.nomad.deployments.some((deployment) => deployment.JobID === jobId && deployment.Status === 'running')) throw new DemoHttpError(400, 'job scaling blocked due to active deployment');
+    const count = body.Count;
+    let answer: Record<string, unknown> = {};
+    this.host.commit((index, now) => {
+      const history = this.versions.get(jobId) ?? [];
+      if (history.length === 0) history[job.Version] = job;
+      const next: DemoJob = { ...job, Version: job.Version + 1, JobModifyIndex: index, TaskGroups: job.TaskGroups.map((candidate) => (candidate.Name === group.Name ? { ...candidate, Count: count } : candidate)) };
+      history[next.Version] = next;
+      this.versions.set(jobId, history);
+      this.nomad.extraJobs.set(jobId, next);
+      const stub = this.nomad.jobs.find((candidate) => candidate.ID === jobId)!;
+      stub.Version = next.Version;
+      stub.JobModifyIndex = index;
+      const events: Event[] = [];
+      const mine = this.nomad.allocations.filter((allocation) => allocation.JobID === jobId && allocation.TaskGroup === group.Name && allocation.DesiredStatus === 'run');
+      for (const allocation of mine.slice(count)) {
+        this.stop(allocation, index, now);
+        events.push(this.allocationEvent(allocation));
+      }
+      for (let serial = mine.length; serial < count; serial++) {
+        const allocation = this.newAllocation(next, group.Name, index, now, serial, false);
+        allocation.JobVersion = next.Version;
+        this.nomad.allocations.push(allocation);
+        events.push(this.allocationEvent(allocation));
+        this.later(allocation.ID);
+      }
+      // Kept allocations move to the new version in place (a count is no destructive change).
+      for (const allocation of mine.slice(0, count)) allocation.JobVersion = next.Version;
+      answer = { EvalCreateIndex: index, EvalID: id(index, 0xe7a1), Index: index, JobModifyIndex: index, KnownLeader: true, LastContact: 0, Warnings: '' };
+      return [...events, this.jobEvent(jobId, index)];
+    });
+    return answer;
   }
 
   /** `POST /v1/job/:id/revert` with `{JobID, JobVersion, EnforcePriorVersion}`. */

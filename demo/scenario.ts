@@ -317,6 +317,7 @@ export function nomadJobStubs(jobs: JobSpec[]) {
       Status: job.status,
       StatusDescription: '',
       Version: job.version,
+      Stop: false,
       SubmitTime: (BASE_TIME_MS - jobIndex * 60_000) * NS_PER_MS,
       JobSummary: {
         JobID: job.id,
@@ -644,6 +645,7 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
   const extraJobs = new Map<string, Record<string, unknown>>();
   const jobs = [...baseJobs(), ...scaledJobs(scale)];
   const routers = routersFor(services.slice(0, baseServices().length), scale);
+  const jobStubs = nomadJobStubs(jobs);
   return {
     consul: {
       catalogServices: consulCatalogServices(services),
@@ -665,14 +667,15 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
     },
     nomad: {
       job: (id) => {
-        // Registered definitions (a change, a deploy, the platform's jobspecs) win over the scenario's own.
+        // A purged job is gone; registered definitions (a change, a deploy, the platform's jobspecs) win over the scenario's own.
+        if (!jobStubs.some((stub) => stub.ID === id)) return undefined;
         const registered = extraJobs.get(id);
         if (registered) return registered;
         const index = jobs.findIndex((job) => job.id === id);
         return index >= 0 ? nomadJob(jobs[index]!, index) : undefined;
       },
       extraJobs,
-      jobs: nomadJobStubs(jobs), allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
+      jobs: jobStubs, allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
     traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
   };
 }

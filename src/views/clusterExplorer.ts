@@ -5,7 +5,7 @@ import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
 import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
 import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
-import { allocationTaskNodes } from '../core/tree/nomad/allocationTasks';
+import { allocationStatsLines, allocationTaskNodes } from '../core/tree/nomad/allocationTasks';
 import { jobVersionNodes } from '../core/tree/nomad/jobVersions';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { AwsSectionData } from '../core/tree/aws/awsProperties';
@@ -58,7 +58,15 @@ export class ClusterExplorer implements vscode.Disposable {
       }
       return [];
     };
-    const provider = (section: SectionId) => new SectionTreeProvider(section, childrenLoader, () => this.beforeRead(section));
+    // A running allocation's tooltip adds what it uses against what it reserved (one request, when it shows).
+    const tooltipExtra = async (node: ExplorerNode) => {
+      if (!node.allocation?.running || node.allocation.task) return undefined;
+      const store = await host.ready();
+      const stats = await store.nomad.api.allocationStats(node.allocation.id);
+      const lines = allocationStatsLines(stats, store.nomad.jobDefinition(node.allocation.namespace, node.allocation.jobId), node.allocation.group);
+      return lines.length ? `Usage now:\n${lines.map((line) => `  ${line}`).join('\n')}` : undefined;
+    };
+    const provider = (section: SectionId) => new SectionTreeProvider(section, childrenLoader, () => this.beforeRead(section), tooltipExtra);
     this.providers = { consul: provider('consul'), nomad: provider('nomad'), traefik: provider('traefik'), aws: provider('aws') };
     this.views = {
       consul: vscode.window.createTreeView(VIEW_IDS.consul, { treeDataProvider: this.providers.consul, showCollapseAll: true }),

@@ -33,6 +33,8 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     private readonly childrenLoader: ChildrenLoader,
     /** Called before the root rows are read: draws what the store holds if not drawn yet, loads a resting section. */
     private readonly beforeRead: () => void = () => undefined,
+    /** More for a row's tooltip that needs a request (a running allocation's usage), asked when the tooltip shows. */
+    private readonly tooltipExtra: (node: ExplorerNode) => Promise<string | undefined> = async () => undefined,
   ) {}
 
   /** Whether the view shows rows of data (possibly under a stale row), an error alone, or nothing yet. */
@@ -101,8 +103,10 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return toTreeItem(node);
   }
 
-  resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
+  async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): Promise<vscode.TreeItem> {
     item.tooltip ??= tooltipText(node);
+    const extra = await this.tooltipExtra(node).catch((error: unknown) => `(usage not available: ${error instanceof Error ? error.message : String(error)})`);
+    if (extra) item.tooltip = `${typeof item.tooltip === 'string' ? item.tooltip : (tooltipText(node) ?? '')}\n\n${extra}`;
     return item;
   }
 

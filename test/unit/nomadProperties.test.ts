@@ -66,7 +66,10 @@ describe('nomadProperties', () => {
     assert.match(running.description!, /^service · running · .* · 1 failed$/);
     // Newest allocation first.
     assert.equal(row.children, undefined, 'allocation rows are built on first expand');
-    assert.equal(childrenOf(row)![0]!.label, 'ffffffff');
+    const children = childrenOf(row)!;
+    assert.equal(children[0]!.label, 'Versions', 'the job\'s versions come first (no deployment here), loaded on expand');
+    assert.deepEqual(children[0]!.lazyChildren, { kind: 'jobVersions', jobId: 'example', namespace: 'default' });
+    assert.equal(children[1]!.label, 'ffffffff');
     assert.equal(row.url, 'https://nomad.example.com/ui/jobs/example%40default');
     assert.deepEqual(row.job, { id: 'example', namespace: 'default' });
   });
@@ -85,8 +88,9 @@ describe('nomadProperties', () => {
     );
     const [first, second] = nodes[0]!.children!;
     assert.notEqual(first!.id, second!.id);
-    assert.equal(childrenOf(first!)![0]!.label, 'No allocations');
-    assert.equal(childrenOf(second!)![0]!.label, '5457f16d');
+    assert.deepEqual(childrenOf(first!)!.map((child) => child.label), ['Versions', 'No allocations']);
+    assert.deepEqual(childrenOf(second!)!.map((child) => child.label), ['Versions', '5457f16d']);
+    assert.deepEqual(childrenOf(second!)![0]!.lazyChildren, { kind: 'jobVersions', jobId: 'example', namespace: 'platform' });
     assert.match(second!.description!, / · platform$/);
   });
 

@@ -1,6 +1,6 @@
 // Inside an allocation: its tasks with their state and last event, each task's events, and the reason a
 // failed or restarting allocation gives, in words, from `GET /v1/allocation/:id` (or an event's payload).
-import { NomadAllocation, NomadTaskEvent, NomadTaskState } from '../../nomad/nomadApi';
+import { NomadAllocation, NomadTaskEvent, NomadTaskState, NomadAllocationStats } from '../../nomad/nomadApi';
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
 import { ExplorerNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
 
@@ -80,4 +80,38 @@ export function allocationTaskNodes(allocation: NomadAllocation, now: number): E
         }),
     };
   });
+}
+
+/** Resources a task reserved, from the job's definition (`Resources.CPU` MHz, `Resources.MemoryMB`). */
+function reserved(definition: unknown, group: string, task: string): { cpu?: number; memoryMB?: number } {
+  const groups = (definition as { TaskGroups?: { Name?: string; Tasks?: { Name?: string; Resources?: { CPU?: number; MemoryMB?: number } | null }[] | null }[] | null } | undefined)?.TaskGroups ?? [];
+  const resources = groups.find((candidate) => candidate.Name === group)?.Tasks?.find((candidate) => candidate.Name === task)?.Resources;
+  return { cpu: typeof resources?.CPU === 'number' ? resources.CPU : undefined, memoryMB: typeof resources?.MemoryMB === 'number' ? resources.MemoryMB : undefined };
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+}
+
+function share(used: number, of: number | undefined): string {
+  return of ? ` (${Math.round((used / of) * 100)}%)` : '';
+}
+
+/**
+ * A running allocation's usage against what it reserved, per task, for its tooltip:
+ * `whoami: CPU 12 MHz of 50 MHz (24%) · memory 9.5 MiB of 32 MiB (30%)`.
+ */
+export function allocationStatsLines(stats: NomadAllocationStats, definition: unknown, group: string): string[] {
+  const lines: string[] = [];
+  for (const [task, usage] of Object.entries(stats.Tasks ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const { cpu, memoryMB } = reserved(definition, group, task);
+    const parts: string[] = [];
+    const ticks = usage.ResourceUsage?.CpuStats?.TotalTicks;
+    if (typeof ticks === 'number') parts.push(`CPU ${Math.round(ticks)} MHz${cpu ? ` of ${cpu} MHz` : ''}${share(ticks, cpu)}`);
+    const memory = usage.ResourceUsage?.MemoryStats;
+    const used = memory?.Usage || memory?.RSS;
+    if (typeof used === 'number') parts.push(`memory ${mebibytes(used)}${memoryMB ? ` of ${memoryMB} MiB` : ''}${share(used, memoryMB ? memoryMB * 1024 * 1024 : undefined)}`);
+    lines.push(`${task}: ${parts.join(' · ') || 'no usage reported'}`);
+  }
+  return lines;
 }
