@@ -256,6 +256,42 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "an allocation's context menu restarts it after a modal that names the cluster and namespace, and the demo gets the request; a job's Versions list its versions",
+    async run(page, { demo }) {
+      await openHashistack(page);
+      const nomad = pane(page, 'Nomad');
+      const whoamiJob = row(nomad, 'whoami');
+      await whoamiJob.waitFor({ timeout: 20_000 });
+      const versions = row(nomad, 'Versions');
+      if (!(await versions.first().isVisible())) {
+        await whoamiJob.click();
+        await page.keyboard.press('ArrowRight');
+      }
+      await versions.first().click();
+      await page.keyboard.press('ArrowRight');
+      await nomad.locator(SELECTORS.row, { has: page.locator(SELECTORS.label, { hasText: /^v2 \(current\)$/ }) }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('ArrowLeft');
+      const running = nomad.locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /^running · hashi-server-a/ }) }).first();
+      await running.waitFor();
+      const id = ((await running.locator(SELECTORS.label).textContent()) ?? '').trim();
+      await running.click({ button: 'right' });
+      // The workbench's context menu acts on Enter over the focused item (its items react to mouse-up only).
+      const item = page.locator('.monaco-menu .action-label', { hasText: 'Restart Allocation…' }).first();
+      await item.hover();
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: new RegExp(`Restart every task of allocation ${id}`) });
+      await dialog.waitFor({ timeout: 10_000 });
+      assert.match((await dialog.textContent()) ?? '', /Cluster "[^"]+" · namespace default/);
+      await dialog.locator('.monaco-button', { hasText: /^Restart$/ }).click();
+      const deadline = Date.now() + 10_000;
+      while (!demo.requests.some((request) => request.method === 'POST' && request.path.startsWith(`/v1/client/allocation/${id}`) && request.path.endsWith('/restart'))) {
+        if (Date.now() > deadline) throw new Error('the demo got no restart request');
+        await page.waitForTimeout(100);
+      }
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
     name: 'the AWS section shows the nodes with their Elastic IPs and Nomad nodes, and the ECS services',
     async run(page, { screenshot }) {
       await openHashistack(page);
