@@ -57,6 +57,8 @@ export interface DemoClusterOptions extends ScenarioOptions {
   autonomous?: boolean;
   /** Nomad sends an event-stream heartbeat `{}` this often (Nomad: 30 s). */
   heartbeatMs?: number;
+  /** A running allocation's log gains a line this often (default 1 s). */
+  logLineMs?: number;
   /** One step of a simulated rollout (default DEFAULT_ROLLOUT_STEP_MS: about 10 s for a canary and three allocations). */
   rolloutStepMs?: number;
 }
@@ -159,6 +161,8 @@ export class DemoCluster {
   }
 
   private control: Server | undefined;
+  /** When the demo started: its logs grow from here. */
+  private readonly startedAt = Date.now();
 
   static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
     const cluster = new DemoCluster(options);
@@ -427,6 +431,11 @@ export class DemoCluster {
       this.serveEventStream(url, request, response);
       return;
     }
+    const logs = product === 'nomad' ? /^\/v1\/client\/fs\/logs\/([^/]+)$/.exec(url.pathname) : null;
+    if (logs) {
+      this.serveLogs(decodeURIComponent(logs[1]!), url, request, response);
+      return;
+    }
     await this.holdBlockingQuery(product, url, request);
     if (request.socket.destroyed) return;
     const method = request.method ?? 'GET';
@@ -482,6 +491,59 @@ export class DemoCluster {
       clearInterval(heartbeat);
       this.streams.delete(stream);
     });
+  }
+
+  /**
+   * `/v1/client/fs/logs/:alloc`: the task's log as Nomad frames it (JSON frames back to back, base64 Data,
+   * Offset after the data, File, `{}` heartbeats when idle), growing by a line every `logLineMs` while the
+   * allocation runs. Lines are 64 bytes, so an offset is a line boundary times 64.
+   */
+  private serveLogs(allocationId: string, url: URL, request: IncomingMessage, response: ServerResponse): void {
+    const allocation = this.data.nomad.allocations.find((candidate) => candidate.ID === allocationId);
+    if (!allocation) {
+      send(response, 404, `Unknown allocation "${allocationId}"`, 'text/plain; charset=utf-8');
+      return;
+    }
+    const task = url.searchParams.get('task') ?? '';
+    const tasks = this.rollouts.current(allocation.JobID)?.TaskGroups.find((group) => group.Name === allocation.TaskGroup)?.Tasks.map((candidate) => candidate.Name) ?? [allocation.TaskGroup];
+    if (!tasks.includes(task)) {
+      send(response, 400, `unknown task name "${task}"`, 'text/plain; charset=utf-8');
+      return;
+    }
+    const type = url.searchParams.get('type') === 'stderr' ? 'stderr' : 'stdout';
+    const lineMs = this.options.logLineMs ?? 1000;
+    const started = this.startedAt;
+    const lines = () => DEMO_LOG_BACKLOG_LINES + (allocation.ClientStatus === 'running' ? Math.floor((Date.now() - started) / lineMs) : 0);
+    const size = () => lines() * DEMO_LOG_LINE_BYTES;
+    const offset = Math.max(0, Number(url.searchParams.get('offset') ?? '0') || 0);
+    let position = url.searchParams.get('origin') === 'end' ? Math.max(0, size() - offset) : Math.min(offset, size());
+    position -= position % DEMO_LOG_LINE_BYTES;
+    const file = `alloc/logs/${task}.${type}.0`;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    const flush = () => {
+      const end = size();
+      if (end <= position) return false;
+      while (position < end) {
+        const next = Math.min(end, position + DEMO_LOG_FRAME_BYTES);
+        const text = demoLogText(allocation.ID, task, type, position / DEMO_LOG_LINE_BYTES, next / DEMO_LOG_LINE_BYTES);
+        response.write(JSON.stringify({ Offset: next, Data: Buffer.from(text).toString('base64'), File: file }));
+        position = next;
+      }
+      return true;
+    };
+    flush();
+    if (url.searchParams.get('follow') !== 'true') {
+      response.end();
+      return;
+    }
+    const timer = setInterval(() => {
+      if (!flush()) response.write('{}');
+      if (allocation.ClientStatus !== 'running' && allocation.ClientStatus !== 'pending') {
+        clearInterval(timer);
+        response.end();
+      }
+    }, Math.min(lineMs, 1000));
+    request.socket.once('close', () => clearInterval(timer));
   }
 
   private tokenAccepted(product: DemoProduct, request: IncomingMessage): boolean {
@@ -673,6 +735,23 @@ interface Routed {
   body: string;
   contentType?: string;
   headers?: Record<string, string>;
+}
+
+/** Every demo log line is this long (with its newline), so offsets and lines convert exactly. */
+const DEMO_LOG_LINE_BYTES = 64;
+/** What a log holds before the demo starts. */
+const DEMO_LOG_BACKLOG_LINES = 300;
+/** Nomad's frames hold up to 64 KiB of data. */
+const DEMO_LOG_FRAME_BYTES = 64 * 1024;
+
+/** Lines [from, to) of a task's log: access lines on stdout, warnings on stderr, each 64 bytes. */
+function demoLogText(allocationId: string, task: string, type: string, from: number, to: number): string {
+  const lines: string[] = [];
+  for (let line = from; line < to; line++) {
+    const text = type === 'stdout' ? `${allocationId.slice(0, 8)} ${task} GET /health 200 ${(line * 7) % 90 + 3}ms #${line}` : `${allocationId.slice(0, 8)} ${task} warn: slow upstream #${line}`;
+    lines.push(`${text.slice(0, DEMO_LOG_LINE_BYTES - 1).padEnd(DEMO_LOG_LINE_BYTES - 1)}\n`);
+  }
+  return lines.join('');
 }
 
 /** Usage in the shape of the recorded client-allocation-stats.json, steady per allocation, moving a little per read. */

@@ -39,6 +39,12 @@ import { registerScaleTaskGroup } from './commands/scaleTaskGroup';
 import { registerForcePeriodicJob } from './commands/forcePeriodicJob';
 import { registerDispatchJob } from './commands/dispatchJob';
 import { registerShowVersionDiff } from './commands/showVersionDiff';
+import { registerShowLogs } from './commands/showLogs';
+import { registerShowJobLogs } from './commands/showJobLogs';
+import { registerToggleLogStream } from './commands/toggleLogStream';
+import { registerFilterLogs } from './commands/filterLogs';
+import { registerOpenShell } from './commands/openShell';
+import { LogViews } from './views/logViews';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -49,6 +55,7 @@ export interface HashistackApi {
   launcher: LauncherController;
   follower: RolloutFollower;
   deployRunner: DeployRunner;
+  logs: LogViews;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -68,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const planDocuments = new PlanDocuments();
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
+  const logViews = new LogViews(store, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
 
@@ -106,6 +114,12 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerForcePeriodicJob(store, log),
     registerDispatchJob(store, log),
     registerShowVersionDiff(store, planDocuments),
+    logViews,
+    registerShowLogs(store, logViews),
+    registerShowJobLogs(store, logViews),
+    registerToggleLogStream(logViews),
+    registerFilterLogs(logViews),
+    registerOpenShell(store, tokens, log),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(jobspecs, store),
     registerAttachElasticIps(commandContext),
@@ -114,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews };
 }
 
 export function deactivate(): void {

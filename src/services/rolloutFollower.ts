@@ -227,11 +227,15 @@ export class RolloutFollower implements vscode.Disposable {
     }
     const actions: string[] = [];
     const failing = state.failingAllocations[0];
-    if (failing) actions.push('Open Allocation');
+    if (failing) actions.push('Open Allocation', 'Show Logs');
     const revertTo = state.rolledBackTo === undefined && follow.previousVersion !== undefined && state.version !== undefined && state.version !== follow.previousVersion ? follow.previousVersion : undefined;
     if (revertTo !== undefined) actions.push(`Revert to v${revertTo}`);
     void vscode.window.showErrorMessage(`Hashistack: ${withExit}`, ...actions).then((choice) => {
       if (choice === 'Open Allocation' && failing) void this.openAllocation(failing.id);
+      if (choice === 'Show Logs' && failing) {
+        const stub = this.host.store?.nomad.state.data?.allocations.find((allocation) => allocation.ID === failing.id);
+        void vscode.commands.executeCommand('hashistack.showLogs', { allocation: { id: failing.id, jobId: follow.target.jobId, namespace: follow.target.namespace, group: stub?.TaskGroup ?? '', running: false } }, 'stderr');
+      }
       if (choice?.startsWith('Revert') && revertTo !== undefined) {
         void vscode.commands.executeCommand('hashistack.revertJob', { job: { id: follow.target.jobId, namespace: follow.target.namespace }, version: revertTo, priorVersion: state.version });
       }

@@ -116,6 +116,17 @@ export class NomadClient {
     });
   }
 
+  /**
+   * A task's log, framed and followed (`GET /v1/client/fs/logs/:alloc`), from `offset` bytes before the end
+   * (`origin: 'end'`) or after the start. Read the body with LogFrameDecoder.
+   */
+  streamLogs(allocationId: string, options: { task: string; type: 'stdout' | 'stderr'; origin: 'start' | 'end'; offset: number; signal?: AbortSignal }): Promise<StreamResponse> {
+    return this.http.stream(`/v1/client/fs/logs/${encodeURIComponent(allocationId)}`, {
+      signal: options.signal,
+      query: { task: options.task, type: options.type, follow: true, origin: options.origin, offset: options.offset, plain: false, region: this.region },
+    });
+  }
+
   /** One allocation with its task states and their events. */
   async allocation(id: string, signal?: AbortSignal): Promise<NomadAllocation> {
     const response = await this.http.getJson<NomadAllocation>(`/v1/allocation/${encodeURIComponent(id)}`, { signal, query: { region: this.region } });

@@ -1,0 +1,285 @@
+import * as vscode from 'vscode';
+import { LogStreamType, LogTail } from '../core/live/logTail';
+import { colourSlot, logFilter, LogRing } from '../core/nomad/logFrames';
+import { itemNamespace } from '../core/tree/nomad/nomadProperties';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
+
+export const LOG_SCHEME = 'hashistack-logs';
+/** A log view is redrawn at most this often, however fast lines come. */
+const LOG_RENDER_MS = 250;
+/** Colours of the allocation prefixes in a job's merged view: a stream keeps its slot. */
+const PREFIX_COLOURS = ['terminal.ansiCyan', 'terminal.ansiMagenta', 'terminal.ansiYellow', 'terminal.ansiGreen', 'terminal.ansiBlue', 'terminal.ansiRed'];
+
+interface Stream {
+  allocationId: string;
+  task: string;
+  /** `a1b2c3d4 web`: the prefix of its lines in a merged view. */
+  source: string;
+  tail: LogTail;
+}
+
+interface Session {
+  uri: vscode.Uri;
+  title: string;
+  type: LogStreamType;
+  filterText: string;
+  ring: LogRing;
+  streams: Map<string, Stream>;
+  /** A job's view: allocations join and leave as the store sees them. */
+  job?: { id: string; namespace: string; subscription?: vscode.Disposable; tasks?: string[] };
+  /** A single task's view. */
+  single?: { allocationId: string; task: string; namespace: string; jobId: string };
+  renderTimer?: NodeJS.Timeout;
+  /** The editors at the view's end when it was last redrawn: they follow the new lines. */
+  following?: vscode.TextEditor[];
+  demand?: vscode.Disposable;
+}
+
+/**
+ * Logs in the editor, followed like `tail -f`: one task of an allocation, or every running allocation of a
+ * job merged with a coloured `allocation task` prefix. Each view is a read-only document; it streams while
+ * its tab is open, switches between stdout and stderr, and filters by text or /regex/.
+ */
+export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly sessions = new Map<string, Session>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly decorations = PREFIX_COLOURS.map((colour) => vscode.window.createTextEditorDecorationType({ color: new vscode.ThemeColor(colour), fontWeight: 'bold' }));
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly host: ClusterStoreHost,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions = [
+      vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, this),
+      // A view streams while one of its tabs is open.
+      vscode.window.tabGroups.onDidChangeTabs((event) => {
+        for (const tab of event.closed) {
+          const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+          if (uri?.scheme === LOG_SCHEME && !this.isOpen(uri)) this.close(uri.toString());
+        }
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.scheme === LOG_SCHEME) this.afterRender(event.document);
+      }),
+    ];
+  }
+
+  private isOpen(uri: vscode.Uri): boolean {
+    return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()));
+  }
+
+  /** Streams still open (for the tests, which check that closing a view stops its streams). */
+  get openStreams(): number {
+    let count = 0;
+    for (const session of this.sessions.values()) for (const stream of session.streams.values()) if (!stream.tail.stopped) count++;
+    return count;
+  }
+
+  /** One task's log. */
+  async showTask(allocation: { id: string; jobId: string; namespace: string; task: string }, type: LogStreamType = 'stdout'): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${allocation.jobId}/${allocation.id.slice(0, 8)} ${allocation.task}.log` });
+    const session = this.session(uri, `${allocation.jobId} · allocation ${allocation.id.slice(0, 8)} · task ${allocation.task}`, type);
+    session.single = { allocationId: allocation.id, task: allocation.task, namespace: allocation.namespace, jobId: allocation.jobId };
+    this.restart(session);
+    return this.open(session);
+  }
+
+  /** Every running allocation of a job, merged; allocations that start later join, ones that stop are marked. */
+  async showJob(job: { id: string; namespace: string }, type: LogStreamType = 'stdout'): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${job.id}/all allocations.log` });
+    const session = this.session(uri, `${job.id} · every running allocation`, type);
+    session.job = { id: job.id, namespace: job.namespace };
+    session.demand ??= this.host.need(['nomad']);
+    session.job.subscription ??= this.host.onDidChange((change) => {
+      if (change.section === 'nomad') void this.reconcileJob(session);
+    });
+    this.restart(session);
+    return this.open(session);
+  }
+
+  private session(uri: vscode.Uri, title: string, type: LogStreamType): Session {
+    const key = uri.toString();
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = { uri, title, type, filterText: '', ring: new LogRing(), streams: new Map() };
+      this.sessions.set(key, session);
+    }
+    session.type = type;
+    return session;
+  }
+
+  private async open(session: Session): Promise<vscode.TextEditor> {
+    const document = await vscode.workspace.openTextDocument(session.uri);
+    if (document.languageId !== 'log') await vscode.languages.setTextDocumentLanguage(document, 'log');
+    const editor = await vscode.window.showTextDocument(document, { preview: false, preserveFocus: false });
+    this.render(session);
+    return editor;
+  }
+
+  /** The session's streams again from scratch (a new type, or a new view). */
+  private restart(session: Session): void {
+    for (const stream of session.streams.values()) stream.tail.stop();
+    session.streams.clear();
+    session.ring.clear();
+    session.ring.note(`— ${session.title}: ${session.type}, the last 64 KiB, then following`);
+    if (session.single) this.addStream(session, session.single.allocationId, session.single.task, undefined);
+    if (session.job) void this.reconcileJob(session);
+    this.scheduleRender(session);
+  }
+
+  private addStream(session: Session, allocationId: string, task: string, source: string | undefined): void {
+    const key = `${allocationId}/${task}`;
+    const store = this.host.store;
+    if (!store || session.streams.has(key)) return;
+    const tail = new LogTail(store.nomad.api, {
+      allocationId,
+      task,
+      type: session.type,
+      onData: (data) => {
+        session.ring.append(data, source);
+        this.scheduleRender(session);
+      },
+      onNote: (text) => {
+        session.ring.note(text, source);
+        this.scheduleRender(session);
+      },
+      stillRunning: () => {
+        const allocation = this.host.store?.nomad.state.data?.allocations.find((candidate) => candidate.ID === allocationId);
+        return !allocation || (allocation.DesiredStatus === 'run' && (allocation.ClientStatus === 'running' || allocation.ClientStatus === 'pending'));
+      },
+    });
+    session.streams.set(key, { allocationId, task, source: source ?? '', tail });
+    void tail.start().catch((error: unknown) => this.log.warn(`Log of ${allocationId} ${task}: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** A job's view follows the store: a running allocation joins, one that stops is marked and let go. */
+  private async reconcileJob(session: Session): Promise<void> {
+    const job = session.job;
+    const store = this.host.store;
+    const data = store?.nomad.state.data;
+    if (!job || !store || !data || !this.sessions.has(session.uri.toString())) return;
+    job.tasks ??= await this.tasksOf(job.id, job.namespace);
+    const running = data.allocations.filter((allocation) => allocation.JobID === job.id && itemNamespace(allocation.Namespace, data.namespace) === job.namespace && allocation.DesiredStatus === 'run' && allocation.ClientStatus === 'running');
+    const wanted = new Set<string>();
+    for (const allocation of running) {
+      for (const task of job.tasks.length ? job.tasks : [allocation.TaskGroup]) {
+        const key = `${allocation.ID}/${task}`;
+        wanted.add(key);
+        if (!session.streams.has(key)) {
+          const source = `${allocation.ID.slice(0, 8)} ${task}`;
+          if (session.streams.size > 0) session.ring.note(`— ${source} joined`, source);
+          this.addStream(session, allocation.ID, task, source);
+        }
+      }
+    }
+    for (const [key, stream] of session.streams) {
+      if (wanted.has(key)) continue;
+      const allocation = data.allocations.find((candidate) => candidate.ID === stream.allocationId);
+      stream.tail.stop();
+      session.streams.delete(key);
+      session.ring.note(`— ${stream.source} stopped (${allocation ? `${allocation.ClientStatus}${allocation.DesiredStatus !== 'run' ? `, desired ${allocation.DesiredStatus}` : ''}` : 'gone'})`, stream.source);
+    }
+    if (session.streams.size === 0 && running.length === 0) session.ring.note(`— ${job.id} has no running allocation now; allocations that start will join`);
+    this.scheduleRender(session);
+  }
+
+  private async tasksOf(jobId: string, namespace: string): Promise<string[]> {
+    const definition = this.host.store?.nomad.jobDefinition(namespace, jobId) ?? (await this.host.store?.nomad.api.job(jobId, namespace).catch(() => undefined));
+    return [...new Set((definition?.TaskGroups ?? []).flatMap((group) => (group.Tasks ?? []).map((task) => task.Name)))];
+  }
+
+  /** Switches a view between stdout and stderr. */
+  toggleType(uri: vscode.Uri): void {
+    const session = this.sessions.get(uri.toString());
+    if (!session) return;
+    session.type = session.type === 'stdout' ? 'stderr' : 'stdout';
+    this.restart(session);
+  }
+
+  /** Sets a view's filter (text, or /regex/flags); an empty filter shows every line. */
+  setFilter(uri: vscode.Uri, filter: string): string | undefined {
+    const session = this.sessions.get(uri.toString());
+    if (!session) return 'Not a Hashistack log view.';
+    const parsed = logFilter(filter);
+    if (parsed && typeof parsed !== 'function') return parsed.problem;
+    session.filterText = filter.trim();
+    this.render(session);
+    return undefined;
+  }
+
+  filterOf(uri: vscode.Uri): string {
+    return this.sessions.get(uri.toString())?.filterText ?? '';
+  }
+
+  private scheduleRender(session: Session): void {
+    session.renderTimer ??= setTimeout(() => {
+      session.renderTimer = undefined;
+      this.render(session);
+    }, LOG_RENDER_MS);
+  }
+
+  private render(session: Session): void {
+    // Views whose end is on screen follow the new lines (tail -f); one scrolled up to read stays put.
+    session.following = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === session.uri.toString() && (editor.visibleRanges.at(-1)?.end.line ?? 0) >= editor.document.lineCount - 3);
+    this.changed.fire(session.uri);
+  }
+
+  private afterRender(document: vscode.TextDocument): void {
+    const session = this.sessions.get(document.uri.toString());
+    if (!session) return;
+    for (const editor of session.following ?? []) {
+      const last = document.lineCount - 1;
+      editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+    }
+    session.following = undefined;
+    this.decorateAll();
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const session = this.sessions.get(uri.toString());
+    if (!session) return 'This log view has closed: open it again from the Nomad view.\n';
+    const filter = logFilter(session.filterText);
+    const accept = typeof filter === 'function' ? filter : () => true;
+    const lines = session.ring.snapshot().filter((line) => accept(line.text) || line.text.startsWith('— '));
+    const header = `${session.title} · ${session.type}${session.filterText ? ` · filter ${session.filterText}` : ''}${session.ring.dropped ? ` · ${session.ring.dropped} older lines dropped` : ''}`;
+    return [header, ...lines.map((line) => (line.source ? `${line.source} │ ${line.text}` : line.text))].join('\n') + '\n';
+  }
+
+  /** Colours each prefix by its allocation. */
+  private decorateAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const session = this.sessions.get(editor.document.uri.toString());
+      if (!session) continue;
+      const ranges: vscode.Range[][] = PREFIX_COLOURS.map(() => []);
+      for (let line = 1; line < editor.document.lineCount; line++) {
+        const text = editor.document.lineAt(line).text;
+        const bar = text.indexOf(' │ ');
+        if (bar <= 0) continue;
+        const prefix = text.slice(0, bar);
+        ranges[colourSlot(prefix.split(' ')[0]!, PREFIX_COLOURS.length)]!.push(new vscode.Range(line, 0, line, bar));
+      }
+      this.decorations.forEach((decoration, index) => editor.setDecorations(decoration, ranges[index]!));
+    }
+  }
+
+  private close(key: string): void {
+    const session = this.sessions.get(key);
+    if (!session) return;
+    for (const stream of session.streams.values()) stream.tail.stop();
+    session.streams.clear();
+    session.job?.subscription?.dispose();
+    session.demand?.dispose();
+    clearTimeout(session.renderTimer);
+    this.sessions.delete(key);
+  }
+
+  dispose(): void {
+    for (const key of [...this.sessions.keys()]) this.close(key);
+    this.decorations.forEach((decoration) => decoration.dispose());
+    this.changed.dispose();
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+  }
+}

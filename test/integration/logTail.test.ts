@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DemoCluster } from '../../demo/demoCluster';
+import { Backoff } from '../../src/core/live/backoff';
+import { LogTail } from '../../src/core/live/logTail';
+import { LogRing } from '../../src/core/nomad/logFrames';
+import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { recordedText } from '../support/recorded';
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Following a task log (LogTail)', function () {
+  this.timeout(30_000);
+
+  it('reads the recorded framing from a real HTTP server, byte by byte, and says the file was deleted', async () => {
+    const queries: URLSearchParams[] = [];
+    const server: Server = createServer((request, response) => {
+      queries.push(new URL(request.url ?? '/', 'http://x').searchParams);
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      const body = Buffer.from(recordedText('nomad/client-fs-logs.txt'));
+      let index = 0;
+      const timer = setInterval(() => {
+        if (index >= body.length) {
+          clearInterval(timer);
+          response.end();
+          return;
+        }
+        response.write(body.subarray(index, index + 7));
+        index += 7;
+      }, 1);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new NomadClient({ address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 2000 });
+      const ring = new LogRing();
+      const notes: string[] = [];
+      const tail = new LogTail(client, { allocationId: 'a8198d79-cfdb-6593-a999-1e9adabcba2e', task: 'redis', type: 'stdout', onData: (data) => ring.append(data), onNote: (note) => notes.push(note), stillRunning: () => false });
+      await tail.start();
+      assert.deepEqual(ring.snapshot().map((line) => line.text), ['531932', '531933', '531934', '531']);
+      assert.deepEqual(notes, ['— alloc/logs/redis.stdout.0: file deleted', '— the allocation stopped; the log ends here']);
+      assert.equal(queries[0]!.get('task'), 'redis');
+      assert.equal(queries[0]!.get('follow'), 'true');
+      assert.equal(queries[0]!.get('origin'), 'end');
+      assert.equal(queries[0]!.get('offset'), String(64 * 1024), 'the last 64 KiB first');
+      assert.equal(queries[0]!.get('plain'), 'false');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('on the demo: starts with a bounded backlog, sees new lines arrive, and after a break goes on with no line twice or missing', async () => {
+    const demo = await DemoCluster.start({ logLineMs: 100 });
+    try {
+      const client = new NomadClient({ address: demo.address('nomad'), timeoutMs: 2000 });
+      const running = demo.scenario.nomad.allocations.find((allocation) => allocation.JobID === 'whoami' && allocation.ClientStatus === 'running')!;
+      const ring = new LogRing(100_000);
+      const notes: string[] = [];
+      const tail = new LogTail(client, { allocationId: running.ID, task: 'whoami', type: 'stdout', onData: (data) => ring.append(data), onNote: (note) => notes.push(note), backoff: new Backoff(50, 100) });
+      void tail.start();
+      await until(() => ring.size >= 300, 'the backlog');
+      const numbers = () => ring.snapshot().map((line) => Number(/#(\d+)/.exec(line.text)?.[1] ?? NaN)).filter(Number.isFinite);
+      const first = numbers().length;
+      assert.ok(first <= 64 * 1024 / 64, 'no more than 64 KiB of backlog');
+      await until(() => numbers().length > first + 3, 'new lines');
+      await demo.setFault('nomad', { kind: 'refused' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await demo.setFault('nomad', undefined);
+      await until(() => notes.includes('— reconnected'), 'the reconnection');
+      const before = numbers().at(-1)!;
+      await until(() => numbers().at(-1)! > before + 5, 'lines after the reconnection');
+      tail.stop();
+      const seen = numbers();
+      for (let index = 1; index < seen.length; index++) assert.equal(seen[index], seen[index - 1]! + 1, `line ${seen[index - 1]} is followed by ${seen[index]}`);
+      assert.ok(notes.some((note) => /connection lost|stream ended/.test(note)), notes.join(' | '));
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("on the demo: an unknown allocation (404) or task (400) is said once in Nomad's words, and the tail ends", async () => {
+    const demo = await DemoCluster.start({ logLineMs: 100 });
+    try {
+      const client = new NomadClient({ address: demo.address('nomad'), timeoutMs: 2000 });
+      const running = demo.scenario.nomad.allocations.find((allocation) => allocation.ClientStatus === 'running')!;
+      const notes: string[] = [];
+      const tail = new LogTail(client, { allocationId: '00000000-0000-0000-0000-000000000000', task: 'x', type: 'stdout', onData: () => undefined, onNote: (note) => notes.push(note), backoff: new Backoff(20, 40) });
+      await tail.start();
+      assert.match(notes[0]!, /— no log: .*Unknown allocation/);
+      assert.equal(notes.length, 1);
+      const wrongTask = new LogTail(client, { allocationId: running.ID, task: 'not-a-task', type: 'stdout', onData: () => undefined, onNote: (note) => notes.push(note), backoff: new Backoff(20, 40) });
+      await wrongTask.start();
+      assert.match(notes[1]!, /— no log: .*unknown task name "not-a-task"/);
+      assert.equal(notes.length, 2);
+    } finally {
+      await demo.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+import { clearFaults, resetScenario } from './demoControl';
+
+async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function closeAll(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('Logs in the editor, followed', () => {
+  let hashistack: HashistackApi;
+  before(async () => {
+    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    await clearFaults();
+    await resetScenario();
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    await until(() => hashistack.store.store?.nomad.state.data?.allocations.some((allocation) => allocation.JobID === 'whoami' && allocation.ClientStatus === 'running'), 'whoami running');
+  });
+  afterEach(closeAll);
+
+  const runningWhoami = () => hashistack.store.store!.nomad.state.data!.allocations.filter((allocation) => allocation.JobID === 'whoami' && allocation.ClientStatus === 'running' && allocation.DesiredStatus === 'run');
+
+  it("Show Logs opens a task's log with its backlog, a new line arrives, and closing the view stops the stream", async () => {
+    const allocation = runningWhoami()[0]!;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true } });
+    assert.equal(editor.document.uri.scheme, 'hashistack-logs');
+    assert.equal(editor.document.languageId, 'log');
+    const lines = () => editor.document.getText().split('\n').filter((line) => / GET \/health 200 /.test(line));
+    const first = await until(() => lines().length >= 300 && lines().length, 'the backlog');
+    assert.ok(first <= 1024 + 5, `the backlog is bounded (${first} lines)`);
+    assert.ok(lines()[0]!.startsWith(allocation.ID.slice(0, 8)));
+    await until(() => lines().length > first, 'a new line');
+    assert.equal(hashistack.logs.openStreams, 1);
+    await closeAll();
+    await until(() => hashistack.logs.openStreams === 0, 'the stream to stop when its view closed');
+  });
+
+  it('filters by text or /regex/, and switches to stderr', async () => {
+    const allocation = runningWhoami()[0]!;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true, task: 'whoami' } });
+    await until(() => editor.document.lineCount > 300, 'the backlog');
+    assert.equal(await vscode.commands.executeCommand('hashistack.filterLogs', editor.document.uri, '/#\\d*7\\s*$/'), true);
+    await until(() => {
+      const rows = editor.document.getText().split('\n').slice(1).filter((line) => line && !line.startsWith('— '));
+      return rows.length > 0 && rows.every((line) => /#\d*7\s*$/.test(line));
+    }, 'only the lines the regex keeps');
+    assert.match(editor.document.lineAt(0).text, /filter \/#\\d\*7\\s\*\$\//);
+    assert.match(String(await vscode.commands.executeCommand('hashistack.filterLogs', editor.document.uri, '/(/')), /Not a regular expression/);
+    await vscode.commands.executeCommand('hashistack.filterLogs', editor.document.uri, '');
+    await vscode.commands.executeCommand('hashistack.toggleLogStream', editor.document.uri);
+    await until(() => editor.document.getText().includes('warn: slow upstream'), 'stderr lines');
+    assert.match(editor.document.lineAt(0).text, / · stderr/);
+  });
+
+  it("Show Logs of All Allocations merges the job's running allocations, each line prefixed by allocation and task", async () => {
+    const running = runningWhoami();
+    assert.ok(running.length >= 2, 'the demo runs two whoami allocations');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showJobLogs', { job: { id: 'whoami', namespace: 'default' } });
+    const prefixes = () => new Set(editor.document.getText().split('\n').map((line) => /^([0-9a-f]{8} whoami) │ /.exec(line)?.[1]).filter(Boolean));
+    await until(() => prefixes().size >= 2 && prefixes(), 'two allocations\' prefixes');
+    assert.deepEqual([...prefixes()].sort(), running.map((allocation) => `${allocation.ID.slice(0, 8)} whoami`).sort());
+    assert.equal(hashistack.logs.openStreams, running.length);
+  });
+});
