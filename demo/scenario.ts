@@ -36,6 +36,8 @@ export const DEMO_NODES: DemoServer[] = [
 
 interface ServiceInstance {
   node: DemoServer;
+  /** The Nomad allocation that registered it (a Nomad service): its ID is in the service ID, as Nomad writes it. */
+  allocationId?: string;
   port: number;
   status: 'passing' | 'warning' | 'critical';
   output: string;
@@ -142,7 +144,12 @@ export function consulCatalogNodes() {
   return DEMO_NODES.map(consulNodeObject);
 }
 
+/**
+ * Nomad registers a task's service as `_nomad-task-<allocID>-<group>-<task>-<service>-<port label>`
+ * (the demo's jobs have one group and one task named like the job); others get a name of their own.
+ */
 function serviceId(service: ServiceSpec, inst: ServiceInstance, index: number): string {
+  if (service.job && inst.allocationId) return `_nomad-task-${inst.allocationId}-${service.job}-${service.job}-${service.name}-http`;
   return service.job ? `_nomad-task-${service.name}-${index}-${inst.port}` : `${service.name}-${inst.node.name}-${index}`;
 }
 
@@ -646,6 +653,12 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
   const jobs = [...baseJobs(), ...scaledJobs(scale)];
   const routers = routersFor(services.slice(0, baseServices().length), scale);
   const jobStubs = nomadJobStubs(jobs);
+  const allocationStubs = nomadAllocationStubs(jobs);
+  for (const service of services) {
+    for (const inst of service.instances) {
+      inst.allocationId ??= service.job ? allocationStubs.find((allocation) => allocation.JobID === service.job && allocation.NodeName === inst.node.name && allocation.DesiredStatus === 'run')?.ID : undefined;
+    }
+  }
   return {
     consul: {
       catalogServices: consulCatalogServices(services),
@@ -675,7 +688,7 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
         return index >= 0 ? nomadJob(jobs[index]!, index) : undefined;
       },
       extraJobs,
-      jobs: jobStubs, allocations: nomadAllocationStubs(jobs), deployments: nomadDeployments(jobs), nodes: nomadNodes() },
+      jobs: jobStubs, allocations: allocationStubs, deployments: nomadDeployments(jobs), nodes: nomadNodes() },
     traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
   };
 }

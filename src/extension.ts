@@ -45,6 +45,9 @@ import { registerToggleLogStream } from './commands/toggleLogStream';
 import { registerFilterLogs } from './commands/filterLogs';
 import { registerOpenShell } from './commands/openShell';
 import { LogViews } from './views/logViews';
+import { registerRevealAllocation } from './commands/revealAllocation';
+import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
+import { registerRevealConsulInstances } from './commands/revealConsulInstances';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -120,6 +123,9 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerToggleLogStream(logViews),
     registerFilterLogs(logViews),
     registerOpenShell(store, tokens, log),
+    registerRevealAllocation(explorer),
+    registerRevealRouteAllocations(store, explorer),
+    registerRevealConsulInstances(store, explorer),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(jobspecs, store),
     registerAttachElasticIps(commandContext),

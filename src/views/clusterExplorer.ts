@@ -13,6 +13,9 @@ import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { SectionTreeProvider, SectionView } from './sectionTreeProvider';
 import { ClusterStatusBar } from './statusBar';
 
+/** How long a reveal waits for the rows it needs to load (a Consul service's instances). */
+const REVEAL_LOAD_MS = 5_000;
+
 const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik', aws: 'hashistack.aws' };
 const SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik', 'aws'];
 const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
@@ -88,6 +91,8 @@ export class ClusterExplorer implements vscode.Disposable {
           this.providers.consul.redraw(`consul/service/${change.service}`);
         } else {
           this.scheduleRender(change.section);
+          // Traefik's routers show their chain through Consul and Nomad: redrawn when those move.
+          if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad')) this.scheduleRender('traefik');
         }
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
@@ -120,6 +125,27 @@ export class ClusterExplorer implements vscode.Disposable {
     }
     await this.views.nomad.reveal(row, { select: true, focus: true, expand: true });
     return true;
+  }
+
+  /**
+   * Shows a Consul service's instance row (its instances load on expand): the service is revealed expanded,
+   * then the instance once its row has loaded.
+   */
+  async revealConsulInstance(service: string, serviceId: string): Promise<boolean> {
+    const folder = this.providers.consul.rootNodes.find((node) => node.id === 'consul/services');
+    const row = folder?.children?.find((node) => node.id === `consul/service/${service}`);
+    if (!row) return false;
+    await this.views.consul.reveal(row, { select: false, focus: false, expand: true });
+    const deadline = Date.now() + REVEAL_LOAD_MS;
+    for (;;) {
+      const instance = this.providers.consul.findLoaded(row.id)?.find((node) => node.id.endsWith(`/${serviceId}`));
+      if (instance) {
+        await this.views.consul.reveal(instance, { select: true, focus: true, expand: false });
+        return true;
+      }
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** A visible view keeps its section current; a hidden one lets it go idle (and its instance watches stop). */
@@ -220,7 +246,8 @@ export class ClusterExplorer implements vscode.Disposable {
       case 'nomad':
         return nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() });
       case 'traefik':
-        return traefikSectionNodes(data as TraefikSectionData);
+        // A router's chain reads what the store holds of Consul and Nomad (no request of its own).
+        return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data });
       case 'aws':
         return awsSectionNodes({ ...(data as AwsSectionData), nomadNodes: this.host.store?.nomad.state.data?.nodes }, Date.now());
     }

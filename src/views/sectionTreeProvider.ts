@@ -131,7 +131,10 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     if (node.lazyChildren) {
       const controller = new AbortController();
       try {
-        return await this.childrenLoader(node, controller.signal);
+        const loaded = await this.childrenLoader(node, controller.signal);
+        // Kept so rows loaded on expand can be found again and revealed (their parent is known).
+        this.lazyLoaded.set(node.id, loaded);
+        return loaded;
       } catch (error) {
         return [{ ...errorNode(this.section, error), id: `${node.id}/error` }];
       }
@@ -139,12 +142,21 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return [];
   }
 
+  /** The children a row loaded on expand, if it has been expanded. */
+  findLoaded(parentId: string): ExplorerNode[] | undefined {
+    return this.lazyLoaded.get(parentId);
+  }
+
+  /** Children loaded on expand, by their parent's id (the latest load of each). */
+  private readonly lazyLoaded = new Map<string, ExplorerNode[]>();
+
   /** The parent of a row among the loaded ones (TreeView.reveal needs it). */
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     const search = (nodes: readonly ExplorerNode[], parent: ExplorerNode | undefined): ExplorerNode | undefined | null => {
       for (const candidate of nodes) {
         if (candidate.id === node.id) return parent ?? null;
-        const found = candidate.children ? search(candidate.children, candidate) : undefined;
+        const children = candidate.children ?? this.lazyLoaded.get(candidate.id);
+        const found = children ? search(children, candidate) : undefined;
         if (found !== undefined) return found;
       }
       return undefined;
@@ -168,7 +180,7 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   findComputed(id: string, nodes: readonly ExplorerNode[] = this.nodes): ExplorerNode | undefined {
     for (const node of nodes) {
       if (node.id === id) return node;
-      const children = node.children ?? (node.computeChildren ? childrenOf(node) : undefined);
+      const children = node.children ?? (node.computeChildren ? childrenOf(node) : this.lazyLoaded.get(node.id));
       const found = children ? this.findComputed(id, children) : undefined;
       if (found) return found;
     }

@@ -42,6 +42,10 @@ export interface ExplorerNode {
   job?: { id: string; namespace: string };
   /** An allocation or task row: what Restart and Stop act on (`task` on a task's row). */
   allocation?: { id: string; jobId: string; namespace: string; group: string; task?: string; running: boolean };
+  /** A Traefik router's row: the Nomad allocations behind its route (for Reveal). */
+  routeAllocations?: string[];
+  /** A Consul instance registered by Nomad: the allocation that registered it. */
+  linkedAllocation?: string;
   /** A job version's row: the version Revert goes back to. */
   jobVersion?: number;
   /** A deployment row: what Promote and Fail act on. */

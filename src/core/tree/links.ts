@@ -100,3 +100,11 @@ export function isWebUrl(value: string): boolean {
 function base(address: string): string {
   return address.replace(/\/+$/, '');
 }
+
+/** Nomad registers a task's service as `_nomad-task-<allocID>-<group>-<task>-<service>-<port label>`. */
+const NOMAD_SERVICE_ID = /^_nomad-task-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(.+)$/;
+
+/** The allocation that registered a Consul service instance, when Nomad did. */
+export function nomadAllocationOfService(serviceId: string): string | undefined {
+  return NOMAD_SERVICE_ID.exec(serviceId)?.[1];
+}

@@ -1,6 +1,6 @@
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulServiceEntry } from '../../consul/consulApi';
 import { ExplorerNode, folderNode, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
-import { consulNodeUrl, consulServiceUrl, UiAddresses } from '../links';
+import { consulNodeUrl, consulServiceUrl, nomadAllocationOfService, UiAddresses } from '../links';
 
 export type HealthState = 'passing' | 'warning' | 'critical';
 
@@ -158,10 +158,11 @@ export function consulInstanceNodes(service: string, entries: ConsulServiceEntry
       description: `${endpoint} · ${state ?? 'no checks'}`,
       tooltip: [`${entry.Service.ID} on ${entry.Node.Node}`, `Address: ${endpoint}`, `Health: ${state ?? 'no checks'}`, tags.length ? `Tags:\n${tags.map((t) => `  ${t}`).join('\n')}` : 'No tags'].join('\n'),
       icon: healthIcon(state),
-      contextValue: 'consulInstance address copyId',
+      contextValue: nomadAllocationOfService(entry.Service.ID) ? 'consulInstance address copyId nomadRegistered' : 'consulInstance address copyId',
       collapsible: checks.length > 0 ? 'collapsed' : 'none',
       children: checks,
       copy: { address: endpoint, id: entry.Service.ID },
+      linkedAllocation: nomadAllocationOfService(entry.Service.ID),
     } satisfies ExplorerNode;
   });
 }

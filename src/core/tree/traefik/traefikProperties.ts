@@ -1,3 +1,4 @@
+import { ChainData, routeChain, unroutedConsulServices } from './routeChain';
 import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from '../../traefik/traefikApi';
 import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 import { routerUrl } from '../links';
@@ -25,12 +26,16 @@ export function qualifiedName(name: string, provider: string): string {
   return name.includes('@') ? name : `${name}@${provider}`;
 }
 
-export function traefikSectionNodes(data: TraefikSectionData): ExplorerNode[] {
+export function traefikSectionNodes(data: TraefikSectionData, chain: ChainData = {}): ExplorerNode[] {
   const servicesByName = new Map<string, TraefikHttpService>();
   for (const service of data.services) {
     servicesByName.set(service.name, service);
   }
-  const routers = [...data.routers].sort((a, b) => a.name.localeCompare(b.name)).map((router) => traefikRouterNode(router, servicesByName));
+  const routers = [...data.routers].sort((a, b) => a.name.localeCompare(b.name)).map((router) => traefikRouterNode(router, servicesByName, chain));
+  // The other half of a broken chain: Consul services that ask for a route Traefik does not have.
+  for (const name of unroutedConsulServices(chain.consul, data.routers)) {
+    routers.push({ ...infoNode(`traefik/unrouted/${name}`, name, `The Consul service "${name}" has the tag traefik.enable=true, but Traefik has no router for it: check its traefik.http.routers.* tags (a rule is needed unless a default rule applies).`), description: 'traefik.enable=true in Consul, but no router', icon: HEALTH_ICONS.warning, contextValue: 'traefikUnrouted' });
+  }
   const services = [...data.services].sort((a, b) => a.name.localeCompare(b.name)).map((service) => traefikServiceNode(service, 'traefik/service'));
   const middlewares = [...data.middlewares].sort((a, b) => a.name.localeCompare(b.name)).map(traefikMiddlewareNode);
   const entryPoints = [...data.entryPoints].sort((a, b) => a.name.localeCompare(b.name)).map(traefikEntryPointNode);
@@ -42,7 +47,7 @@ export function traefikSectionNodes(data: TraefikSectionData): ExplorerNode[] {
   ];
 }
 
-export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map<string, TraefikHttpService>): ExplorerNode {
+export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map<string, TraefikHttpService>, chainData: ChainData = {}): ExplorerNode {
   const tls = Boolean(router.tls);
   const url = routerUrl(router.rule, tls);
   const serviceName = qualifiedName(router.service, router.provider);
@@ -63,10 +68,17 @@ export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map
   );
   const entryPoints = router.entryPoints ?? [];
   const middlewares = router.middlewares ?? [];
+  const chain = routeChain(router, serviceName, service, chainData);
+  // A broken link of the chain is said on the row, before the rule; a missing service already has its row.
+  children.unshift(
+    ...chain.problems
+      .filter((problem) => service || !problem.includes('is missing'))
+      .map((problem, index) => ({ id: `traefik/router/${router.name}/problem/${index}`, label: problem, tooltip: problem, icon: HEALTH_ICONS.warning, contextValue: 'traefikChainProblem', collapsible: 'none' as const })),
+  );
   return {
     id: `traefik/router/${router.name}`,
     label: router.name,
-    description: router.rule,
+    description: chain.problems.length ? `${router.rule} · ${chain.problems[0]}` : router.rule,
     tooltip: [
       `Router ${router.name}`,
       `Rule: ${router.rule}`,
@@ -78,11 +90,14 @@ export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map
       middlewares.length ? `Middlewares: ${middlewares.join(', ')}` : '',
       router.priority !== undefined || router.priorityStr ? `Priority: ${router.priorityStr ?? router.priority}` : '',
       ...errors.map((error) => `Error: ${error}`),
+      `Chain:\n${chain.links.map((link) => `  → ${link}`).join('\n')}`,
+      ...chain.problems.map((problem) => `Broken: ${problem}`),
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: statusIcon(router.status, router.error),
-    contextValue: url ? 'traefikRouter browsable copyId' : 'traefikRouter copyId',
+    icon: chain.problems.length && router.status === 'enabled' ? HEALTH_ICONS.warning : statusIcon(router.status, router.error),
+    contextValue: ['traefikRouter copyId', ...(url ? ['browsable'] : []), ...(chain.allocationIds.length ? ['routedToNomad'] : [])].join(' '),
+    routeAllocations: chain.allocationIds.length ? chain.allocationIds : undefined,
     collapsible: 'collapsed',
     children,
     copy: { id: router.name },

@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import { ClusterExplorer } from '../views/clusterExplorer';
+
+/** Reveal Allocation: from a Consul instance that Nomad registered, to its allocation in the Nomad view. */
+export function registerRevealAllocation(explorer: ClusterExplorer): vscode.Disposable {
+  return vscode.commands.registerCommand('hashistack.revealAllocation', async (argument?: { linkedAllocation?: string }) => {
+    if (!argument?.linkedAllocation) {
+      void vscode.window.showInformationMessage('Hashistack: use Reveal Allocation on a Consul instance registered by Nomad.');
+      return false;
+    }
+    return explorer.revealNomadAllocation(argument.linkedAllocation);
+  });
+}

@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+import { ExplorerNode } from '../../src/core/tree/explorerNode';
+import { clearFaults, resetScenario } from './demoControl';
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Links across the stack: Consul ↔ Nomad, and a route to its allocations', () => {
+  let hashistack: HashistackApi;
+  before(async () => {
+    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    await clearFaults();
+    await resetScenario();
+    await vscode.commands.executeCommand('workbench.view.extension.hashistack');
+    await vscode.commands.executeCommand('hashistack.refreshAll');
+  });
+
+  const consulInstances = async (): Promise<ExplorerNode[]> => {
+    const provider = hashistack.explorer.providers.consul;
+    const services = await until(async () => (await provider.getChildren()).find((node) => node.label === 'Services'), 'the Consul services');
+    const whoami = (await provider.getChildren(services)).find((node) => node.label === 'whoami')!;
+    return provider.getChildren(whoami);
+  };
+
+  it('reveals the allocation that registered a Consul instance, from its Nomad service ID', async () => {
+    const instance = (await consulInstances()).find((node) => node.linkedAllocation)!;
+    assert.ok(instance, 'an instance registered by Nomad');
+    assert.match(instance.contextValue, /\bnomadRegistered\b/);
+    assert.equal(await vscode.commands.executeCommand('hashistack.revealAllocation', instance), true);
+    await until(() => hashistack.explorer.view('nomad').selection[0]?.id === `nomad/allocation/${instance.linkedAllocation}`, 'the allocation selected in the Nomad view');
+  });
+
+  it('reveals the Consul instance an allocation registered', async () => {
+    const allocation = hashistack.store.store!.nomad.state.data!.allocations.find((candidate) => candidate.JobID === 'whoami' && candidate.ClientStatus === 'running')!;
+    const shown = await vscode.commands.executeCommand('hashistack.revealConsulInstances', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true } });
+    assert.equal(shown, true);
+    await until(() => hashistack.explorer.view('consul').selection[0]?.id.includes(`_nomad-task-${allocation.ID}-`), 'the instance selected in the Consul view');
+  });
+
+  it("shows a router's chain, and reveals the allocations behind its route", async () => {
+    const provider = hashistack.explorer.providers.traefik;
+    const routers = await until(async () => (await provider.getChildren()).find((node) => node.label === 'HTTP Routers'), 'the routers');
+    const whoami = await until(async () => (await provider.getChildren(routers)).find((node) => node.label === 'whoami@consulcatalog' && node.routeAllocations?.length), 'whoami with its allocations');
+    const tooltip = typeof whoami.tooltip === 'function' ? whoami.tooltip() : (whoami.tooltip ?? '');
+    assert.match(tooltip, /Chain:\n {2}→ rule Host\(`whoami\.example\.com`\)\n {2}→ service whoami@consulcatalog: 3 servers\n {2}→ Consul whoami: 2 passing · 1 critical\n {2}→ Nomad: 2 running allocations \(1 not running\) of whoami/);
+    const revealed = vscode.commands.executeCommand('hashistack.revealRouteAllocations', whoami);
+    // Three allocations: the user picks one.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await revealed, true);
+    await until(() => hashistack.explorer.view('nomad').selection[0]?.id.startsWith('nomad/allocation/'), 'an allocation selected');
+  });
+});
