@@ -48,6 +48,7 @@ import { LogViews } from './views/logViews';
 import { registerRevealAllocation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
+import { registerRevealServerInstance } from './commands/revealServerInstance';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -126,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerRevealAllocation(explorer),
     registerRevealRouteAllocations(store, explorer),
     registerRevealConsulInstances(store, explorer),
+    registerRevealServerInstance(explorer),
     ...registerEcsServiceCommands(commandContext, jobspecs, deployRunner),
     registerDeployPicker(jobspecs, store),
     registerAttachElasticIps(commandContext),

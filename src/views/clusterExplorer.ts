@@ -132,13 +132,22 @@ export class ClusterExplorer implements vscode.Disposable {
    * then the instance once its row has loaded.
    */
   async revealConsulInstance(service: string, serviceId: string): Promise<boolean> {
+    return this.revealConsulInstanceWhere(service, (node) => node.id.endsWith(`/${serviceId}`));
+  }
+
+  /** A Consul service's instance row whose address is `address` (`10.0.1.12:24310`, a Traefik server's). */
+  revealConsulInstanceAt(service: string, address: string): Promise<boolean> {
+    return this.revealConsulInstanceWhere(service, (node) => node.copy?.address === address);
+  }
+
+  private async revealConsulInstanceWhere(service: string, matches: (node: ExplorerNode) => boolean): Promise<boolean> {
     const folder = this.providers.consul.rootNodes.find((node) => node.id === 'consul/services');
     const row = folder?.children?.find((node) => node.id === `consul/service/${service}`);
     if (!row) return false;
     await this.views.consul.reveal(row, { select: false, focus: false, expand: true });
     const deadline = Date.now() + REVEAL_LOAD_MS;
     for (;;) {
-      const instance = this.providers.consul.findLoaded(row.id)?.find((node) => node.id.endsWith(`/${serviceId}`));
+      const instance = this.providers.consul.findLoaded(row.id)?.find(matches);
       if (instance) {
         await this.views.consul.reveal(instance, { select: true, focus: true, expand: false });
         return true;

@@ -24,7 +24,8 @@ describe('TraefikClient against recorded Traefik responses', () => {
     assert.equal(server.requests.length, 4);
     assert.ok(server.requests.every((r) => r.query.get('per_page') === String(TRAEFIK_EXPLORER_PAGE_SIZE)));
     const routers = snapshot.nodes.find((n) => n.id === 'traefik/routers')!.children!;
-    assert.deepEqual(routers.map((r) => `${r.label} ${r.description}`), ['bar@myprovider Host(`foo.bar`)', 'test@myprovider Host(`foo.bar.other`)']);
+    // The recorded services list has no foo-service@myprovider: each router's row says its chain is broken there.
+    assert.deepEqual(routers.map((r) => `${r.label} ${r.description}`), ["bar@myprovider Host(`foo.bar`) · the router's service foo-service@myprovider is missing", "test@myprovider Host(`foo.bar.other`) · the router's service foo-service@myprovider is missing"]);
     assert.equal(routers[0]!.url, 'http://foo.bar');
     assert.match(tooltipText(routers[0]!)!, /Middlewares: auth, addPrefixTest@anotherprovider/);
     // foo-service@myprovider is not in the services sample (another test config): the row says so.

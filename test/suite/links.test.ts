@@ -59,4 +59,16 @@ describe('Links across the stack: Consul ↔ Nomad, and a route to its allocatio
     assert.equal(await revealed, true);
     await until(() => hashistack.explorer.view('nomad').selection[0]?.id.startsWith('nomad/allocation/'), 'an allocation selected');
   });
+
+  it('reveals the Consul instance at a Traefik server\'s address', async () => {
+    const provider = hashistack.explorer.providers.traefik;
+    const routers = (await provider.getChildren()).find((node) => node.label === 'HTTP Routers')!;
+    const whoami = (await provider.getChildren(routers)).find((node) => node.label === 'whoami@consulcatalog')!;
+    const service = (await provider.getChildren(whoami)).find((node) => node.label === 'whoami@consulcatalog')!;
+    const server = (await provider.getChildren(service))[0]!;
+    assert.deepEqual(server.server, { consulService: 'whoami', address: server.label });
+    assert.equal(await vscode.commands.executeCommand('hashistack.revealServerInstance', server), true);
+    const address = new URL(server.label).host;
+    await until(() => hashistack.explorer.view('consul').selection[0]?.copy?.address === address, `the Consul instance at ${address} selected`);
+  });
 });

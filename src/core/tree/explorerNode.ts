@@ -42,6 +42,8 @@ export interface ExplorerNode {
   job?: { id: string; namespace: string };
   /** An allocation or task row: what Restart and Stop act on (`task` on a task's row). */
   allocation?: { id: string; jobId: string; namespace: string; group: string; task?: string; running: boolean };
+  /** A Traefik server of a consulCatalog service: the Consul service and the address to find its instance by. */
+  server?: { consulService: string; address: string };
   /** A Traefik router's row: the Nomad allocations behind its route (for Reveal). */
   routeAllocations?: string[];
   /** A Consul instance registered by Nomad: the allocation that registered it. */

@@ -1,4 +1,4 @@
-import { ChainData, routeChain, unroutedConsulServices } from './routeChain';
+import { ChainData, consulServiceOf, routeChain, unroutedConsulServices } from './routeChain';
 import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from '../../traefik/traefikApi';
 import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 import { routerUrl } from '../links';
@@ -69,8 +69,10 @@ export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map
   const entryPoints = router.entryPoints ?? [];
   const middlewares = router.middlewares ?? [];
   const chain = routeChain(router, serviceName, service, chainData);
-  // A broken link of the chain is said on the row, before the rule; a missing service already has its row.
-  children.unshift(
+  // A broken link of the chain is said on the row and under it, after Traefik's own errors; a missing service already has its row.
+  children.splice(
+    errors.length,
+    0,
     ...chain.problems
       .filter((problem) => service || !problem.includes('is missing'))
       .map((problem, index) => ({ id: `traefik/router/${router.name}/problem/${index}`, label: problem, tooltip: problem, icon: HEALTH_ICONS.warning, contextValue: 'traefikChainProblem', collapsible: 'none' as const })),
@@ -116,9 +118,10 @@ export function traefikServiceNode(service: TraefikHttpService, idPrefix: string
       description: state ?? '',
       tooltip: `${address}${state ? `: ${state}` : ''}${server.weight !== undefined ? `\nWeight: ${server.weight}` : ''}`,
       icon: state === 'UP' ? HEALTH_ICONS.passing : state === 'DOWN' ? HEALTH_ICONS.critical : HEALTH_ICONS.neutral,
-      contextValue: 'traefikServer address',
+      contextValue: consulServiceOf(service.name) ? 'traefikServer address consulServer' : 'traefikServer address',
       collapsible: 'none',
       copy: { address },
+      server: consulServiceOf(service.name) ? { consulService: consulServiceOf(service.name)!, address } : undefined,
     } satisfies ExplorerNode;
   });
   for (const weighted of service.weighted?.services ?? []) {
