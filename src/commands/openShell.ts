@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { deployEnvironment } from '../core/deploy/deployCommand';
+import { deployEnvironment, missingProgramAdvice } from '../core/deploy/deployCommand';
+import { findExecutable, terminalEnvironment, terminalEnvironmentKey } from '../core/deploy/findExecutable';
 import { DEFAULT_EXEC_COMMAND, execArguments } from '../core/deploy/execCommand';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
@@ -33,7 +34,15 @@ export function registerOpenShell(host: ClusterStoreHost, tokens: TokenStore, lo
     }
     const [consul, nomad] = await Promise.all([tokens.get(profile, 'consul'), tokens.get(profile, 'nomad')]);
     const env = { ...deployEnvironment(profile, { consul, nomad }), NOMAD_NAMESPACE: allocation.namespace };
-    const program = config.get<string>('exec.nomadProgram') || 'nomad';
+    const name = config.get<string>('exec.nomadProgram') || 'nomad';
+    // Found on the terminals' own PATH (terminal.integrated.env), and started by its path: a terminal started
+    // with a bare name may not see that PATH, and a missing program is said here instead of a dead terminal.
+    const terminalEnv = terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
+    const program = findExecutable(name, { ...terminalEnv, ...env }, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+    if (!program) {
+      void vscode.window.showErrorMessage(`Hashistack: ${missingProgramAdvice(name).replace('"hashistack.deploy.nomadCommand"', '"hashistack.exec.nomadProgram"')}`);
+      return undefined;
+    }
     log.info(`Opening a shell in ${allocation.id} (${allocation.jobId}) task ${task} on "${profile.name}": ${program} ${args.map((arg) => JSON.stringify(arg)).join(' ')}`);
     const terminal = vscode.window.createTerminal({ name: `${task} @ ${allocation.id.slice(0, 8)} on "${profile.name}"`, shellPath: program, shellArgs: args, env, iconPath: new vscode.ThemeIcon('terminal') });
     terminal.show();

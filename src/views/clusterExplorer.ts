@@ -92,7 +92,7 @@ export class ClusterExplorer implements vscode.Disposable {
         } else {
           this.scheduleRender(change.section);
           // Traefik's routers show their chain through Consul and Nomad: redrawn when those move.
-          if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad')) this.scheduleRender('traefik');
+          if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad' || change.section === 'aws')) this.scheduleRender('traefik');
         }
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
@@ -256,7 +256,7 @@ export class ClusterExplorer implements vscode.Disposable {
         return nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() });
       case 'traefik':
         // A router's chain reads what the store holds of Consul and Nomad (no request of its own).
-        return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data });
+        return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data, ecs: this.host.store?.aws?.state.data?.services });
       case 'aws':
         return awsSectionNodes({ ...(data as AwsSectionData), nomadNodes: this.host.store?.nomad.state.data?.nodes }, Date.now());
     }

@@ -62,6 +62,26 @@ describe('Logs in the editor, followed', () => {
     assert.match(editor.document.lineAt(0).text, / · stderr/);
   });
 
+  it('Open Shell runs nomad alloc exec in a terminal, its arguments a list and the token in the environment only', async () => {
+    const record = process.env.HASHISTACK_RECORD_FILE!;
+    const { existsSync, readFileSync } = await import('node:fs');
+    const count = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    const before = count();
+    const allocation = runningWhoami()[0]!;
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('hashistack.openShell', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', task: 'whoami', running: true } });
+    assert.ok(terminal);
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    assert.match(options.shellPath ?? '', /[\\/]nomad(\.cmd)?$/, 'nomad, found on the terminals\' PATH');
+    assert.deepEqual(options.shellArgs, ['alloc', 'exec', '-i', '-t', '-task', 'whoami', allocation.ID, '/bin/sh']);
+    assert.equal(options.env?.NOMAD_ADDR, process.env.NOMAD_ADDR);
+    assert.ok(!JSON.stringify(options.shellArgs).includes('token'), 'no token among the arguments');
+    // The stand-in nomad on the terminals' PATH records what it was run with.
+    await until(() => count() > before, 'nomad alloc exec to run');
+    const last = JSON.parse(readFileSync(record, 'utf8').trim().split('\n').at(-1)!) as { argv: string[] };
+    assert.deepEqual(last.argv, ['alloc', 'exec', '-i', '-t', '-task', 'whoami', allocation.ID, '/bin/sh']);
+    terminal.dispose();
+  });
+
   it("Show Logs of All Allocations merges the job's running allocations, each line prefixed by allocation and task", async () => {
     const running = runningWhoami();
     assert.ok(running.length >= 2, 'the demo runs two whoami allocations');

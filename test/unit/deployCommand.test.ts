@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_EXEC_COMMAND, execArguments } from '../../src/core/deploy/execCommand';
 import { buildDeployCommand, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice } from '../../src/core/deploy/deployCommand';
 import { quotingMode, quotingOptions, shellArguments, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
 import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
@@ -30,6 +31,12 @@ describe('deploy commands', () => {
     const custom = ['./deploy.sh', '--index=${checkIndex}', '${file}'];
     assert.deepEqual(buildDeployCommand(target, 'deploy', custom, profile, '/ws', 7).args, ['--index=7', '/ws/whoami.nomad']);
     assert.deepEqual(buildDeployCommand(target, 'deploy', custom, profile, '/ws').args, ['--index=', '/ws/whoami.nomad'], 'no plan: an empty index');
+  });
+
+  it('opens a shell in a task with nomad alloc exec, the command inside as its own arguments', () => {
+    assert.deepEqual(execArguments('a8198d79-cfdb-6593-a999-1e9adabcba2e', 'redis', DEFAULT_EXEC_COMMAND), ['alloc', 'exec', '-i', '-t', '-task', 'redis', 'a8198d79-cfdb-6593-a999-1e9adabcba2e', '/bin/sh']);
+    assert.deepEqual(execArguments('a1', "it's; $(id)", ['/bin/bash', '-l']).slice(4), ['-task', "it's; $(id)", 'a1', '/bin/bash', '-l'], 'a task name reaches nomad as one argument');
+    assert.throws(() => execArguments('a1', 't', []), /hashistack\.exec\.command" is empty/);
   });
 
   it('defaults to terraform -chdir=<dir> apply|plan -target=<address> for ECS', () => {

@@ -36,6 +36,17 @@ describe("A router's chain across Traefik, Consul and Nomad", () => {
     assert.ok(chain.allocationIds.every((id) => nomad.allocations.some((allocation) => allocation.ID === id)), 'the IDs are allocations Nomad has');
   });
 
+  it('ends a route to a service on ECS at its tasks', () => {
+    const { consul, nomad, traefik } = scenario();
+    const router = traefik.routers.find((candidate) => candidate.name === 'gallery@consulcatalog')!;
+    const service = traefik.services.find((candidate) => candidate.name === 'gallery@consulcatalog');
+    const running = routeChain(router, 'gallery@consulcatalog', service, { consul, nomad, ecs: [{ name: 'gallery', running: 1, desired: 1, rollout: { state: 'COMPLETED' } }] });
+    assert.equal(running.links.at(-1), 'ECS: 1/1 tasks running (gallery) · completed');
+    assert.deepEqual(running.problems, []);
+    const none = routeChain(router, 'gallery@consulcatalog', service, { consul, nomad, ecs: [{ name: 'gallery', running: 0, desired: 2 }] });
+    assert.deepEqual(none.problems, ['no ECS task of gallery runs']);
+  });
+
   it('flags each broken link on the router row, with its reason', () => {
     const { consul, nomad, traefik } = scenario();
     const critical = { ...consul, checks: consul.checks.map((check) => (check.ServiceName === 'whoami' ? { ...check, Status: 'critical' } : check)) };

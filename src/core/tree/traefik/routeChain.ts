@@ -26,6 +26,8 @@ export interface RouteChain {
 export interface ChainData {
   consul?: ConsulSectionData;
   nomad?: NomadSectionData;
+  /** ECS services (the AWS section's), for routes to services that run on Fargate. */
+  ecs?: { name: string; running: number; desired: number; rollout?: { state: string } }[];
 }
 
 export function routeChain(router: TraefikHttpRouter, serviceName: string, service: TraefikHttpService | undefined, data: ChainData): RouteChain {
@@ -58,6 +60,12 @@ export function routeChain(router: TraefikHttpRouter, serviceName: string, servi
       if (allocation) ids.add(allocation);
     }
     allocationIds.push(...ids);
+    // Not Nomad's: a service of the same name on ECS (registered by consul-ecs) is the end of the chain.
+    const ecs = ids.size === 0 ? data.ecs?.find((candidate) => candidate.name === consulName) : undefined;
+    if (ecs) {
+      links.push(`ECS: ${ecs.running}/${ecs.desired} tasks running (${ecs.name})${ecs.rollout ? ` · ${ecs.rollout.state.toLowerCase()}` : ''}`);
+      if (ecs.desired > 0 && ecs.running === 0) problems.push(`no ECS task of ${ecs.name} runs`);
+    }
     if (ids.size > 0 && data.nomad) {
       const allocations = data.nomad.allocations.filter((allocation) => ids.has(allocation.ID));
       const running = allocations.filter((allocation) => allocation.ClientStatus === 'running').length;
