@@ -162,7 +162,8 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const data = store?.nomad.state.data;
     if (!job || !store || !data || !this.sessions.has(session.uri.toString())) return;
     job.tasks ??= await this.tasksOf(job.id, job.namespace);
-    const running = data.allocations.filter((allocation) => allocation.JobID === job.id && itemNamespace(allocation.Namespace, data.namespace) === job.namespace && allocation.DesiredStatus === 'run' && allocation.ClientStatus === 'running');
+    // A restarting allocation (pending again) stays in the view; one that stopped or failed leaves it.
+    const running = data.allocations.filter((allocation) => allocation.JobID === job.id && itemNamespace(allocation.Namespace, data.namespace) === job.namespace && allocation.DesiredStatus === 'run' && (allocation.ClientStatus === 'running' || (allocation.ClientStatus === 'pending' && session.streams.has(`${allocation.ID}/${(job.tasks ?? [])[0] ?? allocation.TaskGroup}`))));
     const wanted = new Set<string>();
     for (const allocation of running) {
       for (const task of job.tasks.length ? job.tasks : [allocation.TaskGroup]) {

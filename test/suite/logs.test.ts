@@ -90,5 +90,13 @@ describe('Logs in the editor, followed', () => {
     await until(() => prefixes().size >= 2 && prefixes(), 'two allocations\' prefixes');
     assert.deepEqual([...prefixes()].sort(), running.map((allocation) => `${allocation.ID.slice(0, 8)} whoami`).sort());
     assert.equal(hashistack.logs.openStreams, running.length);
+    // Nomad scales the job up (a new allocation joins) and one allocation is stopped (it is marked).
+    const nomad = (path: string, body: unknown) => fetch(`${process.env.NOMAD_ADDR}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((response) => assert.ok(response.ok, `${path}: ${response.status}`));
+    await nomad('/v1/job/whoami/scale', { Count: 4, Target: { Job: 'whoami', Group: 'whoami' } });
+    await until(() => prefixes().size > running.length, 'the new allocation to join', 15_000);
+    assert.match(editor.document.getText(), /— [0-9a-f]{8} whoami joined/);
+    await nomad(`/v1/allocation/${running[0]!.ID}/stop`, {});
+    await until(() => editor.document.getText().includes(`— ${running[0]!.ID.slice(0, 8)} whoami stopped (complete, desired stop)`), 'the stopped allocation to be marked', 15_000);
+    await resetScenario();
   });
 });
