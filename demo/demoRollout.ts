@@ -663,22 +663,16 @@ export class DemoRollouts {
     const allocation = this.nomad.allocations.find((candidate) => candidate.ID === allocationId);
     if (!allocation) throw new DemoHttpError(404, `Unknown allocation "${allocationId}"`);
     if (allocation.ClientStatus !== 'running') throw new DemoHttpError(500, `Task not running`);
-    this.host.commit((index, now) => {
-      allocation.ClientStatus = 'pending';
-      allocation.ClientDescription = 'Tasks are restarting';
-      allocation.ModifyIndex = index;
-      allocation.ModifyTime = now * NS_PER_MS;
-      return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
-    });
-    this.host.later(() => {
+    const become = (status: 'pending' | 'running', description: string) =>
       this.host.commit((index, now) => {
-        allocation.ClientStatus = 'running';
-        allocation.ClientDescription = 'Tasks are running';
+        allocation.ClientStatus = status;
+        allocation.ClientDescription = description;
         allocation.ModifyIndex = index;
         allocation.ModifyTime = now * NS_PER_MS;
         return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
       });
-    }, this.stepMs);
+    become('pending', 'Tasks are restarting');
+    this.host.later(() => become('running', 'Tasks are running'), this.stepMs);
     return {};
   }
 

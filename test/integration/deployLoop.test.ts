@@ -14,6 +14,7 @@ import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../../src/core/store/clusterStore';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
+import { until } from '../support/until';
 
 const REPO = join(__dirname, '..', '..', '..');
 const WHOAMI = readFileSync(join(REPO, 'platform', 'nomad', 'whoami.nomad'), 'utf8');
@@ -100,13 +101,6 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
   });
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('The deploy loop on the demo cluster: plan, register with -check-index, follow to the end', function () {
   this.timeout(40_000);

@@ -7,14 +7,8 @@ import { LogTail } from '../../src/core/live/logTail';
 import { LogRing } from '../../src/core/nomad/logFrames';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { recordedText } from '../support/recorded';
+import { until } from '../support/until';
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Following a task log (LogTail)', function () {
   this.timeout(30_000);

@@ -3,6 +3,7 @@ import { DemoCluster } from '../../demo/demoCluster';
 import { ApiError } from '../../src/core/http/apiError';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
+import { until } from '../support/until';
 
 describe("NomadClient's allocation and job actions against recorded Nomad responses", () => {
   const alloc = '5456bd7a-9fc0-c0dd-6131-cbee77f57577';
@@ -70,13 +71,6 @@ describe("NomadClient's allocation and job actions against recorded Nomad respon
   });
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('The demo cluster acts as Nomad does: restart, stop, scale, stop a job, versions', function () {
   this.timeout(20_000);

@@ -3,16 +3,8 @@ import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
 import { clearFaults, resetScenario } from './demoControl';
+import { until } from '../support/until';
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Links across the stack: Consul ↔ Nomad, and a route to its allocations', () => {
   let hashistack: HashistackApi;
