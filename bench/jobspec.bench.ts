@@ -4,6 +4,7 @@ import { bumpEdit } from '../src/core/jobspec/bumpEdit';
 import { createHclParser, parseHcl } from '../src/core/jobspec/hclParser';
 import { scanJobspec } from '../src/core/jobspec/imageScanner';
 import { JobspecDocument, TextChange } from '../src/core/jobspec/jobspecDocument';
+import { jobspecSymbols, semanticTokens } from '../src/core/jobspec/jobspecOutline';
 
 const RUNS = 15;
 
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
   const scans: number[] = [];
   const incremental: number[] = [];
   const bumps: number[] = [];
+  const outlines: number[] = [];
+  const colours: number[] = [];
   let images = 0;
   for (let run = 0; run < RUNS + 2; run++) {
     let tree = parseHcl(parser, text);
@@ -79,6 +82,8 @@ async function main(): Promise<void> {
       scan = scanJobspec(tree, text);
     });
     images = scan.images.length;
+    const outlineMs = time(() => void jobspecSymbols(tree));
+    const coloursMs = time(() => void semanticTokens(tree, text));
     // Type one character in the middle of the file, then reparse and rescan incrementally.
     const document = new JobspecDocument(parser, 'jobspec', text);
     void document.scan;
@@ -103,6 +108,8 @@ async function main(): Promise<void> {
       scans.push(scanMs);
       incremental.push(incrementalMs);
       bumps.push(bumpMs);
+      outlines.push(outlineMs);
+      colours.push(coloursMs);
     }
   }
   console.log(`Jobspec benchmark: ${lineCount} lines, ${images} images; median of ${RUNS} runs (after 2 warm-ups).\n`);
@@ -112,6 +119,8 @@ async function main(): Promise<void> {
   console.log(`| scan: every job, group, task and image | ${median(scans).toFixed(2)} |`);
   console.log(`| one keystroke: incremental reparse + rescan | ${median(incremental).toFixed(2)} |`);
   console.log(`| bump edit of one image | ${median(bumps).toFixed(3)} |`);
+  console.log(`| outline: every job, group, task and service | ${median(outlines).toFixed(2)} |`);
+  console.log(`| semantic tokens of the whole file | ${median(colours).toFixed(2)} |`);
 }
 
 main().catch((error: unknown) => {

@@ -45,6 +45,7 @@ import { registerToggleLogStream } from './commands/toggleLogStream';
 import { registerFilterLogs } from './commands/filterLogs';
 import { registerOpenShell } from './commands/openShell';
 import { LogViews } from './views/logViews';
+import { JobspecLanguageFeatures } from './views/jobspecLanguage';
 import { registerRevealAllocation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerOpenInBrowser(),
     registerOpenJobspec(),
     jobspecs,
+    ...new JobspecLanguageFeatures(jobspecs).register(),
     deployRunner,
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),

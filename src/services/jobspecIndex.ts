@@ -54,6 +54,13 @@ export class JobspecIndex implements vscode.Disposable {
     return entry.document.scan;
   }
 
+  /** An open document's syntax tree and text, kept in step with its edits (for outline, colours and diagnostics). */
+  async syntax(document: vscode.TextDocument): Promise<{ tree: import('web-tree-sitter').Tree; text: string } | undefined> {
+    if (!(await this.scan(document))) return undefined;
+    const entry = this.documents.get(document.uri.toString())!;
+    return { tree: entry.document.syntaxTree, text: entry.document.currentText };
+  }
+
   /** The scan of a file on disk (or its open document): for lists over the whole workspace. */
   async scanUri(uri: vscode.Uri): Promise<DocumentScan | undefined> {
     const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());

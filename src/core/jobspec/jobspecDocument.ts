@@ -68,6 +68,17 @@ export class JobspecDocument {
     return this.cached;
   }
 
+  /** The syntax tree of the text now (parsed, incrementally, if an edit came since). */
+  get syntaxTree(): Tree {
+    void this.scan;
+    return this.tree!;
+  }
+
+  /** The text the tree is of. */
+  get currentText(): string {
+    return this.text;
+  }
+
   dispose(): void {
     this.tree?.delete();
     this.tree = undefined;
