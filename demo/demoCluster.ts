@@ -668,6 +668,10 @@ export class DemoCluster {
         return json(parsed.Canonicalize ? canonicalize(job, namespace) : job, { ...headers, 'X-Hashistack-Demo': DEMO_PARSER_NOTE });
       }
       const job = parsed.Job as Record<string, unknown> | undefined;
+      if (path === '/v1/validate/job') {
+        if (!job) return { status: 400, body: 'Job must be specified' };
+        return json(validateDemoJob(canonicalize(job, namespace)), headers);
+      }
       const plan = /^\/v1\/job\/([^/]+)\/plan$/.exec(path);
       if (plan) {
         if (!job) return { status: 400, body: 'Job must be specified' };
@@ -735,6 +739,39 @@ interface Routed {
   body: string;
   contentType?: string;
   headers?: Record<string, string>;
+}
+
+/**
+ * `/v1/validate/job` for the demo: a few of Nomad's own checks, with its multierror wording, answered as a
+ * 200 that lists what is wrong (the shape of the recorded validate-job.json).
+ */
+function validateDemoJob(job: DemoJob): Record<string, unknown> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const multi = (items: string[]) => `${items.length} error(s) occurred:\n\n${items.map((item) => `* ${item}`).join('\n')}`;
+  if (job.TaskGroups.length === 0) errors.push('Missing job task groups');
+  for (const group of job.TaskGroups) {
+    const groupErrors: string[] = [];
+    if (group.Count < 0) groupErrors.push("Task group count can't be negative");
+    if (group.Tasks.length === 0) groupErrors.push(`Missing tasks for task group ${group.Name}`);
+    for (const task of group.Tasks) {
+      const taskErrors: string[] = [];
+      if (!task.Driver) taskErrors.push('Missing task driver');
+      const resources = (task.Resources ?? {}) as { CPU?: number | null; MemoryMB?: number | null };
+      if (typeof resources.CPU === 'number' && resources.CPU < 1) taskErrors.push(multi([`minimum CPU value is 1; got ${resources.CPU}`]));
+      if (typeof resources.MemoryMB === 'number' && resources.MemoryMB < 10) taskErrors.push(multi([`minimum MemoryMB value is 10; got ${resources.MemoryMB}`]));
+      if (taskErrors.length) groupErrors.push(`Task ${task.Name} validation failed: ${multi(taskErrors)}`);
+    }
+    if (groupErrors.length) errors.push(`Task group ${group.Name} validation failed: ${multi(groupErrors)}`);
+    const parallel = group.Update?.MaxParallel ?? 0;
+    if (parallel > group.Count && group.Count > 0) warnings.push(`Group "${group.Name}" has warnings: ${multi([`Update max parallel count is greater than task group count (${parallel} > ${group.Count}). A destructive change would result in the simultaneous replacement of all allocations.`])}`);
+  }
+  return {
+    DriverConfigValidated: true,
+    ValidationErrors: errors.length ? errors : null,
+    Warnings: warnings.length ? `${warnings.length} warning(s):\n\n${warnings.map((warning) => `* ${warning}`).join('\n')}` : '',
+    Error: errors.length ? multi(errors) : '',
+  };
 }
 
 /** Every demo log line is this long (with its newline), so offsets and lines convert exactly. */

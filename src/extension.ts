@@ -46,6 +46,7 @@ import { registerFilterLogs } from './commands/filterLogs';
 import { registerOpenShell } from './commands/openShell';
 import { LogViews } from './views/logViews';
 import { JobspecLanguageFeatures } from './views/jobspecLanguage';
+import { JobspecDiagnostics } from './views/jobspecDiagnostics';
 import { registerRevealAllocation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
@@ -61,6 +62,7 @@ export interface HashistackApi {
   follower: RolloutFollower;
   deployRunner: DeployRunner;
   logs: LogViews;
+  diagnostics: JobspecDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): HashistackApi {
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
   const logViews = new LogViews(store, log);
+  const diagnostics = new JobspecDiagnostics(jobspecs, store, log, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
 
@@ -103,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     registerOpenJobspec(),
     jobspecs,
     ...new JobspecLanguageFeatures(jobspecs).register(),
+    diagnostics,
     deployRunner,
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
@@ -138,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics };
 }
 
 export function deactivate(): void {

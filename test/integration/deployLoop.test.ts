@@ -29,6 +29,7 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
     'POST /v1/job/example/revert': { file: 'nomad/job-revert.json', headers: NOMAD_HEADERS },
     'GET /v1/job/example/evaluations': { file: 'nomad/job-evaluations.json', headers: NOMAD_HEADERS },
     'GET /v1/deployment/70638f62-5c19-193e-30d6-f9d6e689ab8e': { file: 'nomad/deployment.json', headers: NOMAD_HEADERS },
+    'POST /v1/validate/job': { file: 'nomad/validate-job.json', headers: NOMAD_HEADERS },
   });
   let server: ReplayServer;
   beforeEach(() => (server = replay()));
@@ -91,6 +92,13 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
     assert.deepEqual(JSON.parse(server.requests[3]!.body), { JobID: 'example', JobVersion: 1, EnforcePriorVersion: 2 });
     assert.equal((await client().jobEvaluations('example', 'default'))[0]!.Status, 'complete');
     assert.equal((await client().deployment('70638f62-5c19-193e-30d6-f9d6e689ab8e')).JobVersion, 1);
+  });
+
+  it('validates a job: the recorded 200 with its errors and warnings', async () => {
+    const answer = await client().validateJob({ ID: 'example', Namespace: 'default' });
+    assert.deepEqual(JSON.parse(server.requests[0]!.body), { Job: { ID: 'example', Namespace: 'default' } });
+    assert.equal(answer.ValidationErrors!.length, 1);
+    assert.match(answer.Warnings, /max parallel count/);
   });
 
   it("keeps Nomad's words when it refuses, with the status", async () => {
@@ -205,6 +213,15 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     assert.equal(state!.phase, 'successful', followOutcome(state!, 'report', 'demo'));
     assert.ok(phases.has('placing'), [...phases].join(', '));
     assert.equal(state!.deploymentId, undefined);
+  });
+
+  it('validates jobspecs: the platform\'s pass, a bad CPU and a max_parallel above the count do not', async () => {
+    const good = await store.nomad.api.parseJob(WHOAMI);
+    assert.deepEqual((await store.nomad.api.validateJob(good)).ValidationErrors, []);
+    const bad = await store.nomad.api.parseJob(WHOAMI.replace('cpu    = 50', 'cpu    = 0').replace('count = 3', 'count = 1').replace('max_parallel     = 1', 'max_parallel     = 2'));
+    const answer = await store.nomad.api.validateJob(bad);
+    assert.match(answer.ValidationErrors![0]!, /^Task group whoami validation failed: .*\n\n\* Task whoami validation failed: .*minimum CPU value is 1; got 0/s);
+    assert.match(answer.Warnings, /Group "whoami" has warnings: .*max parallel count is greater than task group count \(2 > 1\)/s);
   });
 
   it('refuses a register whose -check-index is stale, in Nomad\'s words', async () => {

@@ -3,7 +3,8 @@
 import { parse } from '@cdktn/hcl2json';
 import type { Parser } from 'web-tree-sitter';
 import { parseHcl } from '../../src/core/jobspec/hclParser';
-import { ImageSite, scanEcsFile, scanJobspec } from '../../src/core/jobspec/imageScanner';
+import { scanEcsFile, scanJobspec } from '../../src/core/jobspec/imageScanner';
+import { imageProblem } from '../../src/core/jobspec/imageRules';
 import { fileKind } from '../../src/core/jobspec/jobspecDocument';
 
 export interface Finding {
@@ -43,13 +44,6 @@ export async function syntaxFindings(file: PlatformFile): Promise<Finding[]> {
   }
 }
 
-const REASONS: Record<NonNullable<ImageSite['reason']>, string> = {
-  noTag: 'has no tag (Docker would pull "latest"); pin a version tag',
-  digest: 'is pinned by digest; use a literal version tag, which the extension can bump',
-  interpolation: 'takes its tag from a variable; keep the tag literal so the extension can bump it',
-  notVersion: 'has a tag that is not a version; pin a version tag',
-};
-
 /** Every container image has a literal, pinned version tag. */
 export function imageFindings(file: PlatformFile, parser: Parser): Finding[] {
   const kind = fileKind(file.path);
@@ -57,7 +51,7 @@ export function imageFindings(file: PlatformFile, parser: Parser): Finding[] {
   const tree = parseHcl(parser, file.text);
   try {
     const images = kind === 'jobspec' ? scanJobspec(tree, file.text).images : scanEcsFile(tree, file.text).images;
-    return images.filter((image) => !image.bumpable).map((image) => ({ file: file.path, line: lineOf(file.text, image.start), message: `image "${image.text}" (${image.owner}) ${REASONS[image.reason!]}` }));
+    return images.filter((image) => imageProblem(image)).map((image) => ({ file: file.path, line: lineOf(file.text, image.start), message: `image "${image.text}" (${image.owner}) ${imageProblem(image)}` }));
   } finally {
     tree.delete();
   }

@@ -41,6 +41,11 @@ function routerFor(service: string, routers: TraefikHttpRouter[]): TraefikHttpRo
   return matches.find((router) => routerUrl(router.rule, Boolean(router.tls))) ?? matches[0];
 }
 
+/** Why a `launcher.subDomain` value cannot be a subdomain (one rule for the cards and the editor). */
+export function subDomainProblem(sub: string): string | undefined {
+  return sub === '' || sub.split('.').every((label) => LABEL.test(label)) ? undefined : `launcher.subDomain "${sub.slice(0, 60)}" is not a DNS name; no link is made from it`;
+}
+
 export function buildLauncherCards(inputs: LauncherInputs): LauncherCard[] {
   const cards: LauncherCard[] = [];
   const nomadJobs = new Set((inputs.nomadJobs ?? []).map((job) => job.ID));
@@ -60,11 +65,11 @@ export function buildLauncherCards(inputs: LauncherInputs): LauncherCard[] {
     }
     if (!url && parsed.fields.subDomain !== undefined && inputs.domain) {
       const sub = parsed.fields.subDomain;
-      if (sub === '' || sub.split('.').every((label) => LABEL.test(label))) {
+      if (!subDomainProblem(sub)) {
         url = `https://${sub ? `${sub}.` : ''}${inputs.domain}`;
         urlSource = 'subDomain';
       } else {
-        warnings.push(`launcher.subDomain "${sub.slice(0, 60)}" is not a DNS name; no link is made from it`);
+        warnings.push(subDomainProblem(sub)!);
       }
     }
     if (url && !isWebUrl(url)) {

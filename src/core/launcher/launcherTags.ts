@@ -21,6 +21,9 @@ const KNOWN_KEYS: Record<string, keyof LauncherFields> = {
   subDomain: 'subDomain',
 };
 
+/** The keys the Launcher reads (`launcher.<key>=…`); others are ignored. */
+export const LAUNCHER_KEYS: readonly string[] = Object.keys(KNOWN_KEYS);
+
 /** Tags are written by whoever can register a service: bound what one may put on a card. */
 export const MAX_FIELD_LENGTH = 500;
 

@@ -330,3 +330,11 @@ export interface NomadEvalResponse {
   DispatchedJobID?: string;
   Index?: number;
 }
+
+/** `POST /v1/validate/job`: a 200 that lists what is wrong. */
+export interface NomadValidateResponse {
+  DriverConfigValidated?: boolean;
+  ValidationErrors: string[] | null;
+  Error: string;
+  Warnings: string;
+}

@@ -2,7 +2,7 @@ import { checkList, checkObject } from '../http/shapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -151,6 +151,17 @@ export class NomadClient {
     const path = '/v1/jobs/parse';
     const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify({ JobHCL: hcl, Canonicalize: false, ...(variables ? { Variables: variables } : {}) }) });
     return checkObject<ParsedJob>(response.data, this.where(path), { ID: 'string' });
+  }
+
+  /** Nomad's validation of a job (`POST /v1/validate/job`): a 200 that lists what is wrong. */
+  async validateJob(job: ParsedJob, signal?: AbortSignal): Promise<NomadValidateResponse> {
+    const path = '/v1/validate/job';
+    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace: job.Namespace || undefined, region: this.region }, body: JSON.stringify({ Job: job }) });
+    const checked = checkObject<NomadValidateResponse>(response.data, this.where(path), {});
+    if (checked.ValidationErrors !== null && checked.ValidationErrors !== undefined && !Array.isArray(checked.ValidationErrors)) {
+      throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: '"ValidationErrors" is not a list' });
+    }
+    return { ValidationErrors: checked.ValidationErrors ?? [], Error: checked.Error ?? '', Warnings: checked.Warnings ?? '', DriverConfigValidated: checked.DriverConfigValidated };
   }
 
   /** A dry run of the job with its diff (`POST /v1/job/:id/plan`, `Diff: true`), as `nomad job plan` asks. */

@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { HashistackApi } from '../../src/extension';
+import { until } from '../support/until';
+
+function workspaceFile(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, name);
+}
+
+const JOBSPEC = (rule: string, cpu = 100) => `job "rules" {\n  group "web" {\n    service {\n      name = "rules"\n      tags = [\n        "traefik.enable=true",\n        "traefik.http.routers.rules.rule=${rule}",\n      ]\n    }\n    task "web" {\n      driver = "docker"\n      config { image = "traefik/whoami:v1.10.3" }\n      resources {\n        cpu    = ${cpu}\n        memory = 32\n      }\n    }\n  }\n}\n`;
+
+describe('Jobspecs as a language', () => {
+  let hashistack: HashistackApi;
+  const uri = workspaceFile('rules.nomad');
+  before(async () => {
+    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+  });
+
+  it('opens *.nomad as the nomad language, with an outline and semantic tokens', async () => {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JOBSPEC('Host(`rules.example.com`)')));
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.languageId, 'nomad');
+    const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)) ?? [];
+    assert.deepEqual(symbols.map((symbol) => symbol.name), ['rules']);
+    assert.deepEqual(symbols[0]!.children.map((symbol) => symbol.name), ['web']);
+    assert.deepEqual(symbols[0]!.children[0]!.children.map((symbol) => `${symbol.detail} ${symbol.name}`), ['service rules', 'task web']);
+    const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', uri);
+    assert.ok(tokens && tokens.data.length >= 5 * 6, 'block types, labels and attributes are tokens');
+  });
+
+  it('shows a broken Traefik rule in the Problems panel, and the quick fix repairs it', async () => {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JOBSPEC("Host('rules.example.com')")));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const problem = await until(() => vscode.languages.getDiagnostics(uri).find((diagnostic) => diagnostic.code === 'traefik-rule'), 'the rule problem');
+    assert.match(problem.message, /single quotes/);
+    assert.equal(document.getText(problem.range), "'rules.example.com'");
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range)) ?? [];
+    const fix = actions.find((action) => action.title.startsWith('Use backticks'));
+    assert.ok(fix?.edit, actions.map((action) => action.title).join(', '));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(document.getText(), /rule=Host\(`rules\.example\.com`\)/);
+    await until(() => !vscode.languages.getDiagnostics(uri).some((diagnostic) => diagnostic.code === 'traefik-rule') || undefined, 'the problem to go');
+  });
+
+  it('on save, the cluster validates the file and its error lands on the task', async () => {
+    // A file of its own: a document just closed may still hold the text of the one before.
+    const file = workspaceFile('validate-me.nomad');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JOBSPEC('Host(`rules.example.com`)', 0)));
+    const document = await vscode.workspace.openTextDocument(file);
+    const shown = await hashistack.diagnostics.validateOnCluster(document);
+    assert.ok(typeof shown !== 'string', `validated (the demo cluster answers): ${String(shown)}`);
+    const error = shown.find((diagnostic) => /minimum CPU value is 1; got 0/.test(diagnostic.message));
+    assert.ok(error, `messages: ${shown.map((diagnostic) => diagnostic.message).join(' | ')}`);
+    assert.equal(document.getText(error.range), 'web', 'at the task that has it');
+    assert.match(String(error.source), /^Nomad \(/);
+    await vscode.workspace.fs.delete(file);
+  });
+});
