@@ -5,6 +5,7 @@ import { createHclParser, parseHcl } from '../src/core/jobspec/hclParser';
 import { scanJobspec } from '../src/core/jobspec/imageScanner';
 import { JobspecDocument, TextChange } from '../src/core/jobspec/jobspecDocument';
 import { jobspecSymbols, semanticTokens } from '../src/core/jobspec/jobspecOutline';
+import { jobspecDiagnostics } from '../src/core/jobspec/tagDiagnostics';
 
 const RUNS = 15;
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const bumps: number[] = [];
   const outlines: number[] = [];
   const colours: number[] = [];
+  const checks: number[] = [];
   let images = 0;
   for (let run = 0; run < RUNS + 2; run++) {
     let tree = parseHcl(parser, text);
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     images = scan.images.length;
     const outlineMs = time(() => void jobspecSymbols(tree));
     const coloursMs = time(() => void semanticTokens(tree, text));
+    // The editor checks with the scan it already keeps for the lenses.
+    const checksMs = time(() => void jobspecDiagnostics(tree, text, 'jobspec', {}, scan.images));
     // Type one character in the middle of the file, then reparse and rescan incrementally.
     const document = new JobspecDocument(parser, 'jobspec', text);
     void document.scan;
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
       bumps.push(bumpMs);
       outlines.push(outlineMs);
       colours.push(coloursMs);
+      checks.push(checksMs);
     }
   }
   console.log(`Jobspec benchmark: ${lineCount} lines, ${images} images; median of ${RUNS} runs (after 2 warm-ups).\n`);
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
   console.log(`| bump edit of one image | ${median(bumps).toFixed(3)} |`);
   console.log(`| outline: every job, group, task and service | ${median(outlines).toFixed(2)} |`);
   console.log(`| semantic tokens of the whole file | ${median(colours).toFixed(2)} |`);
+  console.log(`| diagnostics of the whole file (tags, images) | ${median(checks).toFixed(2)} |`);
 }
 
 main().catch((error: unknown) => {

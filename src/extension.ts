@@ -47,6 +47,7 @@ import { registerOpenShell } from './commands/openShell';
 import { LogViews } from './views/logViews';
 import { JobspecLanguageFeatures } from './views/jobspecLanguage';
 import { JobspecDiagnostics } from './views/jobspecDiagnostics';
+import { JobspecHover } from './views/jobspecHover';
 import { registerRevealAllocation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
@@ -107,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     jobspecs,
     ...new JobspecLanguageFeatures(jobspecs).register(),
     diagnostics,
+    vscode.languages.registerHoverProvider([{ language: 'nomad' }], new JobspecHover(jobspecs, store)),
     deployRunner,
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),

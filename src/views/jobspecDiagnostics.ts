@@ -98,7 +98,8 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       const elsewhere = places.filter((place) => place.uri !== document.uri.toString()).map((place) => place.where);
       if (elsewhere.length) others.set(name, elsewhere);
     }
-    const { diagnostics } = jobspecDiagnostics(syntax.tree, syntax.text, kind, { traefik: this.traefikFacts(), otherRouters: kind === 'jobspec' ? others : undefined });
+    const scan = await this.index.scan(document);
+    const { diagnostics } = jobspecDiagnostics(syntax.tree, syntax.text, kind, { traefik: this.traefikFacts(), otherRouters: kind === 'jobspec' ? others : undefined }, scan?.scan.images);
     const fixes: { diagnostic: vscode.Diagnostic; fix: NonNullable<JobspecDiagnostic['fix']> }[] = [];
     const converted = diagnostics.map((problem) => {
       const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)), problem.message, problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);

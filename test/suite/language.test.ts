@@ -48,6 +48,20 @@ describe('Jobspecs as a language', () => {
     await until(() => !vscode.languages.getDiagnostics(uri).some((diagnostic) => diagnostic.code === 'traefik-rule') || undefined, 'the problem to go');
   });
 
+  it('the hover on an image says what runs on the demo cluster', async () => {
+    const whoami = workspaceFile('whoami.nomad');
+    const document = await vscode.workspace.openTextDocument(whoami);
+    await until(() => hashistack.store.store?.nomad.jobDefinition('default', 'whoami'), 'the job definition in the store');
+    const position = document.positionAt(document.getText().indexOf('traefik/whoami:v1.10.3') + 5);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', whoami, position)) ?? [];
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+      .join('\n')
+      // appendText keeps cluster text as text: spaces come as &nbsp;.
+      .replace(/&nbsp;/g, ' ');
+    assert.match(text, /whoami on "[^"]+": running v\d+ · task whoami runs traefik\/whoami:v1\.10\.3/);
+    assert.match(text, /\d\/3 healthy · deployment of v\d+/);
+  });
+
   it('on save, the cluster validates the file and its error lands on the task', async () => {
     // A file of its own: a document just closed may still hold the text of the one before.
     const file = workspaceFile('validate-me.nomad');

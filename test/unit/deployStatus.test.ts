@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/http/apiError';
-import { jobStatusLens, unknownStatusLens } from '../../src/core/jobspec/deployStatus';
+import { imageHoverLines, jobStatusLens, unknownStatusLens } from '../../src/core/jobspec/deployStatus';
 import { NomadDeployment, NomadJob, NomadJobListStub } from '../../src/core/nomad/nomadApi';
 import { NomadSectionData } from '../../src/core/tree/nomad/nomadProperties';
 import { recordedJson } from '../support/recorded';
@@ -42,5 +42,33 @@ describe('The status lens while a deployment rolls (this editor\'s or anyone\'s)
     // The recorded job stub is "pending": what the job says again, once nothing rolls.
     assert.equal(lens.title, 'pending · 1/3 healthy · file matches');
     assert.equal(lens.rolling, false);
+  });
+});
+
+describe('The hover on an image: what runs now, from the store', () => {
+  const job = { ...recordedJson<NomadJobListStub[]>('nomad/jobs.json')[0]!, Version: 2, Status: 'running' };
+  const definition = recordedJson<NomadJob>('nomad/job-example.json');
+  const site = { owner: 'job "example" › group "cache" › task "redis"', target: '', jobId: 'example', text: 'redis:7.2.4', start: 0, end: 11, reference: { text: 'redis:7.2.4', repository: 'redis' }, bumpable: true, ownerLine: 0 } as unknown as Parameters<typeof imageHoverLines>[2];
+  const allocation = recordedJson<NomadSectionData['allocations']>('nomad/allocations.json')[0]!;
+
+  it('says the version, the image the task runs, the health, and a mixed rollout by version', () => {
+    const snapshot: NomadSectionData = {
+      jobs: [job],
+      allocations: [{ ...allocation, JobID: 'example', JobVersion: 2, ClientStatus: 'running', DesiredStatus: 'run' }, { ...allocation, ID: 'b', JobID: 'example', JobVersion: 1, ClientStatus: 'running', DesiredStatus: 'run' }],
+      deployments: [recordedJson<NomadDeployment>('nomad/deployment.json')],
+      nodes: [],
+      namespace: 'default',
+    };
+    assert.deepEqual(imageHoverLines('example', 'default', site, snapshot, definition, 'prod'), [
+      'example on "prod": running v2 · task redis runs redis:latest',
+      '0/3 healthy · deployment of v1 running',
+      'allocations by version: v2 ×1, v1 ×1 (a rollout is mixed)',
+      'the file has redis:7.2.4: not deployed',
+    ]);
+  });
+
+  it('says when the job is not there, or nothing is loaded yet', () => {
+    assert.deepEqual(imageHoverLines('ghost', 'default', site, { jobs: [], allocations: [], deployments: [], nodes: [], namespace: 'default' }, undefined, 'prod'), ['Job "ghost" is not deployed on "prod".']);
+    assert.match(imageHoverLines('example', 'default', site, undefined, undefined, 'prod')[0]!, /not known yet/);
   });
 });

@@ -94,3 +94,36 @@ export function unknownStatusLens(error: unknown): JobStatusLens {
   const message = error instanceof Error ? error.message : String(error);
   return { title: `status unknown — ${reason}`, tooltip: message, differs: true };
 }
+
+/**
+ * What runs now for an image of the file, from the store's snapshot (no request): the job's version and
+ * image for that task, health from its latest deployment, and its allocations by version when a rollout
+ * left them mixed. Plain lines; the hover renders them.
+ */
+export function imageHoverLines(jobId: string, namespace: string, site: ImageSite, snapshot: NomadSectionData | undefined, job: NomadJob | undefined, profileName: string): string[] {
+  if (!snapshot) return [`What runs on "${profileName}" is not known yet (the Nomad section has not loaded).`];
+  const stub = snapshot.jobs.find((candidate) => candidate.ID === jobId && (candidate.Namespace ?? namespace) === namespace) ?? snapshot.jobs.find((candidate) => candidate.ID === jobId);
+  if (!stub) return [`Job "${jobId}" is not deployed on "${profileName}".`];
+  const task = taskOf(site);
+  const lines: string[] = [];
+  const running = job ? runningImages(job).get(task) : undefined;
+  lines.push(`${jobId} on "${profileName}": ${stub.Status}${stub.Version !== undefined ? ` v${stub.Version}` : ''}${running ? ` · task ${task} runs ${running}` : job ? ` · task ${task} is not in the job that runs` : ''}`);
+  const deployment = snapshot.deployments.filter((candidate) => candidate.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  if (deployment) {
+    const { healthy, desired } = deploymentHealth(deployment);
+    lines.push(`${healthy}/${desired} healthy · deployment of v${deployment.JobVersion} ${deployment.Status}`);
+  }
+  const byVersion = new Map<number, number>();
+  for (const allocation of snapshot.allocations) {
+    if (allocation.JobID !== jobId || allocation.DesiredStatus !== 'run' || allocation.ClientStatus !== 'running') continue;
+    byVersion.set(allocation.JobVersion, (byVersion.get(allocation.JobVersion) ?? 0) + 1);
+  }
+  if (byVersion.size > 1) {
+    lines.push(`allocations by version: ${[...byVersion].sort(([a], [b]) => b - a).map(([version, count]) => `v${version} ×${count}`).join(', ')} (a rollout is mixed)`);
+  } else if (byVersion.size === 1) {
+    const [[version, count]] = [...byVersion];
+    lines.push(`${count} running ${count === 1 ? 'allocation' : 'allocations'} of v${version}`);
+  }
+  if (running && running !== site.text && !site.text.includes('${')) lines.push(`the file has ${site.text}: not deployed`);
+  return lines;
+}

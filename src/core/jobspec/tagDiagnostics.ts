@@ -237,7 +237,8 @@ function imageDiagnostics(images: readonly ImageSite[]): JobspecDiagnostic[] {
 }
 
 /** Every problem of the file, in offset order, and the routers it defines. */
-export function jobspecDiagnostics(tree: Tree, text: string, kind: FileKind, context: DiagnosticContext = {}): { diagnostics: JobspecDiagnostic[]; routers: RouterDefinition[] } {
+/** `images`: the file's image sites when a scan already has them (the editor's index keeps one per version). */
+export function jobspecDiagnostics(tree: Tree, text: string, kind: FileKind, context: DiagnosticContext = {}, images?: readonly ImageSite[]): { diagnostics: JobspecDiagnostic[]; routers: RouterDefinition[] } {
   const sites = tagSites(tree, text, kind);
   const diagnostics: JobspecDiagnostic[] = [];
   const localMiddlewares = new Map<number, Set<string>>();
@@ -263,8 +264,7 @@ export function jobspecDiagnostics(tree: Tree, text: string, kind: FileKind, con
       diagnostics.push({ start: router.start, end: router.end, severity: 'warning', code: 'traefik-router-duplicate', message: `router "${router.name}" is also defined by ${where}: Traefik reports the router in error when two services define it` });
     }
   }
-  const images = kind === 'jobspec' ? scanJobspec(tree, text).images : scanEcsFile(tree, text).images;
-  diagnostics.push(...imageDiagnostics(images));
+  diagnostics.push(...imageDiagnostics(images ?? (kind === 'jobspec' ? scanJobspec(tree, text).images : scanEcsFile(tree, text).images)));
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   return { diagnostics, routers };
 }

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { imageHoverLines } from '../core/jobspec/deployStatus';
+import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { JobspecIndex } from '../services/jobspecIndex';
+
+/** Hover on an image of a jobspec: what runs now on the active cluster, from the store (no request of its own). */
+export class JobspecHover implements vscode.HoverProvider {
+  constructor(
+    private readonly index: JobspecIndex,
+    private readonly host: ClusterStoreHost,
+  ) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const result = await this.index.scan(document);
+    if (result?.kind !== 'jobspec') return undefined;
+    const offset = document.offsetAt(position);
+    const site = result.scan.images.find((image) => offset >= image.start && offset <= image.end);
+    if (!site?.jobId) return undefined;
+    const profile = this.host.activeProfile;
+    const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+    const nomad = this.host.store?.nomad;
+    const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.jobDefinition(namespace, site.jobId), profile.name);
+    const markdown = new vscode.MarkdownString();
+    // Cluster text is text: appended as such, never as Markdown.
+    lines.forEach((line, index) => {
+      if (index > 0) markdown.appendMarkdown('  \n');
+      markdown.appendText(line);
+    });
+    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.start), document.positionAt(site.end)));
+  }
+}
