@@ -267,35 +267,89 @@ function jsonSiblingName(json: string, at: number): string | undefined {
 /** Every `job "<id>"` with its groups and tasks, and every task `config { image = "…" }`. */
 export function scanJobspec(tree: Tree, text: string): JobspecScan {
   const jobs: JobBlock[] = [];
-  const images: ImageSite[] = [];
   for (const job of topLevelBlocks(tree)) {
-    if (blockType(job) !== 'job') continue;
-    const id = labelOf(job);
-    if (id === undefined) continue;
-    const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [] };
-    for (const group of childBlocks(job, 'group')) {
-      const groupName = labelOf(group) ?? '';
-      const tasks: string[] = [];
-      for (const task of childBlocks(group, 'task')) {
-        const taskName = labelOf(task) ?? '';
-        tasks.push(taskName);
-        for (const config of childBlocks(task, 'config')) {
-          for (const attribute of bodyOf(config)?.namedChildren ?? []) {
-            if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image' || bordersError(attribute)) continue;
-            const expression = attribute.namedChildren.find((child) => child?.type === 'expression');
-            const value = expression ? stringSegments(expression) : undefined;
-            if (!value || !literallyAssigned(attribute.namedChildren[0]!, value, text, /^[ \t]*=[ \t]*$/)) continue;
-            const site = describeSite(value, text, `job "${id}" › group "${groupName}" › task "${taskName}"`, id, job.startPosition.row, id);
-            block.images.push(site);
-            images.push(site);
-          }
+    const block = scanJobBlock(job, text);
+    if (block) jobs.push(block);
+  }
+  return { jobs, images: jobs.flatMap((job) => job.images) };
+}
+
+/** One top-level `job "<id>"` block: its groups, tasks and images. Depends on the block's own text only. */
+function scanJobBlock(job: Node, text: string): JobBlock | undefined {
+  if (blockType(job) !== 'job') return undefined;
+  const id = labelOf(job);
+  if (id === undefined) return undefined;
+  const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [] };
+  for (const group of childBlocks(job, 'group')) {
+    const groupName = labelOf(group) ?? '';
+    const tasks: string[] = [];
+    for (const task of childBlocks(group, 'task')) {
+      const taskName = labelOf(task) ?? '';
+      tasks.push(taskName);
+      for (const config of childBlocks(task, 'config')) {
+        for (const attribute of bodyOf(config)?.namedChildren ?? []) {
+          if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image' || bordersError(attribute)) continue;
+          const expression = attribute.namedChildren.find((child) => child?.type === 'expression');
+          const value = expression ? stringSegments(expression) : undefined;
+          if (!value || !literallyAssigned(attribute.namedChildren[0]!, value, text, /^[ \t]*=[ \t]*$/)) continue;
+          block.images.push(describeSite(value, text, `job "${id}" › group "${groupName}" › task "${taskName}"`, id, job.startPosition.row, id));
         }
       }
-      block.groups.push({ name: groupName, tasks });
     }
-    jobs.push(block);
+    block.groups.push({ name: groupName, tasks });
   }
-  return { jobs, images };
+  return block;
+}
+
+/** One edit, in the coordinates of the text just before it: `oldLength` characters at `start` became `newLength`. */
+export interface TextSplice {
+  start: number;
+  oldLength: number;
+  newLength: number;
+}
+
+/** A previous job block moved by `offset` characters and `lines` lines (an edit before it), unchanged otherwise. */
+function shifted(block: JobBlock, offset: number, lines: number): JobBlock {
+  if (offset === 0 && lines === 0) return block;
+  const images = block.images.map((site) => ({ ...site, start: site.start + offset, end: site.end + offset, ownerLine: site.ownerLine + lines, ...(site.tag ? { tag: { ...site.tag, start: site.tag.start + offset, end: site.tag.end + offset } } : {}) }));
+  return { ...block, line: block.line + lines, start: block.start + offset, end: block.end + offset, images };
+}
+
+/**
+ * The scan of an edited jobspec that rescans only the job blocks the edits touched and reuses the others
+ * from `previous` (moved by the edits before them). Equal to a full scan of the same tree and text.
+ */
+export function rescanJobspec(tree: Tree, text: string, previous: JobspecScan, splices: readonly TextSplice[]): JobspecScan {
+  // Where each previous block is after the edits, or undefined when an edit touched it.
+  const moved = new Map<number, { block: JobBlock; end: number }>();
+  for (const block of previous.jobs) {
+    let start = block.start;
+    let end = block.end;
+    let touched = false;
+    for (const splice of splices) {
+      const spliceEnd = splice.start + splice.oldLength;
+      if (spliceEnd < start) {
+        start += splice.newLength - splice.oldLength;
+        end += splice.newLength - splice.oldLength;
+      } else if (splice.start <= end) {
+        // Touching either end counts: a character typed right after `}` may join the block.
+        touched = true;
+        break;
+      }
+    }
+    if (!touched) moved.set(start, { block, end });
+  }
+  const jobs: JobBlock[] = [];
+  for (const node of topLevelBlocks(tree)) {
+    const before = moved.get(node.startIndex);
+    if (before && before.end === node.endIndex && blockType(node) === 'job') {
+      jobs.push(shifted(before.block, node.startIndex - before.block.start, node.startPosition.row - before.block.line));
+      continue;
+    }
+    const block = scanJobBlock(node, text);
+    if (block) jobs.push(block);
+  }
+  return { jobs, images: jobs.flatMap((job) => job.images) };
 }
 
 /** Blocks whose images an `ecs-*.tf` file deploys, by Terraform address. */

@@ -1,6 +1,6 @@
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import { parseHcl } from './hclParser';
-import { EcsScan, JobspecScan, scanEcsFile, scanJobspec } from './imageScanner';
+import { EcsScan, JobspecScan, rescanJobspec, scanEcsFile, scanJobspec, TextSplice } from './imageScanner';
 
 export type FileKind = 'jobspec' | 'ecs';
 
@@ -30,6 +30,9 @@ export class JobspecDocument {
   private tree: Tree | undefined;
   private text: string;
   private cached: DocumentScan | undefined;
+  /** The last jobspec scan and the edits since, for a scan that redoes only the jobs they touched. */
+  private previousScan: JobspecScan | undefined;
+  private splices: TextSplice[] | undefined = [];
 
   constructor(
     private readonly parser: Parser,
@@ -47,6 +50,9 @@ export class JobspecDocument {
       }
     }
     this.text = newText;
+    if (this.cached?.kind === 'jobspec') this.previousScan = this.cached.scan;
+    // One change at a time is followed; several at once (multi-cursor) are scanned again in full.
+    this.splices = changes.length === 1 && this.splices ? [...this.splices, { start: changes[0]!.rangeOffset, oldLength: changes[0]!.rangeLength, newLength: changes[0]!.text.length }] : undefined;
     this.cached = undefined;
   }
 
@@ -56,6 +62,8 @@ export class JobspecDocument {
     this.tree = undefined;
     this.text = text;
     this.cached = undefined;
+    this.previousScan = undefined;
+    this.splices = [];
   }
 
   get scan(): DocumentScan {
@@ -63,7 +71,14 @@ export class JobspecDocument {
       const previous = this.tree;
       this.tree = parseHcl(this.parser, this.text, previous);
       previous?.delete();
-      this.cached = this.kind === 'jobspec' ? { kind: 'jobspec', scan: scanJobspec(this.tree, this.text) } : { kind: 'ecs', scan: scanEcsFile(this.tree, this.text) };
+      if (this.kind === 'jobspec') {
+        const scan = this.previousScan && this.splices ? rescanJobspec(this.tree, this.text, this.previousScan, this.splices) : scanJobspec(this.tree, this.text);
+        this.cached = { kind: 'jobspec', scan };
+      } else {
+        this.cached = { kind: 'ecs', scan: scanEcsFile(this.tree, this.text) };
+      }
+      this.previousScan = undefined;
+      this.splices = [];
     }
     return this.cached;
   }
