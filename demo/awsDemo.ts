@@ -28,6 +28,12 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The tags in the demo account's ECR repositories: newer versions than the platform runs, and noise. */
+const DEMO_ECR_TAGS: Record<string, string[]> = {
+  gallery: ['v2.4.0', 'v2.4.1', 'latest', 'v2.4.2', 'v2.5.0', 'v2.6.0-rc.1'],
+  launcher: ['0.3.9', '0.3.10', '0.3.11', 'build-417', '0.4.0-rc.1'],
+};
+
 export class AwsDemo {
   private server!: Server;
   readonly calls: { service: 'ec2' | 'ecs'; operation: string; body: string }[] = [];
@@ -55,13 +61,35 @@ export class AwsDemo {
           return;
         }
         const target = request.headers['x-amz-target'];
-        const answer = typeof target === 'string' ? demo.ecs(target.split('.').pop() ?? '', body) : demo.ec2(new URLSearchParams(body));
+        const operation = typeof target === 'string' ? (target.split('.').pop() ?? '') : '';
+        const answer = typeof target === 'string' ? (target.startsWith('AmazonEC2ContainerRegistry') ? demo.ecr(operation, body) : demo.ecs(operation, body)) : demo.ec2(new URLSearchParams(body));
         response.writeHead(answer.status, { 'Content-Type': typeof target === 'string' ? 'application/x-amz-json-1.1' : 'text/xml;charset=UTF-8', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000000' });
         response.end(answer.body);
       });
     });
     await new Promise<void>((resolve) => demo.server.listen(port, '127.0.0.1', resolve));
     return demo;
+  }
+
+  /**
+   * ECR `DescribeImages` of the demo's repositories (the account's images of the platform), in pages of two
+   * images so paging is exercised, in the shape of the recorded aws/ecr/describe-images.json.
+   */
+  ecr(operation: string, body: string): { status: number; body: string } {
+    if (operation !== 'DescribeImages') return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown operation ${operation}` }) };
+    const request = JSON.parse(body || '{}') as { repositoryName?: string; registryId?: string; nextToken?: string };
+    const tags = DEMO_ECR_TAGS[request.repositoryName ?? ''];
+    if (!tags) return { status: 400, body: JSON.stringify({ __type: 'RepositoryNotFoundException', message: `The repository with name '${request.repositoryName}' does not exist in the registry with id '${request.registryId ?? ACCOUNT}'` }) };
+    const start = Number(request.nextToken ?? '0') || 0;
+    const page = tags.slice(start, start + 2);
+    const pushed = Date.parse('2026-10-01T12:00:00Z') / 1000;
+    return {
+      status: 200,
+      body: JSON.stringify({
+        imageDetails: page.map((tag, index) => ({ registryId: request.registryId ?? ACCOUNT, repositoryName: request.repositoryName, imageDigest: `sha256:${(start + index).toString(16).padStart(64, '0')}`, imageTags: [tag], imageSizeInBytes: 28_447_648, imagePushedAt: pushed + (start + index) * 86_400, imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json' })),
+        ...(start + 2 < tags.length ? { nextToken: String(start + 2) } : {}),
+      }),
+    };
   }
 
   get address(): string {
@@ -73,6 +101,7 @@ export class AwsDemo {
     return {
       AWS_ENDPOINT_URL_EC2: this.address,
       AWS_ENDPOINT_URL_ECS: this.address,
+      AWS_ENDPOINT_URL_ECR: this.address,
       AWS_REGION: DEMO_REGION,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEDEMO',
       AWS_SECRET_ACCESS_KEY: 'demo-secret-not-a-real-key',

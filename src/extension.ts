@@ -48,6 +48,7 @@ import { LogViews } from './views/logViews';
 import { JobspecLanguageFeatures } from './views/jobspecLanguage';
 import { JobspecDiagnostics } from './views/jobspecDiagnostics';
 import { JobspecHover } from './views/jobspecHover';
+import { EcrTags } from './services/ecrTags';
 import { registerRevealAllocation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
@@ -85,7 +86,8 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
   const logViews = new LogViews(store, log);
   const diagnostics = new JobspecDiagnostics(jobspecs, store, log, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
-  const codeLens = new JobspecCodeLensProvider(jobspecs, store);
+  const ecrTags = new EcrTags(store, log);
+  const codeLens = new JobspecCodeLensProvider(jobspecs, store, ecrTags);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
 
   context.subscriptions.push(
@@ -108,11 +110,12 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     jobspecs,
     ...new JobspecLanguageFeatures(jobspecs).register(),
     diagnostics,
-    vscode.languages.registerHoverProvider([{ language: 'nomad' }], new JobspecHover(jobspecs, store)),
+    vscode.languages.registerHoverProvider([{ language: 'nomad' }], new JobspecHover(jobspecs, store, ecrTags)),
     deployRunner,
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
-    registerBumpImage(jobspecs),
+    ecrTags,
+    registerBumpImage(jobspecs, ecrTags),
     planDocuments,
     follower,
     ...registerDeployTargetCommands(deployRunner, deploys, jobspecs, store, log),

@@ -2,3 +2,4 @@
 // time the AWS section is used, so they are neither parsed nor run on activation.
 export * as ec2 from '@aws-sdk/client-ec2';
 export * as ecs from '@aws-sdk/client-ecs';
+export * as ecr from '@aws-sdk/client-ecr';

@@ -3,6 +3,8 @@ import { bumpEdit, canSetExplicitTag, explicitTagEdit, explicitTagWarning, notBu
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { pickJobspecDefining } from '../services/jobspecFinder';
 import { bumpTag, BumpKind, isValidTag } from '../core/jobspec/versionBump';
+import { newestTag } from '../core/aws/ecrImages';
+import { EcrTags } from '../services/ecrTags';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
@@ -15,7 +17,7 @@ export type BumpArgument = LensTarget | ExplorerNode | undefined;
  * Bump Image Version: patch / minor / major / explicit, in the tag's own form, as one WorkspaceEdit
  * that touches only the tag's characters (one undo restores the file).
  */
-export function registerBumpImage(index: JobspecIndex): vscode.Disposable {
+export function registerBumpImage(index: JobspecIndex, ecr?: EcrTags): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.bumpImage', async (argument?: BumpArgument, kind?: BumpKind | { tag: string }) => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE);
@@ -39,7 +41,7 @@ export function registerBumpImage(index: JobspecIndex): vscode.Disposable {
     }
     const site = sites.length === 1 ? sites[0] : await pickSite(sites);
     if (!site) return false;
-    const edit = await chooseEdit(site, kind);
+    const edit = await chooseEdit(site, kind, ecr);
     if (!edit) return false;
     const workspaceEdit = new vscode.WorkspaceEdit();
     workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.newText);
@@ -88,7 +90,7 @@ async function pickSite(sites: ImageSite[]): Promise<ImageSite | undefined> {
   return picked?.site;
 }
 
-async function chooseEdit(site: ImageSite, preset?: BumpKind | { tag: string }): Promise<TextEdit | undefined> {
+async function chooseEdit(site: ImageSite, preset?: BumpKind | { tag: string }, ecr?: EcrTags): Promise<TextEdit | undefined> {
   try {
     if (preset) {
       if (typeof preset === 'string') return bumpEdit(site, preset);
@@ -110,9 +112,16 @@ async function chooseEdit(site: ImageSite, preset?: BumpKind | { tag: string }):
         // This tag has no such part (e.g. no patch in v3.1): not offered.
       }
     }
-    items.push({ label: 'Explicit tag…', description: `replace ${current}` });
-    const picked = await vscode.window.showQuickPick(items, { title: `Bump ${site.owner}`, placeHolder: site.text });
+    // An ECR image: the newest tag of its kind in the repository, when the profile has AWS.
+    const newest = ecr && EcrTags.repositoryOf(site) ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading the tags in ECR…' }, async () => {
+      const tags = await ecr.tagsOf(site);
+      return tags ? newestTag(current, tags) : undefined;
+    }) : undefined;
+    const ecrItem = newest ? [{ label: 'Newest in ECR', description: `${current} → ${newest}`, ecrTag: newest }] : [];
+    const all: (vscode.QuickPickItem & { bump?: BumpKind; ecrTag?: string })[] = [...ecrItem, ...items, { label: 'Explicit tag…', description: `replace ${current}` }];
+    const picked = await vscode.window.showQuickPick(all, { title: `Bump ${site.owner}`, placeHolder: site.text });
     if (!picked) return undefined;
+    if (picked.ecrTag) return explicitTagEdit(site, picked.ecrTag);
     return picked.bump ? bumpEdit(site, picked.bump) : askExplicit(site);
   } catch (error) {
     void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import { fileKind } from '../core/jobspec/jobspecDocument';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { EcrTags } from '../services/ecrTags';
 
 /** Arguments the lenses pass to the bump and deploy commands. */
 export interface LensTarget {
@@ -31,8 +32,10 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
   constructor(
     private readonly index: JobspecIndex,
     private readonly host: ClusterStoreHost,
+    private readonly ecr?: EcrTags,
   ) {
     this.subscriptions = [
+      ...(ecr ? [ecr.onDidChange(() => this.changed.fire())] : []),
       index.onDidChange(() => this.changed.fire()),
       host.onDidChange((change) => {
         if (change.section === 'nomad') this.changed.fire();
@@ -83,6 +86,7 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           if (job.images.length > 0) {
             lenses.push(new vscode.CodeLens(range, { title: bumpTitle(job.images), command: 'hashistack.bumpImage', arguments: [target] }));
           }
+          lenses.push(...this.ecrLenses(range, job.images, target));
         }
         const data = nomad?.state.data;
         if (!data && nomad?.state.mode === 'failed') {
@@ -111,8 +115,20 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `terraform apply -target=${owner.deployTarget}`, command: 'hashistack.deployEcs', arguments: [target] }),
           new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `terraform plan -target=${owner.deployTarget}`, command: 'hashistack.planEcs', arguments: [target] }),
           new vscode.CodeLens(range, { title: bumpTitle(owner.images), command: 'hashistack.bumpImage', arguments: [{ uri: target.uri, address: owner.address }] }),
+          ...this.ecrLenses(range, owner.images, { uri: target.uri, address: owner.address }),
         );
       }
+    }
+    return lenses;
+  }
+
+  /** `1.1.9 available`: a newer tag of the same kind in the image's ECR repository (known, or being read). */
+  private ecrLenses(range: vscode.Range, images: ImageSite[], target: LensTarget): vscode.CodeLens[] {
+    if (!this.ecr) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const site of images) {
+      const newer = this.ecr.newerTag(site);
+      if (newer) lenses.push(new vscode.CodeLens(range, { title: `$(arrow-circle-up) ${newer} available`, tooltip: `ECR has ${site.reference.repository}:${newer} (the file has ${site.tag?.text})`, command: 'hashistack.bumpImage', arguments: [target, { tag: newer }] }));
     }
     return lenses;
   }

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { imageHoverLines } from '../core/jobspec/deployStatus';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { JobspecIndex } from '../services/jobspecIndex';
+import { EcrTags } from '../services/ecrTags';
 
 /** Hover on an image of a jobspec: what runs now on the active cluster, from the store (no request of its own). */
 export class JobspecHover implements vscode.HoverProvider {
   constructor(
     private readonly index: JobspecIndex,
     private readonly host: ClusterStoreHost,
+    private readonly ecr?: EcrTags,
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -20,6 +22,8 @@ export class JobspecHover implements vscode.HoverProvider {
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
     const nomad = this.host.store?.nomad;
     const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.jobDefinition(namespace, site.jobId), profile.name);
+    const newer = this.ecr?.newerTag(site);
+    if (newer) lines.push(`${newer} available in ECR`);
     const markdown = new vscode.MarkdownString();
     // Cluster text is text: appended as such, never as Markdown.
     lines.forEach((line, index) => {

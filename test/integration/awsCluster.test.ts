@@ -236,6 +236,31 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     assert.equal((error as Error).name, 'ClusterNotFoundException');
     assert.equal(describeAwsError(error, { action: 'ecs:ListServices', region: 'eu-central-1' }), 'ECS has no such cluster in eu-central-1: Cluster not found. Check "ecsCluster" and "awsRegion" of the cluster profile.');
   });
+  it('reads an ECR repository\'s tags with DescribeImages, following nextToken, from the recorded pages', async () => {
+    const server = replay();
+    server.use((request) => {
+      if (ecsOperation(request) !== 'DescribeImages') return undefined;
+      const asked = JSON.parse(request.body) as { nextToken?: string };
+      // Page one is the recorded describe-images.json with a nextToken; page two the recorded cluster-autoscaler one.
+      return asked.nextToken === 'page-2'
+        ? { file: 'aws/ecr/describe-images-cluster-autoscaler.json', contentType: JSON_11 }
+        : { body: JSON.stringify({ ...recordedJson<object>('aws/ecr/describe-images.json'), nextToken: 'page-2' }), contentType: JSON_11 };
+    });
+    const aws = await cluster();
+    try {
+      const tags = await aws.ecrImageTags('012345678910', 'us-west-2', 'hello-repository');
+      assert.deepEqual(tags.map((image) => image.tag), ['tagtest', 'latest', 'v1.13.6']);
+      assert.ok(tags[0]!.pushedAt instanceof Date);
+      const requests = server.requests.filter((request) => ecsOperation(request) === 'DescribeImages').map((request) => JSON.parse(request.body) as Record<string, unknown>);
+      assert.equal(requests.length, 2);
+      assert.deepEqual({ registryId: requests[0]!.registryId, repositoryName: requests[0]!.repositoryName, filter: requests[0]!.filter }, { registryId: '012345678910', repositoryName: 'hello-repository', filter: { tagStatus: 'TAGGED' } });
+      assert.equal(requests[1]!.nextToken, 'page-2');
+      assert.equal(server.requests.at(-1)!.headers['x-amz-target'], 'AmazonEC2ContainerRegistry_V20150921.DescribeImages');
+    } finally {
+      aws.dispose();
+    }
+  });
+
 });
 
 describe('ECS rollout outcome', () => {
@@ -268,4 +293,5 @@ describe('AWS error messages', () => {
     const error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     assert.match(describeAwsError(error, { action: 'ecs:DescribeServices', region: 'r' }), /throttling ecs:DescribeServices \(retried already\)/);
   });
+
 });

@@ -62,6 +62,22 @@ describe('Jobspecs as a language', () => {
     assert.match(text, /\d\/3 healthy · deployment of v\d+/);
   });
 
+  it('says which newer tag ECR has, on the lens, which bumps to it', async () => {
+    const gallery = workspaceFile('ecs-gallery.tf');
+    await vscode.workspace.openTextDocument(gallery);
+    const titles = await until(async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', gallery)) ?? [];
+      const found = lenses.map((lens) => lens.command?.title ?? '');
+      return found.some((title) => title.includes('available')) && found;
+    }, 'the ECR lens (the demo AWS answers DescribeImages)');
+    assert.ok(titles.includes('$(arrow-circle-up) v2.5.0 available'), titles.join(' | '));
+    const lens = ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', gallery)) ?? []).find((candidate) => candidate.command?.title.includes('v2.5.0 available'))!;
+    const editor = await vscode.window.showTextDocument(gallery);
+    assert.equal(await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? [])), true);
+    assert.match(editor.document.getText(), /gallery:v2\.5\.0"/, 'the lens bumps to the newest tag in ECR');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('on save, the cluster validates the file and its error lands on the task', async () => {
     // A file of its own: a document just closed may still hold the text of the one before.
     const file = workspaceFile('validate-me.nomad');

@@ -2,17 +2,19 @@
 // them on first use), so nothing AWS is loaded for a profile without an AWS part.
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Ecs from '@aws-sdk/client-ecs';
+import type * as Ecr from '@aws-sdk/client-ecr';
 import { ClusterNode, ElasticIp } from './eipPairing';
 
 export interface AwsModules {
   ec2: typeof Ec2;
   ecs: typeof Ecs;
+  ecr: typeof Ecr;
 }
 
 /** Imports the EC2 and ECS clients: the first time the AWS section is used, never on activation. */
 export async function loadAwsModules(): Promise<AwsModules> {
-  const [ec2, ecs] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs')]);
-  return { ec2, ecs };
+  const [ec2, ecs, ecr] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ecr')]);
+  return { ec2, ecs, ecr };
 }
 
 export interface AwsSettings {
@@ -96,6 +98,9 @@ export class AwsCluster {
   private readonly ecs: Ecs.ECSClient;
 
   private readonly onCall: AwsSettings['onCall'];
+  /** ECR clients by region: an image's registry may be in another region than the cluster. */
+  private readonly ecrClients = new Map<string, Ecr.ECRClient>();
+  private readonly common: Record<string, unknown>;
 
   constructor(
     private readonly modules: AwsModules,
@@ -108,6 +113,7 @@ export class AwsCluster {
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
     };
+    this.common = common;
     this.ec2 = new modules.ec2.EC2Client(common);
     this.ecs = new modules.ecs.ECSClient(common);
   }
@@ -336,8 +342,32 @@ export class AwsCluster {
     }
   }
 
+  /**
+   * Every tag of an ECR repository (`DescribeImages`, following nextToken), with when each image was pushed.
+   * The client is made for the registry's region on first use.
+   */
+  async ecrImageTags(registryId: string, region: string, repository: string): Promise<{ tag: string; pushedAt?: Date }[]> {
+    let client = this.ecrClients.get(region);
+    if (!client) {
+      client = new this.modules.ecr.ECRClient({ ...this.common, region });
+      this.ecrClients.set(region, client);
+    }
+    const tags: { tag: string; pushedAt?: Date }[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const output = await this.call<Ecr.DescribeImagesCommandOutput>(client, 'DescribeImages', new this.modules.ecr.DescribeImagesCommand({ registryId, repositoryName: repository, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken }));
+      for (const image of output.imageDetails ?? []) {
+        for (const tag of image.imageTags ?? []) tags.push({ tag, pushedAt: image.imagePushedAt });
+      }
+      nextToken = output.nextToken;
+      if (!nextToken) return tags;
+    }
+    throw new Error(`ECR DescribeImages of ${repository}: more than ${MAX_PAGES} pages`);
+  }
+
   dispose(): void {
     this.ec2.destroy();
     this.ecs.destroy();
+    for (const client of this.ecrClients.values()) client.destroy();
   }
 }
