@@ -122,6 +122,18 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'a .nomad file opens in the nomad language, coloured by the grammar and the semantic tokens',
+    async run(page, { screenshot }) {
+      await openFile(page, 'whoami.nomad');
+      await page.locator('.statusbar-item', { hasText: 'Nomad Jobspec' }).first().waitFor({ timeout: 15_000 });
+      await editorContains(page, 'job "whoami"');
+      // Each token colour is a class (mtk1, mtk2…): a coloured file has several of them on screen.
+      const classes = await page.locator(`${EDITOR_TEXT} span[class^="mtk"]`).evaluateAll((spans) => [...new Set(spans.map((span) => span.className))]);
+      assert.ok(classes.length >= 5, `token colours on screen: ${classes.join(' ')}`);
+      await screenshot('language');
+    },
+  },
+  {
     name: 'a deploy whose program is missing: the terminal shows it and a notification says what to change',
     async run(page, { screenshot }) {
       // The runner sets hashistack.deploy.ecsCommand to a program that does not exist. (The terminal,

@@ -59,6 +59,7 @@ describe("A router's chain across Traefik, Consul and Nomad", () => {
 
     const router = traefik.routers.find((candidate) => candidate.name === 'whoami@consulcatalog')!;
     assert.deepEqual(routeChain(router, 'whoami@consulcatalog', undefined, { consul, nomad }).problems, ["the router's service whoami@consulcatalog is missing"]);
+    assert.deepEqual(routeChain(router, 'api@internal', undefined, { consul, nomad }).problems, [], "Traefik's own services are always there");
     const empty = { ...traefik.services.find((candidate) => candidate.name === 'whoami@consulcatalog')!, loadBalancer: { servers: [] } };
     assert.ok(routeChain(router, 'whoami@consulcatalog', empty as never, { consul, nomad }).problems.includes('no server is behind whoami@consulcatalog'));
   });

@@ -34,7 +34,9 @@ export function routeChain(router: TraefikHttpRouter, serviceName: string, servi
   const links: string[] = [`rule ${router.rule}`];
   const problems: string[] = [];
   if (!service) {
-    problems.push(`the router's service ${serviceName} is missing`);
+    // Traefik's own services (api@internal, noop@internal…) are always there, listed or not.
+    if (serviceName.endsWith('@internal')) links.push(`service ${serviceName}: Traefik's own`);
+    else problems.push(`the router's service ${serviceName} is missing`);
     return { links, problems, allocationIds: [] };
   }
   const servers = service.loadBalancer?.servers ?? [];
