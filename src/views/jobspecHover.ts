@@ -21,7 +21,7 @@ export class JobspecHover implements vscode.HoverProvider {
     const profile = this.host.activeProfile;
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
     const nomad = this.host.store?.nomad;
-    const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.jobDefinition(namespace, site.jobId), profile.name);
+    const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.knownJobDefinition(namespace, site.jobId), profile.name);
     const newer = this.ecr?.newerTag(site);
     if (newer) lines.push(`${newer} available in ECR`);
     const markdown = new vscode.MarkdownString();

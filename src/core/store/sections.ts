@@ -160,6 +160,12 @@ export class NomadSection extends LiveSection<NomadSectionData> {
     return this.client.allocation(id, signal);
   }
 
+  /** The submitted definition of a job if it is already here; never starts a fetch (for the hover). */
+  knownJobDefinition(namespace: string, jobId: string): NomadJob | undefined {
+    const cached = this.definitions.get(jobKey(namespace, jobId));
+    return typeof cached === 'object' ? cached : undefined;
+  }
+
   /**
    * The submitted definition of a job, if already fetched; otherwise undefined, and a fetch starts in the
    * background (one per job until a Job event or a reload) whose arrival is announced as a data change.
