@@ -110,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     jobspecs,
     ...new JobspecLanguageFeatures(jobspecs).register(),
     diagnostics,
-    vscode.languages.registerHoverProvider([{ language: 'nomad' }], new JobspecHover(jobspecs, store, ecrTags)),
+    vscode.languages.registerHoverProvider([{ language: 'nomad' }, { scheme: 'file', pattern: '**/ecs-*.tf' }], new JobspecHover(jobspecs, store, ecrTags)),
     deployRunner,
     codeLens,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),

@@ -14,10 +14,17 @@ export class JobspecHover implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const result = await this.index.scan(document);
-    if (result?.kind !== 'jobspec') return undefined;
+    if (!result) return undefined;
     const offset = document.offsetAt(position);
     const site = result.scan.images.find((image) => offset >= image.start && offset <= image.end);
-    if (!site?.jobId) return undefined;
+    if (!site) return undefined;
+    const range = new vscode.Range(document.positionAt(site.start), document.positionAt(site.end));
+    if (result.kind === 'ecs') {
+      // An ECS image: what ECR has that is newer (what runs is in the AWS view).
+      const newer = this.ecr?.newerTag(site);
+      return newer ? new vscode.Hover(new vscode.MarkdownString().appendText(`${newer} available in ECR`), range) : undefined;
+    }
+    if (!site.jobId) return undefined;
     const profile = this.host.activeProfile;
     const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
     const nomad = this.host.store?.nomad;
@@ -30,6 +37,6 @@ export class JobspecHover implements vscode.HoverProvider {
       if (index > 0) markdown.appendMarkdown('  \n');
       markdown.appendText(line);
     });
-    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.start), document.positionAt(site.end)));
+    return new vscode.Hover(markdown, range);
   }
 }

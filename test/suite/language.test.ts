@@ -76,6 +76,10 @@ describe('Jobspecs as a language', () => {
     assert.equal(await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? [])), true);
     assert.match(editor.document.getText(), /gallery:v2\.5\.0"/, 'the lens bumps to the newest tag in ECR');
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    const document = await vscode.workspace.openTextDocument(gallery);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', gallery, document.positionAt(document.getText().indexOf('gallery:v2.4.1') + 3))) ?? [];
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n').replace(/&nbsp;/g, ' ');
+    assert.match(text, /v2\.5\.0 available in ECR/, 'the hover says it too');
   });
 
   it('on save, the cluster validates the file and its error lands on the task', async () => {
