@@ -351,7 +351,7 @@ export class DemoRollouts {
         JobSummary: { ...template.JobSummary, JobID: definition.ID, Namespace: definition.Namespace, Summary: {}, CreateIndex: index, ModifyIndex: index },
         CreateIndex: index,
       };
-      this.nomad.jobs.push(stub!);
+      this.nomad.jobs.push(stub);
     }
     stub.Version = definition.Version;
     stub.JobModifyIndex = index;

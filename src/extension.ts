@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
   const logViews = new LogViews(store, log);
-  const diagnostics = new JobspecDiagnostics(jobspecs, store, log, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
+  const diagnostics = new JobspecDiagnostics(jobspecs, store, log);
   const ecrTags = new EcrTags(store, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store, ecrTags);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { jobStatusLens } from '../core/jobspec/deployStatus';
+import { singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { findWorkspaceFiles } from '../services/workspaceFiles';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -15,7 +16,7 @@ export function registerDeployPicker(index: JobspecIndex, host: ClusterStoreHost
     const services: Item[] = [];
     const profile = host.activeProfile;
     const nomad = host.store?.nomad;
-    const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+    const namespace = singleNamespace(profile.nomad.namespace);
     // Entries go through the lenses' commands: a job is planned, confirmed and followed; an ECS service is
     // followed and honours the deploy mode.
     for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { deployEnvironment, missingProgramAdvice } from '../core/deploy/deployCommand';
-import { findExecutable, terminalEnvironment, terminalEnvironmentKey } from '../core/deploy/findExecutable';
+import { findExecutable } from '../core/deploy/findExecutable';
 import { DEFAULT_EXEC_COMMAND, execArguments } from '../core/deploy/execCommand';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
-import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
+import { RESTRICTED_MODE_MESSAGE, terminalProcessEnvironment } from '../services/deployRunner';
 import { TokenStore } from '../services/tokenStore';
 import { allocationFor, AllocationRef } from './allocationTarget';
 import { taskOf } from './showLogs';
@@ -37,8 +37,7 @@ export function registerOpenShell(host: ClusterStoreHost, tokens: TokenStore, lo
     const name = config.get<string>('exec.nomadProgram') || 'nomad';
     // Found on the terminals' own PATH (terminal.integrated.env), and started by its path: a terminal started
     // with a bare name may not see that PATH, and a missing program is said here instead of a dead terminal.
-    const terminalEnv = terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
-    const program = findExecutable(name, { ...terminalEnv, ...env }, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+    const program = findExecutable(name, { ...terminalProcessEnvironment(), ...env }, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
     if (!program) {
       void vscode.window.showErrorMessage(`Hashistack: ${missingProgramAdvice(name).replace('"hashistack.deploy.nomadCommand"', '"hashistack.exec.nomadProgram"')}`);
       return undefined;

@@ -7,6 +7,14 @@ import { ProfileStore } from './profileStore';
 import { TokenStore } from './tokenStore';
 
 export const TASK_TYPE = 'hashistack';
+
+/**
+ * What a terminal of this VS Code sees (its PATH included, from terminal.integrated.env.*), for programs the
+ * extension starts or looks for itself.
+ */
+export function terminalProcessEnvironment(): Record<string, string | undefined> {
+  return terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
+}
 export const RESTRICTED_MODE_MESSAGE = 'Deploy, Plan and Bump are disabled in Restricted Mode: this workspace is not trusted, so its settings could choose what runs. Trust the workspace to use them.';
 
 /**
@@ -89,8 +97,7 @@ export class DeployRunner implements vscode.Disposable {
     const profile = this.profiles.active;
     const [consul, nomad] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
     const env = deployEnvironment(profile, { consul, nomad });
-    // What a terminal of this VS Code sees (its PATH included), for programs the extension starts itself.
-    const terminalEnv = terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
+    const terminalEnv = terminalProcessEnvironment();
     let execution: vscode.ShellExecution | vscode.CustomExecution;
     if (target.kind === 'nomadJob' && action === 'plan') {
       // Run without a shell, so `nomad job plan`'s exit code 1 ("changes") can be told apart from a failure.

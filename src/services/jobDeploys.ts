@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { planJobspec, PlanOutcome, submitNamespace } from '../core/deploy/jobPlan';
 import { PlanContext, planSummary, renderParseErrorDocument, renderPlanDocument } from '../core/deploy/planDocument';
-import { itemNamespace } from '../core/tree/nomad/nomadProperties';
+import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from './clusterStoreHost';
 import { DeployRunner } from './deployRunner';
 import { RolloutFollower } from './rolloutFollower';
@@ -35,7 +35,7 @@ export class JobDeploys {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const store = await this.host.ready();
-    const context: PlanContext = { jobId, profileName: profile.name, namespace: profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace, file: vscode.workspace.asRelativePath(uri), at: Date.now() };
+    const context: PlanContext = { jobId, profileName: profile.name, namespace: singleNamespace(profile.nomad.namespace), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${jobId} on "${profile.name}"…` }, () => planJobspec(store.nomad.api, document.getText(), jobId, profile.nomad.namespace));
     if (outcome.kind === 'plan') context.namespace = outcome.namespace;
     this.log.info(`Plan of ${jobId} on "${profile.name}": ${outcome.kind === 'plan' ? planSummary(outcome.plan, jobId, profile.name) : outcome.kind === 'parseError' ? `Nomad could not parse the file: ${outcome.message}` : outcome.error.message}`);
@@ -63,11 +63,7 @@ export class JobDeploys {
     const target = { kind: 'nomadJob' as const, file: uri.fsPath, jobId };
     // The runner refuses (and says why) in Restricted Mode or with a broken profile: nothing is planned then either.
     if (!vscode.workspace.isTrusted || this.host.activeProfile.nomad.problem) return this.runner.run(target, 'deploy');
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    if (open?.isDirty && !(await open.save())) {
-      void vscode.window.showErrorMessage(`Hashistack: ${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not deployed.`);
-      return undefined;
-    }
+    // The plan is of the editor's text; the runner saves that same text before it runs.
     const planned = await this.plan(uri, jobId);
     if (!planned) return undefined;
     const { outcome, context } = planned;

@@ -31,7 +31,8 @@ export class JobspecIndex implements vscode.Disposable {
     );
   }
 
-  private getParser(): Promise<Parser> {
+  /** The one HCL parser of the extension (for reading files that are not open, too). */
+  getParser(): Promise<Parser> {
     this.parser ??= createHclParser(defaultWasmLocations(this.wasmDirectory));
     return this.parser;
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { jobStatusLens, unknownStatusLens } from '../core/jobspec/deployStatus';
 import { formatClock } from '../core/tree/explorerNode';
 import { fileKind } from '../core/jobspec/jobspecDocument';
+import { singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -94,7 +95,7 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           lenses.push(new vscode.CodeLens(range, { title: `$(question) ${unknown.title}`, tooltip: unknown.tooltip, command: '' }));
         }
         if (data) {
-          const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+          const namespace = singleNamespace(profile.nomad.namespace);
           const status = jobStatusLens(job.id, namespace, job.images, data, nomad.jobDefinition(namespace, job.id), profile.name);
           if (status) {
             // Nomad's source failed: this is what it last said, and the lens says since when.

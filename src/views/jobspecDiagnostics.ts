@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseErrorProblems, ValidationProblem, validationProblems } from '../core/deploy/jobValidation';
 import { submitNamespace } from '../core/deploy/jobPlan';
 import { ApiError } from '../core/http/apiError';
-import { createHclParser, defaultWasmLocations, parseHcl } from '../core/jobspec/hclParser';
+import { parseHcl } from '../core/jobspec/hclParser';
 import { JOBSPEC_GLOB } from '../core/jobspec/jobLocator';
 import { fileKind } from '../core/jobspec/jobspecDocument';
 import { jobspecSymbols, Span } from '../core/jobspec/jobspecOutline';
@@ -38,7 +38,6 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     private readonly index: JobspecIndex,
     private readonly host: ClusterStoreHost,
     private readonly log: vscode.LogOutputChannel,
-    private readonly wasmDirectory: string,
   ) {
     this.subscriptions = [
       this.local,
@@ -173,7 +172,7 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   /** Every router name the workspace's jobspecs define, to find one defined twice across files. */
   async buildRouterIndex(): Promise<void> {
-    const parser = await createHclParser(defaultWasmLocations(this.wasmDirectory));
+    const parser = await this.index.getParser();
     const index = new Map<string, { uri: string; where: string }[]>();
     for (const uri of await findWorkspaceFiles(JOBSPEC_GLOB, MAX_ROUTER_INDEX_FILES)) {
       const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
@@ -189,7 +188,6 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         tree.delete();
       }
     }
-    parser.delete();
     this.routerIndex = index;
     for (const document of vscode.workspace.textDocuments) this.schedule(document);
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { imageHoverLines } from '../core/jobspec/deployStatus';
+import { singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { EcrTags } from '../services/ecrTags';
@@ -26,7 +27,7 @@ export class JobspecHover implements vscode.HoverProvider {
     }
     if (!site.jobId) return undefined;
     const profile = this.host.activeProfile;
-    const namespace = profile.nomad.namespace === '*' ? 'default' : profile.nomad.namespace;
+    const namespace = singleNamespace(profile.nomad.namespace);
     const nomad = this.host.store?.nomad;
     const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.knownJobDefinition(namespace, site.jobId), profile.name);
     const newer = this.ecr?.newerTag(site);

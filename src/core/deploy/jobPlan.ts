@@ -4,6 +4,7 @@ import { ApiError } from '../http/apiError';
 import { NomadJobPlanResponse } from '../nomad/nomadApi';
 import { NomadClient, ParsedJob } from '../nomad/nomadClient';
 import { errorPositions, ErrorPosition } from './planDocument';
+import { singleNamespace } from '../tree/nomad/nomadProperties';
 
 export type PlanOutcome =
   | { kind: 'plan'; plan: NomadJobPlanResponse; job: ParsedJob; namespace: string }
@@ -13,7 +14,7 @@ export type PlanOutcome =
 
 /** The namespace a jobspec without its own `namespace` goes to: the profile's (`*` lists all, so default). */
 export function submitNamespace(job: ParsedJob, profileNamespace: string): string {
-  return job.Namespace || (profileNamespace && profileNamespace !== '*' ? profileNamespace : 'default');
+  return job.Namespace || singleNamespace(profileNamespace);
 }
 
 export async function planJobspec(client: NomadClient, text: string, jobId: string, profileNamespace: string, signal?: AbortSignal): Promise<PlanOutcome> {

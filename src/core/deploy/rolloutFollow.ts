@@ -124,9 +124,10 @@ export function followRollout(target: FollowTarget, input: FollowInput): FollowS
     return { ...state, phase: 'failed', ended: true, failingAllocations: failing(ofVersion), rolledBackTo: rollback ? Number(rollback[1]) : undefined };
   }
 
-  if (expectsDeployment(input.definition, job.Type) !== false) {
+  const deploys = expectsDeployment(input.definition, job.Type);
+  if (deploys !== false) {
     // The deployment is on its way (or the definition is not known yet): keep waiting, but say what fails.
-    if (failures.length > 0 && evaluation?.Status !== 'blocked' && expectsDeployment(input.definition, job.Type) === undefined) {
+    if (failures.length > 0 && evaluation?.Status !== 'blocked' && deploys === undefined) {
       return { ...withVersion, phase: 'placementFailed', ended: true, description: evaluation?.StatusDescription };
     }
     return withVersion;

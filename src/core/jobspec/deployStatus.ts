@@ -16,6 +16,16 @@ export function runningImages(job: NomadJob): Map<string, string> {
   return images;
 }
 
+/** The job's list stub: in the namespace asked for, else of that ID in any (old servers send no namespace). */
+function jobStubOf(snapshot: NomadSectionData, jobId: string, namespace: string) {
+  return snapshot.jobs.find((candidate) => candidate.ID === jobId && (candidate.Namespace ?? namespace) === namespace) ?? snapshot.jobs.find((candidate) => candidate.ID === jobId);
+}
+
+/** The job's newest deployment (highest CreateIndex). */
+function latestDeploymentOf(snapshot: NomadSectionData, jobId: string) {
+  return snapshot.deployments.filter((candidate) => candidate.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+}
+
 export interface JobStatusLens {
   /** "running 0.3.10 · 2/2 healthy · file has 0.3.11 — not deployed" */
   title: string;
@@ -43,14 +53,14 @@ export function jobStatusLens(jobId: string, namespace: string, fileImages: Imag
   if (!snapshot) {
     return undefined;
   }
-  const stub = snapshot.jobs.find((candidate) => candidate.ID === jobId && (candidate.Namespace ?? namespace) === namespace) ?? snapshot.jobs.find((candidate) => candidate.ID === jobId);
+  const stub = jobStubOf(snapshot, jobId, namespace);
   if (!stub) {
     return { title: `not deployed on ${profileName}`, tooltip: `Nomad on "${profileName}" has no job "${jobId}".`, differs: true };
   }
   const parts: string[] = [];
   const running = job ? runningImages(job) : undefined;
   const runningTags = running ? [...new Set([...running.values()].map(tagOf))] : [];
-  const deployment = snapshot.deployments.filter((d) => d.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  const deployment = latestDeploymentOf(snapshot, jobId);
   const rolling = deployment && ACTIVE_DEPLOYMENT_STATUSES.includes(deployment.Status);
   // A rollout in progress (this editor's deploy or anyone's) says so first: `deploying v8 · 2/3 healthy`.
   if (rolling) parts.push(`deploying v${deployment.JobVersion}`);
@@ -102,13 +112,13 @@ export function unknownStatusLens(error: unknown): JobStatusLens {
  */
 export function imageHoverLines(jobId: string, namespace: string, site: ImageSite, snapshot: NomadSectionData | undefined, job: NomadJob | undefined, profileName: string): string[] {
   if (!snapshot) return [`What runs on "${profileName}" is not known yet (the Nomad section has not loaded).`];
-  const stub = snapshot.jobs.find((candidate) => candidate.ID === jobId && (candidate.Namespace ?? namespace) === namespace) ?? snapshot.jobs.find((candidate) => candidate.ID === jobId);
+  const stub = jobStubOf(snapshot, jobId, namespace);
   if (!stub) return [`Job "${jobId}" is not deployed on "${profileName}".`];
   const task = taskOf(site);
   const lines: string[] = [];
   const running = job ? runningImages(job).get(task) : undefined;
   lines.push(`${jobId} on "${profileName}": ${stub.Status}${stub.Version !== undefined ? ` v${stub.Version}` : ''}${running ? ` · task ${task} runs ${running}` : job ? ` · task ${task} is not in the job that runs` : ''}`);
-  const deployment = snapshot.deployments.filter((candidate) => candidate.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  const deployment = latestDeploymentOf(snapshot, jobId);
   if (deployment) {
     const { healthy, desired } = deploymentHealth(deployment);
     lines.push(`${healthy}/${desired} healthy · deployment of v${deployment.JobVersion} ${deployment.Status}`);

@@ -143,6 +143,18 @@ function at(site: TagSite, from: number, to: number): { start: number; end: numb
   return { start: site.offsets[Math.max(0, Math.min(from, site.value.length))]!, end: site.offsets[Math.max(0, Math.min(to, site.value.length))]! };
 }
 
+/** The names of a comma-separated value (`web,websecure`) with where each starts; interpolated ones are skipped. */
+function listItems(value: string, offset: number): { name: string; start: number }[] {
+  const items: { name: string; start: number }[] = [];
+  let cursor = offset;
+  for (const part of value.split(',')) {
+    const name = part.trim();
+    if (name && !name.includes('\u0001')) items.push({ name, start: cursor + part.indexOf(name) });
+    cursor += part.length + 1;
+  }
+  return items;
+}
+
 function traefikTagDiagnostics(site: TagSite, text: string, context: DiagnosticContext, localMiddlewares: ReadonlySet<string>): JobspecDiagnostic[] {
   const diagnostics: JobspecDiagnostic[] = [];
   const equals = site.value.indexOf('=');
@@ -166,27 +178,19 @@ function traefikTagDiagnostics(site: TagSite, text: string, context: DiagnosticC
       }
     }
     if (sub === 'entrypoints' && context.traefik) {
-      let cursor = equals + 1;
-      for (const name of value.split(',')) {
-        const trimmed = name.trim();
-        const start = cursor + name.indexOf(trimmed);
-        if (trimmed && !trimmed.includes('\u0001') && !context.traefik.entryPoints.includes(trimmed)) {
-          diagnostics.push({ ...at(site, start, start + trimmed.length), severity: 'warning', code: 'traefik-entrypoint', message: `Traefik has no entrypoint "${trimmed}" (it has ${context.traefik.entryPoints.join(', ') || 'none'})` });
+      for (const { name, start } of listItems(value, equals + 1)) {
+        if (!context.traefik.entryPoints.includes(name)) {
+          diagnostics.push({ ...at(site, start, start + name.length), severity: 'warning', code: 'traefik-entrypoint', message: `Traefik has no entrypoint "${name}" (it has ${context.traefik.entryPoints.join(', ') || 'none'})` });
         }
-        cursor += name.length + 1;
       }
     }
     if (sub === 'middlewares' && context.traefik) {
-      let cursor = equals + 1;
-      for (const name of value.split(',')) {
-        const trimmed = name.trim();
-        const start = cursor + name.indexOf(trimmed);
+      for (const { name, start } of listItems(value, equals + 1)) {
         // A name without @provider is this provider's (consulCatalog's), or one of these tags'.
-        const qualified = trimmed.includes('@') ? trimmed : `${trimmed}@consulcatalog`;
-        if (trimmed && !trimmed.includes('\u0001') && !localMiddlewares.has(trimmed.toLowerCase()) && !context.traefik.middlewares.some((candidate) => candidate.toLowerCase() === qualified.toLowerCase())) {
-          diagnostics.push({ ...at(site, start, start + trimmed.length), severity: 'warning', code: 'traefik-middleware', message: `no provider defines the middleware "${trimmed}" (Traefik has ${context.traefik.middlewares.slice(0, 8).join(', ') || 'none'})` });
+        const qualified = name.includes('@') ? name : `${name}@consulcatalog`;
+        if (!localMiddlewares.has(name.toLowerCase()) && !context.traefik.middlewares.some((candidate) => candidate.toLowerCase() === qualified.toLowerCase())) {
+          diagnostics.push({ ...at(site, start, start + name.length), severity: 'warning', code: 'traefik-middleware', message: `no provider defines the middleware "${name}" (Traefik has ${context.traefik.middlewares.slice(0, 8).join(', ') || 'none'})` });
         }
-        cursor += name.length + 1;
       }
     }
   }

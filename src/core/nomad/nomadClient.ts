@@ -149,15 +149,13 @@ export class NomadClient {
    */
   async parseJob(hcl: string, variables?: string, signal?: AbortSignal): Promise<ParsedJob> {
     const path = '/v1/jobs/parse';
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify({ JobHCL: hcl, Canonicalize: false, ...(variables ? { Variables: variables } : {}) }) });
-    return checkObject<ParsedJob>(response.data, this.where(path), { ID: 'string' });
+    return this.object<ParsedJob>(path, { ID: 'string' }, { method: 'POST', body: { JobHCL: hcl, Canonicalize: false, ...(variables ? { Variables: variables } : {}) }, signal });
   }
 
   /** Nomad's validation of a job (`POST /v1/validate/job`): a 200 that lists what is wrong. */
   async validateJob(job: ParsedJob, signal?: AbortSignal): Promise<NomadValidateResponse> {
     const path = '/v1/validate/job';
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace: job.Namespace || undefined, region: this.region }, body: JSON.stringify({ Job: job }) });
-    const checked = checkObject<NomadValidateResponse>(response.data, this.where(path), {});
+    const checked = await this.object<NomadValidateResponse>(path, {}, { method: 'POST', query: { namespace: job.Namespace || undefined }, body: { Job: job }, signal });
     if (checked.ValidationErrors !== null && checked.ValidationErrors !== undefined && !Array.isArray(checked.ValidationErrors)) {
       throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: '"ValidationErrors" is not a list' });
     }
@@ -167,9 +165,7 @@ export class NomadClient {
   /** A dry run of the job with its diff (`POST /v1/job/:id/plan`, `Diff: true`), as `nomad job plan` asks. */
   async planJob(job: ParsedJob, signal?: AbortSignal): Promise<NomadJobPlanResponse> {
     const path = `/v1/job/${encodeURIComponent(job.ID)}/plan`;
-    const namespace = job.Namespace || undefined;
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify({ Job: job, Diff: true, PolicyOverride: false }) });
-    const plan = checkObject<NomadJobPlanResponse>(response.data, this.where(path), { JobModifyIndex: 'number', Diff: 'object', Annotations: 'object', FailedTGAllocs: 'object' });
+    const plan = await this.object<NomadJobPlanResponse>(path, { JobModifyIndex: 'number', Diff: 'object', Annotations: 'object', FailedTGAllocs: 'object' }, { method: 'POST', query: { namespace: job.Namespace || undefined }, body: { Job: job, Diff: true, PolicyOverride: false }, signal });
     // Warnings is a string (a multierror's text) and may be absent on old servers.
     if (plan.Warnings !== undefined && plan.Warnings !== null && typeof plan.Warnings !== 'string') {
       throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: '"Warnings" is not a string' });
@@ -184,30 +180,26 @@ export class NomadClient {
   async registerJob(job: ParsedJob, checkIndex?: number, signal?: AbortSignal): Promise<NomadJobRegisterResponse> {
     const path = '/v1/jobs';
     const body = { Job: job, ...(checkIndex !== undefined ? { EnforceIndex: true, ...(checkIndex > 0 ? { JobModifyIndex: checkIndex } : {}) } : {}) };
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace: job.Namespace || undefined, region: this.region }, body: JSON.stringify(body) });
-    return checkObject<NomadJobRegisterResponse>(response.data, this.where(path), { EvalID: 'string', JobModifyIndex: 'number' });
+    return this.object<NomadJobRegisterResponse>(path, { EvalID: 'string', JobModifyIndex: 'number' }, { method: 'POST', query: { namespace: job.Namespace || undefined }, body, signal });
   }
 
   /** One deployment (`GET /v1/deployment/:id`). */
   async deployment(id: string, signal?: AbortSignal): Promise<NomadDeployment> {
     const path = `/v1/deployment/${encodeURIComponent(id)}`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { region: this.region } });
-    return checkObject<NomadDeployment>(response.data, this.where(path), { ID: 'string', JobID: 'string', Status: 'string', TaskGroups: 'object' });
+    return this.object<NomadDeployment>(path, { ID: 'string', JobID: 'string', Status: 'string', TaskGroups: 'object' }, { signal });
   }
 
   /** Promotes a deployment's canaries (`POST /v1/deployment/promote/:id`): all groups, or the ones named. */
   async promoteDeployment(id: string, namespace: string, groups?: string[], signal?: AbortSignal): Promise<NomadDeploymentUpdateResponse> {
     const path = `/v1/deployment/promote/${encodeURIComponent(id)}`;
     const body = groups && groups.length > 0 ? { DeploymentID: id, Groups: groups } : { DeploymentID: id, All: true };
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
-    return checkObject<NomadDeploymentUpdateResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadDeploymentUpdateResponse>(path, { EvalID: 'string' }, { method: 'POST', query: { namespace }, body, signal });
   }
 
   /** Marks a running deployment failed (`POST /v1/deployment/fail/:id`); with auto_revert the job rolls back. */
   async failDeployment(id: string, namespace: string, signal?: AbortSignal): Promise<NomadDeploymentUpdateResponse> {
     const path = `/v1/deployment/fail/${encodeURIComponent(id)}`;
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region } });
-    return checkObject<NomadDeploymentUpdateResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadDeploymentUpdateResponse>(path, { EvalID: 'string' }, { method: 'POST', query: { namespace }, signal });
   }
 
   /**
@@ -217,8 +209,7 @@ export class NomadClient {
   async revertJob(jobId: string, namespace: string, version: number, priorVersion?: number, signal?: AbortSignal): Promise<NomadJobRevertResponse> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/revert`;
     const body = { JobID: jobId, JobVersion: version, ...(priorVersion !== undefined ? { EnforcePriorVersion: priorVersion } : {}) };
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
-    return checkObject<NomadJobRevertResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadJobRevertResponse>(path, { EvalID: 'string' }, { method: 'POST', query: { namespace }, body, signal });
   }
 
   /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`). */
@@ -238,52 +229,45 @@ export class NomadClient {
   /** Stops an allocation (`POST /v1/allocation/:id/stop`); Nomad places a replacement. */
   async stopAllocation(id: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
     const path = `/v1/allocation/${encodeURIComponent(id)}/stop`;
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { region: this.region } });
-    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadEvalResponse>(path, { EvalID: 'string' }, { method: 'POST', signal });
   }
 
   /** Stops a job (`DELETE /v1/job/:id`); with `purge`, Nomad forgets it at once. */
   async stopJob(jobId: string, namespace: string, purge: boolean, signal?: AbortSignal): Promise<NomadEvalResponse> {
     const path = `/v1/job/${encodeURIComponent(jobId)}`;
-    const response = await this.http.getJson<unknown>(path, { method: 'DELETE', signal, query: { namespace, region: this.region, purge: purge || undefined } });
-    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadEvalResponse>(path, { EvalID: 'string' }, { method: 'DELETE', query: { namespace, purge: purge || undefined }, signal });
   }
 
   /** The job's groups' counts (`GET /v1/job/:id/scale`). */
   async jobScaleStatus(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadJobScaleStatus> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/scale`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
-    return checkObject<NomadJobScaleStatus>(response.data, this.where(path), { JobID: 'string', TaskGroups: 'object' });
+    return this.object<NomadJobScaleStatus>(path, { JobID: 'string', TaskGroups: 'object' }, { query: { namespace }, signal });
   }
 
   /** Sets a task group's count (`POST /v1/job/:id/scale`). */
   async scaleTaskGroup(jobId: string, namespace: string, group: string, count: number, message: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/scale`;
     const body = { Count: count, Target: { Job: jobId, Group: group }, Message: message, PolicyOverride: false };
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
-    return checkObject<NomadEvalResponse>(response.data, this.where(path), {});
+    return this.object<NomadEvalResponse>(path, {}, { method: 'POST', query: { namespace }, body, signal });
   }
 
   /** Runs a periodic job now (`POST /v1/job/:id/periodic/force`). */
   async forcePeriodic(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvalResponse> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/periodic/force`;
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region } });
-    return checkObject<NomadEvalResponse>(response.data, this.where(path), { EvalID: 'string' });
+    return this.object<NomadEvalResponse>(path, { EvalID: 'string' }, { method: 'POST', query: { namespace }, signal });
   }
 
   /** Dispatches a parameterized job (`POST /v1/job/:id/dispatch`) with its meta and payload (sent base64, as Nomad takes it). */
   async dispatchJob(jobId: string, namespace: string, meta: Record<string, string>, payload: Uint8Array | undefined, signal?: AbortSignal): Promise<NomadEvalResponse> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/dispatch`;
     const body = { JobID: jobId, Meta: meta, ...(payload && payload.length > 0 ? { Payload: Buffer.from(payload).toString('base64') } : {}) };
-    const response = await this.http.getJson<unknown>(path, { method: 'POST', signal, query: { namespace, region: this.region }, body: JSON.stringify(body) });
-    return checkObject<NomadEvalResponse>(response.data, this.where(path), { DispatchedJobID: 'string' });
+    return this.object<NomadEvalResponse>(path, { DispatchedJobID: 'string' }, { method: 'POST', query: { namespace }, body, signal });
   }
 
   /** Every version of a job with its diff to the one before (`GET /v1/job/:id/versions?diffs=true`). */
   async jobVersions(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadJobVersions> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/versions`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region, diffs: true } });
-    const versions = checkObject<NomadJobVersions>(response.data, this.where(path), {});
+    const versions = await this.object<NomadJobVersions>(path, {}, { query: { namespace, diffs: true }, signal });
     checkList(versions.Versions, this.where(path), ['ID']);
     if (versions.Diffs !== null && versions.Diffs !== undefined) checkList(versions.Diffs, this.where(path), ['Type']);
     return versions;
@@ -292,8 +276,16 @@ export class NomadClient {
   /** What an allocation uses now (`GET /v1/client/allocation/:id/stats`, answered by its node). */
   async allocationStats(id: string, signal?: AbortSignal): Promise<NomadAllocationStats> {
     const path = `/v1/client/allocation/${encodeURIComponent(id)}/stats`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { region: this.region } });
-    return checkObject<NomadAllocationStats>(response.data, this.where(path), { ResourceUsage: 'object', Tasks: 'object' });
+    return this.object<NomadAllocationStats>(path, { ResourceUsage: 'object', Tasks: 'object' }, { signal });
+  }
+
+  /**
+   * One request answered by one object with these fields (a write's answer, or a single object read): `body`
+   * is sent as JSON when given, and the region always goes in the query.
+   */
+  private async object<T>(path: string, fields: Record<string, 'string' | 'number' | 'object'>, options: { method?: 'GET' | 'POST' | 'DELETE'; query?: Record<string, QueryValue>; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+    const response = await this.http.getJson<unknown>(path, { method: options.method, signal: options.signal, query: { ...options.query, region: this.region }, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    return checkObject<T>(response.data, this.where(path), fields);
   }
 
   private where(path: string) {

@@ -25,6 +25,11 @@ export function jobKey(namespace: string, jobId: string): string {
 }
 
 /** The namespace an item is in: its own, else the one asked for (`*` asks for all; an item in none is in default). */
+/** The one namespace a profile's namespace stands for when one is needed: `*` (every one) and none mean default. */
+export function singleNamespace(asked: string): string {
+  return asked && asked !== '*' ? asked : 'default';
+}
+
 export function itemNamespace(namespace: string | undefined, asked: string): string {
   return namespace || (asked === '*' ? 'default' : asked);
 }
