@@ -91,6 +91,9 @@ const SERVER_ERROR: Record<DemoProduct, { body: string; contentType: string }> =
   traefik: { body: '{"message":"internal error"}\n', contentType: 'text/plain; charset=utf-8' },
 };
 
+/** How many of the latest event batches the demo keeps to replay (Nomad's buffer is sized by its event_buffer_size). */
+const EVENT_BUFFER_BATCHES = 200;
+
 export class DemoCluster {
   private data: DemoData;
   private readonly servers = new Map<DemoProduct, Server>();
@@ -102,8 +105,10 @@ export class DemoCluster {
   private nomadIndex = 2600;
   /** Blocking queries waiting for the next index of their product. */
   private readonly waiters = new Set<{ product: DemoProduct; wake: () => void }>();
+  /** The latest batches, replayed to a stream that asks for an index they pass (as Nomad's event buffer). */
+  private eventBuffer: { index: number; events: DemoEvent[] }[] = [];
   /** Open event streams: each gets every batch. */
-  private readonly streams = new Set<{ namespace: string; write: (line: string) => void }>();
+  private readonly streams = new Set<{ namespace: string; write: (line: string) => void; end: () => void }>();
   private readonly timers: NodeJS.Timeout[] = [];
   private rollouts!: DemoRollouts;
   /** The platform's jobspecs, parsed once at start: the definitions the demo's jobs run. */
@@ -199,6 +204,9 @@ export class DemoCluster {
       this.nomadIndex = index;
       this.publish(applied.nomadEvents.map((event) => ({ ...event, Index: index })));
       this.wake('nomad');
+    } else if (applied.nomadSilently) {
+      this.nomadIndex = index;
+      this.wake('nomad');
     }
     if (applied.consul) {
       this.consulIndex++;
@@ -211,10 +219,14 @@ export class DemoCluster {
   publish(events: DemoEvent[]): void {
     const index = Math.max(this.nomadIndex, ...events.map((event) => event.Index));
     this.nomadIndex = index;
-    for (const stream of this.streams) {
-      const visible = events.filter((event) => event.Namespace === '' || stream.namespace === '*' || event.Namespace === stream.namespace);
-      if (visible.length > 0) stream.write(`${JSON.stringify({ Index: index, Events: visible })}\n`);
-    }
+    this.eventBuffer.push({ index, events });
+    if (this.eventBuffer.length > EVENT_BUFFER_BATCHES) this.eventBuffer.shift();
+    for (const stream of this.streams) this.writeBatch(stream, index, events);
+  }
+
+  private writeBatch(stream: { namespace: string; write: (line: string) => void }, index: number, events: DemoEvent[]): void {
+    const visible = events.filter((event) => event.Namespace === '' || stream.namespace === '*' || event.Namespace === stream.namespace);
+    if (visible.length > 0) stream.write(`${JSON.stringify({ Index: index, Events: visible })}\n`);
   }
 
   /** Connections open to the demo's products now (a test of what a client leaves behind). */
@@ -301,6 +313,12 @@ export class DemoCluster {
       const applied = await this.applyChange(change);
       return { change, nomadIndex: this.nomadIndex, consulIndex: this.consulIndex, events: applied.nomadEvents.length };
     }
+    if (path === '/restore-nomad' && method === 'POST') {
+      const { index } = JSON.parse(body || '{}') as { index?: unknown };
+      if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 1) throw new Error('restore-nomad needs an "index", a positive integer');
+      this.restoreNomad(index);
+      return { nomadIndex: this.nomadIndex };
+    }
     if (path === '/requests' && method === 'DELETE') {
       this.resetRequests();
       return { requests: 0 };
@@ -339,6 +357,26 @@ export class DemoCluster {
     for (const product of DEMO_PRODUCTS) {
       await this.setFault(product, undefined);
     }
+  }
+
+  /**
+   * Nomad restored from a snapshot taken at `index` behind the same address: what was made after it is gone,
+   * the index starts again from there, and open event streams end cleanly (as a restarted server's do).
+   */
+  restoreNomad(index: number): void {
+    const nomad = this.data.nomad;
+    const kept = <T extends { CreateIndex: number; ModifyIndex: number }>(items: T[]) =>
+      items.filter((item) => item.CreateIndex <= index).map((item) => Object.assign(item, { ModifyIndex: Math.min(item.ModifyIndex, index) }));
+    nomad.jobs = kept(nomad.jobs);
+    nomad.allocations = kept(nomad.allocations);
+    nomad.deployments = kept(nomad.deployments);
+    nomad.nodes = kept(nomad.nodes);
+    this.nomadIndex = index;
+    // A restarted server's event buffer is empty.
+    this.eventBuffer = [];
+    for (const stream of [...this.streams]) stream.end();
+    this.streams.clear();
+    this.wake('nomad');
   }
 
   /** Replace the scenario (e.g. a scaled one for the benchmark) without restarting. */
@@ -483,8 +521,13 @@ export class DemoCluster {
   /** `/v1/event/stream`: NDJSON, a `{}` heartbeat first and then every `heartbeatMs`, batches as they happen. */
   private serveEventStream(url: URL, request: IncomingMessage, response: ServerResponse): void {
     response.writeHead(200, { 'Content-Type': 'application/json' });
-    const stream = { namespace: url.searchParams.get('namespace') ?? 'default', write: (line: string) => response.write(line) };
+    const stream = { namespace: url.searchParams.get('namespace') ?? 'default', write: (line: string) => response.write(line), end: () => response.end() };
     response.write('{}\n');
+    // Nomad starts a subscription at the buffered batch closest to the asked index: what came since is replayed.
+    const asked = Number(url.searchParams.get('index') ?? '0');
+    if (asked > 0) {
+      for (const batch of this.eventBuffer) if (batch.index >= asked) this.writeBatch(stream, batch.index, batch.events);
+    }
     const heartbeat = setInterval(() => response.write('{}\n'), this.options.heartbeatMs ?? 30_000);
     this.streams.add(stream);
     request.socket.once('close', () => {

@@ -10,9 +10,11 @@ export type DemoChange =
   | { kind: 'restartAllocation'; job: string }
   | { kind: 'setCheck'; service: string; status: 'passing' | 'warning' | 'critical' }
   | { kind: 'removeRouter'; name: string }
-  | { kind: 'drainNode'; name: string; drain: boolean };
+  | { kind: 'drainNode'; name: string; drain: boolean }
+  /** Nomad's garbage collection: terminal allocations and finished deployments go, and no event says so. */
+  | { kind: 'collectGarbage' };
 
-export const DEMO_CHANGE_KINDS: DemoChange['kind'][] = ['addJob', 'failAllocation', 'restartAllocation', 'setCheck', 'removeRouter', 'drainNode'];
+export const DEMO_CHANGE_KINDS: DemoChange['kind'][] = ['addJob', 'failAllocation', 'restartAllocation', 'setCheck', 'removeRouter', 'drainNode', 'collectGarbage'];
 
 export interface DemoEvent {
   Topic: 'Job' | 'Allocation' | 'Deployment' | 'Node';
@@ -28,6 +30,8 @@ export interface DemoEvent {
 export interface AppliedChange {
   consul: boolean;
   traefik: boolean;
+  /** Nomad's data moved without an event (a garbage collection): its index goes up all the same. */
+  nomadSilently?: boolean;
   nomadEvents: Omit<DemoEvent, 'Index'>[];
 }
 
@@ -164,6 +168,15 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
       node.SchedulingEligibility = change.drain ? 'ineligible' : 'eligible';
       node.ModifyIndex = index;
       return { consul: false, traefik: false, nomadEvents: [{ Topic: 'Node', Type: change.drain ? 'NodeDrain' : 'NodeEligibility', Key: node.ID, Namespace: '', FilterKeys: null, Payload: { Node: fullNode(node) } }] };
+    }
+    case 'collectGarbage': {
+      const terminal = (allocation: Allocation) => ['failed', 'complete', 'lost'].includes(allocation.ClientStatus) || allocation.DesiredStatus !== 'run';
+      const before = nomad.allocations.length + nomad.deployments.length;
+      nomad.allocations = nomad.allocations.filter((allocation) => !terminal(allocation));
+      const latest = new Map<string, number>();
+      for (const deployment of nomad.deployments) latest.set(deployment.JobID, Math.max(latest.get(deployment.JobID) ?? -1, deployment.CreateIndex));
+      nomad.deployments = nomad.deployments.filter((deployment) => deployment.Status === 'running' || latest.get(deployment.JobID) === deployment.CreateIndex);
+      return { consul: false, traefik: false, nomadSilently: nomad.allocations.length + nomad.deployments.length < before, nomadEvents: [] };
     }
   }
   throw new Error(`unknown change kind; one of ${DEMO_CHANGE_KINDS.join(', ')}`);

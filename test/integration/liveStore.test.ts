@@ -8,7 +8,7 @@ import { NomadEventStream, StreamEnd } from '../../src/core/live/nomadEventStrea
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { NomadEventBatch } from '../../src/core/nomad/nomadEvents';
 import { ClusterProfile, environmentProfile } from '../../src/core/profiles/clusterProfile';
-import { ClusterStore } from '../../src/core/store/clusterStore';
+import { ClusterStore, ClusterStoreOptions } from '../../src/core/store/clusterStore';
 import { Backoff } from '../../src/core/live/backoff';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer } from '../support/replayServer';
 
@@ -27,9 +27,9 @@ function profileFor(demo: DemoCluster): ClusterProfile {
   return environmentProfile({ NOMAD_ADDR: demo.address('nomad'), CONSUL_HTTP_ADDR: demo.address('consul'), HASHISTACK_TRAEFIK_ADDR: demo.address('traefik') });
 }
 
-function storeFor(profile: ClusterProfile, settings = SETTINGS): ClusterStore {
+function storeFor(profile: ClusterProfile, settings = SETTINGS, options: Partial<ClusterStoreOptions> = {}): ClusterStore {
   const clients = createClusterClients(profile, { tokens: {}, timeoutMs: 2000 });
-  return new ClusterStore({ clients, settings: () => settings, backoff: new Backoff(50, 200) });
+  return new ClusterStore({ clients, settings: () => settings, backoff: new Backoff(50, 200), ...options });
 }
 
 describe('The cluster store on the demo cluster (live)', function () {
@@ -88,6 +88,47 @@ describe('The cluster store on the demo cluster (live)', function () {
     await demo.setFault('nomad', undefined);
     await until(() => store!.nomad.state.mode === 'live', 'Nomad live again', 8000);
     assert.equal(store.nomad.state.staleSince, undefined);
+  });
+
+  it('learns of garbage-collected allocations and deployments, which Nomad sends no event for', async () => {
+    store = storeFor(profileFor(demo), SETTINGS, { reconcileMinGapMs: 200 });
+    store.need(['nomad']);
+    await until(() => store!.nomad.state.mode === 'live', 'Nomad live');
+    await demo.applyChange({ kind: 'failAllocation', job: 'whoami' });
+    const failed = () => store!.nomad.state.data!.allocations.filter((allocation) => allocation.ClientStatus === 'failed' || allocation.DesiredStatus !== 'run').map((allocation) => allocation.ID);
+    await until(() => failed().length > 0, 'the failed allocation in the store');
+    const collected = failed();
+    const deploymentsBefore = store.nomad.state.data!.deployments.length;
+    const streamsBefore = demo.requests.filter((r) => r.path === '/v1/event/stream').length;
+    await demo.applyChange({ kind: 'collectGarbage' });
+    await until(() => !store!.nomad.state.data!.allocations.some((allocation) => collected.includes(allocation.ID)), 'the collected allocations to leave', 8000);
+    assert.ok(store.nomad.state.data!.deployments.length <= deploymentsBefore);
+    assert.deepEqual(
+      demo.scenario.nomad.deployments.map((deployment) => deployment.ID).sort(),
+      store.nomad.state.data!.deployments.map((deployment) => deployment.ID).sort(),
+      'the deployments are those the cluster still has',
+    );
+    assert.equal(store.nomad.state.mode, 'live');
+    assert.equal(store.nomad.state.source, 'event stream', 'still on the stream: the reconciliation is beside it');
+    assert.equal(demo.requests.filter((r) => r.path === '/v1/event/stream').length, streamsBefore, 'no reload, no new stream');
+  });
+
+  it('a Nomad restored behind the same address (lower indexes) is loaded again, and its new events show', async () => {
+    store = storeFor(profileFor(demo));
+    store.need(['nomad']);
+    await until(() => store!.nomad.state.mode === 'live', 'Nomad live');
+    await demo.applyChange({ kind: 'addJob', id: 'made-after-the-snapshot' });
+    await until(() => Boolean(store!.nomad.state.data?.jobs.some((job) => job.ID === 'made-after-the-snapshot')), 'the job made after the snapshot');
+    const streams = () => demo.requests.filter((r) => r.path === '/v1/event/stream').length;
+    const before = streams();
+    demo.restoreNomad(demo.currentNomadIndex - 40);
+    // The stream ended cleanly, as a restarted server's does; once it is open again, the cluster moves on.
+    await until(() => streams() > before, 'the stream reopened');
+    await demo.applyChange({ kind: 'addJob', id: 'made-after-the-restore' });
+    await until(() => Boolean(store!.nomad.state.data?.jobs.some((job) => job.ID === 'made-after-the-restore')), 'the job made after the restore', 8000);
+    await until(() => !store!.nomad.state.data!.jobs.some((job) => job.ID === 'made-after-the-snapshot'), 'the job the snapshot lacks to leave');
+    await until(() => store!.nomad.state.mode === 'live', 'live on the new stream');
+    assert.equal(store.nomad.state.staleSince, undefined, 'a restore is no outage');
   });
 
   it('stops retrying after a 403 until Refresh', async () => {
@@ -191,7 +232,7 @@ describe('Falling back when the event stream cannot be used', function () {
     try {
       store.need(['nomad']);
       await until(() => store.nomad.state.source === 'blocking queries', 'the fallback');
-      await until(() => replay.requests.filter((r) => r.query.get('index') === '96').length === 4, 'four held queries');
+      await until(() => new Set(replay.requests.filter((r) => r.query.get('index') === '96').map((r) => r.path)).size === 4, 'four held queries');
       assert.equal(store.nomad.state.mode, 'live');
     } finally {
       store.dispose();
@@ -199,12 +240,24 @@ describe('Falling back when the event stream cannot be used', function () {
   });
 
   it('a stream that delivers nothing (a buffering proxy): blocking queries', async () => {
-    replay.on('GET /v1/event/stream', { body: '{}\n', delayMs: 15_000 });
+    replay.on('GET /v1/event/stream', { body: '{}\n', bodyDelayMs: 15_000 });
     const store = nomadStore();
     try {
       store.need(['nomad']);
       const waited = await until(() => store.nomad.state.source === 'blocking queries', 'the fallback', 9000);
       assert.ok(waited >= 4000, `waited for the first line (${waited} ms)`);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('headers that take longer than the first line may (a slow TLS handshake, a proxy hop) do not make the stream unusable', async () => {
+    replay.on('GET /v1/event/stream', { body: '{}\n', delayMs: 7_000 });
+    const store = nomadStore();
+    try {
+      store.need(['nomad']);
+      await until(() => store.nomad.state.mode === 'live', 'live', 12_000);
+      assert.equal(store.nomad.state.source, 'event stream');
     } finally {
       store.dispose();
     }

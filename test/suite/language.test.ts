@@ -51,13 +51,21 @@ describe('Jobspecs as a language', () => {
   it('the hover on an image says what runs on the demo cluster', async () => {
     const whoami = workspaceFile('whoami.nomad');
     const document = await vscode.workspace.openTextDocument(whoami);
-    await until(() => hashistack.store.store?.nomad.jobDefinition('default', 'whoami'), 'the job definition in the store');
     const position = document.positionAt(document.getText().indexOf('traefik/whoami:v1.10.3') + 5);
-    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', whoami, position)) ?? [];
-    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
-      .join('\n')
-      // appendText keeps cluster text as text: spaces come as &nbsp;.
-      .replace(/&nbsp;/g, ' ');
+    // The hover needs the document's parse, the job's stub, its definition and its deployment: wait for
+    // the hover's own text, since any of them may still be on its way on a busy machine.
+    const hoverText = async () => {
+      hashistack.store.store?.nomad.jobDefinition('default', 'whoami');
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', whoami, position)) ?? [];
+      return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+        .join('\n')
+        // appendText keeps cluster text as text: spaces come as &nbsp;.
+        .replace(/&nbsp;/g, ' ');
+    };
+    const text = await until(async () => {
+      const shown = await hoverText();
+      return /healthy · deployment of v\d+/.test(shown) && shown;
+    }, 'a hover that says what runs on the cluster', 30_000);
     assert.match(text, /whoami on "[^"]+": running v\d+ · task whoami runs traefik\/whoami:v1\.10\.3/);
     assert.match(text, /\d\/3 healthy · deployment of v\d+/);
   });

@@ -10,6 +10,8 @@ export interface ReplayResponse {
   contentType?: string;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Sends the headers at once and the body this much later (a proxy that buffers a stream's body). */
+  bodyDelayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -51,6 +53,12 @@ export class ReplayServer {
         }
         const body = answer.file ? recordedText(answer.file) : (answer.body ?? '');
         response.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', ...answer.headers });
+        if (answer.bodyDelayMs) {
+          response.flushHeaders();
+          const timer = setTimeout(() => response.end(body), answer.bodyDelayMs);
+          request.socket.once('close', () => clearTimeout(timer));
+          return;
+        }
         response.end(body);
       };
       if (answer?.delayMs) {

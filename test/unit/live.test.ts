@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { Backoff } from '../../src/core/live/backoff';
 import { blockingQuery, blockingTimeoutMs, nextBlockingIndex, parseIndex } from '../../src/core/live/blockingQuery';
 import { isHeartbeat, NdjsonDecoder, NdjsonError } from '../../src/core/live/ndjson';
-import { applyNomadEvents, checkEventBatch, NomadEvent } from '../../src/core/nomad/nomadEvents';
+import { applyNomadEvents, checkEventBatch, NomadEvent, reconcileNomadList } from '../../src/core/nomad/nomadEvents';
+import { LiveSection } from '../../src/core/store/liveSection';
+import { until } from '../support/until';
 import { NomadSectionData } from '../../src/core/tree/nomad/nomadProperties';
 import { reconcileNodes } from '../../src/core/tree/reconcile';
 import { ExplorerNode, formatClock, modeDescription, staleNode } from '../../src/core/tree/explorerNode';
@@ -229,5 +231,87 @@ describe('Stale rows and view descriptions', () => {
     const since = new Date(2026, 10, 1, 9, 5, 0).getTime();
     assert.equal(modeDescription({ mode: 'failed', staleSince: since, data: {} }), 'stale since 09:05:00');
     assert.equal(modeDescription({ mode: 'failed', staleSince: since }), 'failed');
+  });
+});
+
+describe('reconcileNomadList (garbage collection has no event)', () => {
+  const row = (ID: string, ModifyIndex: number, extra: Record<string, unknown> = {}) => ({ ID, ModifyIndex, ...extra });
+
+  it('drops the rows a fresh read lacks, unless an event brought them after that read', () => {
+    const current = [row('a', 10), row('b', 12), row('c', 30)];
+    const next = reconcileNomadList(current, [row('a', 10)], 20);
+    assert.deepEqual(next.map((r) => r.ID), ['a', 'c'], 'b was collected; c changed at 30, after the read at 20');
+    assert.equal(next[0], current[0], 'an unchanged row keeps its object');
+  });
+
+  it('takes a newer row from the read, keeps a newer row of its own, adds what it missed', () => {
+    const current = [row('a', 10, { FailureReason: 'Exit Code: 1' }), row('b', 25)];
+    const next = reconcileNomadList(current, [row('a', 15), row('b', 20), row('d', 18)], 20);
+    assert.deepEqual(next.map((r) => [r.ID, r.ModifyIndex]), [['a', 15], ['b', 25], ['d', 18]]);
+  });
+
+  it('returns the same list when nothing changed, and skips rows that are not objects with an ID', () => {
+    const current = [row('a', 10)];
+    assert.equal(reconcileNomadList(current, [row('a', 10), null, 7, { ID: '' }, 'x', []], 20), current);
+  });
+});
+
+describe('LiveSection backoff', () => {
+  class FlakySection extends LiveSection<number> {
+    starts = 0;
+    constructor(backoff: Backoff, private readonly holdMs: number) {
+      super('Flaky', { backoff, recoveredAfterMs: 150 });
+    }
+    protected async start(signal: AbortSignal): Promise<void> {
+      this.starts++;
+      this.setData(this.starts, { mode: 'live' });
+      // The live source breaks soon after every load, as behind a proxy that resets each stream.
+      setTimeout(() => {
+        if (!signal.aborted) this.fail(new Error('stream reset'));
+      }, this.holdMs);
+    }
+  }
+  class RecordingBackoff extends Backoff {
+    readonly attempts: number[] = [];
+    constructor() {
+      super(1, 1, () => 0);
+    }
+    override delayMs(attempt: number): number {
+      this.attempts.push(attempt);
+      return 1;
+    }
+  }
+
+  it('a source that breaks right after every load backs off further each time: a successful load is no recovery', async () => {
+    const backoff = new RecordingBackoff();
+    const section = new FlakySection(backoff, 5);
+    const handle = section.need();
+    try {
+      await until(() => backoff.attempts.length >= 4, 'four retries');
+      assert.deepEqual(backoff.attempts.slice(0, 4), [0, 1, 2, 3]);
+    } finally {
+      handle.dispose();
+      section.dispose();
+    }
+  });
+
+  it('a source that held past the recovery period starts the backoff again from its first step', async () => {
+    const backoff = new RecordingBackoff();
+    const section = new FlakySection(backoff, 200);
+    const handle = section.need();
+    try {
+      await until(() => backoff.attempts.length >= 2, 'two retries', 5000);
+      assert.deepEqual(backoff.attempts.slice(0, 2), [0, 0]);
+    } finally {
+      handle.dispose();
+      section.dispose();
+    }
+  });
+
+  it('a disposed section does not load again on Refresh', async () => {
+    const section = new FlakySection(new RecordingBackoff(), 1000);
+    section.dispose();
+    await section.refresh();
+    assert.equal(section.starts, 0);
   });
 });

@@ -1,5 +1,6 @@
 // Blocking queries as Consul and Nomad define them (../shared/fixtures/SOURCES.md, "Blocking queries"):
 // send `index` and `wait`; the server answers when the index passes ours or the wait runs out.
+import { isApiError } from '../http/apiError';
 import type { QueryValue } from '../http/httpClient';
 import { Backoff, sleep } from './backoff';
 
@@ -12,6 +13,18 @@ const BLOCKING_TIMEOUT_MARGIN_MS = 15_000;
  * write (a busy cluster) then costs at most two requests a second instead of a tight loop.
  */
 export const BLOCKING_MIN_GAP_MS = 500;
+/**
+ * A held query that fails this long after it was sent, by a closed connection or a gateway's 502/504, was
+ * cut by something in between (a load balancer's idle timeout: AWS ALB's is 60 s), not refused by a server
+ * that is down: it is sent again at once with the same index, and the data does not become stale.
+ */
+export const BLOCKING_CUT_MIN_HELD_MS = 5_000;
+/** Two cuts whose ages differ by less than this are the same idle timeout at work. */
+const BLOCKING_CUT_SAME_AGE_MS = 3_000;
+/** When cuts repeat at the same age, `wait` is set to this share of that age, so the server answers first. */
+const BLOCKING_CUT_WAIT_SHARE = 0.75;
+/** `wait` is never shortened below this: a query that returns every few seconds is a poll. */
+const BLOCKING_MIN_WAIT_SECONDS = 5;
 
 export interface BlockingOptions {
   index: number;
@@ -66,6 +79,10 @@ export interface BlockingWatcherOptions<T> {
   onUnwatchable(): void;
   /** Errors that stop the watcher for good (a 403: retrying will not help until the token changes). */
   isFatal?(error: unknown): boolean;
+  /** Says that a held query was cut and sent again, or that `wait` was shortened (for the log). */
+  onCut?(line: string): void;
+  /** How long a query must have been held for its failure to count as a cut (BLOCKING_CUT_MIN_HELD_MS). */
+  cutMinHeldMs?: number;
   /** The index the data in hand was read at (the initial load's); 0 starts with a plain read. */
   startIndex?: number;
   waitSeconds?: number;
@@ -94,21 +111,42 @@ export class BlockingWatcher<T> {
   private async run(): Promise<void> {
     const { options } = this;
     const signal = this.controller.signal;
-    const waitSeconds = options.waitSeconds ?? BLOCKING_WAIT_SECONDS;
+    let waitSeconds = options.waitSeconds ?? BLOCKING_WAIT_SECONDS;
     const minGapMs = options.minGapMs ?? BLOCKING_MIN_GAP_MS;
     const backoff = options.backoff ?? new Backoff();
     let index = options.startIndex ?? 0;
     let lastStart = 0;
     let failures = 0;
+    /** The age of the last cut, while the query after it has not been answered. */
+    let lastCutAge: number | undefined;
+    /** Set after a cut: the reissue goes out at once, and its own failure is a real one. */
+    let reissue = false;
     while (!this.stopped) {
       const gap = lastStart + minGapMs - Date.now();
-      if (gap > 0 && !(await sleep(gap, signal))) return;
+      if (!reissue && gap > 0 && !(await sleep(gap, signal))) return;
+      reissue = false;
       lastStart = Date.now();
       let result: IndexedResult<T>;
       try {
         result = await options.fetch(index > 0 ? { index, waitSeconds } : undefined, signal);
       } catch (error) {
         if (this.stopped) return;
+        const age = Date.now() - lastStart;
+        if (index > 0 && age >= (options.cutMinHeldMs ?? BLOCKING_CUT_MIN_HELD_MS) && isCut(error)) {
+          // Cut while held: send it again with the same index; what changed meanwhile is in its answer.
+          reissue = true;
+          if (lastCutAge !== undefined && Math.abs(age - lastCutAge) < BLOCKING_CUT_SAME_AGE_MS) {
+            const shorter = Math.max(BLOCKING_MIN_WAIT_SECONDS, Math.floor((age / 1000) * BLOCKING_CUT_WAIT_SHARE));
+            if (shorter < waitSeconds) {
+              waitSeconds = shorter;
+              options.onCut?.(`held queries are cut after about ${Math.round(age / 1000)} s (a proxy's idle timeout?): waiting ${shorter} s per query from now on`);
+            }
+          } else {
+            options.onCut?.(`a held query was cut after ${Math.round(age / 1000)} s; sending it again`);
+          }
+          lastCutAge = age;
+          continue;
+        }
         options.onError(error);
         if (options.isFatal?.(error)) return;
         // After a failure, start again from a plain read: what changed meanwhile is in its answer.
@@ -129,4 +167,15 @@ export class BlockingWatcher<T> {
       }
     }
   }
+}
+
+/**
+ * Whether a failed held query looks cut by something in between rather than refused: the connection was
+ * closed or reset, or a gateway answered 502 or 504 in its place. A refused connection is not a cut.
+ */
+export function isCut(error: unknown): boolean {
+  if (!isApiError(error)) return false;
+  if (error.kind === 'http') return error.status === 502 || error.status === 504;
+  if (error.kind === 'malformed') return /cut off/.test(error.reason);
+  return error.kind === 'unreachable' && /closed|reset|socket|terminated/i.test(error.reason);
 }

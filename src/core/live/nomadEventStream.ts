@@ -2,15 +2,26 @@
 import { ApiError, isApiError } from '../http/apiError';
 import type { StreamResponse } from '../http/httpClient';
 import { checkEventBatch, NomadEventBatch } from '../nomad/nomadEvents';
-import { sleep } from './backoff';
+import { Backoff, sleep } from './backoff';
 import { BLOCKING_MIN_GAP_MS } from './blockingQuery';
 import { isHeartbeat, NdjsonDecoder } from './ndjson';
 
 /**
+ * How long the response headers may take: a connection, a TLS handshake and a proxy's own hop. Its own
+ * deadline, so that one slow handshake does not eat the first line's time.
+ */
+export const STREAM_HEADERS_TIMEOUT_MS = 15_000;
+/**
  * Nomad writes a `{}` heartbeat as soon as a stream opens. A proxy that buffers responses delivers
- * nothing at all, so when neither headers nor a first line arrive in this time the stream is called buffered.
+ * nothing at all, so when no first line arrives this long after the headers the stream is called buffered.
  */
 export const STREAM_FIRST_LINE_TIMEOUT_MS = 5_000;
+/**
+ * A connection that lasted at least this long was a working stream: a clean end after it reopens at once.
+ * Shorter ones that end cleanly (a proxy that closes streams, a server in a restart loop) are reopened
+ * after a growing backoff, not in a tight loop.
+ */
+export const STREAM_HEALTHY_CONNECTION_MS = 30_000;
 /** Heartbeats come every 30 s; a stream silent for two and a half of them is dead and is reopened. */
 export const STREAM_IDLE_TIMEOUT_MS = 75_000;
 
@@ -20,10 +31,17 @@ export type StreamEnd =
   /** Nothing arrived in time: something between us and Nomad holds the stream back. */
   | { kind: 'buffered' }
   /** The connection failed or sent something that is not an event batch: events may have been missed. */
-  | { kind: 'broken'; error: unknown };
+  | { kind: 'broken'; error: unknown }
+  /**
+   * After a reconnect, the server's first batch is older than the last one seen: the cluster was rebuilt or
+   * restored from a snapshot behind the same address. Every later event would be dropped as a replay, so
+   * the owner must reload the lists and open a new stream from their indexes.
+   */
+  | { kind: 'reset'; lastIndex: number; serverIndex: number };
 
 export interface NomadEventStreamOptions {
-  open(index: number, signal: AbortSignal): Promise<StreamResponse>;
+  /** Opens one connection; `headersTimeoutMs` bounds the wait for its response headers. */
+  open(index: number, signal: AbortSignal, headersTimeoutMs: number): Promise<StreamResponse>;
   /** Where the data in hand was read (the lists' X-Nomad-Index): events after it are asked for. */
   startIndex: number;
   onBatch(batch: NomadEventBatch): void;
@@ -33,8 +51,12 @@ export interface NomadEventStreamOptions {
   onEnd(end: StreamEnd): void;
   /** Describes where a malformed line came from. */
   source: { address: string };
+  headersTimeoutMs?: number;
   firstLineTimeoutMs?: number;
   idleTimeoutMs?: number;
+  healthyConnectionMs?: number;
+  /** Paces reopening after short connections that ended cleanly. */
+  backoff?: Backoff;
 }
 
 /**
@@ -45,6 +67,8 @@ export class NomadEventStream {
   private readonly controller = new AbortController();
   private stopped = false;
   private lastIndex: number;
+  /** Whether the current connection is a reconnect whose first batch has not arrived yet. */
+  private checkContinuity = false;
   readonly done: Promise<void>;
 
   constructor(private readonly options: NomadEventStreamOptions) {
@@ -64,14 +88,19 @@ export class NomadEventStream {
 
   private async run(): Promise<void> {
     let everOpened = false;
+    let shortEnds = 0;
+    const backoff = this.options.backoff ?? new Backoff();
     while (!this.stopped) {
       const started = Date.now();
+      this.checkContinuity = everOpened;
       const outcome = await this.readOnce(everOpened);
       if (this.stopped) return;
       if (outcome.kind === 'ended') {
         everOpened = true;
-        const gap = started + BLOCKING_MIN_GAP_MS - Date.now();
-        if (gap > 0 && !(await sleep(gap, this.controller.signal))) return;
+        const lasted = Date.now() - started;
+        shortEnds = lasted >= (this.options.healthyConnectionMs ?? STREAM_HEALTHY_CONNECTION_MS) ? 0 : shortEnds + 1;
+        const wait = shortEnds > 0 ? Math.max(backoff.delayMs(shortEnds - 1), BLOCKING_MIN_GAP_MS - lasted) : BLOCKING_MIN_GAP_MS - lasted;
+        if (wait > 0 && !(await sleep(wait, this.controller.signal))) return;
         continue;
       }
       this.options.onEnd(outcome);
@@ -86,6 +115,7 @@ export class NomadEventStream {
     this.controller.signal.addEventListener('abort', onStop, { once: true });
     let silence: 'first' | 'idle' | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let reset: StreamEnd | undefined;
     const arm = (kind: 'first' | 'idle') => {
       clearTimeout(timer);
       timer = setTimeout(
@@ -96,15 +126,17 @@ export class NomadEventStream {
         kind === 'first' ? (this.options.firstLineTimeoutMs ?? STREAM_FIRST_LINE_TIMEOUT_MS) : (this.options.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS),
       );
     };
-    arm('first');
     let response: StreamResponse | undefined;
     let sawLine = false;
     try {
-      response = await this.options.open(this.lastIndex + 1, connection.signal);
+      response = await this.options.open(this.lastIndex + 1, connection.signal, this.options.headersTimeoutMs ?? STREAM_HEADERS_TIMEOUT_MS);
+      // The first line's deadline starts with the headers: the connection's own time is not counted in it.
+      arm('first');
       const decoder = new NdjsonDecoder();
       for await (const chunk of response.body) {
         for (const value of decoder.push(chunk)) {
-          this.line(value);
+          reset = this.line(value);
+          if (reset) return reset;
           if (!sawLine) {
             sawLine = true;
             if (!everOpened) this.options.onOpen();
@@ -112,7 +144,10 @@ export class NomadEventStream {
           arm('idle');
         }
       }
-      for (const value of decoder.end()) this.line(value);
+      for (const value of decoder.end()) {
+        reset = this.line(value);
+        if (reset) return reset;
+      }
       if (!sawLine) {
         // Nomad 2 answers a denied topic with 200 and closes before writing anything.
         return { kind: 'refused', error: new Error('Nomad closed the event stream before sending anything (a token without read-job or node:read?)') };
@@ -132,14 +167,20 @@ export class NomadEventStream {
     }
   }
 
-  private line(value: unknown): void {
-    if (isHeartbeat(value)) return;
+  /** Applies one line; returns the end of the stream when the line shows that the cluster went back in time. */
+  private line(value: unknown): StreamEnd | undefined {
+    if (isHeartbeat(value)) return undefined;
     const batch = checkEventBatch(value);
     if (typeof batch === 'string') {
       throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.options.source.address, path: '/v1/event/stream', reason: batch });
     }
-    if (batch.Index <= this.lastIndex) return;
+    if (this.checkContinuity) {
+      this.checkContinuity = false;
+      if (batch.Index < this.lastIndex) return { kind: 'reset', lastIndex: this.lastIndex, serverIndex: batch.Index };
+    }
+    if (batch.Index <= this.lastIndex) return undefined;
     this.lastIndex = batch.Index;
     this.options.onBatch(batch);
+    return undefined;
   }
 }

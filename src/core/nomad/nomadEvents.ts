@@ -33,7 +33,8 @@ export function checkEventBatch(value: unknown): NomadEventBatch | string {
   return batch as NomadEventBatch;
 }
 
-type Row = { ID: string; ModifyIndex: number };
+export type NomadRow = { ID: string; ModifyIndex: number };
+type Row = NomadRow;
 
 /** Upserts and removals of one list, applied at the end so that each list is copied at most once a batch. */
 class ListChanges<T extends Row> {
@@ -301,4 +302,44 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
     deployments: deployments.apply(data.deployments),
     nodes: nodes.apply(data.nodes),
   };
+}
+
+/**
+ * A list in hand after a fresh read of the same list at `index` (its X-Nomad-Index). Nomad garbage-collects
+ * allocations, deployments and evaluations without an event, so this is how the store learns of removals:
+ * - a row the read lacks leaves, unless it changed after the read (ModifyIndex > index: an event brought it
+ *   after the list was read, so it existed then);
+ * - a row the read has replaces the one in hand only when it is newer (events may have moved past the read);
+ * - a row only the read has (an event missed) joins.
+ * Returns the same array when nothing changed, so an unchanged cluster redraws nothing. Rows that are not
+ * objects with an ID are skipped (a hostile server cannot break the list).
+ */
+export function reconcileNomadList<T extends NomadRow>(current: T[], fresh: readonly unknown[], index: number): T[] {
+  const incoming = new Map<string, T>();
+  for (const row of fresh) {
+    const candidate = object(row);
+    if (hasId(candidate)) incoming.set(candidate.ID, { ...candidate, ModifyIndex: num(candidate.ModifyIndex) } as unknown as T);
+  }
+  let changed = false;
+  const result: T[] = [];
+  for (const row of current) {
+    const read = incoming.get(row.ID);
+    incoming.delete(row.ID);
+    if (!read) {
+      if (row.ModifyIndex > index) result.push(row);
+      else changed = true;
+      continue;
+    }
+    if (read.ModifyIndex > row.ModifyIndex) {
+      result.push(read);
+      changed = true;
+    } else {
+      result.push(row);
+    }
+  }
+  for (const row of incoming.values()) {
+    result.push(row);
+    changed = true;
+  }
+  return changed ? result : current;
 }

@@ -2,11 +2,15 @@
 // commands read it and subscribe to it; none of them fetch lists on their own.
 import { ClusterClients } from '../explorer/clusterClients';
 import { SectionId } from '../tree/explorerNode';
-import { Disposable, LiveSection, LiveSectionOptions, SectionState } from './liveSection';
-import { AwsConnection, AwsSection, ConsulSection, LiveSettings, NomadSection, TraefikSection } from './sections';
+import { Disposable, LiveSection, SectionState } from './liveSection';
+import { AwsConnection, AwsSection } from './awsSection';
+import { ConsulSection } from './consulSection';
+import { LiveSettings } from './liveSettings';
+import { NomadSection, NomadSectionOptions } from './nomadSection';
+import { TraefikSection } from './traefikSection';
 import { AwsPart } from '../profiles/clusterProfile';
 
-export interface ClusterStoreOptions extends LiveSectionOptions {
+export interface ClusterStoreOptions extends NomadSectionOptions {
   clients: ClusterClients;
   settings: () => LiveSettings;
   /** The AWS side of the profile, if it has one, and how to connect to it (the SDK loads on first use). */

@@ -9,6 +9,12 @@ import { Backoff, sleep } from '../live/backoff';
  * reload the cluster, short enough that a forgotten window does not hold connections open for long.
  */
 export const IDLE_STOP_MS = 60_000;
+/**
+ * A section whose live source has held this long since it (re)started has recovered: its next failure
+ * retries from the first step of the backoff again. Before that, each failure waits longer than the one
+ * before, up to the backoff's cap, so a source that breaks right after every reload cannot become a storm.
+ */
+export const RECOVERED_AFTER_MS = 60_000;
 
 /**
  * - loading: the first load is under way (no data yet);
@@ -44,6 +50,7 @@ export type SectionListener = (change: 'data' | 'status') => void;
 
 export interface LiveSectionOptions {
   idleStopMs?: number;
+  recoveredAfterMs?: number;
   backoff?: Backoff;
   log?: (line: string) => void;
 }
@@ -66,6 +73,8 @@ export abstract class LiveSection<T> implements Disposable {
   /** Aborts the current sync and everything it started (watchers, streams, poll timers). */
   private run: AbortController | undefined;
   private failures = 0;
+  /** When the current run's start succeeded (the live source then held since). */
+  private heldSince: number | undefined;
   private disposed = false;
   /** After a 403: no retries, and no resync on need, until Refresh (or a new store for a new token). */
   private blocked = false;
@@ -108,9 +117,22 @@ export abstract class LiveSection<T> implements Disposable {
 
   /** Load again now (Refresh, Retry): also after a 403, which otherwise stops the retries. */
   refresh(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     this.failures = 0;
     this.blocked = false;
+    this.beforeRefresh();
     return this.sync();
+  }
+
+  /** What a subclass forgets on Refresh (a live source it had given up on, say). */
+  protected beforeRefresh(): void {}
+
+  /**
+   * Loads again and reopens the live source without calling the data stale (the source asked for it: the
+   * cluster was restored, or a source given up on is worth another try).
+   */
+  protected resync(): void {
+    if (!this.disposed) void this.sync();
   }
 
   /** Loads the data and starts keeping it current; throws on failure. `signal` ends all it starts. */
@@ -119,7 +141,6 @@ export abstract class LiveSection<T> implements Disposable {
   /** Replaces the data (a new answer or a batch of events applied) and says so. */
   protected setData(data: T, patch: Partial<SectionState<T>> = {}): void {
     this.update({ data, loadedAt: Date.now(), error: undefined, staleSince: undefined, ...patch }, 'data');
-    this.failures = 0;
   }
 
   /** Says that what the section offers changed (a job definition arrived) without claiming the data is current. */
@@ -137,7 +158,6 @@ export abstract class LiveSection<T> implements Disposable {
       this.update({ error: undefined, staleSince: undefined }, 'status');
     }
     this.stateValue.loadedAt = Date.now();
-    this.failures = 0;
   }
 
   /**
@@ -154,6 +174,8 @@ export abstract class LiveSection<T> implements Disposable {
       this.blocked = true;
       return;
     }
+    if (this.heldSince !== undefined && Date.now() - this.heldSince >= (this.options.recoveredAfterMs ?? RECOVERED_AFTER_MS)) this.failures = 0;
+    this.heldSince = undefined;
     const retry = new AbortController();
     this.run = retry;
     const delay = this.backoff.delayMs(this.failures++);
@@ -179,6 +201,7 @@ export abstract class LiveSection<T> implements Disposable {
     if (this.stateValue.data === undefined) this.setMode('loading');
     return this.start(run.signal).then(
       () => {
+        if (this.run === run) this.heldSince = Date.now();
         // Loaded by Refresh while nothing shows it: keep it current only for the idle period.
         if (this.demand === 0 && !this.idleTimer && this.run === run) this.scheduleIdleStop();
       },
