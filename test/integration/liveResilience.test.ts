@@ -84,7 +84,7 @@ describe('A proxy that cuts idle connections (an ALB idle timeout) is no outage'
   }
 
   it('a cut whose reissue is refused is a failure (the server is gone, not the proxy)', async () => {
-    let server: Server | undefined;
+    const gone: { server?: Server } = {};
     const started = await serve((_seen, request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (!url.searchParams.has('index')) {
@@ -94,10 +94,11 @@ describe('A proxy that cuts idle connections (an ALB idle timeout) is no outage'
       }
       setTimeout(() => {
         request.socket.destroy();
-        server?.close();
+        gone.server?.close();
       }, 300);
     });
-    server = started.server;
+    gone.server = started.server;
+    const server = started.server;
     const client = new NomadClient({ address: started.address, timeoutMs: 5000 });
     const errors: unknown[] = [];
     const watcher = new BlockingWatcher<unknown[]>({
