@@ -7,6 +7,10 @@ import { ClusterStoreHost } from '../services/clusterStoreHost';
 export const LOG_SCHEME = 'hashistack-logs';
 /** A log view is redrawn at most this often, however fast lines come. */
 const LOG_RENDER_MS = 250;
+/** A view whose last visible line is this close to its end counts as at the end (it follows new lines). */
+const FOLLOW_MARGIN_LINES = 3;
+/** Scroll events this soon after a redraw was asked for, before its reveal, come from the redraw itself. */
+const RENDER_SCROLL_GRACE_MS = 1_000;
 /** Colours of the allocation prefixes in a job's merged view: a stream keeps its slot. */
 const PREFIX_COLOURS = ['terminal.ansiCyan', 'terminal.ansiMagenta', 'terminal.ansiYellow', 'terminal.ansiGreen', 'terminal.ansiBlue', 'terminal.ansiRed'];
 
@@ -30,8 +34,15 @@ interface Session {
   /** A single task's view. */
   single?: { allocationId: string; task: string; namespace: string; jobId: string };
   renderTimer?: NodeJS.Timeout;
-  /** The editors at the view's end when it was last redrawn: they follow the new lines. */
-  following?: vscode.TextEditor[];
+  /**
+   * Whether the view follows new lines (tail -f). It starts following, stops when the user scrolls up to
+   * read, and follows again once they scroll back to the end. Kept as a state rather than read from the
+   * editor at each redraw: a view opened at its first line with a backlog below would otherwise never
+   * scroll, and show no new line while lines arrive.
+   */
+  follow: boolean;
+  /** When the last redraw was asked for: scroll events until its reveal are the redraw's, not the user's. */
+  renderedAt?: number;
   demand?: vscode.Disposable;
 }
 
@@ -63,6 +74,11 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.uri.scheme === LOG_SCHEME) this.afterRender(event.document);
+      }),
+      // Scrolling up to read stops following; scrolling back to the end follows again.
+      vscode.window.onDidChangeTextEditorVisibleRanges((event) => {
+        const session = this.sessions.get(event.textEditor.document.uri.toString());
+        if (session && !(session.renderedAt !== undefined && Date.now() - session.renderedAt < RENDER_SCROLL_GRACE_MS)) session.follow = (event.visibleRanges.at(-1)?.end.line ?? 0) >= event.textEditor.document.lineCount - FOLLOW_MARGIN_LINES;
       }),
     ];
   }
@@ -104,7 +120,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const key = uri.toString();
     let session = this.sessions.get(key);
     if (!session) {
-      session = { uri, title, type, filterText: '', ring: new LogRing(), streams: new Map() };
+      session = { uri, title, type, filterText: '', ring: new LogRing(), streams: new Map(), follow: true };
       this.sessions.set(key, session);
     }
     session.type = type;
@@ -115,6 +131,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const document = await vscode.workspace.openTextDocument(session.uri);
     if (document.languageId !== 'log') await vscode.languages.setTextDocumentLanguage(document, 'log');
     const editor = await vscode.window.showTextDocument(document, { preview: false, preserveFocus: false });
+    session.follow = true;
     this.render(session);
     return editor;
   }
@@ -223,20 +240,26 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
   }
 
   private render(session: Session): void {
-    // Views whose end is on screen follow the new lines (tail -f); one scrolled up to read stays put.
-    session.following = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === session.uri.toString() && (editor.visibleRanges.at(-1)?.end.line ?? 0) >= editor.document.lineCount - 3);
+    session.renderedAt = Date.now();
     this.changed.fire(session.uri);
   }
 
   private afterRender(document: vscode.TextDocument): void {
     const session = this.sessions.get(document.uri.toString());
     if (!session) return;
-    for (const editor of session.following ?? []) {
+    if (session.follow) {
       const last = document.lineCount - 1;
-      editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+      for (const editor of vscode.window.visibleTextEditors) {
+        if (editor.document === document) editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+      }
     }
-    session.following = undefined;
+    session.renderedAt = undefined;
     this.decorateAll();
+  }
+
+  /** Whether a view follows its new lines (for the tests). */
+  isFollowing(uri: vscode.Uri): boolean {
+    return this.sessions.get(uri.toString())?.follow ?? false;
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

@@ -98,3 +98,86 @@ describe('Following a task log (LogTail)', function () {
     }
   });
 });
+
+describe('A log tail over time', function () {
+  this.timeout(20_000);
+
+  function serve(handler: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse, connection: number) => void): Promise<{ server: Server; client: NomadClient; connections: number[] }> {
+    const connections: number[] = [];
+    const server = createServer((request, response) => {
+      connections.push(Date.now());
+      handler(request, response, connections.length);
+    });
+    return new Promise((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve({ server, connections, client: new NomadClient({ address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 2000 }) })),
+    );
+  }
+
+  async function close(server: Server): Promise<void> {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  it('a stream that is malformed on every connection is retried after a growing wait, not every second', async () => {
+    const { server, client, connections } = await serve((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end('{"Offset":"not a number"}');
+    });
+    const tail = new LogTail(client, { allocationId: 'a', task: 'web', type: 'stdout', onData: () => undefined, onNote: () => undefined, backoff: new Backoff(200, 3200, () => 0) });
+    void tail.start();
+    try {
+      await until(() => connections.length >= 5, 'five connections', 10_000);
+      const gaps = connections.slice(1, 5).map((at, index) => at - connections[index]!);
+      assert.ok(gaps[3]! >= 700, `the waits grow: ${gaps.join(', ')} ms`);
+    } finally {
+      tail.stop();
+      await close(server);
+    }
+  });
+
+  it('follows a log whose frames are split at every byte offset, with heartbeats between them, one line a tick', async () => {
+    let offset = 4096;
+    const frame = (text: string) => {
+      const data = Buffer.from(text);
+      offset += data.length;
+      return JSON.stringify({ Offset: offset, Data: data.toString('base64'), File: 'alloc/logs/web.stdout.0' });
+    };
+    let lineNumber = 0;
+    let split = 0;
+    const { server, client } = await serve((request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.socket?.setNoDelay(true);
+      response.write(frame(Array.from({ length: 50 }, (_, index) => `backlog ${index}`).join('\n') + '\n'));
+      let writing = false;
+      const timer = setInterval(() => {
+        if (writing) return;
+        writing = true;
+        const text = frame(`line ${lineNumber++}\n`);
+        // Each new frame is cut at the next byte offset, its halves sent apart, a heartbeat after it.
+        const at = 1 + (split++ % (text.length - 1));
+        response.write(text.slice(0, at));
+        setTimeout(() => {
+          response.write(text.slice(at));
+          setTimeout(() => {
+            response.write('{}');
+            writing = false;
+          }, 5);
+        }, 5);
+      }, 20);
+      request.socket.once('close', () => clearInterval(timer));
+    });
+    const ring = new LogRing();
+    const tail = new LogTail(client, { allocationId: 'a', task: 'web', type: 'stdout', onData: (data) => ring.append(data), onNote: () => undefined });
+    void tail.start();
+    try {
+      const lineCount = () => ring.snapshot().filter((line) => /^line \d+$/.test(line.text)).length;
+      // Every split point of a line frame (about 70 characters) is tried.
+      await until(() => lineCount() >= 100, 'a hundred followed lines', 15_000);
+      const texts = ring.snapshot().map((line) => line.text).filter((text) => text.startsWith('line '));
+      assert.deepEqual(texts.slice(0, 100), Array.from({ length: 100 }, (_, index) => `line ${index}`), 'every line once, in order');
+    } finally {
+      tail.stop();
+      await close(server);
+    }
+  });
+});

@@ -31,7 +31,12 @@ describe('Logs in the editor, followed', () => {
     const first = await until(() => lines().length >= 300 && lines().length, 'the backlog');
     assert.ok(first <= 1024 + 5, `the backlog is bounded (${first} lines)`);
     assert.ok(lines()[0]!.startsWith(allocation.ID.slice(0, 8)));
-    await until(() => lines().length > first, 'a new line');
+    // tail -f: the view opened at its top with a backlog of hundreds of lines below; it must show the new ones.
+    await until(() => {
+      const shown = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === editor.document.uri.toString());
+      return lines().length > first && (shown?.visibleRanges.at(-1)?.end.line ?? 0) >= shown!.document.lineCount - 4;
+    }, 'a new line, on screen: the view follows its end', 15_000);
+    assert.equal(hashistack.logs.isFollowing(editor.document.uri), true);
     assert.equal(hashistack.logs.openStreams, 1);
     await closeAll();
     await until(() => hashistack.logs.openStreams === 0, 'the stream to stop when its view closed');

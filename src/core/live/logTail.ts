@@ -11,6 +11,12 @@ export const LOG_IDLE_MS = 10_000;
 /** How much of the log a view starts with: the last 64 KiB, as the issue and `nomad alloc logs -tail` do. */
 export const LOG_BACKLOG_BYTES = 64 * 1024;
 
+/**
+ * A connection that lasted this long was a working one: the next break retries from the backoff's first step.
+ * A stream that breaks sooner (malformed, cut at once) keeps backing off, however often it connects.
+ */
+export const LOG_RECOVERED_AFTER_MS = 30_000;
+
 export type LogStreamType = 'stdout' | 'stderr';
 
 export interface LogTailOptions {
@@ -25,6 +31,7 @@ export interface LogTailOptions {
   stillRunning?: () => boolean;
   backlogBytes?: number;
   backoff?: Backoff;
+  recoveredAfterMs?: number;
 }
 
 export class LogTail {
@@ -56,11 +63,11 @@ export class LogTail {
     let attempt = 0;
     let reconnecting = false;
     while (!signal.aborted) {
+      const connected = Date.now();
       try {
         const stream = await this.client.streamLogs(this.options.allocationId, { task: this.options.task, type: this.options.type, origin: 'end', offset: this.options.backlogBytes ?? LOG_BACKLOG_BYTES, signal });
         if (reconnecting) this.options.onNote('— reconnected');
         reconnecting = false;
-        attempt = 0;
         const decoder = new LogFrameDecoder();
         let idle = setTimeout(() => stream.close(), LOG_IDLE_MS);
         try {
@@ -104,6 +111,7 @@ export class LogTail {
         if (!reconnecting) this.options.onNote(`— connection lost (${error instanceof Error ? error.message : String(error)}); reconnecting…`);
         reconnecting = true;
       }
+      if (Date.now() - connected >= (this.options.recoveredAfterMs ?? LOG_RECOVERED_AFTER_MS)) attempt = 0;
       if (!(await sleep(backoff.delayMs(attempt++), signal))) return;
     }
   }
