@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
   const deployRunner = new DeployRunner(profiles, tokens, log);
   const planDocuments = new PlanDocuments();
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
-  const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log);
+  const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs);
   const logViews = new LogViews(store, log);
   const diagnostics = new JobspecDiagnostics(jobspecs, store, log);
   const ecrTags = new EcrTags(store, log);

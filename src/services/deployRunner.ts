@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildDeployCommand, CommandTemplate, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, DeployAction, deployEnvironment, DeployTarget, missingProgramAdvice } from '../core/deploy/deployCommand';
+import { buildDeployCommand, CommandTemplate, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, DeployAction, deployEnvironment, DeployTarget, missingProgramAdvice, processEnvironment, taskEnvironment } from '../core/deploy/deployCommand';
 import { findExecutable, terminalEnvironment, terminalEnvironmentKey } from '../core/deploy/findExecutable';
 import { PlanEnd, PlanTerminal } from './planTerminal';
 import { quotingMode, quotingOptions, shellArguments, shellKind, unsafeArgumentReason } from '../core/deploy/shellQuoting';
@@ -52,7 +52,7 @@ export class DeployRunner implements vscode.Disposable {
    * Runs a deploy or a terminal plan. `checkIndex` is the JobModifyIndex the plan was made at: the default
    * Nomad deploy then runs `nomad job run -check-index <it>`, and a custom command gets it as ${checkIndex}.
    */
-  async run(target: DeployTarget, action: DeployAction, options: { checkIndex?: number } = {}): Promise<vscode.TaskExecution | undefined> {
+  async run(target: DeployTarget, action: DeployAction, options: { checkIndex?: number; namespace?: string } = {}): Promise<vscode.TaskExecution | undefined> {
     if (!this.isTrusted()) {
       void vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -97,11 +97,13 @@ export class DeployRunner implements vscode.Disposable {
     const profile = this.profiles.active;
     const [consul, nomad] = await Promise.all([this.tokens.get(profile, 'consul'), this.tokens.get(profile, 'nomad')]);
     const env = deployEnvironment(profile, { consul, nomad });
+    // The namespace the confirmation named is the one the CLI submits to.
+    if (options.namespace) env.NOMAD_NAMESPACE = options.namespace;
     const terminalEnv = terminalProcessEnvironment();
     let execution: vscode.ShellExecution | vscode.CustomExecution;
     if (target.kind === 'nomadJob' && action === 'plan') {
       // Run without a shell, so `nomad job plan`'s exit code 1 ("changes") can be told apart from a failure.
-      execution = new vscode.CustomExecution(async () => new PlanTerminal(command, { ...terminalEnv, ...env }, (end) => {
+      execution = new vscode.CustomExecution(async () => new PlanTerminal(command, processEnvironment(terminalEnv, env), (end) => {
         this.log.info(`${end.label}: ${end.words}`);
         this.planEnded.fire(end);
       }));
@@ -111,12 +113,12 @@ export class DeployRunner implements vscode.Disposable {
         { value: command.command, quoting },
         command.args.map((value) => ({ value, quoting })),
         // The shell is named, with its arguments, so the quoting rules chosen above are the right ones.
-        { executable: shellPath, shellArgs: shellPath ? shellArguments(kind) : undefined, shellQuoting: quotingOptions(kind), env, cwd: command.cwd },
+        { executable: shellPath, shellArgs: shellPath ? shellArguments(kind) : undefined, shellQuoting: quotingOptions(kind), env: taskEnvironment(env), cwd: command.cwd },
       );
     }
     const task = new vscode.Task({ type: TASK_TYPE, action, target: target.kind === 'nomadJob' ? target.jobId : target.address, program: command.command }, folder, command.label, 'Hashistack', execution, []);
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, focus: action === 'deploy' && target.kind === 'ecs' };
-    if (!findExecutable(command.command, { ...terminalEnv, ...env }, command.cwd)) {
+    if (!findExecutable(command.command, processEnvironment(terminalEnv, env), command.cwd)) {
       this.reportedMissing.add(command.command);
       void this.adviseMissing(command.command);
     } else {

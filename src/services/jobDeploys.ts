@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { planJobspec, PlanOutcome, submitNamespace } from '../core/deploy/jobPlan';
+import { planJobspec, PlanOutcome } from '../core/deploy/jobPlan';
 import { PlanContext, planSummary, renderParseErrorDocument, renderPlanDocument } from '../core/deploy/planDocument';
 import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from './clusterStoreHost';
+import { JobspecIndex } from './jobspecIndex';
 import { DeployRunner } from './deployRunner';
 import { RolloutFollower } from './rolloutFollower';
 import { PlanDocuments } from '../views/planDocuments';
@@ -24,6 +25,7 @@ export class JobDeploys {
     private readonly plans: PlanDocuments,
     private readonly follower: RolloutFollower,
     private readonly log: vscode.LogOutputChannel,
+    private readonly index: JobspecIndex,
   ) {}
 
   /** The cluster's plan of the jobspec's text as it is in the editor (saved or not). */
@@ -35,11 +37,19 @@ export class JobDeploys {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const store = await this.host.ready();
-    const context: PlanContext = { jobId, profileName: profile.name, namespace: singleNamespace(profile.nomad.namespace), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
+    // Where the request really goes: the file's own namespace, when it names one, else the profile's. A plan
+    // that succeeds says it for sure (Nomad's parse); one that fails still names the file's namespace.
+    const fileNamespace = await this.fileNamespace(document, jobId);
+    const context: PlanContext = { jobId, profileName: profile.name, namespace: fileNamespace ?? singleNamespace(profile.nomad.namespace), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${jobId} on "${profile.name}"…` }, () => planJobspec(store.nomad.api, document.getText(), jobId, profile.nomad.namespace));
     if (outcome.kind === 'plan') context.namespace = outcome.namespace;
     this.log.info(`Plan of ${jobId} on "${profile.name}": ${outcome.kind === 'plan' ? planSummary(outcome.plan, jobId, profile.name) : outcome.kind === 'parseError' ? `Nomad could not parse the file: ${outcome.message}` : outcome.error.message}`);
     return { outcome, context };
+  }
+
+  private async fileNamespace(document: vscode.TextDocument, jobId: string): Promise<string | undefined> {
+    const scanned = await this.index.scan(document);
+    return scanned?.kind === 'jobspec' ? scanned.scan.jobs.find((job) => job.id === jobId)?.namespace : undefined;
   }
 
   /** Plan: the plan as a document beside the jobspec (or Nomad's parse error, linked to its position). */
@@ -86,9 +96,9 @@ export class JobDeploys {
       break;
     }
     const checkIndex = outcome.kind === 'plan' ? outcome.plan.JobModifyIndex : undefined;
-    const execution = await this.runner.run(target, 'deploy', { checkIndex });
+    const namespace = outcome.kind === 'plan' ? outcome.namespace : context.namespace;
+    const execution = await this.runner.run(target, 'deploy', { checkIndex, namespace });
     if (!execution) return undefined;
-    const namespace = outcome.kind === 'plan' ? outcome.namespace : submitNamespace({ ID: jobId }, this.host.activeProfile.nomad.namespace);
     this.follower.follow({ jobId, namespace, baselineJobModifyIndex: checkIndex ?? this.runningIndex(jobId, namespace) }, execution);
     return execution;
   }

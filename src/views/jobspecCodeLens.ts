@@ -95,7 +95,8 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           lenses.push(new vscode.CodeLens(range, { title: `$(question) ${unknown.title}`, tooltip: unknown.tooltip, command: '' }));
         }
         if (data) {
-          const namespace = singleNamespace(profile.nomad.namespace);
+          // The job's own namespace, when the file names one: where it really runs.
+          const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
           const status = jobStatusLens(job.id, namespace, job.images, data, nomad.jobDefinition(namespace, job.id), profile.name);
           if (status) {
             // Nomad's source failed: this is what it last said, and the lens says since when.

@@ -27,7 +27,7 @@ export class JobspecHover implements vscode.HoverProvider {
     }
     if (!site.jobId) return undefined;
     const profile = this.host.activeProfile;
-    const namespace = singleNamespace(profile.nomad.namespace);
+    const namespace = result.scan.jobs.find((job) => job.id === site.jobId)?.namespace ?? singleNamespace(profile.nomad.namespace);
     const nomad = this.host.store?.nomad;
     const lines = imageHoverLines(site.jobId, namespace, site, nomad?.state.data, nomad?.knownJobDefinition(namespace, site.jobId), profile.name);
     const newer = this.ecr?.newerTag(site);

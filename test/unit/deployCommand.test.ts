@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_EXEC_COMMAND, execArguments } from '../../src/core/deploy/execCommand';
-import { buildDeployCommand, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice } from '../../src/core/deploy/deployCommand';
+import { buildDeployCommand, CLUSTER_ENVIRONMENT_VARIABLES, DEFAULT_ECS_COMMAND, DEFAULT_NOMAD_COMMAND, deployEnvironment, missingProgramAdvice, processEnvironment, setVariables, taskEnvironment } from '../../src/core/deploy/deployCommand';
 import { quotingMode, quotingOptions, shellArguments, shellKind, ShellKind, unsafeArgumentReason, vscodeCommandLine } from '../../src/core/deploy/shellQuoting';
 import { environmentProfile, resolveProfiles } from '../../src/core/profiles/clusterProfile';
 import { HOSTILE_NAMES } from '../support/hostileNames';
@@ -56,7 +56,7 @@ describe('deploy commands', () => {
 
   it("passes the profile's addresses and tokens in the environment, never as arguments", () => {
     const env = deployEnvironment(profile, {});
-    assert.deepEqual(env, {
+    assert.deepEqual(setVariables(env), {
       NOMAD_ADDR: 'https://nomad.example:4646',
       CONSUL_HTTP_ADDR: 'http://127.0.0.1:8500',
       NOMAD_NAMESPACE: 'apps',
@@ -66,9 +66,26 @@ describe('deploy commands', () => {
     });
     assert.equal(deployEnvironment(profile, { nomad: 'from-keychain' }).NOMAD_TOKEN, 'from-keychain');
     const all = resolveProfiles([{ name: 'p', nomadNamespace: '*' }], {}).profiles[0]!;
-    assert.equal(deployEnvironment(all, {}).NOMAD_NAMESPACE, undefined, '"*" is not a namespace to submit into');
+    assert.equal(deployEnvironment(all, {}).NOMAD_NAMESPACE, null, '"*" is not a namespace to submit into');
     const command = buildDeployCommand({ kind: 'nomadJob', file: '/f.nomad', jobId: 'j' }, 'deploy', DEFAULT_NOMAD_COMMAND, profile, '/');
     assert.ok(![command.command, ...command.args].some((arg) => arg.includes('secret')));
+  });
+
+  it("never lets VS Code's own cluster variables through to a process started for another profile", () => {
+    // VS Code launched from a shell logged in to prod; the active profile is staging, with no token stored.
+    const inherited = { PATH: '/usr/bin', HOME: '/home/op', NOMAD_TOKEN: 'prod-secret', CONSUL_HTTP_TOKEN: 'prod-consul', NOMAD_CACERT: '/prod-ca.pem', NOMAD_CLIENT_CERT: '/prod.pem', NOMAD_CLIENT_KEY: '/prod-key.pem', NOMAD_HTTP_AUTH: 'ops:pw', CONSUL_HTTP_AUTH: 'ops:pw', NOMAD_NAMESPACE: 'prod', NOMAD_REGION: 'eu', CONSUL_NAMESPACE: 'prod', CONSUL_HTTP_TOKEN_FILE: '/prod-token', NOMAD_SKIP_VERIFY: 'true' };
+    const staging = resolveProfiles([{ name: 'staging', nomadAddress: 'https://nomad.staging:4646', consulAddress: 'https://consul.staging:8501' }], inherited).profiles[0]!;
+    const env = deployEnvironment(staging, {});
+    for (const name of CLUSTER_ENVIRONMENT_VARIABLES) assert.ok(name in env, `${name} is decided for the process`);
+    const spawned = processEnvironment(inherited, env, 'linux');
+    assert.deepEqual(spawned, { PATH: '/usr/bin', HOME: '/home/op', NOMAD_ADDR: 'https://nomad.staging:4646', CONSUL_HTTP_ADDR: 'https://consul.staging:8501', NOMAD_NAMESPACE: 'default' });
+    const task = taskEnvironment(env);
+    assert.equal(task.NOMAD_TOKEN, '', 'a task gets it empty, which the CLIs read as unset');
+    assert.ok(Object.values(task).every((value) => !value.includes('prod')));
+    // Windows names are not case-sensitive: an inherited Nomad_Token goes too.
+    assert.deepEqual(processEnvironment({ Path: 'C:\\bin', Nomad_Token: 'prod-secret' }, { NOMAD_TOKEN: null, NOMAD_ADDR: 'https://n' }, 'win32'), { Path: 'C:\\bin', NOMAD_ADDR: 'https://n' });
+    // The profile's own token (from the keychain) is the one that goes.
+    assert.equal(processEnvironment(inherited, deployEnvironment(staging, { nomad: 'staging-secret' }), 'linux').NOMAD_TOKEN, 'staging-secret');
   });
 
   it('tells what to install when the CLI is missing', () => {

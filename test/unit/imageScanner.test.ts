@@ -3,6 +3,11 @@ import { applyEdits, bumpEdit, explicitTagEdit, notBumpableMessage } from '../..
 import { fixture, scanEcsText, scanJobspecText } from '../support/hcl';
 
 describe('jobspec scanning (tree-sitter HCL)', () => {
+  it("reads a job's own literal namespace (where its plans and deploys really go), and nothing else as one", async () => {
+    const scan = await scanJobspecText('job "api" {\n  namespace = "prod"\n  group "g" {\n    task "t" {\n      config { image = "a:1.0.0" }\n    }\n  }\n}\njob "other" {\n  namespace = "${var.ns}"\n  group "g" { namespace = "not-the-job" }\n}\njob "plain" {}\n');
+    assert.deepEqual(scan.jobs.map((job) => [job.id, job.namespace]), [['api', 'prod'], ['other', undefined], ['plain', undefined]]);
+  });
+
   it('finds the job, its groups and tasks, and the image tag in launcher.nomad', async () => {
     const text = fixture('launcher.nomad');
     const scan = await scanJobspecText(text);

@@ -77,11 +77,28 @@ export function buildDeployCommand(target: DeployTarget, action: DeployAction, t
  * The environment a deploy runs with: the active profile's addresses and tokens, in the variables the
  * CLIs read. Tokens travel here, never on the command line.
  */
-export function deployEnvironment(profile: ClusterProfile, tokens: { consul?: string; nomad?: string }): Record<string, string> {
-  const env: Record<string, string> = {
-    NOMAD_ADDR: profile.nomad.address,
-    CONSUL_HTTP_ADDR: profile.consul.address,
-  };
+/**
+ * Every variable through which the Nomad and Consul CLIs (and scripts built on them) pick a cluster, a
+ * credential or a TLS identity. A process started for a profile gets the profile's values for these and none
+ * inherited from VS Code's own environment: launched from a shell with prod's NOMAD_TOKEN, a deploy to a
+ * staging profile without a token must not carry prod's.
+ */
+export const CLUSTER_ENVIRONMENT_VARIABLES = [
+  'NOMAD_ADDR', 'NOMAD_TOKEN', 'NOMAD_NAMESPACE', 'NOMAD_REGION', 'NOMAD_CACERT', 'NOMAD_CAPATH', 'NOMAD_CLIENT_CERT', 'NOMAD_CLIENT_KEY',
+  'NOMAD_TLS_SERVER_NAME', 'NOMAD_SKIP_VERIFY', 'NOMAD_HTTP_AUTH',
+  'CONSUL_HTTP_ADDR', 'CONSUL_HTTP_TOKEN', 'CONSUL_HTTP_TOKEN_FILE', 'CONSUL_NAMESPACE', 'CONSUL_PARTITION', 'CONSUL_CACERT', 'CONSUL_CAPATH',
+  'CONSUL_CLIENT_CERT', 'CONSUL_CLIENT_KEY', 'CONSUL_TLS_SERVER_NAME', 'CONSUL_HTTP_SSL', 'CONSUL_HTTP_SSL_VERIFY', 'CONSUL_HTTP_AUTH', 'CONSUL_GRPC_ADDR',
+] as const;
+
+/**
+ * The environment of a process started for `profile` (a deploy, a plan, a shell): the profile's addresses,
+ * TLS files and tokens, and `null` — unset — for every other variable of CLUSTER_ENVIRONMENT_VARIABLES.
+ */
+export function deployEnvironment(profile: ClusterProfile, tokens: { consul?: string; nomad?: string }): Record<string, string | null> {
+  const env: Record<string, string | null> = {};
+  for (const name of CLUSTER_ENVIRONMENT_VARIABLES) env[name] = null;
+  env.NOMAD_ADDR = profile.nomad.address;
+  env.CONSUL_HTTP_ADDR = profile.consul.address;
   // `*` lists every namespace but is no namespace to submit into: the jobspec's own `namespace` decides.
   if (profile.nomad.namespace && profile.nomad.namespace !== '*') env.NOMAD_NAMESPACE = profile.nomad.namespace;
   if (profile.nomad.region) env.NOMAD_REGION = profile.nomad.region;
@@ -98,6 +115,35 @@ export function deployEnvironment(profile: ClusterProfile, tokens: { consul?: st
   if (nomadToken) env.NOMAD_TOKEN = nomadToken;
   if (consulToken) env.CONSUL_HTTP_TOKEN = consulToken;
   return env;
+}
+
+/** The variables a profile sets (for display and for tests): its environment without the unset ones. */
+export function setVariables(env: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+/**
+ * The environment for a VS Code task (ShellExecution takes strings only, and VS Code merges it over its own):
+ * an unset variable is sent as empty, which the Nomad and Consul CLIs read as not set (they test `!= ""`), so
+ * an inherited value never gets through, on every shell and on Windows.
+ */
+export function taskEnvironment(env: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value ?? '']));
+}
+
+/**
+ * The whole environment of a child process the extension spawns itself: `base` (VS Code's, with the
+ * terminals' settings) with the profile's variables over it, and the unset ones removed (on Windows, where
+ * names are not case-sensitive, whatever their case).
+ */
+export function processEnvironment(base: Record<string, string | undefined>, env: Record<string, string | null>, platform: NodeJS.Platform = process.platform): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = { ...base };
+  const sameName = (a: string, b: string) => (platform === 'win32' ? a.toUpperCase() === b.toUpperCase() : a === b);
+  for (const [name, value] of Object.entries(env)) {
+    for (const key of Object.keys(result)) if (sameName(key, name)) delete result[key];
+    if (value !== null) result[name] = value;
+  }
+  return result;
 }
 
 /** What to tell a user whose deploy program is not installed, per program. */

@@ -38,6 +38,8 @@ export interface JobBlock {
   end: number;
   groups: { name: string; tasks: string[] }[];
   images: ImageSite[];
+  /** The job's own `namespace = "…"`, when it is a literal: where its plans and deploys really go. */
+  namespace?: string;
 }
 
 export interface JobspecScan {
@@ -280,6 +282,11 @@ function scanJobBlock(job: Node, text: string): JobBlock | undefined {
   const id = labelOf(job);
   if (id === undefined) return undefined;
   const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [] };
+  for (const attribute of bodyOf(job)?.namedChildren ?? []) {
+    if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'namespace' || bordersError(attribute)) continue;
+    const literal = /^namespace\s*=\s*"([A-Za-z0-9_.-]+)"$/.exec(attribute.text.trim());
+    if (literal) block.namespace = literal[1];
+  }
   for (const group of childBlocks(job, 'group')) {
     const groupName = labelOf(group) ?? '';
     const tasks: string[] = [];
