@@ -67,7 +67,11 @@ export interface HashistackApi {
   diagnostics: JobspecDiagnostics;
 }
 
-export function activate(context: vscode.ExtensionContext): HashistackApi {
+/**
+ * Returns the extension's parts only to its own tests (the extension host runs them in Test mode): any other
+ * extension would otherwise get the store host, and through it live clients and their token headers.
+ */
+export function activate(context: vscode.ExtensionContext): HashistackApi | undefined {
   const log = vscode.window.createOutputChannel('Hashistack', { log: true });
   const profiles = new ProfileStore(context.globalState, log);
   const tokens = new TokenStore(context.secrets);
@@ -147,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi {
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics };
 }
 

@@ -34,6 +34,8 @@ export function liveSettings(): LiveSettings {
  */
 export class ClusterStoreHost implements vscode.Disposable {
   private storeValue: ClusterStore | undefined;
+  /** The profile the store was built for (the active one may already be another while it is replaced). */
+  private storeProfileName: string | undefined;
   private building: Promise<ClusterStore> | undefined;
   private generation = 0;
   private readonly demands = new Map<number, { sections: readonly SectionId[]; handle?: { dispose(): void } }>();
@@ -41,6 +43,13 @@ export class ClusterStoreHost implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StoreChange>();
   /** Every change of the store's data or status, and a `data` change of every section when the store is replaced. */
   readonly onDidChange = this.changed.event;
+  private readonly replaced = new vscode.EventEmitter<{ profileName: string }>();
+  /**
+   * The store is going (another profile, a new token, new settings): whatever still holds its clients — a
+   * log tail, a rollout follow — must end, so that no request reaches a cluster that is no longer active
+   * and no token outlives its store.
+   */
+  readonly onWillReplaceStore = this.replaced.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private awsModules: Promise<AwsModules> | undefined;
   private awsClusters: AwsCluster[] = [];
@@ -100,15 +109,23 @@ export class ClusterStoreHost implements vscode.Disposable {
         else this.log.warn(line);
       },
     });
+    // One set of AWS clients per store: every load, expand, ECR read and follow shares it (and its caches).
+    let awsConnection: Promise<AwsConnection> | undefined;
+    const connect = () =>
+      (awsConnection ??= this.connectAws(profile).catch((error: unknown) => {
+        awsConnection = undefined;
+        throw error;
+      }));
     const store = new ClusterStore({
       clients,
       settings: liveSettings,
       log: (line) => this.log.warn(line),
-      aws: profile.aws ? { part: profile.aws, connect: () => this.connectAws(profile) } : undefined,
+      aws: profile.aws ? { part: profile.aws, connect } : undefined,
       problems: { consul: profile.consul.problem ?? clients.problems?.consul, nomad: profile.nomad.problem ?? clients.problems?.nomad, traefik: profile.traefik.problem ?? clients.problems?.traefik },
     });
     store.onDidChange((change) => this.changed.fire(change));
     this.storeValue = store;
+    this.storeProfileName = profile.name;
     this.building = undefined;
     for (const demand of this.demands.values()) demand.handle = store.need(demand.sections);
     for (const section of ['consul', 'nomad', 'traefik', 'aws'] as const) this.changed.fire({ section, kind: 'data' });
@@ -147,6 +164,7 @@ export class ClusterStoreHost implements vscode.Disposable {
   }
 
   private disposeStore(): void {
+    if (this.storeValue) this.replaced.fire({ profileName: this.storeProfileName ?? this.profiles.active.name });
     for (const demand of this.demands.values()) {
       demand.handle?.dispose();
       demand.handle = undefined;
@@ -169,5 +187,6 @@ export class ClusterStoreHost implements vscode.Disposable {
     this.disposeStore();
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this.changed.dispose();
+    this.replaced.dispose();
   }
 }

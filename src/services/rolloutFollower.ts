@@ -84,6 +84,12 @@ export class RolloutFollower implements vscode.Disposable {
       host.onDidChange((change) => {
         if (change.section === 'nomad') for (const follow of this.follows.values()) this.update(follow);
       }),
+      // A follow belongs to the cluster it started on: another cluster's job with the same ID is not its version.
+      host.onWillReplaceStore(({ profileName }) => {
+        for (const follow of [...this.follows.values()]) {
+          this.end(follow, `${follow.target.jobId} on "${follow.profileName}": no longer followed here: the cluster profile "${profileName}" was switched away from, or its token changed (see the Nomad view of that cluster).`, true, true);
+        }
+      }),
       vscode.tasks.onDidEndTaskProcess((event) => {
         for (const follow of this.follows.values()) {
           if (follow.execution && event.execution === follow.execution) this.taskEnded(follow, event.exitCode);
@@ -203,7 +209,7 @@ export class RolloutFollower implements vscode.Disposable {
   }
 
   /** Ends a follow; `message` undefined means the user stopped following. */
-  private end(follow: Follow, message: string | undefined, failed = false): void {
+  private end(follow: Follow, message: string | undefined, failed = false, leftCluster = false): void {
     if (this.follows.get(follow.key) !== follow) return;
     this.follows.delete(follow.key);
     follow.demand.dispose();
@@ -217,6 +223,14 @@ export class RolloutFollower implements vscode.Disposable {
     const withExit = follow.exitCode !== undefined && follow.exitCode !== 0 && !failed && state.phase !== 'failed' ? `${message} (${runExitWords(follow.exitCode)})` : message;
     this.log.info(`Rollout: ${withExit}`);
     this.ended.fire({ jobId: follow.target.jobId, namespace: follow.target.namespace, state, message: withExit });
+    if (leftCluster) {
+      // No outcome is known, and no action may be offered: they would go to the cluster now active.
+      this.showItem(`$(debug-disconnect) ${follow.target.jobId}: not followed`, withExit);
+      clearTimeout(this.outcomeTimer);
+      this.outcomeTimer = setTimeout(() => this.item.hide(), OUTCOME_SHOWN_MS);
+      void vscode.window.showWarningMessage(`Hashistack: ${withExit}`);
+      return;
+    }
     const good = state.phase === 'successful';
     this.showItem(`${good ? '$(pass)' : '$(error)'} ${follow.target.jobId}: ${followHeadline(state)}`, withExit, !good);
     clearTimeout(this.outcomeTimer);

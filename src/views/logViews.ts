@@ -72,6 +72,8 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
         }
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
+      // A tail holds its store's client and token: it ends with the store, saying why.
+      host.onWillReplaceStore(({ profileName }) => this.endAll(`— the log stopped: the cluster profile "${profileName}" was switched away from, or its token changed; open the log again to follow it on the active cluster`)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.uri.scheme === LOG_SCHEME) this.afterRender(event.document);
       }),
@@ -179,6 +181,8 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const data = store?.nomad.state.data;
     if (!job || !store || !data || !this.sessions.has(session.uri.toString())) return;
     job.tasks ??= await this.tasksOf(job.id, job.namespace);
+    // The tab may have closed, or the store gone, while the tasks were read: start nothing then.
+    if (!this.sessions.has(session.uri.toString()) || session.job !== job || this.host.store !== store) return;
     // A restarting allocation (pending again) stays in the view; one that stopped or failed leaves it.
     const running = data.allocations.filter((allocation) => allocation.JobID === job.id && itemNamespace(allocation.Namespace, data.namespace) === job.namespace && allocation.DesiredStatus === 'run' && (allocation.ClientStatus === 'running' || (allocation.ClientStatus === 'pending' && session.streams.has(`${allocation.ID}/${(job.tasks ?? [])[0] ?? allocation.TaskGroup}`))));
     const wanted = new Set<string>();
@@ -286,6 +290,24 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
         ranges[colourSlot(prefix.split(' ')[0]!, PREFIX_COLOURS.length)]!.push(new vscode.Range(line, 0, line, bar));
       }
       this.decorations.forEach((decoration, index) => editor.setDecorations(decoration, ranges[index]!));
+    }
+  }
+
+  /** Stops every stream of every view, each saying why; the views stay open with what they showed. */
+  private endAll(why: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.streams.size === 0 && !session.job) continue;
+      for (const stream of session.streams.values()) stream.tail.stop();
+      session.streams.clear();
+      session.job?.subscription?.dispose();
+      session.demand?.dispose();
+      session.demand = undefined;
+      if (session.job) session.job.subscription = undefined;
+      // A job's view no longer takes new allocations: they would be another cluster's.
+      session.job = undefined;
+      session.single = undefined;
+      session.ring.note(why);
+      this.scheduleRender(session);
     }
   }
 

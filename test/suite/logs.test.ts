@@ -42,6 +42,21 @@ describe('Logs in the editor, followed', () => {
     await until(() => hashistack.logs.openStreams === 0, 'the stream to stop when its view closed');
   });
 
+  it('a tail ends with its store, saying why: after Clear Tokens no request goes out with the old store', async () => {
+    const allocation = runningWhoami()[0]!;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true } });
+    await until(() => hashistack.logs.openStreams === 1 && editor.document.lineCount > 10, 'the log streaming');
+    const before = hashistack.store.store;
+    await vscode.commands.executeCommand('hashistack.clearTokens');
+    await until(() => hashistack.logs.openStreams === 0, 'the tail to end with its store');
+    await until(() => editor.document.getText().includes('— the log stopped: the cluster profile'), 'the view saying why');
+    await until(() => hashistack.store.store && hashistack.store.store !== before, 'the new store');
+    await until(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return hashistack.logs.openStreams === 0;
+    }, 'no tail restarted on the new store by itself');
+  });
+
   it('filters by text or /regex/, and switches to stderr', async () => {
     const allocation = runningWhoami()[0]!;
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true, task: 'whoami' } });
