@@ -242,7 +242,14 @@ export class ClusterExplorer implements vscode.Disposable {
     if (state.data === undefined) {
       return state.error !== undefined ? { kind: 'error', error: state.error } : { kind: 'loading' };
     }
-    const nodes = this.buildRows(section, state.data);
+    let nodes: ExplorerNode[];
+    try {
+      nodes = this.buildRows(section, state.data);
+    } catch (error) {
+      // The shapes are conformed where they enter; should something still slip through, the view says so
+      // in an error row and keeps drawing on the next change, instead of freezing in the render timer.
+      return { kind: 'error', error: new Error(`the data of this section could not be drawn (${error instanceof Error ? error.message : String(error)}); Refresh reads it again`) };
+    }
     const stale = state.mode === 'failed' && state.error !== undefined ? { error: state.error, since: state.staleSince ?? Date.now() } : undefined;
     return { kind: 'rows', nodes, stale };
   }

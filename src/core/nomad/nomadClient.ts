@@ -1,4 +1,5 @@
 import { checkList, checkObject } from '../http/shapes';
+import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
@@ -96,11 +97,11 @@ export class NomadClient {
     switch (kind) {
       case 'allocations':
         // Without task states: they are most of the bytes and the list does not need them.
-        return this.list('/v1/allocations', options, { task_states: false }, true, NOMAD_LIST_FIELDS.allocations);
+        return this.list('/v1/allocations', options, { task_states: false }, true, NOMAD_LIST_FIELDS.allocations, 'allocations');
       case 'nodes':
-        return this.list('/v1/nodes', options, {}, false, NOMAD_LIST_FIELDS.nodes);
+        return this.list('/v1/nodes', options, {}, false, NOMAD_LIST_FIELDS.nodes, 'nodes');
       default:
-        return this.list(`/v1/${kind}`, options, {}, true, NOMAD_LIST_FIELDS[kind]);
+        return this.list(`/v1/${kind}`, options, {}, true, NOMAD_LIST_FIELDS[kind], kind);
     }
   }
 
@@ -139,8 +140,9 @@ export class NomadClient {
 
   /** One job as submitted, with its task configs (the images that run). */
   async job(id: string, namespace: string, signal?: AbortSignal): Promise<NomadJob> {
-    const response = await this.http.getJson<NomadJob>(`/v1/job/${encodeURIComponent(id)}`, { signal, query: { namespace, region: this.region } });
-    return response.data;
+    const path = `/v1/job/${encodeURIComponent(id)}`;
+    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    return conformNomad('job', checkObject<NomadJob>(response.data, this.where(path), { ID: 'string' }));
   }
 
   /**
@@ -216,7 +218,7 @@ export class NomadClient {
   async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
     const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
-    return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']);
+    return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
   }
 
   /** Restarts an allocation's tasks in place (`POST /v1/client/allocation/:id/restart`): one task, all, or the running ones. */
@@ -292,7 +294,7 @@ export class NomadClient {
     return { product: 'Nomad' as const, address: this.address, path };
   }
 
-  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true, fields: readonly string[] = ['ID']): Promise<NomadIndexedList<T>> {
+  private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true, fields: readonly string[] = ['ID'], shape?: NomadShape): Promise<NomadIndexedList<T>> {
     const items: T[] = [];
     const seenTokens = new Set<string>();
     let nextToken: string | undefined;
@@ -322,7 +324,7 @@ export class NomadClient {
         index = parseIndex(response.headers.get('X-Nomad-Index'));
       }
       for (const item of checkList<T>(response.data, { product: 'Nomad', address: this.address, path }, fields)) {
-        items.push(item);
+        items.push(shape ? conformNomad(shape, item) : item);
       }
       // Go canonicalises the header as X-Nomad-Nexttoken; Headers.get is case-insensitive.
       const token = response.headers.get('X-Nomad-NextToken') ?? '';

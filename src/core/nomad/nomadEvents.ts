@@ -3,6 +3,7 @@
 import { itemNamespace, jobKey, type NomadSectionData } from '../tree/nomad/nomadProperties';
 import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub, NomadTaskState } from './nomadApi';
 import { allocationFailureReason } from '../tree/nomad/allocationTasks';
+import { conformNomad } from './nomadShapes';
 
 export interface NomadEvent {
   Topic: string;
@@ -250,12 +251,12 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
       case 'Allocation': {
         const allocation = object(payload?.Allocation);
         if (!hasId(allocation)) break;
-        allocations.upsert(allocationStubFromAllocation(allocation));
+        allocations.upsert(allocationStubFromAllocation(conformNomad('allocations', allocation)));
         break;
       }
       case 'Deployment': {
         const deployment = object(payload?.Deployment);
-        if (hasId(deployment)) deployments.upsert(deployment as unknown as NomadDeployment);
+        if (hasId(deployment)) deployments.upsert(conformNomad('deployments', deployment) as unknown as NomadDeployment);
         break;
       }
       case 'Node': {
