@@ -185,3 +185,29 @@ describe('The event stream over time', function () {
     }
   });
 });
+
+describe('Bounded reads of a stream that fails', function () {
+  this.timeout(15_000);
+
+  it('an error body that never ends is read only so far and so long: the error comes, the connection goes', async () => {
+    let written = 0;
+    const { server, address } = await serve((_seen, request, response) => {
+      response.writeHead(500, { 'Content-Type': 'text/plain' });
+      const chunk = 'x'.repeat(16 * 1024);
+      const timer = setInterval(() => {
+        written += chunk.length;
+        response.write(chunk);
+      }, 1);
+      request.socket.once('close', () => clearInterval(timer));
+    });
+    const client = new NomadClient({ address, timeoutMs: 1500 });
+    try {
+      await assert.rejects(client.eventStream({ index: 1 }), (error: Error) => /answered 500/.test(error.message) && error.message.length < 1000);
+      const after = written;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok(written - after < 1024 * 1024, 'the server is no longer read from');
+    } finally {
+      await close(server);
+    }
+  });
+});

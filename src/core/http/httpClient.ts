@@ -135,7 +135,10 @@ export class HttpClient {
     clearTimeout(headersTimer);
     log(response.status);
     if (!response.ok) {
-      const text = await response.text().catch(() => '');
+      // Bounded in size and in time: an error body that never ends is read for the request's timeout at most.
+      const bodyTimer = setTimeout(() => controller.abort(new DOMException('the error body did not end in time', 'TimeoutError')), timeoutMs);
+      const text = await readErrorBody(response).catch(() => '');
+      clearTimeout(bodyTimer);
       close();
       throw this.statusError(response.status, pathAndQuery, text);
     }
@@ -349,6 +352,29 @@ export class HttpClient {
     }
     return this.error('malformed', path, `the response body was cut off (${innermostMessage(error)})`, status, error);
   }
+}
+
+/** An error body is read only this far: its words are cut to a few hundred characters anyway. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The start of an error body, without waiting for (or holding) the rest: a stream's error may never end. */
+async function readErrorBody(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let received = 0;
+  try {
+    while (received < MAX_ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, MAX_ERROR_BODY_BYTES);
 }
 
 export function formatQuery(query: Record<string, QueryValue | QueryValue[]> | undefined): string {
