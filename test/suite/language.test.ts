@@ -49,8 +49,11 @@ describe('Jobspecs as a language', () => {
   });
 
   it('the hover on an image says what runs on the demo cluster', async () => {
-    const whoami = workspaceFile('whoami.nomad');
+    // A file of its own: whoami.nomad is bumped and undone by other tests, and may still be open with their text.
+    const whoami = workspaceFile('hover-whoami.nomad');
+    await vscode.workspace.fs.writeFile(whoami, new TextEncoder().encode('job "whoami" {\n  group "whoami" {\n    count = 3\n    task "whoami" {\n      driver = "docker"\n      config {\n        image = "traefik/whoami:v1.10.3"\n      }\n    }\n  }\n}\n'));
     const document = await vscode.workspace.openTextDocument(whoami);
+    assert.ok(document.getText().includes('traefik/whoami:v1.10.3'), document.getText());
     const position = document.positionAt(document.getText().indexOf('traefik/whoami:v1.10.3') + 5);
     // The hover needs the document's parse, the job's stub, its definition and its deployment: wait for
     // the hover's own text, since any of them may still be on its way on a busy machine.
@@ -62,10 +65,14 @@ describe('Jobspecs as a language', () => {
         // appendText keeps cluster text as text: spaces come as &nbsp;.
         .replace(/&nbsp;/g, ' ');
     };
+    let last = '';
     const text = await until(async () => {
-      const shown = await hoverText();
-      return /healthy · deployment of v\d+/.test(shown) && shown;
-    }, 'a hover that says what runs on the cluster', 30_000);
+      last = await hoverText();
+      return /healthy · deployment of v\d+/.test(last) && last;
+    }, 'a hover that says what runs on the cluster', 20_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the last hover said: ${JSON.stringify(last)}; the store's whoami deployments: ${JSON.stringify(hashistack.store.store?.nomad.state.data?.deployments.filter((d) => d.JobID === 'whoami').map((d) => `v${d.JobVersion} ${d.Status}`))}`);
+    });
+    await vscode.workspace.fs.delete(whoami).then(undefined, () => undefined);
     assert.match(text, /whoami on "[^"]+": running v\d+ · task whoami runs traefik\/whoami:v1\.10\.3/);
     assert.match(text, /\d\/3 healthy · deployment of v\d+/);
   });
