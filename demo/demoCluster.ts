@@ -132,6 +132,8 @@ export class DemoCluster {
           this.nomadIndex = index;
           if (events.length > 0) this.publish(events.map((event) => ({ ...event, Index: index })));
           this.wake('nomad');
+          // Nomad registers the new allocations' services in Consul and deregisters the stopped ones.
+          this.syncConsul(events);
           return index;
         },
         later: (run, ms) => {
@@ -213,6 +215,17 @@ export class DemoCluster {
       this.wake('consul');
     }
     return applied;
+  }
+
+  /** Consul's catalog follows the allocations of the jobs these events touched, as Nomad's service registration does. */
+  private syncConsul(events: readonly { Topic: string; FilterKeys: string[] | null; Payload: Record<string, unknown> }[]): void {
+    const jobs = new Set(events.filter((event) => event.Topic === 'Allocation').map((event) => (event.Payload.Allocation as { JobID?: string } | undefined)?.JobID ?? event.FilterKeys?.[0]).filter((job): job is string => Boolean(job)));
+    let changed = false;
+    for (const job of jobs) if (this.data.consul.syncJob(job, this.data.nomad.allocations)) changed = true;
+    if (changed) {
+      this.consulIndex++;
+      this.wake('consul');
+    }
   }
 
   /** Publishes one batch of events to every open stream, as Nomad writes it: one NDJSON line. */

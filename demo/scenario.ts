@@ -618,6 +618,12 @@ export interface DemoData {
     serviceHealth: (name: string) => ReturnType<typeof consulServiceHealth>;
     /** Sets one instance's check (by service ID) as `/v1/health/service/:name` reports it. */
     setInstanceStatus: (service: string, serviceId: string, status: 'passing' | 'warning' | 'critical', output: string) => void;
+    /**
+     * Registers a job's services as Nomad does: one instance per running allocation (its ID in the service ID),
+     * passing once the allocation is healthy, critical before and when it is unhealthy; a stopped allocation's
+     * instance is deregistered. Says whether the catalog changed.
+     */
+    syncJob: (jobId: string, allocations: readonly DemoAllocationStub[]) => boolean;
   };
   nomad: {
     job: (id: string) => ReturnType<typeof nomadJob> | Record<string, unknown> | undefined;
@@ -635,6 +641,8 @@ export interface DemoData {
     entryPoints: ReturnType<typeof traefikEntryPoints>;
   };
 }
+
+export type DemoAllocationStub = ReturnType<typeof nomadAllocationStubs>[number];
 
 export interface ScenarioOptions {
   scale?: DemoScale;
@@ -659,10 +667,12 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
       inst.allocationId ??= service.job ? allocationStubs.find((allocation) => allocation.JobID === service.job && allocation.NodeName === inst.node.name && allocation.DesiredStatus === 'run')?.ID : undefined;
     }
   }
+  // After the instances know their allocations: their service IDs carry the allocation IDs.
+  const healthChecks = consulHealthChecks(services);
   return {
     consul: {
       catalogServices: consulCatalogServices(services),
-      healthChecks: consulHealthChecks(services),
+      healthChecks,
       catalogNodes: consulCatalogNodes(),
       serviceHealth: (name) => {
         const service = byName.get(name);
@@ -676,6 +686,32 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
             inst.output = output;
           }
         });
+      },
+      syncJob: (jobId, allocations) => {
+        let changed = false;
+        for (const service of services.filter((candidate) => candidate.job === jobId)) {
+          const port = service.instances[0]?.port ?? 8080;
+          const running = allocations.filter((allocation) => allocation.JobID === jobId && allocation.DesiredStatus === 'run' && allocation.ClientStatus === 'running');
+          const next = running.map((allocation): ServiceInstance => {
+            const healthy = allocation.DeploymentStatus?.Healthy;
+            const node = DEMO_NODES.find((candidate) => candidate.name === allocation.NodeName) ?? DEMO_NODES[0]!;
+            const kept = service.instances.find((inst) => inst.allocationId === allocation.ID);
+            // A check set by hand (setCheck) stays while its allocation does; a new one starts as Nomad's health says.
+            if (kept && healthy !== false) return kept;
+            return healthy === false
+              ? { node, port, allocationId: allocation.ID, status: 'critical', output: 'HTTP GET: 503 Service Unavailable' }
+              : healthy === true || !allocation.DeploymentStatus
+                ? { node, port, allocationId: allocation.ID, status: 'passing', output: 'HTTP GET http://127.0.0.1/: 200 OK Output: ok' }
+                : { node, port, allocationId: allocation.ID, status: 'critical', output: 'check not yet run' };
+          });
+          const print = (list: ServiceInstance[]) => JSON.stringify(list.map((inst) => [inst.allocationId, inst.node.name, inst.status]));
+          if (print(next) !== print(service.instances)) {
+            service.instances = next;
+            changed = true;
+          }
+        }
+        if (changed) healthChecks.splice(0, healthChecks.length, ...consulHealthChecks(services));
+        return changed;
       },
     },
     nomad: {

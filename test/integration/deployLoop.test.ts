@@ -15,6 +15,10 @@ import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../../src/core/store/clusterStore';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
 import { until } from '../support/until';
+import { summarizeServiceHealth } from '../../src/core/tree/consul/consulProperties';
+import { nomadAllocationOfService } from '../../src/core/tree/links';
+import { routeChain } from '../../src/core/tree/traefik/routeChain';
+import { nomadSectionNodes } from '../../src/core/tree/nomad/nomadProperties';
 
 const REPO = join(__dirname, '..', '..', '..');
 const WHOAMI = readFileSync(join(REPO, 'platform', 'nomad', 'whoami.nomad'), 'utf8');
@@ -177,6 +181,43 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     assert.ok(seen.has('deploying'), 'the deployment was seen rolling');
     assert.equal(followOutcome(state, 'whoami', 'demo'), `whoami v${state.version} on "demo": successful, 3/3 healthy.`);
     await until(() => JSON.stringify(store.nomad.jobDefinition('default', 'whoami')?.TaskGroups ?? '').includes('v1.10.4'), 'the new definition');
+  });
+
+  it('after a rollout, Nomad, Consul, the route chain and the job row agree on what runs, within 10 s', async () => {
+    const more = store.need(['consul', 'traefik']);
+    try {
+      await until(() => store.consul.state.mode === 'live' && store.traefik.state.data !== undefined, 'Consul and Traefik loaded');
+      const { state } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4'));
+      assert.equal(state.phase, 'successful');
+      let picture = '';
+      await until(() => {
+        const nomad = store.nomad.state.data!;
+        const consul = store.consul.state.data!;
+        const traefik = store.traefik.state.data!;
+        const running = new Set(nomad.allocations.filter((allocation) => allocation.JobID === 'whoami' && allocation.DesiredStatus === 'run' && allocation.ClientStatus === 'running').map((allocation) => allocation.ID));
+        const health = summarizeServiceHealth(consul.checks).get('whoami');
+        const registered = new Set(consul.checks.filter((check) => check.ServiceName === 'whoami').map((check) => nomadAllocationOfService(check.ServiceID)).filter(Boolean));
+        const router = traefik.routers.find((candidate) => candidate.service === 'whoami' || candidate.service === 'whoami@consulcatalog')!;
+        const service = traefik.services.find((candidate) => candidate.name === 'whoami@consulcatalog');
+        const chain = routeChain(router, 'whoami@consulcatalog', service, { consul, nomad });
+        const job = nomadSectionNodes(nomad, { ui: { nomad: '', consul: '' }, now: Date.now() }).find((node) => node.label === 'Jobs')?.children?.find((node) => node.label === 'whoami');
+        picture = JSON.stringify({ running: [...running], registered: [...registered], health, chain: chain.links, job: job?.description });
+        return (
+          running.size === 3 &&
+          registered.size === 3 &&
+          [...registered].every((id) => running.has(id as string)) &&
+          health?.passing === 3 &&
+          health.critical === 0 &&
+          chain.links.includes('Nomad: 3 running allocations of whoami') &&
+          chain.problems.length === 0 &&
+          !/failed/.test(job?.description ?? 'failed')
+        );
+      }, 'every product to agree on the new allocations', 10_000).catch((error: Error) => {
+        throw new Error(`${error.message}: ${picture}`);
+      });
+    } finally {
+      more.dispose();
+    }
   });
 
   it('follows a bad tag to failed, with the failing allocation\'s health-check event, and the auto-revert', async () => {

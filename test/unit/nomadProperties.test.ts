@@ -64,6 +64,13 @@ describe('nomadProperties', () => {
     )[0]!.children![0]!;
     assert.deepEqual(running.icon, HEALTH_ICONS.warning, 'a running job with a failed allocation is degraded, not failed');
     assert.match(running.description!, /^service · running · .* · 1 failed$/);
+    // A newer allocation of the same slot (a rollout's new version, a reschedule) replaced the failed one.
+    const replaced = nomadSectionNodes(
+      { jobs: [{ ...job, Status: 'running' }], allocations: [{ ...allocation, ID: 'ffffffff-0000', ClientStatus: 'failed', CreateIndex: 99 }, { ...allocation, ID: 'eeeeeeee-0000', ClientStatus: 'running', CreateIndex: 120 }], deployments: [], nodes: [], namespace: 'default' },
+      { ui: UI, now: NOW },
+    )[0]!.children![0]!;
+    assert.doesNotMatch(replaced.description!, /failed/, 'a failed allocation that was replaced no longer degrades its job');
+    assert.notDeepEqual(replaced.icon, HEALTH_ICONS.warning);
     // Newest allocation first.
     assert.equal(row.children, undefined, 'allocation rows are built on first expand');
     const children = childrenOf(row)!;

@@ -91,6 +91,16 @@ const JOB_STATUS_ICONS: Record<string, NodeIcon> = {
   dead: { id: 'circle-slash', color: HEALTH_COLORS.neutral },
 };
 
+/**
+ * The failed allocations the scheduler still wants running that are the newest of their slot (`job.group[n]`):
+ * one that a newer allocation replaced — a rollout's new version, a reschedule — no longer degrades the job.
+ */
+export function currentFailures(allocations: readonly NomadAllocationListStub[]): NomadAllocationListStub[] {
+  const newest = new Map<string, number>();
+  for (const allocation of allocations) newest.set(allocation.Name, Math.max(newest.get(allocation.Name) ?? -1, allocation.CreateIndex));
+  return allocations.filter((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run' && newest.get(allocation.Name) === allocation.CreateIndex);
+}
+
 export function nomadJobNode(
   job: NomadJobListStub,
   namespace: string,
@@ -106,7 +116,7 @@ export function nomadJobNode(
   parts.push(namespace);
   // Failed allocations the scheduler still wants running: a running job with some is degraded (warning),
   // a job that is not running with some has failed (error). The count makes the icon readable.
-  const failed = allocations.filter((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run').length;
+  const failed = currentFailures(allocations).length;
   if (failed > 0) parts.push(`${failed} failed`);
   const icon = failed > 0 ? (job.Status === 'running' && !job.Stop ? HEALTH_ICONS.warning : HEALTH_ICONS.critical) : (own(JOB_STATUS_ICONS, job.Status) ?? { id: 'package' });
 
