@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describePlan, PairingPlan, planElasticIpPairing } from '../core/aws/eipPairing';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { CommandContext } from './commandContext';
+import { refuseUntrusted } from './workspaceTrust';
 
 export interface AttachOptions {
   /** Only these addresses (an Elastic IP row passes its own); default: the free ones. */
@@ -17,10 +18,7 @@ export interface AttachOptions {
  */
 export function registerAttachElasticIps(context: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.attachElasticIps', async (argument?: AttachOptions | ExplorerNode): Promise<PairingPlan | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Hashistack: Attach Elastic IPs is disabled in Restricted Mode (the workspace is not trusted).');
-      return undefined;
-    }
+    if (refuseUntrusted('Attach Elastic IPs')) return undefined;
     const options: AttachOptions = argument && 'contextValue' in argument ? { allocationIds: argument.copy?.id ? [argument.copy.id] : undefined } : (argument ?? {});
     const profile = context.profiles.active;
     const aws = profile.aws;

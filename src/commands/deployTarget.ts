@@ -8,6 +8,7 @@ import { EcsOwner } from '../core/jobspec/imageScanner';
 import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
 import { JobDeploys } from '../services/jobDeploys';
 import { pickJobspecDefining } from '../services/jobspecFinder';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** A job row of the explorer: what the job commands get from its context menu. */
 type JobRow = { job?: { id: string; namespace: string } };
@@ -49,7 +50,7 @@ export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobD
   };
   return [
     vscode.commands.registerCommand('hashistack.deployJob', job((uri, jobId) => deploys.deploy(uri, jobId))),
-    vscode.commands.registerCommand('hashistack.planJob', job((uri, jobId) => deploys.showPlan(uri, jobId))),
+    registerTrustedCommand('hashistack.planJob', 'Plan (it sends the jobspec to the cluster)', job((uri, jobId) => deploys.showPlan(uri, jobId))),
     vscode.commands.registerCommand('hashistack.planJobInTerminal', job((uri, jobId) => deploys.planInTerminal(uri, jobId))),
     vscode.commands.registerCommand('hashistack.deployEcs', ecs('deploy')),
     vscode.commands.registerCommand('hashistack.planEcs', ecs('plan')),

@@ -3,13 +3,14 @@ import { dispatchSpec, parseDispatchMeta } from '../core/nomad/jobActions';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { jobFor } from './allocationTarget';
 import { confirmAction, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** The largest payload Nomad takes for a dispatch (16 KiB, `DispatchPayloadSizeLimit`). */
 const DISPATCH_PAYLOAD_LIMIT_BYTES = 16 * 1024;
 
 /** Dispatch a parameterized job (`POST /v1/job/:id/dispatch`), asking for its meta keys and its payload. */
 export function registerDispatchJob(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.dispatchJob', async (argument?: { job?: { id: string; namespace: string } }, preset?: { meta: string; payload?: string }) => {
+  return registerTrustedCommand('hashistack.dispatchJob', 'Dispatching a job', async (argument?: { job?: { id: string; namespace: string } }, preset?: { meta: string; payload?: string }) => {
     const job = await jobFor(host, argument, 'dispatch', (candidate) => Boolean(candidate.ParameterizedJob) && !candidate.Stop);
     if (!job) return undefined;
     const store = await host.ready();

@@ -5,6 +5,7 @@ import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys
 import { JobspecIndex } from '../services/jobspecIndex';
 import { findWorkspaceFiles } from '../services/workspaceFiles';
 import { CommandContext } from './commandContext';
+import { registerTrustedCommand } from './workspaceTrust';
 
 const ECS_FILES = '**/ecs-*.tf';
 
@@ -39,7 +40,7 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
       const position = new vscode.Position(definition.line, 0);
       await vscode.window.showTextDocument(definition.uri, { selection: new vscode.Range(position, position) });
     }),
-    vscode.commands.registerCommand('hashistack.deployEcsService', async (node?: ExplorerNode) => {
+    registerTrustedCommand('hashistack.deployEcsService', 'Deploying an ECS service', async (node?: ExplorerNode) => {
       const service = node?.lazyChildren?.kind === 'ecsTasks' ? node.lazyChildren.service : undefined;
       if (!service) return undefined;
       if (vscode.workspace.getConfiguration('hashistack.ecs').get<string>('deployMode') === 'direct') {
@@ -47,6 +48,13 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
         if (!first) return undefined;
         const image = await vscode.window.showInputBox({ title: `New image for ${service} (container ${first.container})`, value: first.image, prompt: 'A new task definition revision is registered with this image, then the service is updated to it.' });
         if (!image || image === first.image) return undefined;
+        const profile = context.store.activeProfile;
+        const confirmed = await vscode.window.showWarningMessage(
+          `Deploy ${service} on ECS with ${image}?`,
+          { modal: true, detail: `Cluster "${profile.name}" · ECS cluster ${profile.aws?.ecsCluster ?? '(none)'} · region ${profile.aws?.region ?? '(none)'}\n\nContainer ${first.container}: ${first.image} → ${image}\n\nA new task definition revision is registered and the service is updated to it.` },
+          'Deploy',
+        );
+        if (confirmed !== 'Deploy') return undefined;
         return deployEcsImagesDirectly(context.store, context.log, service, { [first.container]: image });
       }
       const definition = await findDefinition(index, service);

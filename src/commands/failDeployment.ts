@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { confirmAction, deploymentFor, DeploymentRef, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** Fail Deployment (`POST /v1/deployment/fail/:id`): with auto_revert, Nomad rolls the job back. */
 export function registerFailDeployment(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.failDeployment', async (argument?: { deployment?: DeploymentRef }) => {
+  return registerTrustedCommand('hashistack.failDeployment', 'Failing a deployment', async (argument?: { deployment?: DeploymentRef }) => {
     const deployment = await deploymentFor(host, argument, false);
     if (!deployment) return undefined;
     if (!(await confirmAction(host, `Mark the deployment of ${deployment.jobId} as failed?`, deployment.namespace, `Deployment ${deployment.id.slice(0, 8)} stops; if the job's update block says auto_revert, Nomad rolls back to the last stable version.`, 'Fail Deployment'))) return undefined;

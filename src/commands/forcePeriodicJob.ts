@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { jobFor } from './allocationTarget';
 import { confirmAction, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** Run a periodic job now, outside its schedule (`POST /v1/job/:id/periodic/force`). */
 export function registerForcePeriodicJob(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.forcePeriodicJob', async (argument?: { job?: { id: string; namespace: string } }) => {
+  return registerTrustedCommand('hashistack.forcePeriodicJob', 'Running a periodic job now', async (argument?: { job?: { id: string; namespace: string } }) => {
     const job = await jobFor(host, argument, 'run now', (candidate) => Boolean(candidate.Periodic) && !candidate.Stop);
     if (!job) return undefined;
     if (!(await confirmAction(host, `Run periodic job ${job.id} now?`, job.namespace, 'Nomad launches one instance at once, besides its schedule.', 'Run Now'))) return undefined;

@@ -3,10 +3,11 @@ import { deployEnvironment, missingProgramAdvice, processEnvironment } from '../
 import { findExecutable } from '../core/deploy/findExecutable';
 import { DEFAULT_EXEC_COMMAND, execArguments } from '../core/deploy/execCommand';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
-import { RESTRICTED_MODE_MESSAGE, terminalProcessEnvironment } from '../services/deployRunner';
+import { terminalProcessEnvironment } from '../services/deployRunner';
 import { TokenStore } from '../services/tokenStore';
 import { allocationFor, AllocationRef } from './allocationTarget';
 import { taskOf } from './showLogs';
+import { refuseUntrusted } from './workspaceTrust';
 
 /**
  * Open Shell: `nomad alloc exec -i -t -task <task> <alloc> <command>` in an integrated terminal. The nomad
@@ -15,10 +16,7 @@ import { taskOf } from './showLogs';
  */
 export function registerOpenShell(host: ClusterStoreHost, tokens: TokenStore, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.openShell', async (argument?: { allocation?: AllocationRef }) => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE);
-      return undefined;
-    }
+    if (refuseUntrusted('Open Shell')) return undefined;
     const allocation = await allocationFor(host, argument, true);
     if (!allocation) return undefined;
     const task = await taskOf(host, allocation, 'A shell');

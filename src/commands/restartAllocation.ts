@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { allocationFor, AllocationRef } from './allocationTarget';
 import { confirmAction, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** Restart an allocation's tasks in place (`POST /v1/client/allocation/:id/restart`): one task (a task's row), or all. */
 export function registerRestartAllocation(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.restartAllocation', async (argument?: { allocation?: AllocationRef }) => {
+  return registerTrustedCommand('hashistack.restartAllocation', 'Restarting an allocation', async (argument?: { allocation?: AllocationRef }) => {
     const allocation = await allocationFor(host, argument, true);
     if (!allocation) return undefined;
     let task: { name: string } | 'all' = allocation.task ? { name: allocation.task } : 'all';

@@ -3,6 +3,7 @@ import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { RolloutFollower } from '../services/rolloutFollower';
 import { confirmAction, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 interface RevertArgument {
   job?: { id: string; namespace: string };
@@ -15,7 +16,7 @@ interface RevertArgument {
 
 /** Revert a job to an earlier version (`POST /v1/job/:id/revert` with EnforcePriorVersion). */
 export function registerRevertJob(host: ClusterStoreHost, follower: RolloutFollower, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.revertJob', async (argument?: RevertArgument) => {
+  return registerTrustedCommand('hashistack.revertJob', 'Reverting a job', async (argument?: RevertArgument) => {
     const store = await host.ready();
     const data = store.nomad.state.data;
     let job = argument?.job;

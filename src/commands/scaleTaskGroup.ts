@@ -3,10 +3,11 @@ import { scaleCountProblem, scalingBounds } from '../core/nomad/jobActions';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { jobFor } from './allocationTarget';
 import { confirmAction, reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** Scale a task group (`POST /v1/job/:id/scale`): its current count shown, its scaling policy's bounds kept. */
 export function registerScaleTaskGroup(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.scaleTaskGroup', async (argument?: { job?: { id: string; namespace: string } }, preset?: { group: string; count: number }) => {
+  return registerTrustedCommand('hashistack.scaleTaskGroup', 'Scaling a task group', async (argument?: { job?: { id: string; namespace: string } }, preset?: { group: string; count: number }) => {
     const job = await jobFor(host, argument, 'scale', (candidate) => !candidate.Stop && candidate.Status !== 'dead');
     if (!job) return undefined;
     const store = await host.ready();

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { jobFor } from './allocationTarget';
 import { reportActionError } from './nomadActions';
+import { registerTrustedCommand } from './workspaceTrust';
 
 /** Stop a job (`DELETE /v1/job/:id`), or stop and purge it (`?purge=true`: Nomad forgets it at once). */
 export function registerStopJob(host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand('hashistack.stopJob', async (argument?: { job?: { id: string; namespace: string } }, choice?: 'Stop Job' | 'Stop and Purge') => {
+  return registerTrustedCommand('hashistack.stopJob', 'Stopping a job', async (argument?: { job?: { id: string; namespace: string } }, choice?: 'Stop Job' | 'Stop and Purge') => {
     const job = await jobFor(host, argument, 'stop', (candidate) => !candidate.Stop && candidate.Status !== 'dead');
     if (!job) return undefined;
     const picked =

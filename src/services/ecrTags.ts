@@ -45,7 +45,8 @@ export class EcrTags implements vscode.Disposable {
    */
   newerTag(site: ImageSite): string | undefined {
     const repository = EcrTags.repositoryOf(site);
-    if (!repository || !site.tag || !this.host.activeProfile.aws) return undefined;
+    // In Restricted Mode an image named by the workspace's files is not looked up with the user's AWS identity.
+    if (!repository || !site.tag || !this.host.activeProfile.aws || !vscode.workspace.isTrusted) return undefined;
     const key = `${repository.registryId}/${repository.region}/${repository.repository}`;
     const entry = this.cache.get(key);
     const fresh = entry && Date.now() - entry.at < (entry.error ? ECR_FAILURE_TTL_MS : ECR_TAGS_TTL_MS);
@@ -56,7 +57,7 @@ export class EcrTags implements vscode.Disposable {
   /** Reads the tags now (the Bump command waits for them). */
   async tagsOf(site: ImageSite): Promise<string[] | undefined> {
     const repository = EcrTags.repositoryOf(site);
-    if (!repository || !this.host.activeProfile.aws) return undefined;
+    if (!repository || !this.host.activeProfile.aws || !vscode.workspace.isTrusted) return undefined;
     const key = `${repository.registryId}/${repository.region}/${repository.repository}`;
     if (!this.cache.get(key)?.tags || this.cache.get(key)!.loading) await (this.cache.get(key)?.loading ?? this.load(key, repository));
     return this.cache.get(key)?.tags;

@@ -132,6 +132,8 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
    */
   async validateOnCluster(document: vscode.TextDocument): Promise<vscode.Diagnostic[] | string> {
     if (!vscode.workspace.getConfiguration('hashistack').get<boolean>('validateOnSave', true)) return 'hashistack.validateOnSave is off';
+    // In Restricted Mode the workspace's files are not sent to a cluster (with the user's token).
+    if (!vscode.workspace.isTrusted) return 'Restricted Mode: validation on the cluster is off until the workspace is trusted';
     const profile = this.host.activeProfile;
     // Nothing is sent to an address that cannot be used; a cluster that does not answer is silent (logged).
     if (profile.nomad.problem) return profile.nomad.problem;

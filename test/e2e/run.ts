@@ -147,11 +147,38 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
       }
       await page.keyboard.press('Escape');
     }
+    // Every action that changes the cluster, from the palette: refused with words, and nothing reaches Nomad.
+    demo.resetRequests();
+    const writes = () => demo.requests.filter((r) => r.method !== 'GET' || r.path === '/v1/jobs/parse' || r.path === '/v1/validate/job').map((r) => `${r.method} ${r.path}`);
+    for (const title of ['Promote Canaries', 'Fail Deployment', 'Revert Job to a Previous Version…', 'Restart Allocation…', 'Stop Allocation (Nomad Reschedules It)', 'Stop Job…', 'Scale Task Group…', 'Run Periodic Job Now', 'Dispatch Parameterized Job…']) {
+      await page.keyboard.press('F1');
+      await page.locator(SELECTORS.quickInput).fill(`>Hashistack: ${title}`);
+      const row = page.locator(SELECTORS.quickInputRow, { hasText: title }).first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+      const said = page.locator(SELECTORS.notification, { hasText: /is disabled in Restricted Mode: this workspace is not trusted/ });
+      await said.first().waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Error(`"${title}" did not say that Restricted Mode disables it`);
+      });
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.locator(SELECTORS.quickInput).fill('>Notifications: Clear All Notifications');
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'Clear All Notifications' }).first().click();
+      await said.first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    }
+    // Saving a jobspec does not send it to the cluster for validation.
+    await page.locator('.tabs-container .tab', { hasText: 'whoami.nomad' }).first().click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n');
+    await page.keyboard.press('Control+S');
     await page.waitForTimeout(1500);
+    if (writes().length > 0) throw new Error(`requests sent to the cluster in Restricted Mode: ${writes().join(', ')}`);
+    await page.waitForTimeout(500);
     if (ran()) throw new Error(`a deploy ran in Restricted Mode: ${ran()}`);
     if (existsSync(marker)) throw new Error("the repository's deploy command ran");
     if (!readFileSync(join(workspace, 'whoami.nomad'), 'utf8').includes('image = "traefik/whoami:v1.10.3"')) throw new Error('the jobspec changed (a bump ran?)');
-    console.log('  ✔ untrusted: no Deploy/Plan/Bump lenses, a lens says why; the lens and the palette deploy, plan and bump nothing, and the workspace command never runs');
+    console.log('  ✔ untrusted: no Deploy/Plan/Bump lenses, a lens says why; the lens and the palette deploy, plan and bump nothing, every cluster action from the palette says why it is off and sends nothing, saving sends nothing to validate, and the workspace command never runs');
     return { passed: 1, failed: 0 };
   } catch (error) {
     const shot = join(shots, 'failed-restricted.png');
