@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { desiredUpdatesWords, errorPositions, failedPlacementReasons, imageChanges, planExitCode, planSummary, renderParseErrorDocument, renderPlanDocument } from '../../src/core/deploy/planDocument';
+import MarkdownIt from 'markdown-it';
+import { code, desiredUpdatesWords, errorPositions, failedPlacementReasons, imageChanges, planExitCode, planSummary, renderParseErrorDocument, renderPlanDocument } from '../../src/core/deploy/planDocument';
 import { NomadJobPlanResponse } from '../../src/core/nomad/nomadApi';
 import { recordedJson } from '../support/recorded';
 
@@ -105,8 +106,30 @@ describe('The plan document', () => {
     const text = renderPlanDocument(plan, { ...CONTEXT, jobId: 'whoami' });
     assert.ok(!/[^\\]\[click\]\(command:/.test(text), 'no link is formed in a heading');
     assert.match(text, /\\\[click\\\]\(command:hashistack\.deployJob\) \\<img src=x\\>/);
-    assert.match(text, /`` a`b` \[x\]\(javascript:alert\(1\)\) ``/, 'a value with a backtick gets a longer code fence');
+    assert.match(text, /``a`b` \[x\]\(javascript:alert\(1\)\)``/, 'a value with a backtick gets a longer code fence');
     assert.match(text, /## Warnings\n\n- Group "\\\[x\\\]\(http:\/\/evil\)" has warnings\n- \\<script\\>/);
+  });
+
+  it('no run of backticks in a value breaks out of its code span or code block (read by a CommonMark parser)', () => {
+    const markdown = new MarkdownIt({ html: true, linkify: false });
+    for (const value of ['a``b [x](command:y)', '``', '`', '```` <img src=x>', 'x ` y `` z ``` w', ' `lead', 'trail` ', '``` \n[x](command:a)']) {
+      const spans: string[] = [];
+      const walk = (tokens: ReturnType<MarkdownIt['parseInline']>) => {
+        for (const token of tokens) {
+          if (token.type === 'code_inline') spans.push(token.content);
+          if (token.type === 'link_open' || token.type === 'html_inline') throw new Error(`a ${token.type} formed from ${JSON.stringify(value)}`);
+          if (token.children) walk(token.children);
+        }
+      };
+      walk(markdown.parseInline(`- ${code(value)}`, {}));
+      assert.deepEqual(spans, [value.replace(/\n/g, '⏎')], `one code span holding exactly ${JSON.stringify(value)}`);
+    }
+    const message = 'input.hcl:3,5-9: Unsupported argument\n````\n# [click](command:hashistack.deployJob)\n<script>x</script>\n```';
+    const tokens = markdown.parse(renderParseErrorDocument(message, CONTEXT), {});
+    const fences = tokens.filter((token) => token.type === 'fence');
+    assert.equal(fences.length, 1);
+    assert.equal(fences[0]!.content, `${message}\n`, 'the whole message, verbatim, in one block');
+    assert.ok(!tokens.some((token) => token.type === 'html_block'), 'no HTML escapes the block');
   });
 
   it('words the scheduler\'s counts, and placement failures of every kind', () => {

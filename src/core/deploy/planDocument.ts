@@ -131,10 +131,25 @@ export interface PlanContext {
 }
 
 /** Markdown is the document's language: headings and lists colour it, and code spans keep values verbatim. */
-function code(value: string): string {
+export function code(value: string): string {
   const text = value.replace(/\r?\n/g, '⏎');
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
+  // A code span ends at a run of backticks as long as its fence: the fence is longer than any run inside.
+  const fence = '`'.repeat(longestBacktickRun(text) + 1);
+  // A span that starts or ends with a backtick needs a space inside the fence (CommonMark strips one each side).
+  const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A fenced block of text whose fence no line of it can close: longer than any run of backticks in it. */
+export function codeBlock(language: string, text: string): string[] {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  return [`${fence}${language}`, text, fence];
+}
+
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
 }
 
 /**
@@ -284,7 +299,7 @@ export function errorPositions(message: string): ErrorPosition[] {
 /** A parse error as its own document: the cluster's words, with each position as `file:line:column`. */
 export function renderParseErrorDocument(message: string, context: PlanContext): string {
   const lines = [`# Plan: job ${plain(`"${context.jobId}"`)} on ${plain(`"${context.profileName}"`)}`, '', `Nomad on ${plain(`"${context.profileName}"`)} could not parse ${code(context.file)}:`, ''];
-  lines.push('```text', message.replace(/```/g, '`\u200b``'), '```', '');
+  lines.push(...codeBlock('text', message), '');
   const positions = errorPositions(message);
   if (positions.length > 0) {
     lines.push('Go to:', '');
