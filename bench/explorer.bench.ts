@@ -4,7 +4,7 @@
 // refresh, and peak heap — next to the bare cost of fetch + JSON.parse of the same bytes in this run.
 import { startScaledDemo } from './demoProcess';
 import { createClusterClients } from '../src/core/explorer/clusterClients';
-import { loadConsulSection, loadNomadSection, loadTraefikSection } from '../src/core/explorer/sectionLoaders';
+import { loadConsulSection, loadNomadSection, loadTraefikSection } from '../test/support/sectionReads';
 import { environmentProfile } from '../src/core/profiles/clusterProfile';
 import { TRAEFIK_EXPLORER_PAGE_SIZE } from '../src/core/traefik/traefikClient';
 

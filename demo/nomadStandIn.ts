@@ -8,6 +8,7 @@ import { planExitCode, failedPlacementReasons } from '../src/core/deploy/planDoc
 import { ApiError } from '../src/core/http/apiError';
 import { NomadFieldDiff, NomadJobPlanResponse, NomadObjectDiff } from '../src/core/nomad/nomadApi';
 import { NomadClient, ParsedJob } from '../src/core/nomad/nomadClient';
+import { NomadCliApi } from './nomadCliApi';
 
 const MARK: Record<string, string> = { Added: '+', Deleted: '-', Edited: '+/-', None: '' };
 /** How often `job run` looks at its deployment while it monitors. */
@@ -170,13 +171,13 @@ async function main(argv: string[]): Promise<number> {
       return 255;
     }
   }
-  return run(client, job, args);
+  return run(client, new NomadCliApi({ address, token: process.env.NOMAD_TOKEN, region: process.env.NOMAD_REGION, timeoutMs: 30_000 }), job, args);
 }
 
-async function run(client: NomadClient, job: ParsedJob, args: Arguments): Promise<number> {
+async function run(client: NomadClient, cli: NomadCliApi, job: ParsedJob, args: Arguments): Promise<number> {
   let registered;
   try {
-    registered = await client.registerJob(job, args.checkIndex);
+    registered = await cli.registerJob(job, args.checkIndex);
   } catch (error) {
     const reason = error instanceof ApiError ? error.reason : (error as Error).message;
     if (/^Enforcing job modify index/.test(reason)) {
@@ -212,7 +213,7 @@ async function run(client: NomadClient, job: ParsedJob, args: Arguments): Promis
   const deadline = Date.now() + MONITOR_LIMIT_MS;
   let last = '';
   while (Date.now() < deadline) {
-    const deployment = await client.deployment(evaluation.DeploymentID);
+    const deployment = await cli.deployment(evaluation.DeploymentID);
     const line = `${deployment.Status} ${deployment.StatusDescription}`;
     if (line !== last) {
       last = line;

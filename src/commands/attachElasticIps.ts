@@ -7,8 +7,6 @@ import { refuseUntrusted } from './workspaceTrust';
 export interface AttachOptions {
   /** Only these addresses (an Elastic IP row passes its own); default: the free ones. */
   allocationIds?: string[];
-  /** The caller already showed the plan and the user agreed (automation); otherwise a modal asks. */
-  confirmed?: boolean;
 }
 
 /**
@@ -42,10 +40,8 @@ export function registerAttachElasticIps(context: CommandContext): vscode.Dispos
         return plan;
       }
       const lines = describePlan(plan);
-      if (!options.confirmed) {
-        const choice = await vscode.window.showWarningMessage(`Attach ${plan.associate.length} Elastic IP${plan.associate.length === 1 ? '' : 's'} in ${aws.region}?`, { modal: true, detail: lines.join('\n') }, 'Attach');
-        if (choice !== 'Attach') return undefined;
-      }
+      const choice = await vscode.window.showWarningMessage(`Attach ${plan.associate.length} Elastic IP${plan.associate.length === 1 ? '' : 's'} in ${aws.region}?`, { modal: true, detail: lines.join('\n') }, 'Attach');
+      if (choice !== 'Attach') return undefined;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Hashistack: attaching Elastic IPs', cancellable: false }, async (progress) => {
         for (const association of plan.associate) {
           progress.report({ message: `${association.publicIp} → ${association.instanceId}`, increment: 100 / plan.associate.length });

@@ -17,7 +17,7 @@ type JobRow = { job?: { id: string; namespace: string } };
  * Deploy / Plan / Plan in Terminal a Nomad job (from its lens, its row in the explorer, or the job of the
  * active jobspec) and Deploy / Plan an ECS service (from its lens in an ecs-*.tf file).
  */
-export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobDeploys, index: JobspecIndex, explorer: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobDeploys, index: JobspecIndex, host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const job = (run: (uri: vscode.Uri, jobId: string) => Promise<unknown>) => async (target?: LensTarget | JobRow) => {
     if (target && 'job' in target && target.job) {
       const location = await pickJobspecDefining(target.job.id);
@@ -39,12 +39,12 @@ export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobD
         void vscode.window.showErrorMessage('Hashistack: the direct deploy needs the service name (an aws_ecs_service "name") and containers with a literal "name" beside each image.');
         return undefined;
       }
-      return deployEcsImagesDirectly(explorer, log, service, images);
+      return deployEcsImagesDirectly(host, log, service, images);
     }
     const execution = await runner.run({ kind: 'ecs', file: resolved.file, address: resolved.name }, action);
     if (execution && action === 'deploy' && owner?.ecsServiceName) {
       // After a successful apply, follow the service until its deployment completes or fails.
-      followAfterTask(execution, explorer, log, owner.ecsServiceName);
+      followAfterTask(execution, host, log, owner.ecsServiceName);
     }
     return execution;
   };

@@ -10,16 +10,22 @@ interface StoredToken {
 }
 
 /** ACL tokens in VS Code's SecretStorage (the OS keychain), per profile and product. Never in settings. */
-export class TokenStore {
+export class TokenStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    secrets.onDidChange((event) => {
+    this.subscription = secrets.onDidChange((event) => {
       if (event.key.startsWith('hashistack.token/')) {
         this.changed.fire();
       }
     });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 
   async get(profile: ClusterProfile, product: TokenProduct): Promise<string | undefined> {
@@ -42,10 +48,6 @@ export class TokenStore {
 
   async delete(profile: ClusterProfile, product: TokenProduct): Promise<void> {
     await this.secrets.delete(key(profile, product));
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }
 

@@ -17,6 +17,12 @@ export type SectionView =
  * the rows that changed (new rows are folded into the old ones by id), so expansion and selection stay.
  * The loading indicator shows on the first load only.
  */
+/**
+ * How many expansions' loaded children a view keeps (for Reveal, which needs a row's parent). Enough for
+ * everything a person has open; the oldest go first, so a view left open all day does not grow.
+ */
+export const MAX_LAZY_LOADED = 200;
+
 export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -68,6 +74,8 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       first?.resolve();
     };
     if (view.kind !== 'rows') {
+      // No rows, no parents: what their expansions loaded goes too (a new store, another cluster).
+      this.lazyLoaded.clear();
       this.nodes = view.kind === 'error' ? [errorNode(this.section, view.error)] : [];
       this.header = undefined;
       settleFirstLoad();
@@ -133,7 +141,13 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       try {
         const loaded = await this.childrenLoader(node, controller.signal);
         // Kept so rows loaded on expand can be found again and revealed (their parent is known).
+        this.lazyLoaded.delete(node.id);
         this.lazyLoaded.set(node.id, loaded);
+        // The latest expansions only: rows collected or closed long ago must not be kept all day.
+        for (const id of this.lazyLoaded.keys()) {
+          if (this.lazyLoaded.size <= MAX_LAZY_LOADED) break;
+          this.lazyLoaded.delete(id);
+        }
         return loaded;
       } catch (error) {
         return [{ ...errorNode(this.section, error), id: `${node.id}/error` }];

@@ -325,6 +325,29 @@ export const SCENARIOS: Scenario[] = [
       await screenshot('aws');
     },
   },
+  {
+    name: 'Attach Elastic IPs confirms the pairing in a modal, attaches the free address, and a second run has nothing to do',
+    async run(page) {
+      await openHashistack(page);
+      const aws = pane(page, 'AWS');
+      await row(aws, 'hashi-server-b').waitFor({ timeout: 20_000 });
+      const palette = async () => {
+        await page.keyboard.press('F1');
+        await page.locator(SELECTORS.quickInput).fill(">Hashistack: Attach Elastic IPs to the Cluster's Nodes");
+        await page.locator(SELECTORS.quickInputRow, { hasText: "Attach Elastic IPs to the Cluster's Nodes" }).first().click();
+      };
+      await palette();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: /Attach 1 Elastic IP in / });
+      await dialog.waitFor({ timeout: 15_000 });
+      assert.match((await dialog.textContent()) ?? '', /198\.51\.100\.11 → .*i-0hashi00000000b/);
+      await dialog.locator('.monaco-button', { hasText: /^Attach$/ }).click();
+      await page.locator(SELECTORS.notification, { hasText: /attached 198\.51\.100\.11/ }).first().waitFor({ timeout: 15_000 });
+      await row(aws, 'hashi-server-b').locator(SELECTORS.description, { hasText: /EIP 198\.51\.100\.11/ }).waitFor({ timeout: 15_000 });
+      await palette();
+      await page.locator(SELECTORS.notification, { hasText: /nothing to attach: / }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal when there is nothing to do');
+    },
+  },
 ];
 
 export function screenshotDir(root: string): string {

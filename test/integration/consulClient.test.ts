@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { tooltipText } from '../../src/core/tree/explorerNode';
 import { ConsulClient } from '../../src/core/consul/consulClient';
 import { ApiError } from '../../src/core/http/apiError';
-import { loadConsulInstances, loadConsulSection } from '../../src/core/explorer/sectionLoaders';
+import { loadConsulInstances, loadConsulSection } from '../support/sectionReads';
 import { CONSUL_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
 
 const UI = { consul: 'http://consul.test', nomad: 'http://nomad.test' };

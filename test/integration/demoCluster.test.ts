@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { DemoCluster, DemoFaultKind, DemoProduct } from '../../demo/demoCluster';
 import { buildScenario, NO_SCALE } from '../../demo/scenario';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
-import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
+import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../support/sectionReads';
 import { ApiError } from '../../src/core/http/apiError';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { recordedJson, recordedText } from '../support/recorded';
@@ -171,15 +171,6 @@ describe('The demo cluster', () => {
     const large = await count();
     assert.deepEqual(small, { consul: 3, nomad: 4, traefik: 4 });
     assert.deepEqual(large, small);
-  });
-
-  it('pages Nomad lists with per_page and X-Nomad-Nexttoken like Nomad', async () => {
-    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
-    const whole = await clients.nomad.allocations();
-    demo.resetRequests();
-    const paged = await clients.nomad.allocations({ perPage: 2 });
-    assert.deepEqual(paged.map((a) => a.ID), whole.map((a) => a.ID));
-    assert.equal(demo.requests.length, Math.ceil(whole.length / 2));
   });
 
   it('pages Traefik lists with X-Next-Page like Traefik', async () => {

@@ -10,7 +10,8 @@ import { followOutcome, followRollout, FollowState, FollowTarget } from '../../s
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { ApiError } from '../../src/core/http/apiError';
 import { Backoff } from '../../src/core/live/backoff';
-import { NomadClient } from '../../src/core/nomad/nomadClient';
+import { NomadClient, ParsedJob } from '../../src/core/nomad/nomadClient';
+import { NomadCliApi } from '../../demo/nomadCliApi';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../../src/core/store/clusterStore';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
@@ -38,6 +39,8 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
   let server: ReplayServer;
   beforeEach(() => (server = replay()));
   const client = () => new NomadClient({ address: server.address, timeoutMs: 2000, token: 'deploy-secret', namespace: 'apps' });
+  // What the demo's stand-in nomad CLI sends to register a job and to monitor its deployment.
+  const cli = () => new NomadCliApi({ address: server.address, timeoutMs: 2000, token: 'deploy-secret' });
 
   it('parses the file on the cluster and plans it with its diff, as nomad job plan does', async () => {
     const outcome = await planJobspec(client(), 'job "my-job" {}\n', 'my-job', 'apps');
@@ -73,14 +76,14 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
     }
   });
 
-  it('registers with EnforceIndex and the planned JobModifyIndex (index 0: only if the job is new)', async () => {
+  it("the stand-in CLI registers with EnforceIndex and the planned JobModifyIndex (index 0: only if the job is new), as nomad job run -check-index does", async () => {
     const job = { ID: 'my-job', Namespace: 'default' };
-    const answer = await client().registerJob(job, 42);
+    const answer = await cli().registerJob(job, 42);
     assert.equal(answer.JobModifyIndex, 109);
     assert.deepEqual(JSON.parse(server.requests[0]!.body), { Job: job, EnforceIndex: true, JobModifyIndex: 42 });
-    await client().registerJob(job, 0);
+    await cli().registerJob(job, 0);
     assert.deepEqual(JSON.parse(server.requests[1]!.body), { Job: job, EnforceIndex: true }, 'omitempty, as the CLI sends -check-index 0');
-    await client().registerJob(job);
+    await cli().registerJob(job);
     assert.deepEqual(JSON.parse(server.requests[2]!.body), { Job: job });
   });
 
@@ -95,7 +98,7 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
     await client().revertJob('example', 'default', 1, 2);
     assert.deepEqual(JSON.parse(server.requests[3]!.body), { JobID: 'example', JobVersion: 1, EnforcePriorVersion: 2 });
     assert.equal((await client().jobEvaluations('example', 'default'))[0]!.Status, 'complete');
-    assert.equal((await client().deployment('70638f62-5c19-193e-30d6-f9d6e689ab8e')).JobVersion, 1);
+    assert.equal((await cli().deployment('70638f62-5c19-193e-30d6-f9d6e689ab8e')).JobVersion, 1);
   });
 
   it('validates a job: the recorded 200 with its errors and warnings', async () => {
@@ -107,7 +110,7 @@ describe("NomadClient's deploy endpoints against recorded Nomad responses", () =
 
   it("keeps Nomad's words when it refuses, with the status", async () => {
     server.on('POST /v1/jobs', { status: 500, body: 'Enforcing job modify index 42: job exists with conflicting job modify index: 43', contentType: PLAIN_TEXT });
-    await assert.rejects(client().registerJob({ ID: 'my-job' }, 42), (error: unknown) => error instanceof ApiError && error.status === 500 && /conflicting job modify index: 43/.test(error.message));
+    await assert.rejects(cli().registerJob({ ID: 'my-job' }, 42), (error: unknown) => error instanceof ApiError && error.status === 500 && /conflicting job modify index: 43/.test(error.message));
     server.on('POST /v1/job/example/revert', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
     await assert.rejects(client().revertJob('example', 'default', 1), (error: unknown) => error instanceof ApiError && error.kind === 'forbidden');
   });
@@ -146,12 +149,15 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     },
   };
 
+  /** Registers a job as the stand-in CLI (as `nomad job run -check-index`) does. */
+  const register = (job: ParsedJob, checkIndex?: number) => new NomadCliApi({ address: demo.address('nomad'), timeoutMs: 2000 }).registerJob(job, checkIndex);
+
   /** Deploys `text` as the extension does and follows it from the store until the follow ends. */
   async function deploy(text: string): Promise<{ state: FollowState; seen: Set<string> }> {
     const outcome = await planJobspec(store.nomad.api, text, 'whoami', 'default');
     assert.equal(outcome.kind, 'plan');
     if (outcome.kind !== 'plan') throw new Error('no plan');
-    await store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex);
+    await register(outcome.job, outcome.plan.JobModifyIndex);
     const target: FollowTarget = { jobId: 'whoami', namespace: 'default', baselineJobModifyIndex: outcome.plan.JobModifyIndex };
     const seen = new Set<string>();
     let state: FollowState | undefined;
@@ -241,7 +247,7 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const outcome = await planJobspec(store.nomad.api, text, 'report', 'default');
     if (outcome.kind !== 'plan') throw new Error('no plan');
     assert.equal(outcome.plan.JobModifyIndex, 0, 'a new job');
-    await store.nomad.api.registerJob(outcome.job, 0);
+    await register(outcome.job, 0);
     const target: FollowTarget = { jobId: 'report', namespace: 'default', baselineJobModifyIndex: 0 };
     let state: FollowState | undefined;
     const phases = new Set<string>();
@@ -268,8 +274,8 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
   it('refuses a register whose -check-index is stale, in Nomad\'s words', async () => {
     const outcome = await planJobspec(store.nomad.api, WHOAMI.replace('v1.10.3', 'v1.10.4'), 'whoami', 'default');
     if (outcome.kind !== 'plan') throw new Error('no plan');
-    await store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex);
-    await assert.rejects(store.nomad.api.registerJob(outcome.job, outcome.plan.JobModifyIndex), /Enforcing job modify index \d+: job exists with conflicting job modify index: \d+/);
+    await register(outcome.job, outcome.plan.JobModifyIndex);
+    await assert.rejects(register(outcome.job, outcome.plan.JobModifyIndex), /Enforcing job modify index \d+: job exists with conflicting job modify index: \d+/);
   });
 
   it("runs the demo's stand-in nomad CLI with the real CLI's exit codes", async () => {

@@ -34,13 +34,13 @@ describe('HTTP errors, one class each, with the server words kept', () => {
 
   it('unreachable: "Cannot reach Nomad at …: connection refused"', async () => {
     const address = `http://127.0.0.1:${await freePort()}`;
-    const error = await rejection(new NomadClient({ address, timeoutMs: 2000 }).jobs());
+    const error = await rejection(new NomadClient({ address, timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'unreachable');
     assert.equal(error.message, `Cannot reach Nomad at ${address}: connection refused`);
   });
 
   it('unreachable: an unknown host name', async () => {
-    const error = await rejection(new HttpClient({ product: 'Consul', address: 'http://no-such-host.invalid:8500', timeoutMs: 5000 }).getJson('/v1/catalog/services'));
+    const error = await rejection(new HttpClient({ product: 'Consul', address: 'http://no-such-host.invalid:8500', timeoutMs: 5000 }).requestJson('/v1/catalog/services'));
     assert.equal(error.kind, 'unreachable');
     assert.match(error.message, /^Cannot reach Consul at http:\/\/no-such-host\.invalid:8500: (host not found|host name lookup failed)/);
   });
@@ -48,7 +48,7 @@ describe('HTTP errors, one class each, with the server words kept', () => {
   it('timeout: a server slower than the timeout', async () => {
     server.on('GET /v1/jobs', { body: '[]', delayMs: 3000 });
     const started = Date.now();
-    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 200 }).jobs());
+    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 200 }).indexedList('jobs'));
     assert.equal(error.kind, 'timeout');
     assert.equal(error.message, `Nomad at ${server.address} did not answer within 0.2 s`);
     assert.ok(Date.now() - started < 2500, 'the request is abandoned at the timeout, not when the server answers');
@@ -57,28 +57,28 @@ describe('HTTP errors, one class each, with the server words kept', () => {
   it('cancelled: the caller aborts', async () => {
     server.on('GET /v1/jobs', { body: '[]', delayMs: 3000 });
     const controller = new AbortController();
-    const pending = new NomadClient({ address: server.address, timeoutMs: 5000 }).jobs({ signal: controller.signal });
+    const pending = new NomadClient({ address: server.address, timeoutMs: 5000 }).indexedList('jobs', { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const error = await rejection(pending);
     assert.equal(error.kind, 'cancelled');
   });
 
   it('notFound: an empty 404 body (Consul on an unknown path)', async () => {
-    const error = await rejection(new HttpClient({ product: 'Consul', address: server.address, timeoutMs: 2000 }).getJson('/v1/nope'));
+    const error = await rejection(new HttpClient({ product: 'Consul', address: server.address, timeoutMs: 2000 }).requestJson('/v1/nope'));
     assert.equal(error.kind, 'notFound');
     assert.equal(error.status, 404);
   });
 
   it('malformed: a 200 whose body is not JSON', async () => {
     server.on('GET /v1/jobs', { body: '<html>502 Bad Gateway</html>' });
-    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).jobs());
+    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'malformed');
     assert.match(error.message, /^Nomad at .* sent a malformed response to \/v1\/jobs\?namespace=default: .*body starts with "<html>502 Bad Gateway<\/html>"/);
   });
 
   it('malformed: a JSON body that is not a list where a list is due', async () => {
     server.on('GET /v1/jobs', { body: '{"jobs":[]}' });
-    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).jobs());
+    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'malformed');
     assert.match(error.reason, /expected a JSON list/);
   });
@@ -93,7 +93,7 @@ describe('HTTP errors, one class each, with the server words kept', () => {
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     try {
       const address = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
-      const error = await rejection(new NomadClient({ address, timeoutMs: 2000 }).jobs());
+      const error = await rejection(new NomadClient({ address, timeoutMs: 2000 }).indexedList('jobs'));
       assert.equal(error.kind, 'malformed');
       assert.match(error.reason, /cut off/);
     } finally {
@@ -103,7 +103,7 @@ describe('HTTP errors, one class each, with the server words kept', () => {
 
   it('a huge error page is shortened in the message', async () => {
     server.on('GET /v1/jobs', { status: 502, body: 'x'.repeat(10_000), contentType: 'text/html' });
-    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).jobs());
+    const error = await rejection(new NomadClient({ address: server.address, timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'http');
     assert.ok(error.message.length < 700);
   });
@@ -111,7 +111,7 @@ describe('HTTP errors, one class each, with the server words kept', () => {
   it('logs method, path, status and milliseconds, and never a token', async () => {
     server.on('GET /v1/jobs', { body: '[]', headers: NOMAD_HEADERS });
     const entries: RequestLogEntry[] = [];
-    await new NomadClient({ address: server.address, timeoutMs: 2000, token: 'super-secret-token', onRequest: (e) => entries.push(e) }).jobs();
+    await new NomadClient({ address: server.address, timeoutMs: 2000, token: 'super-secret-token', onRequest: (e) => entries.push(e) }).indexedList('jobs');
     assert.equal(entries.length, 1);
     const line = formatRequestLog(entries[0]!);
     assert.match(line, /^Nomad GET \/v1\/jobs\?namespace=default → 200 \(\d+ ms\)$/);
@@ -122,7 +122,7 @@ describe('HTTP errors, one class each, with the server words kept', () => {
   it('logs the error class when no status arrived', async () => {
     const entries: RequestLogEntry[] = [];
     const address = `http://127.0.0.1:${await freePort()}`;
-    await rejection(new NomadClient({ address, timeoutMs: 2000, onRequest: (e) => entries.push(e) }).jobs());
+    await rejection(new NomadClient({ address, timeoutMs: 2000, onRequest: (e) => entries.push(e) }).indexedList('jobs'));
     assert.equal(entries[0]!.outcome, 'unreachable');
   });
 });
@@ -144,20 +144,20 @@ describe('TLS: verification stays on; a CA file and a server name make it pass',
   after(() => https.close());
 
   it('an unknown CA is a TLS error that says so', async () => {
-    const error = await rejection(new NomadClient({ address, timeoutMs: 5000 }).jobs());
+    const error = await rejection(new NomadClient({ address, timeoutMs: 5000 }).indexedList('jobs'));
     assert.equal(error.kind, 'tls');
     assert.match(error.message, /^TLS failed with Nomad at https:\/\/127\.0\.0\.1:\d+: the server's certificate is not signed by a trusted CA/);
   });
 
   it('the right CA but a certificate for another name is still a TLS error', async () => {
-    const error = await rejection(new NomadClient({ address, timeoutMs: 5000, dispatcher: tlsDispatcher({ address, caFile: certificates.caFile }) }).jobs());
+    const error = await rejection(new NomadClient({ address, timeoutMs: 5000, dispatcher: tlsDispatcher({ address, caFile: certificates.caFile }) }).indexedList('jobs'));
     assert.equal(error.kind, 'tls');
     assert.match(error.reason, /not valid for this host name/);
   });
 
   it('the CA file and the TLS server name together succeed', async () => {
-    const jobs = await new NomadClient({ address, timeoutMs: 5000, dispatcher: tlsDispatcher({ address, caFile: certificates.caFile, tlsServerName: 'server.global.nomad' }) }).jobs();
-    assert.deepEqual(jobs, []);
+    const jobs = await new NomadClient({ address, timeoutMs: 5000, dispatcher: tlsDispatcher({ address, caFile: certificates.caFile, tlsServerName: 'server.global.nomad' }) }).indexedList('jobs');
+    assert.deepEqual(jobs.items, []);
   });
 
   it('a missing CA file is a clear error naming the setting', () => {

@@ -46,7 +46,7 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
     servers.push(other.server, first.server);
     const log: RequestLogEntry[] = [];
     const client = new HttpClient({ product: 'Nomad', address: first.address, headers: { 'X-Nomad-Token': 'secret-token' }, timeoutMs: 2000, onRequest: (entry) => log.push(entry) });
-    const error = await failure(client.getJson('/v1/jobs'));
+    const error = await failure(client.requestJson('/v1/jobs'));
     assert.equal(error.kind, 'redirect');
     assert.match(error.message, new RegExp(`another origin, ${other.address.replace(/[.]/g, '\\.')}/v1/jobs`));
     assert.doesNotMatch(error.message, /secret-token/);
@@ -63,7 +63,7 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
       });
       servers.push(first.server);
       const client = new HttpClient({ product: 'Nomad', address: first.address, headers: { 'X-Nomad-Token': 't' }, timeoutMs: 2000 });
-      const error = await failure(client.getJson('/v1/jobs'));
+      const error = await failure(client.requestJson('/v1/jobs'));
       assert.equal(error.kind, 'redirect', location);
       assert.match(error.message, location.startsWith('https') ? /another origin/ : /not HTTP/);
     }
@@ -84,9 +84,9 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
     });
     servers.push(site.server);
     const client = new HttpClient({ product: 'Nomad', address: site.address, headers: { 'X-Nomad-Token': 't' }, timeoutMs: 2000 });
-    assert.deepEqual((await client.getJson<string[]>('/old')).data, ['ok']);
+    assert.deepEqual((await client.requestJson<string[]>('/old')).data, ['ok']);
     assert.deepEqual(site.seen.map((s) => [s.url, s.token]), [['/old', 't'], ['/v1/jobs', 't']]);
-    const loop = await failure(client.getJson('/loop/a'));
+    const loop = await failure(client.requestJson('/loop/a'));
     assert.equal(loop.kind, 'redirect');
     assert.match(loop.message, /in a loop/);
   });
@@ -106,7 +106,7 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
     });
     servers.push(site.server);
     const client = new HttpClient({ product: 'Nomad', address: site.address, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
-    const error = await failure(client.getJson('/v1/allocations'));
+    const error = await failure(client.requestJson('/v1/allocations'));
     assert.equal(error.kind, 'tooLarge');
     assert.match(error.message, /more than the limit of 1 MiB/);
     assert.match(error.hint, /hashistack\.maxResponseMegabytes/);
@@ -120,7 +120,7 @@ describe('HttpClient against hostile servers: redirects and sizes', () => {
     });
     servers.push(site.server);
     const client = new HttpClient({ product: 'Consul', address: site.address, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
-    const error = await failure(client.getJson('/v1/catalog/services'));
+    const error = await failure(client.requestJson('/v1/catalog/services'));
     assert.equal(error.kind, 'tooLarge');
     assert.match(error.message, /500 MiB/);
   });
@@ -137,7 +137,7 @@ describe('HttpClient never shows a token it holds', () => {
     try {
       const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const client = new HttpClient({ product: 'Nomad', address, headers: { 'X-Nomad-Token': token }, timeoutMs: 2000 });
-      const error = await failure(client.getJson('/v1/nodes'));
+      const error = await failure(client.requestJson('/v1/nodes'));
       assert.equal(error.kind, 'forbidden');
       assert.doesNotMatch(`${error.message} ${error.reason} ${error.hint}`, new RegExp(token));
       assert.match(error.message, /token \*\*\* lacks permission 'node:read'/);

@@ -116,9 +116,9 @@ describe('The demo cluster acts as Nomad does: restart, stop, scale, stop a job,
   it('stops a job, and purges one', async () => {
     await client.stopJob('whoami', 'default', false);
     assert.equal(whoami().length, 0);
-    assert.equal((await client.jobs()).find((job) => job.ID === 'whoami')?.Stop, true);
+    assert.equal((await client.indexedList('jobs')).items.find((job) => job.ID === 'whoami')?.Stop, true);
     await client.stopJob('launcher', 'default', true);
-    assert.equal((await client.jobs()).some((job) => job.ID === 'launcher'), false);
+    assert.equal((await client.indexedList('jobs')).items.some((job) => job.ID === 'launcher'), false);
     await assert.rejects(client.job('launcher', 'default'), /job not found/);
   });
 

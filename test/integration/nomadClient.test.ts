@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/http/apiError';
-import { loadNomadSection } from '../../src/core/explorer/sectionLoaders';
+import { loadNomadSection } from '../support/sectionReads';
 import { NomadClient } from '../../src/core/nomad/nomadClient';
 import { childrenOf } from '../../src/core/tree/explorerNode';
 import { runningImages } from '../../src/core/jobspec/deployStatus';
@@ -22,7 +22,7 @@ describe('NomadClient against recorded Nomad responses', () => {
 
   it('sends X-Nomad-Token, the namespace and the region', async () => {
     const client = new NomadClient({ address: server.address, timeoutMs: 2000, token: 'nomad-secret', namespace: '*', region: 'eu' });
-    await client.jobs();
+    await client.indexedList('jobs');
     const request = server.requests[0]!;
     assert.equal(request.headers['x-nomad-token'], 'nomad-secret');
     assert.equal(request.query.get('namespace'), '*');
@@ -32,40 +32,11 @@ describe('NomadClient against recorded Nomad responses', () => {
 
   it('asks for allocations without task states, and nodes without a namespace', async () => {
     const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
-    await client.allocations();
-    await client.nodes();
+    await client.indexedList('allocations');
+    await client.indexedList('nodes');
     assert.equal(server.requests[0]!.query.get('task_states'), 'false');
     assert.equal(server.requests[0]!.query.get('namespace'), 'default');
     assert.equal(server.requests[1]!.query.has('namespace'), false);
-  });
-
-  it('follows X-Nomad-NextToken (spelled X-Nomad-Nexttoken on the wire) until the last page', async () => {
-    // The recorded list holds one allocation; three copies with their own IDs make three pages.
-    const recorded = recordedJson<{ ID: string }[]>('nomad/allocations.json')[0]!;
-    const all = ['a', 'b', 'c'].map((suffix) => ({ ...recorded, ID: `${recorded.ID.slice(0, -1)}${suffix}` }));
-    server.use((request) => {
-      if (request.path !== '/v1/allocations') return undefined;
-      const start = request.query.get('next_token') ? all.findIndex((a) => a.ID === request.query.get('next_token')) : 0;
-      const perPage = Number(request.query.get('per_page'));
-      const next = all[start + perPage];
-      return { body: JSON.stringify(all.slice(start, start + perPage)), headers: next ? { ...NOMAD_HEADERS, 'X-Nomad-Nexttoken': next.ID } : NOMAD_HEADERS };
-    });
-    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
-    const allocations = await client.allocations({ perPage: 1 });
-    assert.deepEqual(allocations.map((a) => a.ID), all.map((a) => a.ID));
-    assert.equal(server.requests.length, all.length);
-    assert.equal(server.requests[0]!.query.has('next_token'), false);
-    assert.equal(server.requests[1]!.query.get('next_token'), all[1]!.ID);
-    assert.ok(server.requests.every((r) => r.query.get('per_page') === '1'));
-  });
-
-  it('stops with a malformed error when a server repeats a page token', async () => {
-    server.use((request) => (request.path === '/v1/jobs' ? { file: 'nomad/jobs.json', headers: { 'X-Nomad-Nexttoken': 'same' } } : undefined));
-    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
-    const error = await client.jobs({ perPage: 1 }).then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof ApiError);
-    assert.equal(error.kind, 'malformed');
-    assert.match(error.message, /repeated the page token same/);
   });
 
   it('builds jobs → allocations and deployment, and nodes, with four requests', async () => {
@@ -119,7 +90,7 @@ describe('NomadClient against recorded Nomad responses', () => {
     it(`turns a ${status} "${body}" into a ${kind} error with Nomad's words`, async () => {
       server.on('GET /v1/jobs', { status, body, contentType: PLAIN_TEXT });
       const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
-      const error = await client.jobs().then(() => undefined, (e: unknown) => e);
+      const error = await client.indexedList('jobs').then(() => undefined, (e: unknown) => e);
       assert.ok(error instanceof ApiError);
       assert.equal(error.kind, kind);
       assert.equal(error.status, status);
@@ -131,7 +102,7 @@ describe('NomadClient against recorded Nomad responses', () => {
   it('says "Nomad refused the token: Permission denied" on a 403', async () => {
     server.on('GET /v1/jobs', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
     const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
-    await assert.rejects(client.jobs(), { message: 'Nomad refused the token: Permission denied' });
+    await assert.rejects(client.indexedList('jobs'), { message: 'Nomad refused the token: Permission denied' });
   });
 });
 

@@ -42,8 +42,8 @@ describe('Responses of the wrong shape are malformed errors that say where they 
   it('Nomad: an allocation without a ClientStatus, and a string where a list belongs', async () => {
     replay.use((request) => (request.path === '/v1/allocations' ? { body: '[{"ID":"a","JobID":"j","TaskGroup":"g","DesiredStatus":"run"}]', headers: NOMAD_HEADERS } : { body: '"nope"', headers: NOMAD_HEADERS }));
     const client = new NomadClient({ address: replay.address, timeoutMs: 2000 });
-    assert.match((await malformed(client.allocations())).reason, /item 0 has no string "ClientStatus"/);
-    assert.match((await malformed(client.jobs())).reason, /expected a JSON list, got a string/);
+    assert.match((await malformed(client.indexedList('allocations'))).reason, /item 0 has no string "ClientStatus"/);
+    assert.match((await malformed(client.indexedList('jobs'))).reason, /expected a JSON list, got a string/);
   });
 
   it('Traefik: a router without a name', async () => {
@@ -103,7 +103,7 @@ describe('A failing section load stops its siblings, and paging is bounded', fun
   it('a whole-list Nomad read does not follow a page token it did not ask for', async () => {
     replay.use(() => ({ body: '[{"ID":"j","Type":"service","Status":"running"}]', headers: { ...NOMAD_HEADERS, 'X-Nomad-Nexttoken': 'more' } }));
     const client = new NomadClient({ address: replay.address, timeoutMs: 2000 });
-    assert.equal((await client.jobs()).length, 1);
+    assert.equal((await client.indexedList('jobs')).items.length, 1);
     assert.equal(replay.requests.length, 1);
   });
 });

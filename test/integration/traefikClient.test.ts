@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { tooltipText } from '../../src/core/tree/explorerNode';
 import { ApiError } from '../../src/core/http/apiError';
-import { loadTraefikSection } from '../../src/core/explorer/sectionLoaders';
+import { loadTraefikSection } from '../support/sectionReads';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../../src/core/traefik/traefikClient';
 import { recordedJson } from '../support/recorded';
 import { ReplayServer, useReplayServer } from '../support/replayServer';

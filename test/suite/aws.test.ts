@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
-import type { PairingPlan } from '../../src/core/aws/eipPairing';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
 
 // Runs first (files run in name order): the AWS SDK must not be loaded before the AWS section is used.
@@ -114,16 +113,5 @@ describe('The AWS section on the demo AWS endpoint', () => {
     } finally {
       await config.update('deployMode', undefined, vscode.ConfigurationTarget.Global);
     }
-  });
-
-  it('attaches the free Elastic IP to a node without one, and a second run changes nothing', async () => {
-    const plan = await vscode.commands.executeCommand<PairingPlan>('hashistack.attachElasticIps', { confirmed: true });
-    assert.ok(plan);
-    assert.deepEqual(plan.associate.map((association) => [association.publicIp, association.instanceId]), [['198.51.100.11', 'i-0hashi00000000b']]);
-    assert.deepEqual(plan.nodesWithoutAddress, ['i-0hashi00000000c']);
-    const addresses = await children(find(await root(), 'Elastic IPs'));
-    assert.deepEqual(addresses.map((address) => `${address.label} ${address.description}`), ['198.51.100.10 → hashi-server-a', '198.51.100.11 → hashi-server-b']);
-    const again = await vscode.commands.executeCommand<PairingPlan>('hashistack.attachElasticIps', { confirmed: true });
-    assert.deepEqual(again?.associate, []);
   });
 });

@@ -49,7 +49,7 @@ export class ConsulClient {
   }
 
   private async get<T>(path: string, signal: AbortSignal | undefined, blocking: BlockingOptions | undefined, check: (data: unknown, where: { product: 'Consul'; address: string; path: string }) => unknown): Promise<ConsulResult<T>> {
-    const response = await this.http.getJson<unknown>(path, { signal, query: { dc: this.datacenter, ...blockingQuery(blocking) }, timeoutMs: blocking ? blockingTimeoutMs(blocking) : undefined });
+    const response = await this.http.requestJson<unknown>(path, { signal, query: { dc: this.datacenter, ...blockingQuery(blocking) }, timeoutMs: blocking ? blockingTimeoutMs(blocking) : undefined });
     const knownLeader = response.headers.get('X-Consul-KnownLeader');
     return {
       data: check(response.data, { product: 'Consul', address: this.address, path }) as T,

@@ -1,11 +1,9 @@
 import { ConsulClient } from '../consul/consulClient';
+import { ConsulSectionData } from '../tree/consul/consulProperties';
+import { NomadSectionData } from '../tree/nomad/nomadProperties';
+import { TraefikSectionData } from '../tree/traefik/traefikProperties';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { TraefikClient, TRAEFIK_EXPLORER_PAGE_SIZE } from '../traefik/traefikClient';
-import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../tree/consul/consulProperties';
-import { ExplorerNode } from '../tree/explorerNode';
-import { UiAddresses } from '../tree/links';
-import { nomadSectionNodes, NomadSectionData } from '../tree/nomad/nomadProperties';
-import { traefikSectionNodes, TraefikSectionData } from '../tree/traefik/traefikProperties';
 
 // The one way each section is read, by the cluster store and by the tests and benchmarks that measure it.
 // Each load makes a fixed number of requests, whatever the size of the cluster:
@@ -70,31 +68,4 @@ export async function fetchTraefikSection(client: TraefikClient, signal: AbortSi
   const page = (s: AbortSignal) => ({ signal: s, perPage: TRAEFIK_EXPLORER_PAGE_SIZE });
   const [routers, services, middlewares, entryPoints] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => client.httpRouters(page(s)), (s: AbortSignal) => client.httpServices(page(s)), (s: AbortSignal) => client.httpMiddlewares(page(s)), (s: AbortSignal) => client.entryPoints(page(s))] as const);
   return { routers, services, middlewares, entryPoints };
-}
-
-export interface SectionSnapshot<T> {
-  data: T;
-  nodes: ExplorerNode[];
-  loadedAt: number;
-}
-
-export async function loadConsulSection(client: ConsulClient, ui: UiAddresses, signal?: AbortSignal): Promise<SectionSnapshot<ConsulSectionData>> {
-  const { data } = await fetchConsulSection(client, signal);
-  return { data, nodes: consulSectionNodes(data, ui), loadedAt: Date.now() };
-}
-
-export async function loadNomadSection(client: NomadClient, ui: UiAddresses, signal?: AbortSignal): Promise<SectionSnapshot<NomadSectionData>> {
-  const { data } = await fetchNomadSection(client, signal);
-  const loadedAt = Date.now();
-  return { data, nodes: nomadSectionNodes(data, { ui, now: loadedAt }), loadedAt };
-}
-
-export async function loadTraefikSection(client: TraefikClient, signal?: AbortSignal): Promise<SectionSnapshot<TraefikSectionData>> {
-  const data = await fetchTraefikSection(client, signal);
-  return { data, nodes: traefikSectionNodes(data), loadedAt: Date.now() };
-}
-
-export async function loadConsulInstances(client: ConsulClient, service: string, signal?: AbortSignal): Promise<ExplorerNode[]> {
-  const entries = await client.serviceHealth(service, signal);
-  return consulInstanceNodes(service, entries.data ?? []);
 }

@@ -85,7 +85,7 @@ export class HttpClient {
     this.address = options.address.replace(/\/+$/, '');
   }
 
-  async getJson<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async requestJson<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const response = await this.request(path, options);
     let data: T;
     try {
@@ -96,7 +96,7 @@ export class HttpClient {
     return { data, status: response.status, headers: response.headers };
   }
 
-  async getText(path: string, options: RequestOptions = {}): Promise<ApiResponse<string>> {
+  async requestText(path: string, options: RequestOptions = {}): Promise<ApiResponse<string>> {
     const response = await this.request(path, options);
     return { data: response.text, status: response.status, headers: response.headers };
   }

@@ -1,9 +1,9 @@
 import { checkList, checkObject } from '../http/shapes';
 import { conformNomad, NomadShape } from './nomadShapes';
-import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS, QueryValue, StreamResponse } from '../http/httpClient';
+import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRegisterResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
+import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -12,17 +12,14 @@ export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 
   region?: string;
 }
 
+/**
+ * How a list is read. Always whole: without `per_page` Nomad answers the whole list in one response (so a
+ * refresh costs the same number of requests at any cluster size), and a page token it did not ask for is
+ * not followed.
+ */
 export interface NomadListOptions {
   signal?: AbortSignal;
-  /**
-   * Page size. Unset: Nomad answers the whole list in one response (what the explorer wants, so that a
-   * refresh costs the same number of requests at any cluster size). Set: the client follows
-   * `X-Nomad-NextToken` until the last page.
-   */
-  perPage?: number;
   filter?: string;
-  /** Stop following pages after this long (default PAGINATION_DEADLINE_MS). */
-  paginationDeadlineMs?: number;
   /** Make it a blocking query: answer when the list's index passes `blocking.index`, or after the wait. */
   blocking?: BlockingOptions;
 }
@@ -55,10 +52,11 @@ const NOMAD_LIST_FIELDS: Record<NomadListKind, readonly string[]> = {
 /** A job in API JSON, as `/v1/jobs/parse` returns it and `/plan` and `/v1/jobs` take it. */
 export type ParsedJob = { ID: string; Namespace?: string | null; Type?: string | null } & Record<string, unknown>;
 
-/** Upper bound on pages followed, so a server that repeats a token cannot loop a refresh forever. */
-const MAX_PAGES = 10_000;
-
-/** Nomad's HTTP API: the read endpoints the explorer uses. Sends the token as `X-Nomad-Token`. */
+/**
+ * Nomad's HTTP API as the extension uses it: the lists and objects the store reads (blocking or streamed), and
+ * the writes of the deploy loop and the actions (plan, promote, fail, revert, restart, stop, scale, dispatch).
+ * Sends the token as `X-Nomad-Token`, to the profile's address only.
+ */
 export class NomadClient {
   private readonly http: HttpClient;
   readonly namespace: string;
@@ -73,23 +71,6 @@ export class NomadClient {
 
   get address(): string {
     return this.http.address;
-  }
-
-  async jobs(options: NomadListOptions = {}): Promise<NomadJobListStub[]> {
-    return (await this.indexedList('jobs', options)).items;
-  }
-
-  /** Every allocation, without task states (they are most of the bytes and the list does not need them). */
-  async allocations(options: NomadListOptions = {}): Promise<NomadAllocationListStub[]> {
-    return (await this.indexedList('allocations', options)).items;
-  }
-
-  async deployments(options: NomadListOptions = {}): Promise<NomadDeployment[]> {
-    return (await this.indexedList('deployments', options)).items;
-  }
-
-  async nodes(options: NomadListOptions = {}): Promise<NomadNodeListStub[]> {
-    return (await this.indexedList('nodes', options)).items;
   }
 
   /** One of the four lists with its index, the starting point of a blocking query or of the event stream. */
@@ -130,7 +111,7 @@ export class NomadClient {
 
   /** One allocation with its task states and their events. */
   async allocation(id: string, signal?: AbortSignal): Promise<NomadAllocation> {
-    const response = await this.http.getJson<NomadAllocation>(`/v1/allocation/${encodeURIComponent(id)}`, { signal, query: { region: this.region } });
+    const response = await this.http.requestJson<NomadAllocation>(`/v1/allocation/${encodeURIComponent(id)}`, { signal, query: { region: this.region } });
     const allocation = response.data as unknown as Record<string, unknown> | null;
     if (typeof allocation?.ID !== 'string' || (allocation.TaskStates !== null && allocation.TaskStates !== undefined && (typeof allocation.TaskStates !== 'object' || Array.isArray(allocation.TaskStates)))) {
       throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path: `/v1/allocation/${id}`, reason: 'not an allocation with task states' });
@@ -141,7 +122,7 @@ export class NomadClient {
   /** One job as submitted, with its task configs (the images that run). */
   async job(id: string, namespace: string, signal?: AbortSignal): Promise<NomadJob> {
     const path = `/v1/job/${encodeURIComponent(id)}`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    const response = await this.http.requestJson<unknown>(path, { signal, query: { namespace, region: this.region } });
     return conformNomad('job', checkObject<NomadJob>(response.data, this.where(path), { ID: 'string' }));
   }
 
@@ -175,22 +156,6 @@ export class NomadClient {
     return { ...plan, Warnings: plan.Warnings ?? '' };
   }
 
-  /**
-   * Registers the job (`POST /v1/jobs`), as `nomad job run` does. With `checkIndex`, Nomad registers only if
-   * the job's JobModifyIndex still is that (0: only if the job does not exist), as `-check-index` asks.
-   */
-  async registerJob(job: ParsedJob, checkIndex?: number, signal?: AbortSignal): Promise<NomadJobRegisterResponse> {
-    const path = '/v1/jobs';
-    const body = { Job: job, ...(checkIndex !== undefined ? { EnforceIndex: true, ...(checkIndex > 0 ? { JobModifyIndex: checkIndex } : {}) } : {}) };
-    return this.object<NomadJobRegisterResponse>(path, { EvalID: 'string', JobModifyIndex: 'number' }, { method: 'POST', query: { namespace: job.Namespace || undefined }, body, signal });
-  }
-
-  /** One deployment (`GET /v1/deployment/:id`). */
-  async deployment(id: string, signal?: AbortSignal): Promise<NomadDeployment> {
-    const path = `/v1/deployment/${encodeURIComponent(id)}`;
-    return this.object<NomadDeployment>(path, { ID: 'string', JobID: 'string', Status: 'string', TaskGroups: 'object' }, { signal });
-  }
-
   /** Promotes a deployment's canaries (`POST /v1/deployment/promote/:id`): all groups, or the ones named. */
   async promoteDeployment(id: string, namespace: string, groups?: string[], signal?: AbortSignal): Promise<NomadDeploymentUpdateResponse> {
     const path = `/v1/deployment/promote/${encodeURIComponent(id)}`;
@@ -217,7 +182,7 @@ export class NomadClient {
   /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`). */
   async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
-    const response = await this.http.getJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    const response = await this.http.requestJson<unknown>(path, { signal, query: { namespace, region: this.region } });
     return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
   }
 
@@ -225,7 +190,7 @@ export class NomadClient {
   async restartAllocation(id: string, task: { name: string } | 'all' | 'running', signal?: AbortSignal): Promise<void> {
     const body = task === 'all' ? { AllTasks: true } : task === 'running' ? {} : { TaskName: task.name };
     // The answer is `{}` (or `{"Index":0}`): any 2xx is success, as Nomad's own client reads it.
-    await this.http.getText(`/v1/client/allocation/${encodeURIComponent(id)}/restart`, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify(body) });
+    await this.http.requestText(`/v1/client/allocation/${encodeURIComponent(id)}/restart`, { method: 'POST', signal, query: { region: this.region }, body: JSON.stringify(body) });
   }
 
   /** Stops an allocation (`POST /v1/allocation/:id/stop`); Nomad places a replacement. */
@@ -286,7 +251,7 @@ export class NomadClient {
    * is sent as JSON when given, and the region always goes in the query.
    */
   private async object<T>(path: string, fields: Record<string, 'string' | 'number' | 'object'>, options: { method?: 'GET' | 'POST' | 'DELETE'; query?: Record<string, QueryValue>; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-    const response = await this.http.getJson<unknown>(path, { method: options.method, signal: options.signal, query: { ...options.query, region: this.region }, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const response = await this.http.requestJson<unknown>(path, { method: options.method, signal: options.signal, query: { ...options.query, region: this.region }, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     return checkObject<T>(response.data, this.where(path), fields);
   }
 
@@ -295,50 +260,19 @@ export class NomadClient {
   }
 
   private async list<T>(path: string, options: NomadListOptions, extra: Record<string, QueryValue> = {}, namespaced = true, fields: readonly string[] = ['ID'], shape?: NomadShape): Promise<NomadIndexedList<T>> {
-    const items: T[] = [];
-    const seenTokens = new Set<string>();
-    let nextToken: string | undefined;
-    let index: number | undefined;
-    const deadlineMs = options.paginationDeadlineMs ?? PAGINATION_DEADLINE_MS;
-    const deadline = Date.now() + deadlineMs;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      if (page > 0 && Date.now() > deadline) {
-        throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `still paging after ${deadlineMs / 1000} s (${page} pages)` });
-      }
-      // Only the first page blocks: the rest are read at once, from the state the first one saw.
-      const blocking = page === 0 ? blockingQuery(options.blocking) : {};
-      const response = await this.http.getJson<T[] | null>(path, {
-        signal: options.signal,
-        timeoutMs: page === 0 && options.blocking ? blockingTimeoutMs(options.blocking) : undefined,
-        query: {
-          namespace: namespaced ? this.namespace : undefined,
-          region: this.region,
-          per_page: options.perPage,
-          next_token: nextToken,
-          filter: options.filter,
-          ...blocking,
-          ...extra,
-        },
-      });
-      if (page === 0) {
-        index = parseIndex(response.headers.get('X-Nomad-Index'));
-      }
-      for (const item of checkList<T>(response.data, { product: 'Nomad', address: this.address, path }, fields)) {
-        items.push(shape ? conformNomad(shape, item) : item);
-      }
-      // Go canonicalises the header as X-Nomad-Nexttoken; Headers.get is case-insensitive.
-      const token = response.headers.get('X-Nomad-NextToken') ?? '';
-      // A whole-list read (no per_page) is one answer: a page token it did not ask for is not followed.
-      if (!token || options.perPage === undefined) {
-        return { items, index };
-      }
-      if (seenTokens.has(token)) {
-        throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `the server repeated the page token ${token}` });
-      }
-      seenTokens.add(token);
-      nextToken = token;
-    }
-    throw new ApiError({ kind: 'malformed', product: 'Nomad', address: this.address, path, reason: `more than ${MAX_PAGES} pages` });
+    const response = await this.http.requestJson<T[] | null>(path, {
+      signal: options.signal,
+      timeoutMs: options.blocking ? blockingTimeoutMs(options.blocking) : undefined,
+      query: {
+        namespace: namespaced ? this.namespace : undefined,
+        region: this.region,
+        filter: options.filter,
+        ...blockingQuery(options.blocking),
+        ...extra,
+      },
+    });
+    const items = checkList<T>(response.data, this.where(path), fields).map((item) => (shape ? conformNomad(shape, item) : item));
+    return { items, index: parseIndex(response.headers.get('X-Nomad-Index')) };
   }
 }
 

@@ -62,7 +62,7 @@ export class TraefikClient {
       if (count > 0 && Date.now() > deadline) {
         throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: `still paging after ${deadlineMs / 1000} s (${count} pages)` });
       }
-      const response = await this.http.getJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
+      const response = await this.http.requestJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
       for (const item of checkList<T>(response.data, { product: 'Traefik', address: this.address, path }, ['name'])) {
         items.push(item);
       }
