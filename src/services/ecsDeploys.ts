@@ -1,51 +1,61 @@
 import * as vscode from 'vscode';
-import { rolloutOutcome, ServiceRollout } from '../core/aws/awsCluster';
 import { ClusterStoreHost } from './clusterStoreHost';
 
-/** ECS moves a deployment along every few seconds; polling faster only spends API calls. */
-export const ROLLOUT_POLL_INTERVAL_MS = 5_000;
 /** Past this, a rollout is left to ECS (its own circuit breaker decides) and the notification says so. */
 export const ROLLOUT_FOLLOW_LIMIT_MS = 30 * 60_000;
 
 /**
- * Follows an ECS service's deployment until ECS reports it COMPLETED or FAILED: in a progress
- * notification, refreshing the AWS section of the explorer as it goes.
+ * Follows an ECS service's deployment until ECS reports it COMPLETED or FAILED, in a progress notification.
+ * The reads are the store's (AwsSection.watchRollout: one DescribeServices every few seconds, backing off on
+ * failure, the service's row updated as it goes); the follow ends with its store, saying so.
  */
 export async function followEcsRollout(host: ClusterStoreHost, log: vscode.LogOutputChannel, service: string): Promise<'completed' | 'failed' | 'stopped' | undefined> {
-  const aws = (await host.ready()).aws;
-  const connection = await aws?.connection().catch(() => undefined);
-  const cluster = connection?.aws.ecsCluster;
-  if (!connection || !cluster) {
+  const store = await host.ready();
+  const aws = store.aws;
+  const cluster = aws?.aws.ecsCluster;
+  if (!aws || !cluster) {
     log.info(`Not following ECS service "${service}": the cluster profile names no ECS cluster ("ecsCluster").`);
     return undefined;
   }
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ECS ${cluster}/${service}`, cancellable: true }, async (progress, token) => {
-    const started = Date.now();
-    let last: ServiceRollout | undefined;
-    while (!token.isCancellationRequested && Date.now() - started < ROLLOUT_FOLLOW_LIMIT_MS) {
-      try {
-        last = await aws!.step('ecs:DescribeServices', () => connection.cluster.serviceRollout(cluster, service));
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Hashistack: stopped following ${service}: ${(error as Error).message}`);
-        return 'stopped';
-      }
-      const outcome = rolloutOutcome(last);
-      progress.report({ message: `${last.running}/${last.desired} running${last.pending ? `, ${last.pending} pending` : ''} · ${(last.rolloutState ?? 'rolling out').toLowerCase().replace('_', ' ')}` });
-      void host.refresh('aws');
-      if (outcome !== 'inProgress') {
-        log.info(`ECS ${service}: deployment ${outcome}${last.rolloutReason ? ` (${last.rolloutReason})` : ''}`);
-        if (outcome === 'completed') {
-          void vscode.window.showInformationMessage(`Hashistack: ${service} deployed: ${last.running}/${last.desired} running.`);
-        } else {
-          void vscode.window.showErrorMessage(`Hashistack: the deployment of ${service} failed${last.rolloutReason ? `: ${last.rolloutReason}` : ''}.`);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ECS ${cluster}/${service}`, cancellable: true }, (progress, token) =>
+    new Promise<'completed' | 'failed' | 'stopped'>((resolve) => {
+      const watch = aws.watchRollout(service);
+      let done = false;
+      const finish = (outcome: 'completed' | 'failed' | 'stopped', say?: () => void) => {
+        if (done) return;
+        done = true;
+        watch.dispose();
+        subscriptions.forEach((subscription) => subscription.dispose());
+        clearTimeout(limit);
+        say?.();
+        resolve(outcome);
+      };
+      const check = () => {
+        if (done) return;
+        const { rollout, outcome, error, gaveUp } = watch.state;
+        if (rollout) progress.report({ message: `${rollout.running}/${rollout.desired} running${rollout.pending ? `, ${rollout.pending} pending` : ''} · ${(rollout.rolloutState ?? 'rolling out').toLowerCase().replace('_', ' ')}` });
+        if (outcome && rollout) {
+          log.info(`ECS ${service}: deployment ${outcome}${rollout.rolloutReason ? ` (${rollout.rolloutReason})` : ''}`);
+          finish(outcome, () =>
+            outcome === 'completed'
+              ? void vscode.window.showInformationMessage(`Hashistack: ${service} deployed: ${rollout.running}/${rollout.desired} running.`)
+              : void vscode.window.showErrorMessage(`Hashistack: the deployment of ${service} failed${rollout.rolloutReason ? `: ${rollout.rolloutReason}` : ''}.`),
+          );
+        } else if (gaveUp) {
+          finish('stopped', () => void vscode.window.showErrorMessage(`Hashistack: stopped following ${service}: ${error instanceof Error ? error.message : String(error)}`));
         }
-        return outcome;
-      }
-      await new Promise((resolve) => setTimeout(resolve, ROLLOUT_POLL_INTERVAL_MS));
-    }
-    void vscode.window.showWarningMessage(`Hashistack: stopped following ${service}${token.isCancellationRequested ? '' : ' after 30 minutes'}; ECS carries on with the deployment.`);
-    return 'stopped';
-  });
+      };
+      const subscriptions = [
+        host.onDidChange((change) => {
+          if (change.section === 'aws') check();
+        }),
+        host.onWillReplaceStore(({ profileName }) => finish('stopped', () => void vscode.window.showWarningMessage(`Hashistack: stopped following ${service}: the cluster profile "${profileName}" was switched away from, or its token changed; ECS carries on with the deployment.`))),
+        token.onCancellationRequested(() => finish('stopped', () => void vscode.window.showWarningMessage(`Hashistack: stopped following ${service}; ECS carries on with the deployment.`))),
+      ];
+      const limit = setTimeout(() => finish('stopped', () => void vscode.window.showWarningMessage(`Hashistack: stopped following ${service} after ${ROLLOUT_FOLLOW_LIMIT_MS / 60_000} minutes; ECS carries on with the deployment.`)), ROLLOUT_FOLLOW_LIMIT_MS);
+      check();
+    }),
+  );
 }
 
 /** The direct deploy (services not in Terraform): new task definition revision with these images, then UpdateService, then follow. */

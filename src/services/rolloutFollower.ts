@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { expectsDeployment, FollowState, FollowTarget, followHeadline, followOutcome, followRollout, groupProgressWords } from '../core/deploy/rolloutFollow';
-import { NomadEvaluation } from '../core/nomad/nomadApi';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from './clusterStoreHost';
 
@@ -8,8 +7,6 @@ import { ClusterStoreHost } from './clusterStoreHost';
 const FOLLOW_LIMIT_MS = 30 * 60_000;
 /** After `nomad job run` exits 0, how long the store may take to show the new version before the follow gives up. */
 const AFTER_EXIT_GRACE_MS = 20_000;
-/** How often a job without deployments has its evaluations read while it is placed (placement failures live there). */
-const EVALUATION_POLL_MS = 2_000;
 /** How long the status-bar item keeps showing how a rollout ended. */
 const OUTCOME_SHOWN_MS = 15_000;
 
@@ -50,8 +47,8 @@ interface Follow {
   state: FollowState;
   started: number;
   promotionOffered: boolean;
-  evaluations?: NomadEvaluation[];
-  evaluationsReadAt: number;
+  /** The store's watch of the job's evaluations (jobs without deployments: placement failures live there). */
+  evaluationWatch?: { dispose(): void };
   demand: vscode.Disposable;
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   reported: number;
@@ -118,7 +115,6 @@ export class RolloutFollower implements vscode.Disposable {
       state: { phase: 'waiting', ended: false, groups: [], awaitingPromotion: false, failingAllocations: [], placementFailures: [] },
       started: Date.now(),
       promotionOffered: false,
-      evaluationsReadAt: 0,
       demand: this.host.need(['nomad']),
       reported: 0,
       finish: () => undefined,
@@ -151,7 +147,7 @@ export class RolloutFollower implements vscode.Disposable {
     const snapshot = nomad?.state.data;
     if (!nomad || !snapshot || !this.follows.has(follow.key)) return;
     const definition = nomad.jobDefinition(follow.target.namespace, follow.target.jobId);
-    const state = followRollout(follow.target, { snapshot, definition, evaluations: follow.evaluations });
+    const state = followRollout(follow.target, { snapshot, definition, evaluations: nomad.evaluations(follow.target.jobId, follow.target.namespace) });
     if (state.version !== undefined && follow.target.version === undefined) follow.target.version = state.version;
     follow.state = state;
     this.readEvaluations(follow, definition, snapshot.jobs.find((job) => job.ID === follow.target.jobId)?.Type);
@@ -175,20 +171,10 @@ export class RolloutFollower implements vscode.Disposable {
     if (state.ended) this.end(follow, followOutcome(state, follow.target.jobId, follow.profileName));
   }
 
-  /** Jobs without deployments: their evaluation says whether placement failed, so it is read while they place. */
+  /** Jobs without deployments: their evaluation says whether placement failed, so the store watches them while they place. */
   private readEvaluations(follow: Follow, definition: Parameters<typeof expectsDeployment>[0], jobType: string | undefined): void {
-    if (follow.state.version === undefined || expectsDeployment(definition, jobType) !== false) return;
-    if (Date.now() - follow.evaluationsReadAt < EVALUATION_POLL_MS) return;
-    follow.evaluationsReadAt = Date.now();
-    const nomad = this.host.store?.nomad;
-    void nomad?.api.jobEvaluations(follow.target.jobId, follow.target.namespace).then(
-      (evaluations) => {
-        follow.evaluations = evaluations;
-        this.update(follow);
-      },
-      (error: unknown) => this.log.warn(`Reading the evaluations of ${follow.target.jobId}: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    follow.timers.push(setTimeout(() => this.update(follow), EVALUATION_POLL_MS + 50));
+    if (follow.evaluationWatch || follow.state.version === undefined || expectsDeployment(definition, jobType) !== false) return;
+    follow.evaluationWatch = this.host.store?.nomad.watchEvaluations(follow.target.jobId, follow.target.namespace);
   }
 
   private taskEnded(follow: Follow, exitCode: number | undefined): void {
@@ -213,6 +199,7 @@ export class RolloutFollower implements vscode.Disposable {
     if (this.follows.get(follow.key) !== follow) return;
     this.follows.delete(follow.key);
     follow.demand.dispose();
+    follow.evaluationWatch?.dispose();
     follow.timers.forEach((timer) => clearTimeout(timer));
     follow.finish();
     const state = follow.state;

@@ -136,19 +136,6 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     await demo.close();
   });
 
-  /** The job's evaluations, read every 100 ms as the follower reads them for jobs without deployments. */
-  const evaluations = {
-    list: undefined as Awaited<ReturnType<NomadClient['jobEvaluations']>> | undefined,
-    readAt: 0,
-    get() {
-      if (Date.now() - this.readAt > 100) {
-        this.readAt = Date.now();
-        void store.nomad.api.jobEvaluations('report', 'default').then((list) => (this.list = list), () => undefined);
-      }
-      return this.list;
-    },
-  };
-
   /** Registers a job as the stand-in CLI (as `nomad job run -check-index`) does. */
   const register = (job: ParsedJob, checkIndex?: number) => new NomadCliApi({ address: demo.address('nomad'), timeoutMs: 2000 }).registerJob(job, checkIndex);
 
@@ -251,12 +238,19 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const target: FollowTarget = { jobId: 'report', namespace: 'default', baselineJobModifyIndex: 0 };
     let state: FollowState | undefined;
     const phases = new Set<string>();
-    await until(() => {
-      const definition = store.nomad.jobDefinition('default', 'report');
-      state = followRollout(target, { snapshot: store.nomad.state.data!, definition, evaluations: evaluations.get() });
-      phases.add(state.phase);
-      return state.ended;
-    }, 'the batch job to run');
+    // As the follower does: the store watches the job's evaluations (a blocking query) while it places.
+    const watch = store.nomad.watchEvaluations('report', 'default');
+    try {
+      await until(() => {
+        const definition = store.nomad.jobDefinition('default', 'report');
+        state = followRollout(target, { snapshot: store.nomad.state.data!, definition, evaluations: store.nomad.evaluations('report', 'default') });
+        phases.add(state.phase);
+        return state.ended;
+      }, 'the batch job to run');
+    } finally {
+      watch.dispose();
+    }
+    assert.ok(demo.requests.some((request) => request.path === '/v1/job/report/evaluations'), 'the store read the evaluations');
     assert.equal(state!.phase, 'successful', followOutcome(state!, 'report', 'demo'));
     assert.ok(phases.has('placing'), [...phases].join(', '));
     assert.equal(state!.deploymentId, undefined);

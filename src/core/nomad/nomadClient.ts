@@ -181,9 +181,15 @@ export class NomadClient {
 
   /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`). */
   async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
+    return (await this.indexedJobEvaluations(jobId, namespace, { signal })).items;
+  }
+
+  /** A job's evaluations with the list's index, optionally as a blocking query (answers when they change). */
+  async indexedJobEvaluations(jobId: string, namespace: string, options: { signal?: AbortSignal; blocking?: BlockingOptions } = {}): Promise<NomadIndexedList<NomadEvaluation>> {
     const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
-    const response = await this.http.requestJson<unknown>(path, { signal, query: { namespace, region: this.region } });
-    return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
+    const response = await this.http.requestJson<unknown>(path, { signal: options.signal, timeoutMs: options.blocking ? blockingTimeoutMs(options.blocking) : undefined, query: { namespace, region: this.region, ...blockingQuery(options.blocking) } });
+    const items = checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
+    return { items, index: parseIndex(response.headers.get('X-Nomad-Index')) };
   }
 
   /** Restarts an allocation's tasks in place (`POST /v1/client/allocation/:id/restart`): one task, all, or the running ones. */

@@ -1,9 +1,24 @@
 // The AWS section of the cluster store: EC2 nodes, Elastic IPs and ECS services, read on request.
-import { AwsCluster, EcsTaskSummary } from '../aws/awsCluster';
+import { AwsCluster, EcsTaskSummary, rolloutOutcome, ServiceRollout } from '../aws/awsCluster';
+import { Backoff, sleep } from '../live/backoff';
 import { describeAwsError } from '../aws/awsErrors';
 import { AwsPart } from '../profiles/clusterProfile';
 import { AwsSectionData } from '../tree/aws/awsProperties';
-import { LiveSection, LiveSectionOptions } from './liveSection';
+import { Disposable, LiveSection, LiveSectionOptions } from './liveSection';
+
+/** ECS moves a deployment along every few seconds; reading it faster only spends API calls. */
+export const ECS_ROLLOUT_POLL_MS = 5_000;
+/** A rollout that cannot be read this many times in a row (with a growing wait between) is given up on. */
+export const ECS_ROLLOUT_MAX_FAILURES = 3;
+
+/** Where a followed ECS rollout stands, as the store last read it. */
+export interface EcsRolloutState {
+  rollout?: ServiceRollout;
+  outcome?: 'completed' | 'failed';
+  /** The last read's failure; with `gaveUp`, the watch has stopped. */
+  error?: unknown;
+  gaveUp?: boolean;
+}
 
 export interface AwsConnection {
   cluster: AwsCluster;
@@ -23,11 +38,15 @@ export async function awsStep<T>(aws: AwsPart | undefined, action: string, work:
  * The AWS section: EC2 nodes, Elastic IPs and ECS services, each loaded and failing on its own, on the
  * first need and on Refresh (AWS has no change feed that this extension reads).
  */
+export interface AwsSectionOptions extends LiveSectionOptions {
+  ecsRolloutPollMs?: number;
+}
+
 export class AwsSection extends LiveSection<AwsSectionData> {
   constructor(
     readonly aws: AwsPart,
     private readonly connect: () => Promise<AwsConnection>,
-    options: LiveSectionOptions = {},
+    protected override readonly options: AwsSectionOptions = {},
   ) {
     super('AWS', options);
   }
@@ -63,6 +82,89 @@ export class AwsSection extends LiveSection<AwsSectionData> {
       { region: aws.region, ecsCluster: aws.ecsCluster, instances: instances.value, addresses: addresses.value, services: services.value, errors },
       { mode: 'manual', source: undefined },
     );
+  }
+
+  private readonly rolloutWatches = new Map<string, { state: EcsRolloutState; users: number; controller: AbortController }>();
+
+  /**
+   * Reads an ECS service's deployment every ECS_ROLLOUT_POLL_MS until it completes or fails, while the
+   * handle lives: each read updates that service's row (no reload of the section), and its end reloads the
+   * section once (the new revision and images). Failed reads back off; ECS_ROLLOUT_MAX_FAILURES give up.
+   */
+  watchRollout(service: string): Disposable & { state: EcsRolloutState } {
+    let watch = this.rolloutWatches.get(service);
+    if (!watch) {
+      const created = { state: {} as EcsRolloutState, users: 0, controller: new AbortController() };
+      this.rolloutWatches.set(service, created);
+      void this.followRollout(service, created.state, created.controller.signal);
+      watch = created;
+    }
+    const current = watch;
+    current.users++;
+    let released = false;
+    return {
+      state: current.state,
+      dispose: () => {
+        if (released) return;
+        released = true;
+        if (--current.users === 0 && this.rolloutWatches.get(service) === current) {
+          current.controller.abort();
+          this.rolloutWatches.delete(service);
+        }
+      },
+    };
+  }
+
+  private async followRollout(service: string, state: EcsRolloutState, signal: AbortSignal): Promise<void> {
+    const backoff = this.options.backoff ?? new Backoff();
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const { cluster, aws } = await this.connection();
+        if (!aws.ecsCluster) throw new Error('the cluster profile names no ECS cluster ("ecsCluster")');
+        const rollout = await this.step('ecs:DescribeServices', () => cluster.serviceRollout(aws.ecsCluster!, service));
+        if (signal.aborted) return;
+        failures = 0;
+        state.rollout = rollout;
+        state.error = undefined;
+        this.patchService(service, rollout);
+        const outcome = rolloutOutcome(rollout);
+        if (outcome !== 'inProgress') {
+          state.outcome = outcome;
+          // The end: read the section again for the service's new revision and images.
+          void this.refresh();
+          this.announce();
+          return;
+        }
+        this.announce();
+        if (!(await sleep(this.options.ecsRolloutPollMs ?? ECS_ROLLOUT_POLL_MS, signal))) return;
+      } catch (error) {
+        if (signal.aborted) return;
+        state.error = error;
+        state.gaveUp = ++failures >= ECS_ROLLOUT_MAX_FAILURES;
+        this.announce();
+        if (state.gaveUp || !(await sleep(backoff.delayMs(failures - 1), signal))) return;
+      }
+    }
+  }
+
+  /** A service row's counts and rollout from one DescribeServices, without reading the rest again. */
+  private patchService(name: string, rollout: ServiceRollout): void {
+    const data = this.state.data;
+    const services = data?.services;
+    if (!data || !services) return;
+    const next = services.map((service) =>
+      service.name === name
+        ? { ...service, running: rollout.running, desired: rollout.desired, pending: rollout.pending, rollout: rollout.rolloutState ? { ...service.rollout, state: rollout.rolloutState, reason: rollout.rolloutReason } : service.rollout }
+        : service,
+    );
+    this.setData({ ...data, services: next });
+  }
+
+  override dispose(): void {
+    for (const watch of this.rolloutWatches.values()) watch.controller.abort();
+    this.rolloutWatches.clear();
+    super.dispose();
   }
 
   /** The tasks of one ECS service (on expand: one call, not kept current). */

@@ -3,14 +3,14 @@
 import { ClusterClients } from '../explorer/clusterClients';
 import { SectionId } from '../tree/explorerNode';
 import { Disposable, LiveSection, SectionState } from './liveSection';
-import { AwsConnection, AwsSection } from './awsSection';
+import { AwsConnection, AwsSection, AwsSectionOptions } from './awsSection';
 import { ConsulSection } from './consulSection';
 import { LiveSettings } from './liveSettings';
 import { NomadSection, NomadSectionOptions } from './nomadSection';
 import { TraefikSection } from './traefikSection';
 import { AwsPart } from '../profiles/clusterProfile';
 
-export interface ClusterStoreOptions extends NomadSectionOptions {
+export interface ClusterStoreOptions extends NomadSectionOptions, AwsSectionOptions {
   clients: ClusterClients;
   settings: () => LiveSettings;
   /** The AWS side of the profile, if it has one, and how to connect to it (the SDK loads on first use). */

@@ -3,11 +3,11 @@
 import { BlockingWatcher, IndexedResult } from '../live/blockingQuery';
 import { sleep } from '../live/backoff';
 import { NomadEventStream } from '../live/nomadEventStream';
-import { NomadAllocation, NomadJob } from '../nomad/nomadApi';
+import { NomadAllocation, NomadEvaluation, NomadJob } from '../nomad/nomadApi';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { applyNomadEvents, NomadEvent, NomadRow, reconcileNomadList } from '../nomad/nomadEvents';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
-import { isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
+import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { fetchNomadSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
 
@@ -225,6 +225,63 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       );
     }
     signal.addEventListener('abort', () => watchers.forEach((watcher) => watcher.stop()), { once: true });
+  }
+
+  private readonly evaluationWatches = new Map<string, { evaluations: NomadEvaluation[] | undefined; users: number; watcher: BlockingWatcher<NomadEvaluation[]> }>();
+
+  /**
+   * Keeps a job's evaluations current (a blocking query on `/v1/job/:id/evaluations`) while the handle lives:
+   * a follow of a job without deployments reads its placement from them. Each change is announced.
+   */
+  watchEvaluations(jobId: string, namespace: string): Disposable {
+    const key = jobKey(namespace, jobId);
+    let watch = this.evaluationWatches.get(key);
+    if (!watch) {
+      const created: { evaluations: NomadEvaluation[] | undefined; users: number; watcher: BlockingWatcher<NomadEvaluation[]> } = {
+        evaluations: undefined,
+        users: 0,
+        watcher: new BlockingWatcher<NomadEvaluation[]>({
+          backoff: this.options.backoff,
+          fetch: async (blocking, signal) => {
+            const list = await this.client.indexedJobEvaluations(jobId, namespace, { signal, blocking });
+            return { data: list.items, index: list.index };
+          },
+          onData: (evaluations) => {
+            created.evaluations = evaluations;
+            this.announce();
+          },
+          onError: (error) => this.options.log?.(`Nomad: reading the evaluations of ${jobId}: ${error instanceof Error ? error.message : String(error)}`),
+          onUnwatchable: () => undefined,
+          isFatal: isForbidden,
+        }),
+      };
+      this.evaluationWatches.set(key, created);
+      watch = created;
+    }
+    const current = watch;
+    current.users++;
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        if (--current.users === 0 && this.evaluationWatches.get(key) === current) {
+          current.watcher.stop();
+          this.evaluationWatches.delete(key);
+        }
+      },
+    };
+  }
+
+  /** A watched job's evaluations, newest first, once read. */
+  evaluations(jobId: string, namespace: string): NomadEvaluation[] | undefined {
+    return this.evaluationWatches.get(jobKey(namespace, jobId))?.evaluations;
+  }
+
+  override dispose(): void {
+    for (const watch of this.evaluationWatches.values()) watch.watcher.stop();
+    this.evaluationWatches.clear();
+    super.dispose();
   }
 
   /** One allocation with its tasks and events (on expand: one request, not kept current). */
