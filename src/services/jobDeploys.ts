@@ -6,7 +6,14 @@ import { ClusterStoreHost } from './clusterStoreHost';
 import { JobspecIndex } from './jobspecIndex';
 import { DeployRunner } from './deployRunner';
 import { RolloutFollower } from './rolloutFollower';
-import { PlanDocuments } from '../views/planDocuments';
+
+/**
+ * Where a plan is shown: a read-only document beside the jobspec (views/planDocuments.ts implements it; the
+ * service names only what it needs, so that services never import views).
+ */
+export interface PlanPresenter {
+  showPlan(context: PlanContext, text: string, jobspec: vscode.Uri): Promise<vscode.TextDocument>;
+}
 
 export interface PlannedJob {
   outcome: PlanOutcome;
@@ -22,7 +29,7 @@ export class JobDeploys {
   constructor(
     private readonly runner: DeployRunner,
     private readonly host: ClusterStoreHost,
-    private readonly plans: PlanDocuments,
+    private readonly plans: PlanPresenter,
     private readonly follower: RolloutFollower,
     private readonly log: vscode.LogOutputChannel,
     private readonly index: JobspecIndex,
@@ -65,7 +72,7 @@ export class JobDeploys {
       return undefined;
     }
     const text = outcome.kind === 'plan' ? renderPlanDocument(outcome.plan, context) : renderParseErrorDocument(outcome.message, context);
-    return this.plans.show(PlanDocuments.uriFor(context.profileName, context.namespace, context.jobId), text, uri, context.file);
+    return this.plans.showPlan(context, text, uri);
   }
 
   /** Deploy: plan, confirm (unless hashistack.deploy.confirm is off), run what was planned, follow it. */

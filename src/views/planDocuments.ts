@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { PlanPresenter } from '../services/jobDeploys';
+import type { PlanContext } from '../core/deploy/planDocument';
 
 export const PLAN_SCHEME = 'hashistack-plan';
 
@@ -17,7 +19,7 @@ interface KeptPlan {
  * Plans as read-only Markdown documents (`hashistack-plan:` URIs): opened beside the jobspec, made again
  * in place when the same job is planned again, and with every `file:line:column` linked to the jobspec.
  */
-export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.Disposable {
+export class PlanDocuments implements PlanPresenter, vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.Disposable {
   private readonly plans = new Map<string, KeptPlan>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -38,6 +40,11 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   }
 
   /** Shows `text` as the document `uri`, beside the active editor, and returns it. */
+  /** A plan of a job, under a name that says which cluster, namespace and job it is of. */
+  showPlan(context: PlanContext, text: string, jobspec: vscode.Uri): Promise<vscode.TextDocument> {
+    return this.show(PlanDocuments.uriFor(context.profileName, context.namespace, context.jobId), text, jobspec, context.file);
+  }
+
   async show(uri: vscode.Uri, text: string, source?: vscode.Uri, sourceLabel = ''): Promise<vscode.TextDocument> {
     this.plans.delete(uri.toString());
     this.plans.set(uri.toString(), { text, source, sourceLabel });

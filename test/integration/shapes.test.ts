@@ -91,6 +91,16 @@ describe('A failing section load stops its siblings, and paging is bounded', fun
     assert.equal(replay.requests.filter((r) => r.path === '/api/http/services').length, pages, 'the sibling stopped paging');
   });
 
+  it('pages that together pass the response limit stop the list, each page small as it is', async () => {
+    const page = JSON.stringify(Array.from({ length: 50 }, (_, index) => ({ name: `r${index}@file`, rule: 'Host(`x`)', service: 's', status: 'enabled' })));
+    replay.use((request) => ({ body: page, headers: { 'X-Next-Page': String(Number(request.query.get('page') ?? '1') + 1) } }));
+    const client = new TraefikClient({ address: replay.address, timeoutMs: 2000, maxResponseBytes: page.length * 4 });
+    const error = await client.httpRouters().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.kind === 'tooLarge', String(error));
+    assert.match(error.message, /5 pages are more than the limit/);
+    assert.equal(replay.requests.length, 5, 'no page past the limit');
+  });
+
   it('paging that never ends stops at a bound in seconds', async () => {
     replay.use((request) => ({ body: '[]', headers: { 'X-Next-Page': String(Number(request.query.get('page') ?? '1') + 1) } }));
     const client = new TraefikClient({ address: replay.address, timeoutMs: 2000 });

@@ -68,6 +68,8 @@ export interface ApiResponse<T> {
   data: T;
   status: number;
   headers: Headers;
+  /** The body's length in characters (at most its bytes): what a caller that reads several pages adds up. */
+  length: number;
 }
 
 /**
@@ -85,6 +87,11 @@ export class HttpClient {
     this.address = options.address.replace(/\/+$/, '');
   }
 
+  /** The most a response may hold; a caller that reads pages holds their total to it too. */
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
   async requestJson<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const response = await this.request(path, options);
     let data: T;
@@ -93,12 +100,12 @@ export class HttpClient {
     } catch (error) {
       throw this.error('malformed', response.pathAndQuery, `${(error as Error).message}; body starts with ${JSON.stringify(response.text.slice(0, 80))}`, response.status, error);
     }
-    return { data, status: response.status, headers: response.headers };
+    return { data, status: response.status, headers: response.headers, length: response.text.length };
   }
 
   async requestText(path: string, options: RequestOptions = {}): Promise<ApiResponse<string>> {
     const response = await this.request(path, options);
-    return { data: response.text, status: response.status, headers: response.headers };
+    return { data: response.text, status: response.status, headers: response.headers, length: response.text.length };
   }
 
   /**
@@ -481,7 +488,7 @@ function tlsReason(code: string, error: unknown): string {
   }
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 

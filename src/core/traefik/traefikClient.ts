@@ -1,6 +1,6 @@
 import { checkList } from '../http/shapes';
 import { ApiError } from '../http/apiError';
-import { HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS } from '../http/httpClient';
+import { formatBytes, HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS } from '../http/httpClient';
 import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from './traefikApi';
 
 export type TraefikClientOptions = Omit<HttpClientOptions, 'product' | 'headers'>;
@@ -56,6 +56,9 @@ export class TraefikClient {
   private async list<T>(path: string, options: TraefikListOptions): Promise<T[]> {
     const items: T[] = [];
     let page = 1;
+    // Each page is bounded by the response limit; their total is too, so a server that pages forever in small
+    // pages cannot fill the memory before the deadline.
+    let total = 0;
     const deadlineMs = options.paginationDeadlineMs ?? PAGINATION_DEADLINE_MS;
     const deadline = Date.now() + deadlineMs;
     for (let count = 0; count < MAX_PAGES; count++) {
@@ -63,6 +66,10 @@ export class TraefikClient {
         throw new ApiError({ kind: 'malformed', product: 'Traefik', address: this.address, path, reason: `still paging after ${deadlineMs / 1000} s (${count} pages)` });
       }
       const response = await this.http.requestJson<T[] | null>(path, { signal: options.signal, query: { page: page > 1 ? page : undefined, per_page: options.perPage } });
+      total += response.length;
+      if (total > this.http.maxResponseBytes) {
+        throw new ApiError({ kind: 'tooLarge', product: 'Traefik', address: this.address, path, reason: `its ${count + 1} pages are more than the limit of ${formatBytes(this.http.maxResponseBytes)} together` });
+      }
       for (const item of checkList<T>(response.data, { product: 'Traefik', address: this.address, path }, ['name'])) {
         items.push(item);
       }
