@@ -180,4 +180,40 @@ describe('A log tail over time', function () {
       await close(server);
     }
   });
+
+  it("follows frames as Nomad's framer makes them: merged reads carry the first read's offset, split ones share it", async () => {
+    // client/lib/streamframer/framer.go: reads within one flush merge into a frame that keeps the offset of
+    // its first read; a frame over the size limit is split into frames that all carry that same offset.
+    let offset = 10_000;
+    const line = (n: number) => `line ${String(n).padStart(4, '0')}\n`;
+    let next = 0;
+    const frame = (texts: string[], frameOffset: number) => JSON.stringify({ Offset: frameOffset, Data: Buffer.from(texts.join('')).toString('base64'), File: 'alloc/logs/web.stdout.0' });
+    const { server, client } = await serve((request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      const timer = setInterval(() => {
+        // Three reads merged in one flush: the frame's Offset is after the first only.
+        const texts = [line(next++), line(next++), line(next++)];
+        const afterFirst = offset + texts[0]!.length;
+        offset += texts.join('').length;
+        response.write(frame(texts, afterFirst));
+        // A large read split in two: both halves carry the same offset.
+        const big = [line(next++), line(next++)];
+        const shared = offset + big[0]!.length;
+        offset += big.join('').length;
+        response.write(frame([big[0]!], shared) + '{}' + frame([big[1]!], shared));
+      }, 20);
+      request.socket.once('close', () => clearInterval(timer));
+    });
+    const ring = new LogRing();
+    const tail = new LogTail(client, { allocationId: 'a', task: 'web', type: 'stdout', onData: (data) => ring.append(data), onNote: () => undefined });
+    void tail.start();
+    try {
+      await until(() => ring.size >= 100, 'a hundred lines');
+      const texts = ring.snapshot().map((entry) => entry.text).slice(0, 100);
+      assert.deepEqual(texts, Array.from({ length: 100 }, (_, n) => line(n).trimEnd()), 'every line once, in order, none cut');
+    } finally {
+      tail.stop();
+      await close(server);
+    }
+  });
 });

@@ -53,6 +53,12 @@ export class LogTail {
     this.controller.abort();
   }
 
+  /** How far the log was shown: a new file starts again, and within a file the offset never goes back. */
+  private remember(frame: { file?: string; offset?: number }): void {
+    if (frame.file !== undefined && frame.file !== this.last.file) this.last = { file: frame.file, offset: frame.offset };
+    else if (frame.offset !== undefined && (this.last.offset === undefined || frame.offset > this.last.offset)) this.last = { file: frame.file ?? this.last.file, offset: frame.offset };
+  }
+
   get stopped(): boolean {
     return this.controller.signal.aborted;
   }
@@ -70,6 +76,11 @@ export class LogTail {
         reconnecting = false;
         const decoder = new LogFrameDecoder();
         let idle = setTimeout(() => stream.close(), LOG_IDLE_MS);
+        // A reconnect starts a window before the end, so its first frames repeat what was shown: those are cut
+        // by their offsets. Once past it, every byte of the connection is new: Nomad never sends a byte twice
+        // on one connection, and its offsets are not exact enough to cut by (a frame that merged several reads
+        // carries the offset after the first; the frames a large read is split into share one).
+        let catchingUp = this.last.offset !== undefined;
         try {
           for await (const chunk of stream.body) {
             clearTimeout(idle);
@@ -79,11 +90,16 @@ export class LogTail {
                 this.options.onNote(`— ${frame.file ?? 'the log'}: ${frame.fileEvent}`);
                 // A truncated file starts again at 0; a deleted one is followed by the next file.
                 this.last = { file: frame.file, offset: frame.fileEvent === 'file truncated' ? 0 : undefined };
+                catchingUp = false;
                 continue;
               }
-              const data = unseenData(frame, this.last);
+              let data = frame.data;
+              if (catchingUp) {
+                data = unseenData(frame, this.last);
+                if (data.length > 0 || (frame.file !== undefined && frame.file !== this.last.file)) catchingUp = false;
+              }
               if (data.length > 0) this.options.onData(data);
-              this.last = { file: frame.file ?? this.last.file, offset: frame.offset ?? this.last.offset };
+              this.remember(frame);
             }
           }
         } finally {
