@@ -122,7 +122,7 @@ export class RolloutFollower implements vscode.Disposable {
     };
     this.follows.set(key, follow);
     follow.timers.push(setTimeout(() => this.end(follow, `${target.jobId} on "${follow.profileName}": still rolling out after ${FOLLOW_LIMIT_MS / 60_000} minutes; no longer followed here (see the Nomad view).`), FOLLOW_LIMIT_MS));
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${target.jobId} on "${follow.profileName}"`, cancellable: true }, (progress, token) => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${target.jobId} (namespace ${target.namespace}) on "${follow.profileName}"`, cancellable: true }, (progress, token) => {
       follow.progress = progress;
       return new Promise<void>((resolve) => {
         // Ended before the notification came up (a refused deploy): nothing to show.
