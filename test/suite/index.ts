@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import { describeLoadFailure, loadTestFiles } from '../support/loadMocha';
 
+/** Whether a rejection came from the extension's own code (its bundle), not from the workbench or another extension. */
+function fromTheExtension(reason: unknown): boolean {
+  const stack = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  return /[\\/]dist[\\/]extension\.js/.test(stack);
+}
+
 export function run(): Promise<void> {
+  // No promise of the extension may be left to reject unhandled (a render timer, a view's load, a follow).
+  const unhandled: string[] = [];
+  const onUnhandled = (reason: unknown) => {
+    if (fromTheExtension(reason)) unhandled.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  };
+  process.on('unhandledRejection', onUnhandled);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
@@ -17,8 +29,12 @@ export function run(): Promise<void> {
   if (loadFailures.length > 0) console.log(`${loadFailures.length} test file(s) failed to load`);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
+      process.off('unhandledRejection', onUnhandled);
       const total = runner.stats?.tests ?? 0;
-      if (total === 0) {
+      if (unhandled.length > 0) {
+        console.log(`${unhandled.length} unhandled rejection(s) in the extension during the suite:\n${unhandled.join('\n\n')}`);
+        reject(new Error(`${unhandled.length} unhandled rejection(s) in the extension`));
+      } else if (total === 0) {
         console.log(`no extension-host test ran (${files.length} test files found in ${__dirname})`);
         reject(new Error('the extension-host suite ran no test'));
       } else if (failures > 0 || loadFailures.length > 0) {
