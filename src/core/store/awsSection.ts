@@ -5,6 +5,7 @@ import { describeAwsError } from '../aws/awsErrors';
 import { AwsPart } from '../profiles/clusterProfile';
 import { AwsSectionData } from '../tree/aws/awsProperties';
 import { Disposable, LiveSection, LiveSectionOptions } from './liveSection';
+import { SharedWatches } from './sharedWatches';
 
 /** ECS moves a deployment along every few seconds; reading it faster only spends API calls. */
 export const ECS_ROLLOUT_POLL_MS = 5_000;
@@ -84,7 +85,7 @@ export class AwsSection extends LiveSection<AwsSectionData> {
     );
   }
 
-  private readonly rolloutWatches = new Map<string, { state: EcsRolloutState; users: number; controller: AbortController }>();
+  private readonly rolloutWatches = new SharedWatches<{ state: EcsRolloutState; controller: AbortController }>((watch) => watch.controller.abort());
 
   /**
    * Reads an ECS service's deployment every ECS_ROLLOUT_POLL_MS until it completes or fails, while the
@@ -92,27 +93,12 @@ export class AwsSection extends LiveSection<AwsSectionData> {
    * section once (the new revision and images). Failed reads back off; ECS_ROLLOUT_MAX_FAILURES give up.
    */
   watchRollout(service: string): Disposable & { state: EcsRolloutState } {
-    let watch = this.rolloutWatches.get(service);
-    if (!watch) {
-      const created = { state: {} as EcsRolloutState, users: 0, controller: new AbortController() };
-      this.rolloutWatches.set(service, created);
-      void this.followRollout(service, created.state, created.controller.signal);
-      watch = created;
-    }
-    const current = watch;
-    current.users++;
-    let released = false;
-    return {
-      state: current.state,
-      dispose: () => {
-        if (released) return;
-        released = true;
-        if (--current.users === 0 && this.rolloutWatches.get(service) === current) {
-          current.controller.abort();
-          this.rolloutWatches.delete(service);
-        }
-      },
-    };
+    const handle = this.rolloutWatches.acquire(service, () => {
+      const watch = { state: {} as EcsRolloutState, controller: new AbortController() };
+      void this.followRollout(service, watch.state, watch.controller.signal);
+      return watch;
+    });
+    return { state: handle.watch.state, dispose: () => handle.dispose() };
   }
 
   private async followRollout(service: string, state: EcsRolloutState, signal: AbortSignal): Promise<void> {
@@ -162,8 +148,7 @@ export class AwsSection extends LiveSection<AwsSectionData> {
   }
 
   override dispose(): void {
-    for (const watch of this.rolloutWatches.values()) watch.controller.abort();
-    this.rolloutWatches.clear();
+    this.rolloutWatches.stopAll();
     super.dispose();
   }
 

@@ -6,6 +6,7 @@ import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { fetchConsulSection } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
+import { SharedWatches } from './sharedWatches';
 
 /** What an expanded Consul service shows: its instances, kept current while they are on screen. */
 export interface ConsulInstances {
@@ -14,7 +15,7 @@ export interface ConsulInstances {
 }
 
 export class ConsulSection extends LiveSection<ConsulSectionData> {
-  private readonly instanceWatches = new Map<string, { state: ConsulInstances; watcher: BlockingWatcher<ConsulServiceEntry[]>; users: number; first: Promise<void> }>();
+  private readonly instanceWatches = new SharedWatches<{ state: ConsulInstances; watcher: BlockingWatcher<ConsulServiceEntry[]>; first: Promise<void> }>((watch) => watch.watcher.stop());
   private readonly instanceListeners = new Set<(service: string) => void>();
 
   constructor(
@@ -81,8 +82,7 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
    * resolves once the first answer (or error) is in.
    */
   watchInstances(service: string): Disposable & { first: Promise<void> } {
-    let watch = this.instanceWatches.get(service);
-    if (!watch) {
+    const handle = this.instanceWatches.acquire(service, () => {
       let resolveFirst!: () => void;
       const first = new Promise<void>((resolve) => (resolveFirst = resolve));
       const state: ConsulInstances = { entries: undefined, error: undefined };
@@ -105,29 +105,13 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
         onUnwatchable: () => resolveFirst(),
         isFatal: isForbidden,
       });
-      watch = { state, watcher, users: 0, first };
-      this.instanceWatches.set(service, watch);
-    }
-    const current = watch;
-    current.users++;
-    let released = false;
-    return {
-      first: current.first,
-      dispose: () => {
-        if (released) return;
-        released = true;
-        current.users--;
-        if (current.users === 0 && this.instanceWatches.get(service) === current) {
-          current.watcher.stop();
-          this.instanceWatches.delete(service);
-        }
-      },
-    };
+      return { state, watcher, first };
+    });
+    return { first: handle.watch.first, dispose: () => handle.dispose() };
   }
 
   override dispose(): void {
-    for (const watch of this.instanceWatches.values()) watch.watcher.stop();
-    this.instanceWatches.clear();
+    this.instanceWatches.stopAll();
     this.instanceListeners.clear();
     super.dispose();
   }

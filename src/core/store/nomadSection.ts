@@ -10,6 +10,7 @@ import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { fetchNomadSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
+import { SharedWatches } from './sharedWatches';
 
 /**
  * Once the event stream was refused or held back, the lists are followed by blocking queries; the stream is
@@ -227,19 +228,16 @@ export class NomadSection extends LiveSection<NomadSectionData> {
     signal.addEventListener('abort', () => watchers.forEach((watcher) => watcher.stop()), { once: true });
   }
 
-  private readonly evaluationWatches = new Map<string, { evaluations: NomadEvaluation[] | undefined; users: number; watcher: BlockingWatcher<NomadEvaluation[]> }>();
+  private readonly evaluationWatches = new SharedWatches<{ evaluations: NomadEvaluation[] | undefined; watcher: BlockingWatcher<NomadEvaluation[]> }>((watch) => watch.watcher.stop());
 
   /**
    * Keeps a job's evaluations current (a blocking query on `/v1/job/:id/evaluations`) while the handle lives:
    * a follow of a job without deployments reads its placement from them. Each change is announced.
    */
   watchEvaluations(jobId: string, namespace: string): Disposable {
-    const key = jobKey(namespace, jobId);
-    let watch = this.evaluationWatches.get(key);
-    if (!watch) {
-      const created: { evaluations: NomadEvaluation[] | undefined; users: number; watcher: BlockingWatcher<NomadEvaluation[]> } = {
+    return this.evaluationWatches.acquire(jobKey(namespace, jobId), () => {
+      const watch: { evaluations: NomadEvaluation[] | undefined; watcher: BlockingWatcher<NomadEvaluation[]> } = {
         evaluations: undefined,
-        users: 0,
         watcher: new BlockingWatcher<NomadEvaluation[]>({
           backoff: this.options.backoff,
           fetch: async (blocking, signal) => {
@@ -247,7 +245,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
             return { data: list.items, index: list.index };
           },
           onData: (evaluations) => {
-            created.evaluations = evaluations;
+            watch.evaluations = evaluations;
             this.announce();
           },
           onError: (error) => this.options.log?.(`Nomad: reading the evaluations of ${jobId}: ${error instanceof Error ? error.message : String(error)}`),
@@ -255,22 +253,8 @@ export class NomadSection extends LiveSection<NomadSectionData> {
           isFatal: isForbidden,
         }),
       };
-      this.evaluationWatches.set(key, created);
-      watch = created;
-    }
-    const current = watch;
-    current.users++;
-    let released = false;
-    return {
-      dispose: () => {
-        if (released) return;
-        released = true;
-        if (--current.users === 0 && this.evaluationWatches.get(key) === current) {
-          current.watcher.stop();
-          this.evaluationWatches.delete(key);
-        }
-      },
-    };
+      return watch;
+    });
   }
 
   /** A watched job's evaluations, newest first, once read. */
@@ -279,8 +263,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   }
 
   override dispose(): void {
-    for (const watch of this.evaluationWatches.values()) watch.watcher.stop();
-    this.evaluationWatches.clear();
+    this.evaluationWatches.stopAll();
     super.dispose();
   }
 
