@@ -80,9 +80,11 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
         if (!trusted) {
           lenses.push(restricted(range));
         } else {
+          // Where the request goes: the file's own namespace, else the profile's.
+          const where = `on "${profile.name}", namespace ${job.namespace ?? singleNamespace(profile.nomad.namespace)}`;
           lenses.push(
-            new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `nomad job run on "${profile.name}"`, command: 'hashistack.deployJob', arguments: [target] }),
-            new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `nomad job plan on "${profile.name}"`, command: 'hashistack.planJob', arguments: [target] }),
+            new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `nomad job run ${where}`, command: 'hashistack.deployJob', arguments: [target] }),
+            new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `nomad job plan ${where}`, command: 'hashistack.planJob', arguments: [target] }),
           );
           if (job.images.length > 0) {
             lenses.push(new vscode.CodeLens(range, { title: bumpTitle(job.images), command: 'hashistack.bumpImage', arguments: [target] }));
