@@ -263,6 +263,41 @@ describe('Falling back when the event stream cannot be used', function () {
     }
   });
 
+  it('after a refusal the stream is tried again: on Refresh, and by itself after the retry period', async () => {
+    replay.on('GET /v1/event/stream', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
+    const profile = environmentProfile({ NOMAD_ADDR: replay.address, CONSUL_HTTP_ADDR: replay.address, HASHISTACK_TRAEFIK_ADDR: replay.address });
+    const store = storeFor(profile, SETTINGS, { streamRetryAfterMs: 1500 });
+    try {
+      store.need(['nomad']);
+      await until(() => store.nomad.state.source === 'blocking queries', 'the fallback');
+      // The token got its policy: the stream works now.
+      replay.on('GET /v1/event/stream', { body: '{}\n', holdOpen: true });
+      await until(() => store.nomad.state.source === 'event stream' && store.nomad.state.mode === 'live', 'back on the stream by itself', 8000);
+      replay.on('GET /v1/event/stream', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
+      await store.refresh('nomad');
+      await until(() => store.nomad.state.source === 'blocking queries', 'refused again');
+      replay.on('GET /v1/event/stream', { body: '{}\n', holdOpen: true });
+      await store.refresh('nomad');
+      await until(() => store.nomad.state.source === 'event stream' && store.nomad.state.mode === 'live', 'back on the stream on Refresh');
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('the stream starts from the lowest index of the four lists: a change between two reads is not lost', async () => {
+    const indexes: Record<string, string> = { '/v1/jobs': '120', '/v1/allocations': '97', '/v1/deployments': '110', '/v1/nodes': '130' };
+    for (const [path, index] of Object.entries(indexes)) replay.on(`GET ${path}`, { body: '[]', headers: { ...NOMAD_HEADERS, 'X-Nomad-Index': index } });
+    replay.on('GET /v1/event/stream', { body: '{}\n', holdOpen: true });
+    const store = nomadStore();
+    try {
+      store.need(['nomad']);
+      await until(() => replay.requests.some((r) => r.path === '/v1/event/stream'), 'the stream');
+      assert.equal(replay.requests.find((r) => r.path === '/v1/event/stream')!.query.get('index'), '98');
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('lists without X-Nomad-Index: polling', async () => {
     for (const path of ['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes']) replay.on(`GET ${path}`, { body: '[]' });
     const store = nomadStore({ ...SETTINGS, fallbackPollSeconds: 5 });

@@ -12,6 +12,8 @@ export interface ReplayResponse {
   delayMs?: number;
   /** Sends the headers at once and the body this much later (a proxy that buffers a stream's body). */
   bodyDelayMs?: number;
+  /** Sends the body and keeps the response open (a stream that works and has nothing more to say yet). */
+  holdOpen?: boolean;
 }
 
 export interface RecordedRequest {
@@ -53,6 +55,10 @@ export class ReplayServer {
         }
         const body = answer.file ? recordedText(answer.file) : (answer.body ?? '');
         response.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', ...answer.headers });
+        if (answer.holdOpen) {
+          response.write(body);
+          return;
+        }
         if (answer.bodyDelayMs) {
           response.flushHeaders();
           const timer = setTimeout(() => response.end(body), answer.bodyDelayMs);
