@@ -48,13 +48,6 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
         if (!first) return undefined;
         const image = await vscode.window.showInputBox({ title: `New image for ${service} (container ${first.container})`, value: first.image, prompt: 'A new task definition revision is registered with this image, then the service is updated to it.' });
         if (!image || image === first.image) return undefined;
-        const profile = context.store.activeProfile;
-        const confirmed = await vscode.window.showWarningMessage(
-          `Deploy ${service} on ECS with ${image}?`,
-          { modal: true, detail: `Cluster "${profile.name}" · ECS cluster ${profile.aws?.ecsCluster ?? '(none)'} · region ${profile.aws?.region ?? '(none)'}\n\nContainer ${first.container}: ${first.image} → ${image}\n\nA new task definition revision is registered and the service is updated to it.` },
-          'Deploy',
-        );
-        if (confirmed !== 'Deploy') return undefined;
         return deployEcsImagesDirectly(context.store, context.log, service, { [first.container]: image });
       }
       const definition = await findDefinition(index, service);

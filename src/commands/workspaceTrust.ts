@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { restrictedModeMessage } from '../core/deploy/restrictedMode';
 
 /**
  * Whether an action may run: in Restricted Mode nothing the workspace's files contain goes to a cluster or
@@ -13,10 +14,6 @@ export function refuseUntrusted(what: string, isTrusted: () => boolean = () => v
   return true;
 }
 
-/** The words for a feature that Restricted Mode turns off. */
-export function restrictedModeMessage(what: string): string {
-  return `Hashistack: ${what} is disabled in Restricted Mode: this workspace is not trusted, and its settings choose the cluster and what runs. Trust the workspace to use it.`;
-}
 
 /**
  * A command that changes a cluster (or sends the workspace's files to one): refused with words in Restricted

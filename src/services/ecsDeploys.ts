@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ClusterStoreHost } from './clusterStoreHost';
+import { restrictedModeMessage } from '../core/deploy/restrictedMode';
 
 /** Past this, a rollout is left to ECS (its own circuit breaker decides) and the notification says so. */
 export const ROLLOUT_FOLLOW_LIMIT_MS = 30 * 60_000;
@@ -60,6 +61,11 @@ export async function followEcsRollout(host: ClusterStoreHost, log: vscode.LogOu
 
 /** The direct deploy (services not in Terraform): new task definition revision with these images, then UpdateService, then follow. */
 export async function deployEcsImagesDirectly(host: ClusterStoreHost, log: vscode.LogOutputChannel, service: string, images: Record<string, string>): Promise<'completed' | 'failed' | 'stopped' | undefined> {
+  // The images come from the workspace's files (or a row): not in Restricted Mode.
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(restrictedModeMessage('Deploying to ECS'));
+    return undefined;
+  }
   const aws = (await host.ready()).aws;
   const connection = await aws?.connection().catch((error: unknown) => {
     void vscode.window.showErrorMessage(`Hashistack: ${(error as Error).message}`);
@@ -69,6 +75,17 @@ export async function deployEcsImagesDirectly(host: ClusterStoreHost, log: vscod
   if (!connection || !cluster) {
     void vscode.window.showWarningMessage('Hashistack: set "ecsCluster" (and "awsRegion") in the cluster profile to deploy to ECS directly.');
     return undefined;
+  }
+  // As a Nomad deploy: confirmed in a modal that names the cluster and what changes (hashistack.deploy.confirm).
+  if (vscode.workspace.getConfiguration('hashistack.deploy').get<boolean>('confirm', true)) {
+    const profile = host.activeProfile;
+    const changes = Object.entries(images).map(([container, image]) => `container ${container}: ${image}`);
+    const choice = await vscode.window.showWarningMessage(
+      `Deploy ${service} on ECS?`,
+      { modal: true, detail: `Cluster "${profile.name}" · ECS cluster ${cluster} · region ${connection.aws.region}\n\n${changes.join('\n')}\n\nA new task definition revision is registered with these images and the service is updated to it.` },
+      'Deploy',
+    );
+    if (choice !== 'Deploy') return undefined;
   }
   let arn: string;
   try {

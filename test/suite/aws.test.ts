@@ -103,6 +103,8 @@ describe('The AWS section on the demo AWS endpoint', () => {
   it('deploys an ECS service directly (new task definition revision, UpdateService) and follows it', async () => {
     const config = vscode.workspace.getConfiguration('hashistack.ecs');
     await config.update('deployMode', 'direct', vscode.ConfigurationTarget.Global);
+    // The modal that confirms a direct deploy cannot be clicked from here: it is driven in the UI scenarios.
+    await vscode.workspace.getConfiguration('hashistack.deploy').update('confirm', false, vscode.ConfigurationTarget.Global);
     try {
       const file = vscode.Uri.file(join(__dirname, '..', '..', '..', 'platform', 'terraform', 'ecs-gallery.tf'));
       const outcome = await vscode.commands.executeCommand('hashistack.deployEcs', { uri: file.toString(), address: 'aws_ecs_service.gallery', imagesOf: 'module.gallery_ecs' });
@@ -112,6 +114,17 @@ describe('The AWS section on the demo AWS endpoint', () => {
       assert.match(gallery.description!, / · gallery:8 · /, 'the service runs the new revision');
     } finally {
       await config.update('deployMode', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('hashistack.deploy').update('confirm', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('one set of AWS clients serves the store: loads, expands, refreshes and a followed rollout share it', async () => {
+    const clusters = () => (hashistack.store as unknown as { awsClusters: unknown[] }).awsClusters.length;
+    await vscode.commands.executeCommand('hashistack.refreshAws');
+    const services = await children(find(await root(), 'ECS: hashistack'));
+    await children(find(services, 'gallery'));
+    await vscode.commands.executeCommand('hashistack.refreshAws');
+    await children(find(await children(find(await root(), 'ECS: hashistack')), 'gallery'));
+    assert.equal(clusters(), 1, 'one AwsCluster (EC2, ECS and ECR clients) for the store');
   });
 });

@@ -57,6 +57,26 @@ describe('Logs in the editor, followed', () => {
     }, 'no tail restarted on the new store by itself');
   });
 
+  it("a rollout follow ends with its store, saying so, and offers nothing on the cluster now active", async () => {
+    await until(() => hashistack.store.store?.nomad.state.data, 'Nomad loaded');
+    const job = hashistack.store.store!.nomad.state.data!.jobs.find((candidate) => candidate.ID === 'whoami')!;
+    const ended = new Promise<{ message: string }>((resolve) => {
+      const subscription = hashistack.follower.onDidEnd((end) => {
+        subscription.dispose();
+        resolve(end);
+      });
+    });
+    // A follow waiting for a new version of whoami (none comes: nothing is deployed).
+    hashistack.follower.follow({ jobId: 'whoami', namespace: 'default', baselineJobModifyIndex: job.JobModifyIndex });
+    assert.ok(hashistack.follower.state('whoami', 'default'), 'following');
+    await vscode.commands.executeCommand('hashistack.clearTokens');
+    const end = await ended;
+    assert.match(end.message, /whoami on "[^"]+": no longer followed here: the cluster profile "[^"]+" was switched away from, or its token changed/);
+    assert.equal(hashistack.follower.state('whoami', 'default'), undefined, 'the follow is gone');
+    // The next tests read the new store.
+    await until(() => hashistack.store.store?.nomad.state.data && runningWhoami().length > 0, 'the new store loaded');
+  });
+
   it('filters by text or /regex/, and switches to stderr', async () => {
     const allocation = runningWhoami()[0]!;
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true, task: 'whoami' } });
