@@ -1,6 +1,6 @@
 // Nomad's section of the cluster store: kept current by the event stream, with blocking queries and
 // polling as fallbacks, and the lists reconciled against what Nomad removes without an event.
-import { BlockingWatcher, IndexedResult } from '../live/blockingQuery';
+import { BlockingOptions, BlockingWatcher, IndexedResult } from '../live/blockingQuery';
 import { sleep } from '../live/backoff';
 import { NomadEventStream } from '../live/nomadEventStream';
 import { NomadAllocation, NomadEvaluation, NomadJob } from '../nomad/nomadApi';
@@ -113,9 +113,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
           case 'buffered':
           case 'refused':
             this.options.log?.(
-              end.kind === 'buffered'
-                ? `Nomad: the event stream delivered nothing in time (a proxy that buffers it?); following the lists with blocking queries instead, and trying the stream again in ${(this.options.streamRetryAfterMs ?? STREAM_RETRY_AFTER_MS) / 60_000} min`
-                : `Nomad: the event stream was refused (${end.error instanceof Error ? end.error.message : String(end.error)}); following the lists with blocking queries instead, and trying the stream again in ${(this.options.streamRetryAfterMs ?? STREAM_RETRY_AFTER_MS) / 60_000} min`,
+              `Nomad: the event stream ${end.kind === 'buffered' ? 'delivered nothing in time (a proxy that buffers it?)' : `was refused (${end.error instanceof Error ? end.error.message : String(end.error)})`}; following the lists with blocking queries instead, and trying the stream again in ${(this.options.streamRetryAfterMs ?? STREAM_RETRY_AFTER_MS) / 60_000} min`,
             );
             streaming.abort();
             this.streamUnusableUntil = Date.now() + (this.options.streamRetryAfterMs ?? STREAM_RETRY_AFTER_MS);
@@ -148,10 +146,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
         startIndex: lastIndex,
         minGapMs: this.options.reconcileMinGapMs ?? RECONCILE_MIN_GAP_MS,
         backoff: this.options.backoff,
-        fetch: async (blocking, s): Promise<IndexedResult<unknown[]>> => {
-          const list = await this.client.indexedList(kind, { signal: s, blocking });
-          return { data: list.items, index: list.index };
-        },
+        fetch: this.listReader(kind),
         onData: (items, index) => {
           if (signal.aborted) return;
           if (index < lastIndex) {
@@ -170,6 +165,14 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       });
     });
     signal.addEventListener('abort', () => watchers.forEach((watcher) => watcher.stop()), { once: true });
+  }
+
+  /** One of the four lists as a blocking watcher reads it (the reconciliation and the fallback alike). */
+  private listReader(kind: NomadListKind): (blocking: BlockingOptions | undefined, signal: AbortSignal) => Promise<IndexedResult<unknown[]>> {
+    return async (blocking, signal) => {
+      const list = await this.client.indexedList(kind, { signal, blocking });
+      return { data: list.items, index: list.index };
+    };
   }
 
   /** Folds a fresh read of one list (at `index`) into the data in hand. */
@@ -200,10 +203,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
         new BlockingWatcher<unknown[]>({
           startIndex: indexes[kind] ?? 0,
           backoff: this.options.backoff,
-          fetch: async (blocking, s): Promise<IndexedResult<unknown[]>> => {
-            const list = await this.client.indexedList(kind, { signal: s, blocking });
-            return { data: list.items, index: list.index };
-          },
+          fetch: this.listReader(kind),
           onData: (items) => {
             const current = this.state.data;
             if (!current || signal.aborted) return;
