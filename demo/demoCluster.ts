@@ -581,7 +581,7 @@ export class DemoCluster {
       if (end <= position) return false;
       while (position < end) {
         const next = Math.min(end, position + DEMO_LOG_FRAME_BYTES);
-        const text = demoLogText(allocation.ID, task, type, position / DEMO_LOG_LINE_BYTES, next / DEMO_LOG_LINE_BYTES);
+        const text = demoLogText(allocation.ID, type, position / DEMO_LOG_LINE_BYTES, next / DEMO_LOG_LINE_BYTES, { started, lineMs });
         response.write(JSON.stringify({ Offset: next, Data: Buffer.from(text).toString('base64'), File: file }));
         position = next;
       }
@@ -837,11 +837,18 @@ const DEMO_LOG_BACKLOG_LINES = 300;
 /** Nomad's frames hold up to 64 KiB of data. */
 const DEMO_LOG_FRAME_BYTES = 64 * 1024;
 
-/** Lines [from, to) of a task's log: access lines on stdout, warnings on stderr, each 64 bytes. */
-function demoLogText(allocationId: string, task: string, type: string, from: number, to: number): string {
+/**
+ * Lines [from, to) of a task's log: access lines on stdout, warnings on stderr, each 64 bytes. Like a real
+ * service's, a line starts with the time it was written (RFC 3339, as Go and Traefik write it) and does not
+ * name its allocation: the backlog's lines were written before the demo started, a line each `lineMs`, and
+ * each allocation writes at its own moment within that period.
+ */
+function demoLogText(allocationId: string, type: string, from: number, to: number, clock: { started: number; lineMs: number }): string {
   const lines: string[] = [];
+  const phase = (parseInt(allocationId.slice(0, 6), 16) || 0) % clock.lineMs;
   for (let line = from; line < to; line++) {
-    const text = type === 'stdout' ? `${allocationId.slice(0, 8)} ${task} GET /health 200 ${(line * 7) % 90 + 3}ms #${line}` : `${allocationId.slice(0, 8)} ${task} warn: slow upstream #${line}`;
+    const written = new Date(clock.started + (line - DEMO_LOG_BACKLOG_LINES + 1) * clock.lineMs - phase).toISOString();
+    const text = type === 'stdout' ? `${written} GET /health 200 ${(line * 7) % 90 + 3}ms #${line}` : `${written} warn: slow upstream #${line}`;
     lines.push(`${text.slice(0, DEMO_LOG_LINE_BYTES - 1).padEnd(DEMO_LOG_LINE_BYTES - 1)}\n`);
   }
   return lines.join('');

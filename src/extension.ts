@@ -43,6 +43,9 @@ import { registerShowLogs } from './commands/showLogs';
 import { registerShowJobLogs } from './commands/showJobLogs';
 import { registerToggleLogStream } from './commands/toggleLogStream';
 import { registerFilterLogs } from './commands/filterLogs';
+import { registerFollowLog } from './commands/followLog';
+import { registerToggleLogTimes } from './commands/toggleLogTimes';
+import { registerSaveLog } from './commands/saveLog';
 import { registerOpenShell } from './commands/openShell';
 import { LogViews } from './views/logViews';
 import { JobspecLanguageFeatures } from './views/jobspecLanguage';
@@ -138,6 +141,9 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerShowJobLogs(store, logViews),
     registerToggleLogStream(logViews),
     registerFilterLogs(logViews),
+    registerFollowLog(logViews),
+    registerToggleLogTimes(logViews),
+    registerSaveLog(),
     registerOpenShell(store, tokens, log),
     registerRevealAllocation(explorer),
     registerRevealRouteAllocations(store, explorer),

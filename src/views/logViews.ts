@@ -1,18 +1,26 @@
 import * as vscode from 'vscode';
 import { LogStreamType, LogTail } from '../core/live/logTail';
-import { colourSlot, logFilter, LogRing } from '../core/nomad/logFrames';
+import { ColourSlots, logFilter, LogLine, LogRing } from '../core/nomad/logFrames';
+import { mergeByTime } from '../core/nomad/logOrder';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 
 export const LOG_SCHEME = 'hashistack-logs';
+/** The log views' language: the built-in log grammar, with word wrap on by default (package.json). */
+export const LOG_LANGUAGE = 'hashistack-log';
+/** Set while the active editor is a log view that follows its new lines: the title bar's Follow toggle. */
+const FOLLOWING_CONTEXT = 'hashistack.logFollowing';
 /** A log view is redrawn at most this often, however fast lines come. */
 const LOG_RENDER_MS = 250;
 /** A view whose last visible line is this close to its end counts as at the end (it follows new lines). */
 const FOLLOW_MARGIN_LINES = 3;
 /** Scroll events this soon after a redraw was asked for, before its reveal, come from the redraw itself. */
 const RENDER_SCROLL_GRACE_MS = 1_000;
-/** Colours of the allocation prefixes in a job's merged view: a stream keeps its slot. */
-const PREFIX_COLOURS = ['terminal.ansiCyan', 'terminal.ansiMagenta', 'terminal.ansiYellow', 'terminal.ansiGreen', 'terminal.ansiBlue', 'terminal.ansiRed'];
+/**
+ * Colours of the allocation prefixes in a job's merged view: VS Code's chart colours, which themes keep
+ * apart from each other, and no red (a prefix is not an error); an allocation keeps its slot.
+ */
+const PREFIX_COLOURS = ['charts.blue', 'charts.orange', 'charts.purple', 'charts.green', 'charts.yellow', 'terminal.ansiCyan'];
 
 interface Stream {
   allocationId: string;
@@ -34,6 +42,10 @@ interface Session {
   /** A single task's view. */
   single?: { allocationId: string; task: string; namespace: string; jobId: string };
   renderTimer?: NodeJS.Timeout;
+  /** Which palette colour each allocation's prefix has. */
+  colours: ColourSlots;
+  /** Whether each line is prefixed by the time it arrived. */
+  showTimes: boolean;
   /**
    * Whether the view follows new lines (tail -f). It starts following, stops when the user scrolls up to
    * read, and follows again once they scroll back to the end. Kept as a state rather than read from the
@@ -80,8 +92,9 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       // Scrolling up to read stops following; scrolling back to the end follows again.
       vscode.window.onDidChangeTextEditorVisibleRanges((event) => {
         const session = this.sessions.get(event.textEditor.document.uri.toString());
-        if (session && !(session.renderedAt !== undefined && Date.now() - session.renderedAt < RENDER_SCROLL_GRACE_MS)) session.follow = (event.visibleRanges.at(-1)?.end.line ?? 0) >= event.textEditor.document.lineCount - FOLLOW_MARGIN_LINES;
+        if (session && !(session.renderedAt !== undefined && Date.now() - session.renderedAt < RENDER_SCROLL_GRACE_MS)) this.setFollow(session, (event.visibleRanges.at(-1)?.end.line ?? 0) >= event.textEditor.document.lineCount - FOLLOW_MARGIN_LINES);
       }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
     ];
   }
 
@@ -122,7 +135,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const key = uri.toString();
     let session = this.sessions.get(key);
     if (!session) {
-      session = { uri, title, type, filterText: '', ring: new LogRing(), streams: new Map(), follow: true };
+      session = { uri, title, type, filterText: '', ring: new LogRing(), streams: new Map(), follow: true, colours: new ColourSlots(PREFIX_COLOURS.length), showTimes: false };
       this.sessions.set(key, session);
     }
     session.type = type;
@@ -131,9 +144,11 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
 
   private async open(session: Session): Promise<vscode.TextEditor> {
     const document = await vscode.workspace.openTextDocument(session.uri);
-    if (document.languageId !== 'log') await vscode.languages.setTextDocumentLanguage(document, 'log');
+    if (document.languageId !== LOG_LANGUAGE) await vscode.languages.setTextDocumentLanguage(document, LOG_LANGUAGE);
     const editor = await vscode.window.showTextDocument(document, { preview: false, preserveFocus: false });
-    session.follow = true;
+    // A log opens at its newest line and follows (the content may already be current: no change to reveal on).
+    this.setFollow(session, true);
+    this.revealEnd(editor);
     this.render(session);
     return editor;
   }
@@ -202,6 +217,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       const allocation = data.allocations.find((candidate) => candidate.ID === stream.allocationId);
       stream.tail.stop();
       session.streams.delete(key);
+      if (![...session.streams.values()].some((other) => other.allocationId === stream.allocationId)) session.colours.release(stream.allocationId.slice(0, 8));
       session.ring.note(`— ${stream.source} stopped (${allocation ? `${allocation.ClientStatus}${allocation.DesiredStatus !== 'run' ? `, desired ${allocation.DesiredStatus}` : ''}` : 'gone'})`, stream.source);
     }
     if (session.streams.size === 0 && running.length === 0) session.ring.note(`— ${job.id} has no running allocation now; allocations that start will join`);
@@ -252,10 +268,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const session = this.sessions.get(document.uri.toString());
     if (!session) return;
     if (session.follow) {
-      const last = document.lineCount - 1;
-      for (const editor of vscode.window.visibleTextEditors) {
-        if (editor.document === document) editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
-      }
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.revealEnd(editor);
     }
     session.renderedAt = undefined;
     this.decorateAll();
@@ -266,14 +279,56 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     return this.sessions.get(uri.toString())?.follow ?? false;
   }
 
+  /** The Follow toggle: following scrolls to the newest line now and with each new one. */
+  setFollowing(uri: vscode.Uri, follow: boolean): void {
+    const session = this.sessions.get(uri.toString());
+    if (!session) return;
+    this.setFollow(session, follow);
+    if (follow) {
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === uri.toString()) this.revealEnd(editor);
+    }
+  }
+
+  /** The timestamps toggle: each line prefixed by the time it arrived. */
+  toggleTimes(uri: vscode.Uri): boolean | undefined {
+    const session = this.sessions.get(uri.toString());
+    if (!session) return undefined;
+    session.showTimes = !session.showTimes;
+    this.render(session);
+    return session.showTimes;
+  }
+
+  isLogView(uri: vscode.Uri | undefined): uri is vscode.Uri {
+    return uri !== undefined && this.sessions.has(uri.toString());
+  }
+
+  private setFollow(session: Session, follow: boolean): void {
+    if (session.follow === follow) return;
+    session.follow = follow;
+    this.updateContext();
+  }
+
+  private updateContext(): void {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    void vscode.commands.executeCommand('setContext', FOLLOWING_CONTEXT, active ? (this.sessions.get(active.toString())?.follow ?? false) : false);
+  }
+
+  private revealEnd(editor: vscode.TextEditor): void {
+    const last = editor.document.lineCount - 1;
+    editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+  }
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     const session = this.sessions.get(uri.toString());
     if (!session) return 'This log view has closed: open it again from the Nomad view.\n';
     const filter = logFilter(session.filterText);
     const accept = typeof filter === 'function' ? filter : () => true;
-    const lines = session.ring.snapshot().filter((line) => accept(line.text) || line.text.startsWith('— '));
-    const header = `${session.title} · ${session.type}${session.filterText ? ` · filter ${session.filterText}` : ''}${session.ring.dropped ? ` · ${session.ring.dropped} older lines dropped` : ''}`;
-    return [header, ...lines.map((line) => (line.source ? `${line.source} │ ${line.text}` : line.text))].join('\n') + '\n';
+    const kept = session.ring.snapshot().filter((line) => accept(line.text) || line.note);
+    // A job's view merges its allocations by time; one task's view is its stream as it came.
+    const lines = session.job || new Set(kept.map((line) => line.source)).size > 1 ? mergeByTime(kept) : kept;
+    const order = session.job ? ' · ordered by the time each line states, else by arrival' : '';
+    const header = `${session.title} · ${session.type}${order}${session.filterText ? ` · filter ${session.filterText}` : ''}${session.ring.dropped ? ` · ${session.ring.dropped} older lines dropped` : ''}`;
+    return [header, ...lines.map((line) => renderLine(line, session.showTimes))].join('\n') + '\n';
   }
 
   /** Colours each prefix by its allocation. */
@@ -282,12 +337,13 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       const session = this.sessions.get(editor.document.uri.toString());
       if (!session) continue;
       const ranges: vscode.Range[][] = PREFIX_COLOURS.map(() => []);
+      const skip = session.showTimes ? ARRIVAL_TIME_CHARS : 0;
       for (let line = 1; line < editor.document.lineCount; line++) {
         const text = editor.document.lineAt(line).text;
         const bar = text.indexOf(' │ ');
-        if (bar <= 0) continue;
-        const prefix = text.slice(0, bar);
-        ranges[colourSlot(prefix.split(' ')[0]!, PREFIX_COLOURS.length)]!.push(new vscode.Range(line, 0, line, bar));
+        if (bar <= skip) continue;
+        const allocation = text.slice(skip, bar).split(' ')[0]!;
+        ranges[session.colours.slotOf(allocation)]!.push(new vscode.Range(line, skip, line, bar));
       }
       this.decorations.forEach((decoration, index) => editor.setDecorations(decoration, ranges[index]!));
     }
@@ -328,4 +384,15 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     this.changed.dispose();
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }
+}
+
+/** `10:43:43.123 `: the width of the arrival time written before a line when timestamps are on. */
+const ARRIVAL_TIME_CHARS = 13;
+
+function renderLine(line: LogLine, showTimes: boolean): string {
+  const text = line.source ? `${line.source} │ ${line.text}` : line.text;
+  if (!showTimes) return text;
+  const at = new Date(line.arrivedAt ?? Date.now());
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)} ${text}`;
 }

@@ -15,7 +15,7 @@ describe('The .vsix stays lean and publishable', function () {
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean);
-    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/aws-sdk.js', 'dist/webview/launcher.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'media/icon.png', 'language-configuration.json', 'syntaxes/nomad.tmLanguage.json']) {
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/aws-sdk.js', 'dist/webview/launcher.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'media/icon.png', 'language-configuration.json', 'syntaxes/nomad.tmLanguage.json', 'syntaxes/hashistack-log.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is in the .vsix (${files.join(', ')})`);
     }
     for (const file of files) {

@@ -19,7 +19,8 @@ export function run(): Promise<void> {
     if (fromTheExtension(reason)) unhandled.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   };
   process.on('unhandledRejection', onUnhandled);
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // HASHISTACK_SUITE_GREP runs only the tests whose titles match (while working on one part).
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', ...(process.env.HASHISTACK_SUITE_GREP ? { grep: process.env.HASHISTACK_SUITE_GREP } : {}) });
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
     .sort()

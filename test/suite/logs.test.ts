@@ -26,11 +26,18 @@ describe('Logs in the editor, followed', () => {
     const allocation = runningWhoami()[0]!;
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true } });
     assert.equal(editor.document.uri.scheme, 'hashistack-logs');
-    assert.equal(editor.document.languageId, 'log');
+    assert.equal(editor.document.languageId, 'hashistack-log');
+    assert.equal(vscode.workspace.getConfiguration('editor', editor.document).get('wordWrap'), 'on', 'log views wrap: a long line does not scroll the view sideways');
     const lines = () => editor.document.getText().split('\n').filter((line) => / GET \/health 200 /.test(line));
     const first = await until(() => lines().length >= 300 && lines().length, 'the backlog');
     assert.ok(first <= 1024 + 5, `the backlog is bounded (${first} lines)`);
-    assert.ok(lines()[0]!.startsWith(allocation.ID.slice(0, 8)));
+    // One task's view has no prefix: the line as the task wrote it.
+    assert.match(lines()[0]!, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z GET \/health/);
+    // It opens at its newest line.
+    await until(() => {
+      const shown = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === editor.document.uri.toString());
+      return (shown?.visibleRanges.at(-1)?.end.line ?? 0) >= shown!.document.lineCount - 4;
+    }, 'the view at its newest line');
     // tail -f: the view opened at its top with a backlog of hundreds of lines below; it must show the new ones.
     await until(() => {
       const shown = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === editor.document.uri.toString());
@@ -89,9 +96,53 @@ describe('Logs in the editor, followed', () => {
     assert.match(editor.document.lineAt(0).text, /filter \/#\\d\*7\\s\*\$\//);
     assert.match(String(await vscode.commands.executeCommand('hashistack.filterLogs', editor.document.uri, '/(/')), /Not a regular expression/);
     await vscode.commands.executeCommand('hashistack.filterLogs', editor.document.uri, '');
-    await vscode.commands.executeCommand('hashistack.toggleLogStream', editor.document.uri);
+    await vscode.commands.executeCommand('hashistack.toggleLogStream', editor.document.uri, TITLE_BAR_CONTEXT);
     await until(() => editor.document.getText().includes('warn: slow upstream'), 'stderr lines');
     assert.match(editor.document.lineAt(0).text, / · stderr/);
+  });
+
+  // VS Code runs a title-bar command with the editor's resource and an object naming the editor group.
+  const TITLE_BAR_CONTEXT = { groupId: 0, editorIndex: 0 };
+
+  it("every command of a log view's title bar runs with the arguments its button passes", async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(vscode.Uri.joinPath(vscode.extensions.getExtension('hashistack.hashistack')!.extensionUri, 'package.json').fsPath, 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const titleCommands = manifest.contributes.menus['editor/title']!.filter((entry) => entry.when?.includes('resourceScheme == hashistack-logs')).map((entry) => entry.command);
+    assert.deepEqual([...new Set(titleCommands)].sort(), ['hashistack.filterLogs', 'hashistack.followLog', 'hashistack.saveLog', 'hashistack.stopFollowingLog', 'hashistack.toggleLogStream', 'hashistack.toggleLogTimes'], 'a new title-bar command gets its case here');
+    const allocation = runningWhoami()[0]!;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.showLogs', { allocation: { id: allocation.ID, jobId: 'whoami', namespace: 'default', group: 'whoami', running: true, task: 'whoami' } });
+    const uri = editor.document.uri;
+    await until(() => editor.document.lineCount > 300, 'the backlog');
+
+    // Filter Log… from its button asks for the filter (it once took the group object for one and failed).
+    const filtered = vscode.commands.executeCommand('hashistack.filterLogs', uri, TITLE_BAR_CONTEXT);
+    let answered = false;
+    void filtered.then(() => (answered = true));
+    await until(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return answered;
+    }, 'the filter input box, accepted');
+    assert.equal(await filtered, true);
+
+    assert.equal(await vscode.commands.executeCommand('hashistack.stopFollowingLog', uri, TITLE_BAR_CONTEXT), false);
+    assert.equal(hashistack.logs.isFollowing(uri), false);
+    assert.equal(await vscode.commands.executeCommand('hashistack.followLog', uri, TITLE_BAR_CONTEXT), true);
+    assert.equal(await vscode.commands.executeCommand('hashistack.toggleLogTimes', uri, TITLE_BAR_CONTEXT), true);
+    const stamped = /^\d\d:\d\d:\d\d\.\d{3} /;
+    await until(() => editor.document.getText().split('\n').slice(1, -1).every((line) => stamped.test(line)), 'each line prefixed by its arrival time');
+    assert.ok(editor.document.getText().split('\n').some((line) => /^\d\d:\d\d:\d\d\.\d{3} \d{4}-\d\d-\d\dT.* GET \/health/.test(line)));
+    assert.equal(await vscode.commands.executeCommand('hashistack.toggleLogTimes', uri, TITLE_BAR_CONTEXT), false);
+
+    // Save Log As…: the group object is no destination (a dialog would ask); given one, it writes the view's lines.
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const destination = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'hashistack-log-')), 'whoami.log'));
+    const saved = await vscode.commands.executeCommand<vscode.Uri>('hashistack.saveLog', uri, destination);
+    assert.equal(saved?.fsPath, destination.fsPath);
+    const written = readFileSync(destination.fsPath, 'utf8');
+    assert.ok(written.startsWith(editor.document.lineAt(0).text), 'the header line first');
+    assert.ok(written.split('\n').filter((line) => / GET \/health 200 /.test(line)).length >= 300, 'the lines the view showed');
   });
 
   it('Open Shell runs nomad alloc exec in a terminal, its arguments a list and the token in the environment only', async () => {
@@ -122,6 +173,15 @@ describe('Logs in the editor, followed', () => {
     await until(() => prefixes().size >= 2 && prefixes(), 'two allocations\' prefixes');
     assert.deepEqual([...prefixes()].sort(), running.map((allocation) => `${allocation.ID.slice(0, 8)} whoami`).sort());
     assert.equal(hashistack.logs.openStreams, running.length);
+    // The prefix once, and the backlogs merged by the time each line states rather than one after another.
+    await until(() => editor.document.getText().split('\n').filter((line) => / GET \/health /.test(line)).length >= 600, 'both backlogs');
+    const rows = editor.document.getText().split('\n').filter((line) => / │ \d{4}-/.test(line));
+    for (const row of rows) assert.equal(row.split(row.slice(0, 8)).length, 2, `the allocation named once: ${row}`);
+    const times = rows.map((row) => Date.parse(row.split(' │ ')[1]!.split(' ')[0]!));
+    const outOfOrder = times.findIndex((time, index) => index > 0 && time < times[index - 1]!);
+    assert.equal(outOfOrder, -1, `lines in time order across allocations: ${rows.slice(Math.max(0, outOfOrder - 2), outOfOrder + 2).join('\n')}`);
+    assert.ok(new Set(rows.slice(0, 40).map((row) => row.slice(0, 8))).size >= 2, 'the first lines already interleave allocations');
+    assert.match(editor.document.lineAt(0).text, /ordered by the time each line states/);
     // Nomad scales the job up (a new allocation joins) and one allocation is stopped (it is marked).
     const nomad = (path: string, body: unknown) => fetch(`${process.env.NOMAD_ADDR}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((response) => assert.ok(response.ok, `${path}: ${response.status}`));
     await nomad('/v1/job/whoami/scale', { Count: 4, Target: { Job: 'whoami', Group: 'whoami' } });

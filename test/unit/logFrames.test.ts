@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { colourSlot, LogFrameDecoder, LogFrameError, logFilter, LogRing, MAX_LOG_LINE_CHARS, MAX_LOG_LINES, unseenData } from '../../src/core/nomad/logFrames';
+import { ColourSlots, LogFrameDecoder, LogFrameError, logFilter, LogRing, MAX_LOG_LINE_CHARS, MAX_LOG_LINES, unseenData } from '../../src/core/nomad/logFrames';
 import { recordedText } from '../support/recorded';
 
 const text = (data: Uint8Array) => Buffer.from(data).toString('utf8');
@@ -78,7 +78,7 @@ describe("Nomad's framed log stream", () => {
     assert.equal(text(unseenData(frame(5, 'abcde', 'f.1'), { file: 'f.0', offset: 10 })), 'abcde', 'a rotated file is new');
   });
 
-  it('filters by text or /regex/, and gives a stream a stable colour', () => {
+  it('filters by text or /regex/', () => {
     const text = logFilter('GET')!;
     assert.ok(typeof text === 'function' && text('a get b') && !text('post'));
     const regex = logFilter('/5\\d\\d$/')!;
@@ -86,7 +86,21 @@ describe("Nomad's framed log stream", () => {
     assert.deepEqual(logFilter('/(/'), { problem: logFilter('/(/') && (logFilter('/(/') as { problem: string }).problem });
     assert.match((logFilter('/(/') as { problem: string }).problem, /Not a regular expression/);
     assert.equal(logFilter('  '), undefined);
-    assert.equal(colourSlot('a1b2c3d4', 6), colourSlot('a1b2c3d4', 6));
-    assert.ok(new Set(['a1b2c3d4', '5e6f7a8b', '00ff00ff', 'deadbeef', 'cafebabe'].map((key) => colourSlot(key, 6))).size > 1);
+  });
+
+  it('gives each stream of a view its own colour while there are colours left, and keeps it', () => {
+    const slots = new ColourSlots(6);
+    // Keys whose hashes collide would have shared a colour: a palette by arrival cannot.
+    const keys = ['a1b2c3d4', '5e6f7a8b', '00ff00ff', 'deadbeef', 'cafebabe', '12345678'];
+    assert.equal(new Set(keys.map((key) => slots.slotOf(key))).size, 6);
+    assert.equal(slots.slotOf('a1b2c3d4'), slots.slotOf('a1b2c3d4'));
+    // A seventh shares the least used; one that leaves frees its colour for the next.
+    const seventh = slots.slotOf('77777777');
+    slots.release('5e6f7a8b');
+    const freed = new ColourSlots(6);
+    keys.forEach((key) => freed.slotOf(key));
+    freed.release('5e6f7a8b');
+    assert.equal(freed.slotOf('99999999'), 1);
+    assert.ok(seventh >= 0 && seventh < 6);
   });
 });

@@ -2,6 +2,7 @@
 // delimiter — `{"Offset":N,"Data":"<base64>","File":"alloc/logs/<task>.stdout.0"}`, `{}` heartbeats, and
 // `"FileEvent":"file deleted"|"file truncated"` (see test/fixtures/recorded/SOURCES.md, "Log framing").
 // Decoded as it arrives, split anywhere, never needing the whole body; and a bounded ring of lines.
+import { lineTime } from './logOrder';
 
 /** A frame bigger than this is not Nomad's (its frames hold at most 64 KiB of data, 87 KiB as base64). */
 export const MAX_LOG_FRAME_CHARS = 1024 * 1024;
@@ -85,10 +86,24 @@ export class LogFrameDecoder {
   }
 }
 
+/**
+ * Lines of a stream that arrive this soon after its first bytes are its backlog (the last 64 KiB, sent at
+ * once): when they arrived says nothing of when they were written.
+ */
+export const LOG_BACKLOG_WINDOW_MS = 1_500;
+
 export interface LogLine {
   text: string;
   /** Which stream it came from, for a merged view (`a1b2c3d4 web`). */
   source?: string;
+  /** When the line arrived (epoch ms). */
+  arrivedAt?: number;
+  /** When the line says it was written (epoch ms), where it says so in a common format. */
+  time?: number;
+  /** Whether it came with the stream's backlog rather than as it was written. */
+  backlog?: boolean;
+  /** A line of the view's own (a stream joined, stopped, reconnected). */
+  note?: boolean;
 }
 
 /** The last MAX_LOG_LINES lines of one or several streams; a stream's unfinished last line waits for its end. */
@@ -96,20 +111,28 @@ export class LogRing {
   private readonly lines: LogLine[] = [];
   private readonly partial = new Map<string, string>();
   private readonly decoders = new Map<string, TextDecoder>();
+  /** When each stream's first bytes came: what comes within LOG_BACKLOG_WINDOW_MS of it is backlog. */
+  private readonly firstData = new Map<string, number>();
   /** Lines dropped off the front so far. */
   dropped = 0;
 
-  constructor(private readonly capacity: number = MAX_LOG_LINES) {}
+  constructor(
+    private readonly capacity: number = MAX_LOG_LINES,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Adds a stream's bytes; complete lines go in, the rest waits for the next bytes of that stream. */
   append(data: Uint8Array | string, source?: string): void {
     const key = source ?? '';
+    const now = this.clock();
     let decoder = this.decoders.get(key);
     if (!decoder) this.decoders.set(key, (decoder = new TextDecoder()));
+    if (!this.firstData.has(key)) this.firstData.set(key, now);
+    const backlog = now - this.firstData.get(key)! < LOG_BACKLOG_WINDOW_MS;
     const text = (this.partial.get(key) ?? '') + (typeof data === 'string' ? data : decoder.decode(data, { stream: true }));
     const parts = text.split('\n');
     const rest = parts.pop() ?? '';
-    for (const part of parts) this.push({ text: cut(part.replace(/\r$/, '')), source });
+    for (const part of parts) this.push(this.line(cut(part.replace(/\r$/, '')), source, now, backlog));
     // An unfinished line is kept only up to the limit, so a stream with no newline stays bounded.
     this.partial.set(key, rest.length > MAX_LOG_LINE_CHARS ? rest.slice(0, MAX_LOG_LINE_CHARS) : rest);
   }
@@ -117,14 +140,14 @@ export class LogRing {
   /** A line of the view's own (a stream stopped, reconnected, was truncated). */
   note(text: string, source?: string): void {
     this.flush(source);
-    this.push({ text, source });
+    this.push({ text, source, arrivedAt: this.clock(), note: true });
   }
 
   /** Ends a stream's unfinished line. */
   flush(source?: string): void {
     const key = source ?? '';
     const rest = this.partial.get(key);
-    if (rest) this.push({ text: cut(rest), source });
+    if (rest) this.push(this.line(cut(rest), source, this.clock(), false));
     this.partial.set(key, '');
   }
 
@@ -132,7 +155,13 @@ export class LogRing {
     this.lines.length = 0;
     this.partial.clear();
     this.decoders.clear();
+    this.firstData.clear();
     this.dropped = 0;
+  }
+
+  private line(text: string, source: string | undefined, arrivedAt: number, backlog: boolean): LogLine {
+    const time = lineTime(text, arrivedAt);
+    return { text, source, arrivedAt, ...(time !== undefined ? { time } : {}), ...(backlog ? { backlog } : {}) };
   }
 
   get size(): number {
@@ -141,7 +170,8 @@ export class LogRing {
 
   /** The lines kept, oldest first, with each stream's unfinished line at the end. */
   snapshot(): LogLine[] {
-    const unfinished = [...this.partial.entries()].filter(([, text]) => text).map(([key, text]) => ({ text, source: key || undefined }));
+    const now = this.clock();
+    const unfinished = [...this.partial.entries()].filter(([, text]) => text).map(([key, text]) => this.line(text, key || undefined, now, false));
     return [...this.lines, ...unfinished];
   }
 
@@ -189,9 +219,32 @@ export function logFilter(filter: string): ((line: string) => boolean) | { probl
   return (line) => line.toLowerCase().includes(lower);
 }
 
-/** A stable colour slot for a stream (an allocation), so its prefix keeps its colour across renders. */
-export function colourSlot(key: string, slots: number): number {
-  let hash = 0;
-  for (let index = 0; index < key.length; index++) hash = (Math.imul(hash, 31) + key.charCodeAt(index)) >>> 0;
-  return hash % slots;
+/**
+ * Colours for the streams of a merged view, from a fixed palette: each stream takes the first colour no
+ * other stream of the view holds, so two streams share one only when there are more streams than colours
+ * (then the least used). A stream keeps its colour while it is in the view.
+ */
+export class ColourSlots {
+  private readonly held = new Map<string, number>();
+
+  constructor(private readonly slots: number) {}
+
+  slotOf(key: string): number {
+    let slot = this.held.get(key);
+    if (slot === undefined) {
+      const uses = new Array<number>(this.slots).fill(0);
+      for (const taken of this.held.values()) uses[taken]!++;
+      slot = uses.indexOf(Math.min(...uses));
+      this.held.set(key, slot);
+    }
+    return slot;
+  }
+
+  release(key: string): void {
+    this.held.delete(key);
+  }
+
+  clear(): void {
+    this.held.clear();
+  }
 }
