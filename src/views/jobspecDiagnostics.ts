@@ -16,6 +16,12 @@ import { findWorkspaceFiles } from '../services/workspaceFiles';
 const DIAGNOSTICS_DEBOUNCE_MS = 300;
 /** The workspace's router names are read again this long after a jobspec is saved, created or deleted. */
 const ROUTER_INDEX_DEBOUNCE_MS = 1_000;
+/**
+ * A save that auto-save made (after a delay, on focus change) is validated by the cluster only once the
+ * saves stop for this long: with `files.autoSave: afterDelay` every pause in typing saves, and each save
+ * would be a request to Nomad. A save the user asked for (Ctrl+S) is validated at once.
+ */
+const AUTO_SAVE_VALIDATION_DEBOUNCE_MS = 2_000;
 /** At most this many workspace jobspecs are read for router names. */
 const MAX_ROUTER_INDEX_FILES = 2_000;
 
@@ -33,6 +39,9 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   /** Router names of the workspace's jobspecs, by name, with where they are (`nomad/api.nomad:12`). */
   private routerIndex = new Map<string, { uri: string; where: string }[]>();
   private routerIndexTimer: NodeJS.Timeout | undefined;
+  /** Why each document is being saved (set before the save, read after it). */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
+  private readonly validationTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly index: JobspecIndex,
@@ -50,10 +59,22 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         this.cluster.delete(document.uri);
         this.fixes.delete(document.uri.toString());
       }),
+      vscode.workspace.onWillSaveTextDocument((event) => this.saveReasons.set(event.document.uri.toString(), event.reason)),
       vscode.workspace.onDidSaveTextDocument((document) => {
+        const key = document.uri.toString();
+        const reason = this.saveReasons.get(key);
+        this.saveReasons.delete(key);
         if (fileKind(document.uri.path) === 'jobspec') {
-          void this.validateOnCluster(document);
+          this.scheduleValidation(document, reason === vscode.TextDocumentSaveReason.Manual || reason === undefined ? 0 : AUTO_SAVE_VALIDATION_DEBOUNCE_MS);
           this.scheduleRouterIndex();
+        }
+      }),
+      // The cluster's problems belong to the profile that reported them: they go with it, and the open
+      // jobspecs that are saved are validated again by the cluster now active.
+      host.onWillReplaceStore(() => {
+        this.cluster.clear();
+        for (const document of vscode.workspace.textDocuments) {
+          if (fileKind(document.uri.path) === 'jobspec' && document.uri.scheme === 'file' && !document.isDirty) this.scheduleValidation(document, AUTO_SAVE_VALIDATION_DEBOUNCE_MS);
         }
       }),
       host.onDidChange((change) => {
@@ -78,6 +99,23 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         void this.update(document).catch((error: unknown) => this.log.warn(`Checking ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`));
       }, DIAGNOSTICS_DEBOUNCE_MS),
     );
+  }
+
+  private scheduleValidation(document: vscode.TextDocument, delayMs: number): void {
+    const key = document.uri.toString();
+    clearTimeout(this.validationTimers.get(key));
+    this.validationTimers.set(
+      key,
+      setTimeout(() => {
+        this.validationTimers.delete(key);
+        if (!document.isClosed) void this.validateOnCluster(document);
+      }, delayMs),
+    );
+  }
+
+  /** How many validations by the cluster wait for auto-saves to stop (for the tests). */
+  get pendingValidations(): number {
+    return this.validationTimers.size;
   }
 
   /** What the explorer holds of Traefik: its entrypoints and every provider's middlewares. */
@@ -157,6 +195,8 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         return reason;
       }
     }
+    // The profile switched while Nomad answered: its problems are not the active cluster's.
+    if (this.host.activeProfile.name !== profile.name || this.host.store !== store) return `the cluster profile "${profile.name}" was switched away from during the validation`;
     const range = (span: Span) => new vscode.Range(span.startLine, span.startCharacter, span.endLine, span.endCharacter);
     const diagnostics = problems.map((problem) => {
       const diagnostic = new vscode.Diagnostic(range(problem.range), problem.message, problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
@@ -196,6 +236,7 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.validationTimers.values()) clearTimeout(timer);
     clearTimeout(this.routerIndexTimer);
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }

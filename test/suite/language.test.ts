@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { until } from '../support/until';
+import { requests, resetRequests } from './demoControl';
 
 function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, name);
@@ -108,6 +109,41 @@ describe('Jobspecs as a language', () => {
     assert.ok(error, `messages: ${shown.map((diagnostic) => diagnostic.message).join(' | ')}`);
     assert.equal(document.getText(error.range), 'web', 'at the task that has it');
     assert.match(String(error.source), /^Nomad \(/);
+    await vscode.workspace.fs.delete(file);
+  });
+
+  it("with auto-save, the cluster validates once the saves stop, not on each one; a switch of profile takes the old profile's problems away", async () => {
+    const file = workspaceFile('autosave-me.nomad');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JOBSPEC('Host(`rules.example.com`)', 0)));
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const nomadProblems = () => vscode.languages.getDiagnostics(file).filter((diagnostic) => /^Nomad \(/.test(String(diagnostic.source)));
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    await files.update('autoSaveDelay', 50, vscode.ConfigurationTarget.Global);
+    try {
+      await resetRequests();
+      // Typing: each pause auto-saves; the validation waits for the saves to stop.
+      for (let index = 0; index < 4; index++) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(file, document.positionAt(document.getText().length), `# edit ${index}\n`);
+        await vscode.workspace.applyEdit(edit);
+        await until(() => !document.isDirty && hashistack.diagnostics.pendingValidations === 1, 'the auto-save, and a validation waiting');
+      }
+      const validations = async () => (await requests()).filter((request) => request.path === '/v1/validate/job').length;
+      assert.equal(await validations(), 0, 'nothing validated while saving');
+      await until(async () => (await validations()) === 1 && nomadProblems().length > 0, 'one validation once the saves stopped');
+    } finally {
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The problems were the active profile's: replacing its store (a new token, another profile) clears them
+    // before the cluster now active validates the file again.
+    const before = hashistack.store.store;
+    await vscode.commands.executeCommand('hashistack.clearTokens');
+    await until(() => hashistack.store.store !== before, 'the new store');
+    assert.equal(nomadProblems().length, 0, "the old store's problems are gone");
+    await until(() => nomadProblems().length > 0, 'validated again on the cluster now active');
     await vscode.workspace.fs.delete(file);
   });
 });
