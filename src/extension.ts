@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerClearTokens } from './commands/clearTokens';
 import { CommandContext } from './commands/commandContext';
 import { registerConfigureClusters } from './commands/configureClusters';
+import { registerAddCluster } from './commands/addCluster';
 import { registerCopyCommands } from './commands/copyToClipboard';
 import { registerOpenInBrowser } from './commands/openInBrowser';
 import { registerOpenJobspec } from './commands/openJobspec';
@@ -108,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerRetrySection(commandContext),
     registerSelectCluster(commandContext),
     registerConfigureClusters(),
+    registerAddCluster(commandContext),
     ...registerSetTokenCommands(commandContext),
     registerClearTokens(commandContext),
     registerShowLog(commandContext),

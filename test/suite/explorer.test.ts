@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { ExplorerNode, SectionId, tooltipText } from '../../src/core/tree/explorerNode';
 import { clearFaults, requests, resetRequests, setFault } from './demoControl';
+import { until } from '../support/until';
 
 async function api(): Promise<HashistackApi> {
   const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
@@ -204,7 +205,30 @@ describe('The Hashistack explorer on the demo cluster', () => {
       await vscode.commands.executeCommand('hashistack.refreshNomad');
       assert.ok((await requests()).some((r) => r.path === '/v1/jobs' && r.query.includes('namespace=*')));
       assert.ok((await root(hashistack, 'nomad')).some((n) => n.label === 'Jobs'));
+      // The environment's profile (NOMAD_ADDR is set) stays beside the named one, and Select Cluster brings it back.
+      assert.deepEqual(hashistack.profiles.all.map((profile) => profile.name), ['demo-from-settings', 'Environment']);
+      await vscode.commands.executeCommand('hashistack.selectCluster', 'Environment');
+      assert.equal(hashistack.profiles.active.source, 'environment');
     } finally {
+      await config.update('clusters', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(hashistack.profiles.active.source, 'environment');
+  });
+
+  it('Add Cluster writes a profile to the user settings, keeps its token in the keychain and makes it active', async () => {
+    const config = vscode.workspace.getConfiguration('hashistack');
+    try {
+      const added = await vscode.commands.executeCommand<string>('hashistack.addCluster', { name: 'added-demo', nomadAddress: process.env.NOMAD_ADDR, consulAddress: process.env.CONSUL_HTTP_ADDR, traefikAddress: process.env.HASHISTACK_TRAEFIK_ADDR, nomadNamespace: '', nomadRegion: '', nomadToken: 'added-nomad-token', consulToken: '' });
+      assert.equal(added, 'added-demo');
+      assert.deepEqual(config.inspect<unknown[]>('clusters')?.globalValue, [{ name: 'added-demo', nomadAddress: process.env.NOMAD_ADDR, consulAddress: process.env.CONSUL_HTTP_ADDR, traefikAddress: process.env.HASHISTACK_TRAEFIK_ADDR }]);
+      assert.ok(!JSON.stringify(config.inspect('clusters')).includes('added-nomad-token'), 'no token in settings');
+      assert.equal(hashistack.profiles.active.name, 'added-demo');
+      await resetRequests();
+      await vscode.commands.executeCommand('hashistack.refreshNomad');
+      await until(async () => (await requests()).some((request) => request.product === 'nomad' && request.path === '/v1/jobs' && request.tokenSent), 'the new profile sending its token');
+      assert.ok(hashistack.profiles.all.some((profile) => profile.source === 'environment'), 'the environment profile stays beside it');
+    } finally {
+      await vscode.commands.executeCommand('hashistack.clearTokens');
       await config.update('clusters', undefined, vscode.ConfigurationTarget.Global);
     }
     assert.equal(hashistack.profiles.active.source, 'environment');

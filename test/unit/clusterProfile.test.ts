@@ -37,15 +37,30 @@ describe('cluster profiles', () => {
     assert.deepEqual(profile.environmentTokens, { consul: 'c-token', nomad: 'n-token' });
   });
 
-  it('takes profiles from settings and ignores the environment then', () => {
+  it('takes profiles from settings, and keeps the environment beside them when its variables are set', () => {
     const { profiles, problems } = resolveProfiles([{ name: 'prod', nomadAddress: 'https://nomad.prod:4646', caFile: '/ca.pem', tlsServerName: 'server.global.nomad' }], { NOMAD_ADDR: 'http://elsewhere:4646', NOMAD_TOKEN: 'x' });
     assert.deepEqual(problems, []);
-    assert.equal(profiles.length, 1);
-    assert.equal(profiles[0]!.name, 'prod');
+    assert.deepEqual(profiles.map((profile) => profile.name), ['prod', 'Environment']);
     assert.equal(profiles[0]!.nomad.address, 'https://nomad.prod:4646');
     assert.equal(profiles[0]!.nomad.tlsServerName, 'server.global.nomad');
     assert.equal(profiles[0]!.consul.address, DEFAULT_CONSUL_ADDRESS);
     assert.deepEqual(profiles[0]!.environmentTokens, {}, 'an environment token is never sent to a configured profile');
+    assert.equal(profiles[1]!.nomad.address, 'http://elsewhere:4646');
+    assert.equal(profiles[1]!.environmentTokens.nomad, 'x');
+    // No CLI variable set: only the named profiles (the dev-agent defaults are no profile of their own then).
+    assert.deepEqual(resolveProfiles([{ name: 'prod' }], { NOMAD_TOKEN: 'x' }).profiles.map((profile) => profile.name), ['prod']);
+    // A named profile called Environment wins the name.
+    assert.deepEqual(resolveProfiles([{ name: 'Environment', nomadAddress: 'http://mine:4646' }], { NOMAD_ADDR: 'http://elsewhere:4646' }).profiles.map((profile) => profile.nomad.address), ['http://mine:4646']);
+  });
+
+  it('explains an address on a port that fetch refuses, naming the profile and the setting it came from', () => {
+    const { problems } = resolveProfiles([{ name: 'tunnel', nomadAddress: 'http://127.0.0.1:1' }, { name: 'x11', consulAddress: 'localhost:6000' }], {});
+    assert.match(problems[0]!, /^Profile "tunnel" \(setting "hashistack.clusters"\): "nomadAddress" is "http:\/\/127.0.0.1:1": port 1 is one the Fetch standard blocks .* refuses it before sending anything/);
+    assert.match(problems[1]!, /^Profile "x11" .*"consulAddress" is "localhost:6000": port 6000 is one the Fetch standard blocks/);
+    const environment = environmentProfile({ NOMAD_ADDR: 'http://127.0.0.1:10080' });
+    assert.match(environment.nomad.problem!, /^Profile "Environment" \(from the environment\): NOMAD_ADDR is "http:\/\/127.0.0.1:10080": port 10080 is one the Fetch standard blocks/);
+    for (const port of [1, 6665, 6669, 10080]) assert.equal(normalizeAddress(`http://127.0.0.1:${port}`), undefined, `port ${port}`);
+    for (const port of [4646, 8500, 8080, 6670]) assert.ok(normalizeAddress(`http://127.0.0.1:${port}`), `port ${port}`);
   });
 
   it('has no AWS part unless a cluster tag or an ECS cluster is named', () => {
@@ -61,7 +76,7 @@ describe('cluster profiles', () => {
     assert.equal(problems.length, 4);
     assert.match(problems[0]!, /"a" is used twice/);
     assert.match(problems[1]!, /entry 3 has no "name"/);
-    assert.match(problems[2]!, /Profile "b": "nomadAddress" is "ftp:\/\/x", which is not an http:\/\/ or https:\/\/ address/);
+    assert.match(problems[2]!, /Profile "b" \(setting "hashistack.clusters"\): "nomadAddress" is "ftp:\/\/x", which is not an http:\/\/ or https:\/\/ address/);
     assert.match(problems[3]!, /entry 5 is not an object/);
   });
 
@@ -87,7 +102,7 @@ describe('bad addresses are reported, and the token never goes to a default', ()
     it(`NOMAD_ADDR=${value.replace('hunter2', '…')}: a problem that says why, and no fallback address`, () => {
       const profile = environmentProfile({ NOMAD_ADDR: value, NOMAD_TOKEN: 'secret-token' });
       assert.match(profile.nomad.problem ?? '', reason);
-      assert.match(profile.nomad.problem!, /^NOMAD_ADDR is /);
+      assert.match(profile.nomad.problem!, /^Profile "Environment" \(from the environment\): NOMAD_ADDR is /);
       assert.notEqual(profile.nomad.address, DEFAULT_NOMAD_ADDRESS, 'not the dev-agent default');
       assert.doesNotMatch(`${profile.nomad.problem} ${profile.nomad.address}`, /hunter2/, 'a password is never shown');
       const { problems } = resolveProfiles(undefined, { NOMAD_ADDR: value });

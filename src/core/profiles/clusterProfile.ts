@@ -59,6 +59,8 @@ export const ENVIRONMENT_PROFILE_NAME = 'Environment';
 
 /** Traefik has no CLI variable of its own; this one is the extension's, documented in the README. */
 export const TRAEFIK_ADDRESS_VARIABLE = 'HASHISTACK_TRAEFIK_ADDR';
+/** The variables whose presence makes the environment a profile of its own beside named ones. */
+const ENVIRONMENT_ADDRESS_VARIABLES = ['NOMAD_ADDR', 'CONSUL_HTTP_ADDR', TRAEFIK_ADDRESS_VARIABLE];
 
 export interface ProfilesResult {
   profiles: ClusterProfile[];
@@ -109,7 +111,7 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
       }
       const normalized = typeof value === 'string' ? normalizeAddress(value) : undefined;
       if (!normalized) {
-        problems.push(`Profile "${name}": ${addressProblem(`"${key}"`, typeof value === 'string' ? value : JSON.stringify(value), DEFAULT_ADDRESS_EXAMPLES[key])}`);
+        problems.push(`Profile "${name}" (setting "hashistack.clusters"): ${addressProblem(`"${key}"`, typeof value === 'string' ? value : JSON.stringify(value), DEFAULT_ADDRESS_EXAMPLES[key])}`);
         valid = false;
         continue;
       }
@@ -137,7 +139,10 @@ export function resolveProfiles(setting: unknown, env: Environment): ProfilesRes
       aws: awsPart(optionalString(raw.awsRegion), optionalString(raw.awsProfile), optionalString(raw.clusterTagKey), optionalString(raw.clusterTagValue), optionalString(raw.ecsCluster)),
     });
   });
-  if (profiles.length === 0) {
+  // The environment's profile stays beside named ones when the CLIs' variables are set (a user who adds a
+  // profile for prod keeps the one their shell points at); with no named profile it is the only one.
+  const environmentSet = ENVIRONMENT_ADDRESS_VARIABLES.some((variable) => (env[variable] ?? '').trim() !== '');
+  if (profiles.length === 0 || (environmentSet && !names.has(ENVIRONMENT_PROFILE_NAME))) {
     const fromEnvironment = environmentProfile(env);
     for (const endpoint of [fromEnvironment.consul, fromEnvironment.nomad, fromEnvironment.traefik]) {
       if (endpoint.problem) problems.push(endpoint.problem);
@@ -155,12 +160,35 @@ function environmentAddress(env: Environment, variable: string, fallback: string
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return { address: fallback };
   const normalized = normalizeAddress(raw, scheme);
-  return normalized ? { address: normalized } : { address: redactAddress(raw.trim()), problem: addressProblem(variable, raw, fallback) };
+  return normalized ? { address: normalized } : { address: redactAddress(raw.trim()), problem: `Profile "${ENVIRONMENT_PROFILE_NAME}" (from the environment): ${addressProblem(variable, raw, fallback)}` };
+}
+
+/**
+ * The ports the Fetch standard blocks (https://fetch.spec.whatwg.org/#port-blocking). Node's fetch (undici)
+ * refuses them before it sends anything, with only "bad port": an address on one of them can never work.
+ */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/** The port of an http(s) address when it is one that fetch refuses, else undefined. */
+export function blockedPort(address: string): number | undefined {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(address.trim()) ? address.trim() : `http://${address.trim()}`);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    return FETCH_BLOCKED_PORTS.has(port) ? port : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why an address cannot be used, in words that say what to write instead (credentials shown as ***). */
 export function addressProblem(where: string, value: string, example: string): string {
   const shown = JSON.stringify(redactAddress(value.trim()));
+  const port = blockedPort(value);
+  if (port !== undefined && normalizeAddress(value, 'http', { allowBlockedPorts: true })) {
+    return `${where} is ${shown}: port ${port} is one the Fetch standard blocks (as 1, 22, 25, 6000, 6665–6669 and 10080 are), and Node's fetch, which the extension uses, refuses it before sending anything. Serve the API on another port or forward one to it (e.g. ssh -L ${new URL(example).port}:127.0.0.1:${port} …, then ${example}).`;
+  }
   if (/^unix:/i.test(value.trim())) {
     return `${where} is ${shown}: Unix sockets are not supported; use the agent's TCP address (e.g. ${example}), through an SSH tunnel if needed.`;
   }
@@ -208,7 +236,7 @@ function environmentAws(env: Environment): AwsPart | undefined {
  * `127.0.0.1:8500` → `http://127.0.0.1:8500` (CONSUL_HTTP_ADDR is often written without a scheme);
  * undefined for anything that is not an http(s) address. A trailing slash is dropped.
  */
-export function normalizeAddress(value: string, defaultScheme = 'http'): string | undefined {
+export function normalizeAddress(value: string, defaultScheme = 'http', options: { allowBlockedPorts?: boolean } = {}): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) {
     return undefined;
@@ -223,6 +251,7 @@ export function normalizeAddress(value: string, defaultScheme = 'http'): string 
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
     return undefined;
   }
+  if (!options.allowBlockedPorts && blockedPort(url.href) !== undefined) return undefined;
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
