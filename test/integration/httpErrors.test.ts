@@ -37,6 +37,13 @@ describe('HTTP errors, one class each, with the server words kept', () => {
     const error = await rejection(new NomadClient({ address, timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'unreachable');
     assert.equal(error.message, `Cannot reach Nomad at ${address}: connection refused`);
+    assert.match(error.hint, new RegExp(`^Tried /v1/jobs\\S* at ${address.replace(/[.]/g, '\\.')} \\(connection refused\\)`), 'the hint says what was tried');
+  });
+
+  it('unreachable: a port that fetch refuses says so, and that nothing was sent', async () => {
+    const error = await rejection(new NomadClient({ address: 'http://127.0.0.1:6000', timeoutMs: 2000 }).indexedList('jobs'));
+    assert.equal(error.kind, 'unreachable');
+    assert.match(error.message, /^Cannot reach Nomad at http:\/\/127\.0\.0\.1:6000: port 6000 is one that Node's fetch refuses .*nothing was sent/);
   });
 
   it('unreachable: an unknown host name', async () => {

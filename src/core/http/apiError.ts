@@ -49,7 +49,7 @@ export class ApiError extends Error {
   get hint(): string {
     switch (this.kind) {
       case 'unreachable':
-        return `Check that ${this.product} runs and that the address is right (an SSH tunnel may be needed), then retry.`;
+        return `Tried ${this.path} at ${this.address} (${this.reason}). Check that ${this.product} runs and listens there and that the address is right (an SSH tunnel may be needed), then retry.`;
       case 'timeout':
         return `${this.product} did not answer in time. Retry, or raise "hashistack.requestTimeoutSeconds".`;
       case 'tls':

@@ -347,7 +347,7 @@ export class HttpClient {
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
       return this.error('timeout', path, `${formatSeconds(this.options.timeoutMs)} (connect)`, undefined, error);
     }
-    return this.error('unreachable', path, networkReason(code, error), undefined, error);
+    return this.error('unreachable', path, networkReason(code, error, this.address), undefined, error);
   }
 
   private bodyError(error: unknown, path: string, status: number, callerSignal: AbortSignal | undefined): ApiError {
@@ -468,8 +468,11 @@ const NETWORK_REASONS: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed by the server',
 };
 
-function networkReason(code: string | undefined, error: unknown): string {
-  return (code && Object.hasOwn(NETWORK_REASONS, code) && NETWORK_REASONS[code]) || innermostMessage(error);
+function networkReason(code: string | undefined, error: unknown, address: string): string {
+  const message = innermostMessage(error);
+  // undici refuses the Fetch standard's blocked ports before sending anything, saying only "bad port".
+  if (message === 'bad port') return `port ${new URL(address).port} is one that Node's fetch refuses (the Fetch standard's blocked ports); nothing was sent — use another port`;
+  return (code && Object.hasOwn(NETWORK_REASONS, code) && NETWORK_REASONS[code]) || message;
 }
 
 function tlsReason(code: string, error: unknown): string {
