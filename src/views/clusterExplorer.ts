@@ -19,6 +19,8 @@ const REVEAL_LOAD_MS = 5_000;
 const VIEW_IDS: Record<SectionId, string> = { consul: 'hashistack.consul', nomad: 'hashistack.nomad', traefik: 'hashistack.traefik', aws: 'hashistack.aws' };
 const SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik', 'aws'];
 const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
+/** Set once a product of the active cluster has answered with data: the walkthrough's first step is done. */
+const CONNECTED_CONTEXT_KEY = 'hashistack.clusterConnected';
 /** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
 const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
 /** What each view needs kept current while it is visible (AWS rows link to their Nomad nodes). */
@@ -287,7 +289,14 @@ export class ClusterExplorer implements vscode.Disposable {
       return kind === 'unreachable' || kind === 'timeout';
     });
     this.providers.consul.setFooter(noneAnswers ? noClusterRows() : []);
+    const connected = CLUSTER_SECTIONS.some((section) => store?.state(section)?.data !== undefined);
+    if (connected !== this.connected) {
+      this.connected = connected;
+      void vscode.commands.executeCommand('setContext', CONNECTED_CONTEXT_KEY, connected);
+    }
   }
+
+  private connected = false;
 
   dispose(): void {
     this.renderTimers.forEach((timer) => clearTimeout(timer));

@@ -12,8 +12,8 @@ describe("A job's versions, from the recorded versions with diffs", () => {
   it('lists each version newest first with stable, submit time and what changed from the one before', () => {
     const rows = jobVersionNodes('example', 'default', versions, 'prod', now);
     assert.deepEqual(rows.map((row) => row.label), ['v1 (current)', 'v0']);
-    assert.equal(rows[0]!.description, 'stable · submitted 1h ago · redis: Env[foo] added');
-    assert.equal(rows[1]!.description, 'not stable · submitted 1h ago · first version');
+    assert.equal(rows[0]!.description, 'stable · submitted 1 h ago · redis: Env[foo] added');
+    assert.equal(rows[1]!.description, 'not stable · submitted 1 h ago · first version');
     assert.match(rows[0]!.contextValue, /\bcurrentVersion\b/);
     assert.doesNotMatch(rows[1]!.contextValue, /\bcurrentVersion\b/, 'Revert is offered on older versions only');
     assert.equal(rows[1]!.jobVersion, 0);

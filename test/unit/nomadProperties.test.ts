@@ -19,13 +19,14 @@ describe('nomadTime', () => {
     assert.equal(nanosecondsToDate(undefined), undefined);
   });
 
-  it('formats ages like the Nomad UI', () => {
+  it('formats ages in words: just now, then seconds, minutes, hours and days ago', () => {
     const now = Date.UTC(2021, 0, 10);
-    assert.equal(formatAge(new Date(now - 30_000), now), '30s');
-    assert.equal(formatAge(new Date(now - 5 * 60_000), now), '5m');
-    assert.equal(formatAge(new Date(now - 3 * 3_600_000), now), '3h');
-    assert.equal(formatAge(new Date(now - 4 * 86_400_000), now), '4d');
-    assert.equal(formatAge(new Date(now + 10_000), now), '0s');
+    assert.equal(formatAge(new Date(now - 1_000), now), 'just now');
+    assert.equal(formatAge(new Date(now - 12_000), now), '12 s ago');
+    assert.equal(formatAge(new Date(now - 5 * 60_000), now), '5 min ago');
+    assert.equal(formatAge(new Date(now - 3 * 3_600_000), now), '3 h ago');
+    assert.equal(formatAge(new Date(now - 4 * 86_400_000), now), '4 d ago');
+    assert.equal(formatAge(new Date(now + 10_000), now), 'just now', 'a clock ahead of ours is no negative age');
   });
 });
 
@@ -35,7 +36,7 @@ describe('nomadProperties', () => {
   it('describes an allocation: short id, client status, node, version, age', () => {
     const node = nomadAllocationNode(allocation, { ui: UI, now: NOW });
     assert.equal(node.label, '5457f16d');
-    assert.equal(node.description, 'running · linux · v0 · 1h');
+    assert.equal(node.description, 'running · linux · v0 · 1 h ago');
     assert.equal(node.url, 'https://nomad.example.com/ui/allocations/5457f16d-0f87-8e6b-5e91-0c7da3a41eb7');
     assert.match(tooltipText(node)!, /Created: 2021-11-04T09:14:09\.798Z/);
     assert.deepEqual(node.icon, HEALTH_ICONS.passing);

@@ -20,16 +20,23 @@ export function formatAge(date: Date | undefined, now: number): string {
     return '';
   }
   const seconds = Math.max(0, Math.floor((now - date.getTime()) / 1000));
+  // "0s" reads as a duration of nothing; an event of a moment ago is "just now".
+  if (seconds < JUST_NOW_SECONDS) {
+    return 'just now';
+  }
   if (seconds < 60) {
-    return `${seconds}s`;
+    return `${seconds} s ago`;
   }
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) {
-    return `${minutes}m`;
+    return `${minutes} min ago`;
   }
   const hours = Math.floor(minutes / 60);
   if (hours < 48) {
-    return `${hours}h`;
+    return `${hours} h ago`;
   }
-  return `${Math.floor(hours / 24)}d`;
+  return `${Math.floor(hours / 24)} d ago`;
 }
+
+/** An age below this many seconds is "just now". */
+const JUST_NOW_SECONDS = 5;

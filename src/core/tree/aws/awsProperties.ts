@@ -79,7 +79,7 @@ function instanceNode(instance: ClusterInstance, eip: ElasticIp | undefined, nom
       `Private IP: ${instance.privateIp ?? 'none'}`,
       `Public IP: ${instance.publicIp ?? 'none'}`,
       eip ? `Elastic IP: ${eip.publicIp} (${eip.allocationId})` : 'No Elastic IP',
-      instance.launchTime ? `Launched: ${instance.launchTime.toISOString()} (${formatAge(instance.launchTime, now)} ago)` : '',
+      instance.launchTime ? `Launched: ${instance.launchTime.toISOString()} (${formatAge(instance.launchTime, now)})` : '',
       nomad ? `Nomad node ${nomad.Name}: ${nomad.Status}, ${nomad.SchedulingEligibility}${nomad.Drain ? ', draining' : ''}` : 'No Nomad node at this address',
     ]
       .filter(Boolean)

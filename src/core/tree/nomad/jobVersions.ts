@@ -72,7 +72,7 @@ export function jobVersionNodes(jobId: string, namespace: string, versions: Noma
     const diff = previous !== undefined ? versions.Diffs?.[index] : undefined;
     const changes = diffChanges(diff);
     const submitted = nanosecondsToDate(version.SubmitTime);
-    const parts = [version.Stable ? 'stable' : 'not stable', submitted ? `submitted ${formatAge(submitted, now)} ago` : ''];
+    const parts = [version.Stable ? 'stable' : 'not stable', submitted ? `submitted ${formatAge(submitted, now)}` : ''];
     if (previous === undefined) parts.push('first version');
     else if (changes.length === 0) parts.push('no change');
     else parts.push(changes.slice(0, CHANGES_NAMED_ON_ROW).join(', ') + (changes.length > CHANGES_NAMED_ON_ROW ? `, +${changes.length - CHANGES_NAMED_ON_ROW} more` : ''));
