@@ -48,8 +48,23 @@ export interface RolloutHost {
 const NS_PER_MS = 1_000_000;
 /** One rollout step (place, turn healthy, promote…): about ten seconds for a three-allocation job with a canary. */
 export const DEFAULT_ROLLOUT_STEP_MS = 1_000;
-/** The rule of the demo: an image tag with this in it fails its health checks. */
-const BAD_TAG = /:[^/]*bad/i;
+/**
+ * The rules of the demo: a tag with `bad` in it runs out of memory (its tasks are OOM-killed, so the
+ * deployment fails for unhealthy allocations); a tag with `unhealthy` in it starts but fails its health
+ * check. Each failure reads the same everywhere: events, `GET /v1/allocation/:id`, Consul's checks.
+ */
+const OOM_TAG = /:[^/]*bad/i;
+const UNHEALTHY_TAG = /:[^/]*unhealthy/i;
+
+/** How the demo fails a group running these images, if it does. */
+export function demoFailureOf(imageList: string[]): DemoFailure | undefined {
+  const text = imageList.join(' ');
+  if (UNHEALTHY_TAG.test(text)) return 'unhealthy';
+  if (OOM_TAG.test(text)) return 'oom';
+  return undefined;
+}
+
+export type DemoFailure = 'oom' | 'unhealthy';
 
 /** A stable UUID-shaped id from a number and a salt, different in its first 8 characters (the short id). */
 function id(index: number, salt: number): string {
@@ -160,6 +175,8 @@ export class DemoRollouts {
   private readonly stable = new Map<string, Set<number>>();
   private readonly evaluations = new Map<string, Record<string, unknown>[]>();
   private readonly active = new Map<string, { deploymentId?: string; timer: boolean }>();
+  /** How each failed allocation of a rollout failed, so every reader of it tells the same story. */
+  private readonly failures = new Map<string, DemoFailure>();
 
   constructor(
     private readonly host: RolloutHost,
@@ -389,7 +406,12 @@ export class DemoRollouts {
     return { Topic: 'Deployment', Type: 'DeploymentStatusUpdate', Key: deployment.ID, Namespace: deployment.Namespace, FilterKeys: [deployment.JobID], Payload: { Deployment: deployment } };
   }
 
-  private allocationEvent(allocation: Allocation, failure?: 'unhealthy'): Event {
+  /** How a failed allocation of a rollout failed (the scenario's own failed allocations: OOM). */
+  failureOf(allocationId: string): DemoFailure {
+    return this.failures.get(allocationId) ?? 'oom';
+  }
+
+  private allocationEvent(allocation: Allocation): Event {
     const tasks = this.current(allocation.JobID)?.TaskGroups.find((group) => group.Name === allocation.TaskGroup)?.Tasks.map((task) => task.Name) ?? [allocation.TaskGroup];
     return {
       Topic: 'Allocation',
@@ -397,7 +419,7 @@ export class DemoRollouts {
       Key: allocation.ID,
       Namespace: allocation.Namespace,
       FilterKeys: [allocation.JobID, ''],
-      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, failure ?? (allocation.ClientStatus === 'failed' && BAD_TAG.test(images(this.current(allocation.JobID)!, allocation.TaskGroup).join(' ')) ? 'unhealthy' : undefined)) } },
+      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, this.failureOf(allocation.ID)) } },
     };
   }
 
@@ -460,7 +482,9 @@ export class DemoRollouts {
     allocation.ModifyTime = now * NS_PER_MS;
   }
 
-  private healthy(allocation: Allocation, index: number, now: number, bad: boolean): void {
+  private healthy(allocation: Allocation, index: number, now: number, failure: DemoFailure | undefined): void {
+    const bad = failure !== undefined;
+    if (failure) this.failures.set(allocation.ID, failure);
     allocation.ClientStatus = bad ? 'failed' : 'running';
     allocation.ClientDescription = bad ? 'Failed tasks' : 'Tasks are running';
     allocation.DeploymentStatus = { Canary: Boolean(allocation.DeploymentStatus?.Canary), Healthy: !bad, ModifyIndex: index, Timestamp: new Date(now).toISOString() };
@@ -479,7 +503,7 @@ export class DemoRollouts {
     this.host.commit((index, now) => {
       const events: Event[] = [];
       const mine = this.nomad.allocations.filter((allocation) => allocation.JobID === jobId && allocation.JobVersion === job.Version && allocation.DesiredStatus === 'run');
-      const bad = (group: string) => BAD_TAG.test(images(job, group).join(' '));
+      const bad = (group: string) => demoFailureOf(images(job, group));
       if (!active.deploymentId) {
         // No deployment: pending → running; a batch job then completes.
         for (const allocation of mine.filter((candidate) => candidate.ClientStatus === 'pending')) {
@@ -704,7 +728,7 @@ export class DemoRollouts {
       const allocation = this.nomad.allocations.find((candidate) => candidate.ID === allocationId);
       if (!allocation || allocation.ClientStatus !== 'pending' || allocation.DesiredStatus !== 'run') return;
       this.host.commit((index, now) => {
-        this.healthy(allocation, index, now, false);
+        this.healthy(allocation, index, now, undefined);
         allocation.DeploymentStatus = null;
         return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
       });

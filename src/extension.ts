@@ -13,6 +13,7 @@ import { registerSelectCluster } from './commands/selectCluster';
 import { registerSetTokenCommands } from './commands/setToken';
 import { registerShowLog } from './commands/showLog';
 import { registerBumpImage } from './commands/bumpImage';
+import { registerRestoreRunningTag } from './commands/restoreRunningTag';
 import { registerAttachElasticIps } from './commands/attachElasticIps';
 import { registerEcsServiceCommands } from './commands/ecsService';
 import { registerDeployPicker } from './commands/deployPicker';
@@ -125,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{nomad,nomad.hcl}' }, { scheme: 'file', pattern: '**/ecs-*.tf' }, { scheme: 'untitled', pattern: '**/*.nomad' }], codeLens),
     ecrTags,
     registerBumpImage(jobspecs, ecrTags),
+    registerRestoreRunningTag(store, jobspecs),
     planDocuments,
     follower,
     ...registerDeployTargetCommands(deployRunner, deploys, jobspecs, store, log),

@@ -106,7 +106,7 @@ export class JobDeploys {
     const namespace = outcome.kind === 'plan' ? outcome.namespace : context.namespace;
     const execution = await this.runner.run(target, 'deploy', { checkIndex, namespace });
     if (!execution) return undefined;
-    this.follower.follow({ jobId, namespace, baselineJobModifyIndex: checkIndex ?? this.runningIndex(jobId, namespace) }, execution);
+    this.follower.follow({ jobId, namespace, baselineJobModifyIndex: checkIndex ?? this.runningIndex(jobId, namespace), file: uri.toString() }, execution);
     return execution;
   }
 

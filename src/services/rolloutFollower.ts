@@ -7,6 +7,7 @@ import { ClusterStoreHost } from './clusterStoreHost';
 const FOLLOW_LIMIT_MS = 30 * 60_000;
 /** After `nomad job run` exits 0, how long the store may take to show the new version before the follow gives up. */
 const AFTER_EXIT_GRACE_MS = 20_000;
+const RESTORE_RUNNING_TAG = 'Restore the Running Tag';
 /** How long the status-bar item keeps showing how a rollout ended. */
 const OUTCOME_SHOWN_MS = 15_000;
 
@@ -147,7 +148,7 @@ export class RolloutFollower implements vscode.Disposable {
     const snapshot = nomad?.state.data;
     if (!nomad || !snapshot || !this.follows.has(follow.key)) return;
     const definition = nomad.jobDefinition(follow.target.namespace, follow.target.jobId);
-    const state = followRollout(follow.target, { snapshot, definition, evaluations: nomad.evaluations(follow.target.jobId, follow.target.namespace) });
+    const state = followRollout(follow.target, { snapshot, definition, evaluations: nomad.evaluations(follow.target.jobId, follow.target.namespace), previous: follow.state });
     if (state.version !== undefined && follow.target.version === undefined) follow.target.version = state.version;
     follow.state = state;
     this.readEvaluations(follow, definition, snapshot.jobs.find((job) => job.ID === follow.target.jobId)?.Type);
@@ -162,7 +163,7 @@ export class RolloutFollower implements vscode.Disposable {
     if (state.awaitingPromotion && !follow.promotionOffered && state.deploymentId) {
       follow.promotionOffered = true;
       const deployment = { id: state.deploymentId, jobId: follow.target.jobId, namespace: follow.target.namespace };
-      void vscode.window.showInformationMessage(`${follow.target.jobId} v${state.version ?? '?'} on "${follow.profileName}": the canaries are healthy and wait for promotion.`, 'Promote Canaries', 'Fail Deployment').then((choice) => {
+      void vscode.window.showInformationMessage(`${follow.target.jobId} job version ${state.version ?? '?'} on "${follow.profileName}": the canaries are healthy and wait for promotion.`, 'Promote Canaries', 'Fail Deployment').then((choice) => {
         if (choice === 'Promote Canaries') void vscode.commands.executeCommand('hashistack.promoteDeployment', { deployment });
         if (choice === 'Fail Deployment') void vscode.commands.executeCommand('hashistack.failDeployment', { deployment });
       });
@@ -230,13 +231,16 @@ export class RolloutFollower implements vscode.Disposable {
     const failing = state.failingAllocations[0];
     if (failing) actions.push('Open Allocation', 'Show Logs');
     const revertTo = state.rolledBackTo === undefined && follow.previousVersion !== undefined && state.version !== undefined && state.version !== follow.previousVersion ? follow.previousVersion : undefined;
-    if (revertTo !== undefined) actions.push(`Revert to v${revertTo}`);
+    if (revertTo !== undefined) actions.push(`Revert to job version ${revertTo}`);
+    // The file still has the tag that failed: offer to put back the one that runs.
+    if (follow.target.file && state.phase === 'failed') actions.push(RESTORE_RUNNING_TAG);
     void vscode.window.showErrorMessage(`Hashistack: ${withExit}`, ...actions).then((choice) => {
       if (choice === 'Open Allocation' && failing) void this.openAllocation(failing.id);
       if (choice === 'Show Logs' && failing) {
         const stub = this.host.store?.nomad.state.data?.allocations.find((allocation) => allocation.ID === failing.id);
         void vscode.commands.executeCommand('hashistack.showLogs', { allocation: { id: failing.id, jobId: follow.target.jobId, namespace: follow.target.namespace, group: stub?.TaskGroup ?? '', running: false } }, 'stderr');
       }
+      if (choice === RESTORE_RUNNING_TAG) void vscode.commands.executeCommand('hashistack.restoreRunningTag', { file: follow.target.file, jobId: follow.target.jobId, namespace: follow.target.namespace });
       if (choice?.startsWith('Revert') && revertTo !== undefined) {
         void vscode.commands.executeCommand('hashistack.revertJob', { job: { id: follow.target.jobId, namespace: follow.target.namespace }, version: revertTo, priorVersion: state.version });
       }

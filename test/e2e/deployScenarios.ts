@@ -86,34 +86,39 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await page.keyboard.press('Control+1');
       await openWhoami(page);
       await deployConfirmed(page, /1 canary, image v1\.10\.3 → v1\.10\.4/);
-      await notification(page, /deploying v3 · \d\/3 healthy/).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
-      await page.locator('.statusbar-item', { hasText: /whoami: deploying v3/ }).first().waitFor();
-      await lens(page, /deploying v3 · \d\/3 healthy/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await notification(page, /deploying job version 3 \(image v1\.10\.4\) · \d\/3 healthy/).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await page.locator('.statusbar-item', { hasText: /whoami: deploying job version 3/ }).first().waitFor();
+      await lens(page, /deploying job version 3 \(image v1\.10\.4\) · \d\/3 healthy/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await screenshot('rollout');
-      await notification(page, /whoami v3 on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await notification(page, /whoami job version 3 \(image v1\.10\.4\) on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await lens(page, /running v1\.10\.4 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await closeNotifications(page);
     },
   },
   {
-    name: 'a bad tag reaches failed, with the task event of the failing allocation, and is rolled back by auto_revert',
+    name: 'a bad tag reaches failed, named by its task event first (OOM), is rolled back by auto_revert, and Restore the Running Tag puts v1.10.4 back in the file',
     async run(page, { workspace, screenshot }) {
       rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.4', 'traefik/whoami:v1.10.5-bad'));
       await openWhoami(page);
       await lens(page, /file has v1\.10\.5-bad — not deployed/).first().waitFor({ timeout: 20_000 });
       await deployConfirmed(page, /image v1\.10\.4 → v1\.10\.5-bad/);
-      const failed = notification(page, /whoami v4 on "[^"]+": failed .*rolled back to v3 \(auto_revert\)\..*Restart Signaled: healthcheck: check .* unhealthy/);
+      const failedText = /whoami job version 4 \(image v1\.10\.5-bad\) on "[^"]+": failed — Exit Code: 137 · OOM Killed \(allocation.*The deployment: Failed due to unhealthy allocations.*Rolled back to job version 3 \(auto_revert\)\./;
+      const failed = notification(page, /whoami job version 4 \(image v1\.10\.5-bad\) on "[^"]+": failed — Exit Code: 137 · OOM Killed \(allocation.*The deployment: Failed due to unhealthy allocations.*Rolled back to job version 3 \(auto_revert\)\./);
       await failed.waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await screenshot('rollout-failed');
       // The rollback is version 5, with version 3's image: the lens says the file is not what runs.
       await lens(page, /running v1\.10\.4 .*file has v1\.10\.5-bad — not deployed/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await page.locator('.notifications-toasts .notification-list-item', { hasText: failedText }).first().locator('.monaco-button', { hasText: 'Restore the Running Tag' }).click();
+      await page.locator(EDITOR_TEXT, { hasText: 'traefik/whoami:v1.10.4' }).first().waitFor({ timeout: 10_000 });
+      await lens(page, /running v1\.10\.4 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      assert.match(readFileSync(join(workspace, 'nomad', 'whoami.nomad'), 'utf8'), /traefik\/whoami:v1\.10\.4"/, 'restored and saved');
       await closeNotifications(page);
     },
   },
   {
     name: 'a canary that is not auto-promoted waits; Promote Canaries on the notification promotes it after a confirmation, and the rollout ends successful',
     async run(page, { workspace }) {
-      rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.5-bad', 'traefik/whoami:v1.10.6').replace(/auto_promote\s*=\s*true/, 'auto_promote     = false'));
+      rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.4', 'traefik/whoami:v1.10.6').replace(/auto_promote\s*=\s*true/, 'auto_promote     = false'));
       await openWhoami(page);
       await lens(page, /file has v1\.10\.6 — not deployed/).first().waitFor({ timeout: 20_000 });
       await deployConfirmed(page, /image v1\.10\.4 → v1\.10\.6/);
@@ -125,7 +130,7 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await dialog.waitFor();
       assert.match((await dialog.textContent()) ?? '', /Cluster "[^"]+" · namespace default/);
       await dialog.locator('.monaco-button', { hasText: /^Promote$/ }).click();
-      await notification(page, /whoami v6 on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+      await notification(page, /whoami job version 6 \(image v1\.10\.6\) on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await lens(page, /running v1\.10\.6 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
     },
   },

@@ -7,6 +7,7 @@ import { DemoCluster } from '../../demo/demoCluster';
 import { planJobspec } from '../../src/core/deploy/jobPlan';
 import { planExitCode, planSummary, renderPlanDocument } from '../../src/core/deploy/planDocument';
 import { followOutcome, followRollout, FollowState, FollowTarget } from '../../src/core/deploy/rolloutFollow';
+import { allocationFailureReason } from '../../src/core/tree/nomad/allocationTasks';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { ApiError } from '../../src/core/http/apiError';
 import { Backoff } from '../../src/core/live/backoff';
@@ -149,7 +150,7 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const seen = new Set<string>();
     let state: FollowState | undefined;
     await until(() => {
-      state = followRollout(target, { snapshot: store.nomad.state.data!, definition: store.nomad.jobDefinition('default', 'whoami') });
+      state = followRollout(target, { snapshot: store.nomad.state.data!, definition: store.nomad.jobDefinition('default', 'whoami'), previous: state });
       if (state.version !== undefined) target.version ??= state.version;
       seen.add(state.phase + (state.awaitingPromotion ? '+promotion' : ''));
       if (state.awaitingPromotion && state.deploymentId) void store.nomad.api.promoteDeployment(state.deploymentId, 'default').catch(() => undefined);
@@ -172,8 +173,11 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const { state, seen } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4'));
     assert.equal(state.phase, 'successful', followOutcome(state, 'whoami', 'demo'));
     assert.ok(seen.has('deploying'), 'the deployment was seen rolling');
-    assert.equal(followOutcome(state, 'whoami', 'demo'), `whoami v${state.version} on "demo": successful, 3/3 healthy.`);
+    assert.match(followOutcome(state, 'whoami', 'demo'), new RegExp(`^whoami job version ${state.version}( \\(image v1\\.10\\.4\\))? on "demo": successful, 3/3 healthy\\.$`));
     await until(() => JSON.stringify(store.nomad.jobDefinition('default', 'whoami')?.TaskGroups ?? '').includes('v1.10.4'), 'the new definition');
+    // With the version's definition in the store, the version is named with its image.
+    const named = followRollout({ jobId: 'whoami', namespace: 'default', version: state.version }, { snapshot: store.nomad.state.data!, definition: store.nomad.jobDefinition('default', 'whoami') });
+    assert.equal(followOutcome(named, 'whoami', 'demo'), `whoami job version ${state.version} (image v1.10.4) on "demo": successful, 3/3 healthy.`);
   });
 
   it('after a rollout, Nomad, Consul, the route chain and the job row agree on what runs, within 10 s', async () => {
@@ -213,13 +217,28 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     }
   });
 
-  it('follows a bad tag to failed, with the failing allocation\'s health-check event, and the auto-revert', async () => {
+  it('follows a bad tag to failed, naming the OOM kill first as every reader of the allocation sees it, and the auto-revert', async () => {
     const { state } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.4-bad'));
     assert.equal(state.phase, 'failed');
     assert.equal(state.rolledBackTo, 2);
-    assert.match(state.failingAllocations[0]?.reason ?? '', /^Restart Signaled: healthcheck: check .* unhealthy$/);
-    assert.match(followOutcome(state, 'whoami', 'demo'), /rolled back to v2 \(auto_revert\)/);
+    assert.equal(state.failingAllocations[0]?.reason, 'Exit Code: 137 · OOM Killed');
+    // One story: the allocation read by itself says what its events said.
+    const read = await store.nomad.api.allocation(state.failingAllocations[0]!.id);
+    assert.equal(allocationFailureReason(read.TaskStates), state.failingAllocations[0]!.reason);
+    const outcome = followOutcome(state, 'whoami', 'demo');
+    assert.match(outcome, /^whoami job version \d+ \(image v1\.10\.4-bad\) on "demo": failed — Exit Code: 137 · OOM Killed \(allocations? [0-9a-f]{8}/);
+    assert.ok(outcome.indexOf('OOM Killed') < outcome.indexOf('The deployment: Failed due to unhealthy allocations'), 'the task event before the deployment\'s words');
+    assert.match(outcome, /Rolled back to job version 2 \(auto_revert\)\.$/);
     // The rollback is a new version, rolled out in its turn.
+    await until(() => store.nomad.state.data!.deployments.some((d) => d.JobID === 'whoami' && d.JobVersion === state.version! + 1 && d.Status === 'successful'), 'the rollback to succeed');
+  });
+
+  it('names the health check when that is what failed, its name unescaped', async () => {
+    const { state } = await deploy(WHOAMI.replace('v1.10.3', 'v1.10.5-unhealthy'));
+    assert.equal(state.phase, 'failed');
+    assert.equal(state.failingAllocations[0]?.reason, 'Restart Signaled: healthcheck: check “service: "whoami" check” unhealthy');
+    const read = await store.nomad.api.allocation(state.failingAllocations[0]!.id);
+    assert.equal(allocationFailureReason(read.TaskStates), state.failingAllocations[0]!.reason);
     await until(() => store.nomad.state.data!.deployments.some((d) => d.JobID === 'whoami' && d.JobVersion === state.version! + 1 && d.Status === 'successful'), 'the rollback to succeed');
   });
 

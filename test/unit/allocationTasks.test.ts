@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { NomadAllocation, NomadTaskState } from '../../src/core/nomad/nomadApi';
 import { applyNomadEvents } from '../../src/core/nomad/nomadEvents';
 import { childrenOf } from '../../src/core/tree/explorerNode';
-import { allocationFailureReason, allocationTaskNodes, taskEventMessage } from '../../src/core/tree/nomad/allocationTasks';
+import { allocationFailureReason, allocationTaskNodes, readableQuotes, taskEventMessage } from '../../src/core/tree/nomad/allocationTasks';
 import { recordedJson } from '../support/recorded';
 
 const NS = 1_000_000;
@@ -54,5 +54,15 @@ describe('Inside an allocation: tasks, events and why it failed', () => {
     const first = allocations[0]!;
     const next = applyNomadEvents(data, [{ Topic: 'Allocation', Type: 'AllocationUpdated', Key: first.ID, Namespace: 'default', FilterKeys: null, Index: 9999, Payload: { Allocation: { ...first, ClientStatus: 'failed', ModifyIndex: first.ModifyIndex + 1, TaskStates: failedStates() } } }]);
     assert.equal(next.allocations[0]!.FailureReason, 'Exit Code: 137 · OOM Killed');
+  });
+});
+
+describe("Nomad's quoted names in task events", () => {
+  it('shows a %q-quoted name unescaped, and leaves plain quotes as written', () => {
+    assert.equal(readableQuotes('healthcheck: check "service: \\"whoami\\" check" unhealthy'), 'healthcheck: check “service: "whoami" check” unhealthy');
+    assert.equal(readableQuotes('failed to pull image "redis:bad"'), 'failed to pull image "redis:bad"');
+    assert.equal(readableQuotes('a "broken \\" quote'), 'a "broken \\" quote');
+    const reason = allocationFailureReason({ web: { State: 'dead', Failed: true, Restarts: 0, Events: [{ Type: 'Restart Signaled', Time: 1, DisplayMessage: 'healthcheck: check "service: \\"web\\" check" unhealthy', Details: {} }] } } as never);
+    assert.equal(reason, 'Restart Signaled: healthcheck: check “service: "web" check” unhealthy');
   });
 });

@@ -29,14 +29,14 @@ describe('The status lens while a deployment rolls (this editor\'s or anyone\'s)
   it('says deploying with the version and health from the recorded running deployment', () => {
     const lens = jobStatusLens('example', 'default', [], snapshot(recordedJson<NomadDeployment>('nomad/deployment.json')), definition, 'prod');
     assert.ok(lens);
-    assert.equal(lens.title, 'deploying v1 · 0/3 healthy · file matches');
+    assert.equal(lens.title, 'deploying job version 1 · 0/3 healthy · file matches');
     assert.equal(lens.rolling, true);
   });
 
   it('says the canary waits for promotion, and goes back to what runs once the deployment ended', () => {
     const waiting = recordedJson<NomadDeployment>('nomad/deployment.json');
     waiting.TaskGroups!.cache = { ...waiting.TaskGroups!.cache!, PlacedCanaries: ['a8198d79'], HealthyAllocs: 1 };
-    assert.match(jobStatusLens('example', 'default', [], snapshot(waiting), definition, 'prod')!.title, /^deploying v1 · 1\/3 healthy · canary waiting for promotion/);
+    assert.match(jobStatusLens('example', 'default', [], snapshot(waiting), definition, 'prod')!.title, /^deploying job version 1 · 1\/3 healthy · canary waiting for promotion/);
     const done = { ...waiting, Status: 'successful' };
     const lens = jobStatusLens('example', 'default', [], snapshot(done), definition, 'prod')!;
     // The recorded job stub is "pending": what the job says again, once nothing rolls.

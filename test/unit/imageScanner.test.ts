@@ -159,3 +159,37 @@ describe('error recovery never pairs image with another string', () => {
     assert.deepEqual(scan.images.map((site) => [site.text, site.bumpable]), [['nginx:1.25.3', true]]);
   });
 });
+
+describe('Restore the Running Tag', () => {
+  it("puts back the running tag of each task's image, leaving other repositories, matching tags and other tasks alone", async () => {
+    const { restoreTagEdits } = await import('../../src/core/jobspec/bumpEdit');
+    const text = [
+      'job "web" {',
+      '  group "g" {',
+      '    task "app" {',
+      '      config { image = "registry.example.com:5000/team/app:v2.0.0-bad" } # the failed tag',
+      '    }',
+      '    task "proxy" {',
+      '      config { image = "traefik/whoami:v1.10.4" }',
+      '    }',
+      '    task "moved" {',
+      '      config { image = "ghcr.io/other/app:v9" }',
+      '    }',
+      '    task "new" {',
+      '      config { image = "busybox:1.36" }',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const sites = (await scanJobspecText(text)).images;
+    const running = new Map([
+      ['app', 'registry.example.com:5000/team/app:v1.9.3'],
+      ['proxy', 'traefik/whoami:v1.10.4'],
+      ['moved', 'docker.io/team/app:v8'],
+    ]);
+    const restored = restoreTagEdits(sites, running);
+    assert.deepEqual(restored.map(({ task, from, to }) => ({ task, from, to })), [{ task: 'app', from: 'v2.0.0-bad', to: 'v1.9.3' }]);
+    assert.equal(applyEdits(text, restored.map((entry) => entry.edit)), text.replace('app:v2.0.0-bad"', 'app:v1.9.3"'));
+    assert.deepEqual(restoreTagEdits(sites, new Map()), [], 'nothing runs: nothing to restore');
+  });
+});

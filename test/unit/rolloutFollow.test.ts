@@ -37,7 +37,7 @@ describe('Following a rollout', () => {
     assert.equal(state.version, 1);
     assert.equal(state.deploymentId, '70638f62-5c19-193e-30d6-f9d6e689ab8e');
     assert.equal(groupProgressWords(state.groups[0]!), 'cache: 1 placed · 0 healthy · 0 unhealthy of 3 · canary 0/1');
-    assert.equal(followHeadline(state), 'deploying v1 · 0/3 healthy');
+    assert.equal(followHeadline(state), 'deploying job version 1 · 0/3 healthy');
     assert.equal(state.awaitingPromotion, false, 'the canary is not healthy yet');
 
     const healthy = recordedDeployment();
@@ -46,7 +46,7 @@ describe('Following a rollout', () => {
     data = applyNomadEvents(data, [event('Deployment', 'DeploymentStatusUpdate', healthy.ID, { Deployment: healthy }, 20)]);
     state = followRollout(TARGET, { snapshot: data });
     assert.equal(state.awaitingPromotion, true, 'a healthy canary, no auto_promote: someone must promote it');
-    assert.equal(followHeadline(state), 'deploying v1 · 1/3 healthy · canary waiting for promotion');
+    assert.equal(followHeadline(state), 'deploying job version 1 · 1/3 healthy · canary waiting for promotion');
 
     const autoPromoted = { ...healthy, TaskGroups: { cache: { ...healthy.TaskGroups!.cache!, AutoPromote: true } } };
     assert.equal(followRollout(TARGET, { snapshot: applyNomadEvents(data, [event('Deployment', 'DeploymentStatusUpdate', healthy.ID, { Deployment: autoPromoted }, 21)]) }).awaitingPromotion, false, 'auto_promote: Nomad promotes it');
@@ -56,7 +56,7 @@ describe('Following a rollout', () => {
     state = followRollout(TARGET, { snapshot: data });
     assert.equal(state.phase, 'successful');
     assert.equal(state.ended, true);
-    assert.equal(followOutcome(state, 'example', 'prod'), 'example v1 on "prod": successful, 3/3 healthy.');
+    assert.equal(followOutcome(state, 'example', 'prod'), 'example job version 1 on "prod": successful, 3/3 healthy.');
   });
 
   it('names the failing allocations and their reason, and says an auto-revert in words', () => {
@@ -69,10 +69,15 @@ describe('Following a rollout', () => {
     assert.equal(state.version, 1);
     assert.equal(state.rolledBackTo, 0);
     assert.deepEqual(state.failingAllocations.map((a) => a.reason), ['Driver Failure: failed to pull image "redis:bad"']);
-    assert.equal(followHeadline(state), 'failed v1 · rolled back to v0 (auto_revert)');
+    assert.equal(followHeadline(state), 'failed job version 1 · rolled back to job version 0 (auto_revert)');
     const outcome = followOutcome(state, 'example', 'prod');
-    assert.match(outcome, /^example v1 on "prod": failed \(Failed due to unhealthy allocations - rolling back to job version 0\) — rolled back to v0 \(auto_revert\)\. /);
-    assert.match(outcome, new RegExp(`${allocation.ID.slice(0, 8)} Driver Failure: failed to pull image "redis:bad"`));
+    // The task's failure first, in the cluster's words; the deployment's description (it only says
+    // "unhealthy") after it; the rollback last.
+    assert.equal(outcome, `example job version 1 on "prod": failed — Driver Failure: failed to pull image "redis:bad" (allocation ${allocation.ID.slice(0, 8)}). The deployment: Failed due to unhealthy allocations - rolling back to job version 0. Rolled back to job version 0 (auto_revert).`);
+    // With the version's definition at hand, the version is named with its image: never "v1" beside a tag.
+    const definition = { ...recordedJob(), Version: 1, TaskGroups: [{ Name: 'cache', Count: 1, Tasks: [{ Name: 'redis', Driver: 'docker', Config: { image: 'redis:bad' } }] }] };
+    const named = followRollout({ ...TARGET, version: 1 }, { snapshot: snapshot({ jobs: [rolledBack], deployments: [failed], allocations: [allocation] }), definition: definition as never });
+    assert.match(followOutcome(named, 'example', 'prod'), /^example job version 1 \(image bad\) on "prod": failed — /);
   });
 
   it('does not take an older deployment of the same version for this one', () => {
@@ -89,7 +94,7 @@ describe('Following a rollout', () => {
     const evaluations = recordedJson<NomadEvaluation[]>('nomad/job-evaluations.json').map((evaluation) => ({ ...evaluation, JobModifyIndex: 17, CreateIndex: 18 }));
     let state = followRollout(TARGET, { snapshot: snapshot({ jobs: [job], allocations: [pending] }), definition, evaluations });
     assert.equal(state.phase, 'placing');
-    assert.equal(followHeadline(state), 'placing v1 · 0/1 running');
+    assert.equal(followHeadline(state), 'placing job version 1 · 0/1 running');
     state = followRollout(TARGET, { snapshot: snapshot({ jobs: [job], allocations: [{ ...pending, ClientStatus: 'complete' }] }), definition, evaluations });
     assert.equal(state.phase, 'successful');
   });

@@ -8,6 +8,7 @@ import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion, GroupProgress, groupProg
 export type { GroupProgress } from '../nomad/deployments';
 import { itemNamespace, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { failedPlacementReasons } from './planDocument';
+import { versionWords } from '../jobspec/deployStatus';
 
 export interface FollowTarget {
   jobId: string;
@@ -19,6 +20,8 @@ export interface FollowTarget {
    * newer version, and the follow must stay on the one that was deployed.
    */
   version?: number;
+  /** The jobspec deployed, when the deploy came from a file (a URI string): Restore the Running Tag edits it. */
+  file?: string;
 }
 
 export type FollowPhase =
@@ -55,6 +58,8 @@ export interface FollowState {
   /** The version an auto-revert rolled the job back to. */
   rolledBackTo?: number;
   placementFailures: { group: string; reasons: string[] }[];
+  /** The followed version's definition, when the store has it (its images name the version in words). */
+  definition?: NomadJob;
 }
 
 export interface FollowInput {
@@ -63,6 +68,11 @@ export interface FollowInput {
   definition?: NomadJob;
   /** The job's evaluations (newest first), read by the follower for jobs without deployments. */
   evaluations?: NomadEvaluation[];
+  /**
+   * The follow's state before this snapshot: it keeps the followed version's definition once seen, for an
+   * auto-revert replaces the store's definition with the reverted one before the outcome is told.
+   */
+  previous?: FollowState;
 }
 
 /** Nomad's words when a failed deployment rolls back (`DeploymentStatusDescriptionRollback`, structs.go). */
@@ -111,7 +121,8 @@ export function followRollout(target: FollowTarget, input: FollowInput): FollowS
   const deployment = snapshot.deployments
     .filter((candidate) => candidate.JobID === target.jobId && sameNamespace(target, candidate.Namespace, snapshot.namespace) && (version === undefined || candidate.JobVersion === version) && candidate.CreateIndex > since)
     .sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
-  const withVersion: FollowState = { ...base, version, placementFailures: failures };
+  const definition = input.definition && input.definition.Version === version ? input.definition : input.previous?.definition?.Version === version ? input.previous?.definition : undefined;
+  const withVersion: FollowState = { ...base, version, placementFailures: failures, ...(definition ? { definition } : {}) };
 
   if (deployment) {
     const state: FollowState = { ...withVersion, deploymentId: deployment.ID, groups: groupProgress(deployment), description: deployment.StatusDescription };
@@ -166,40 +177,55 @@ function totals(groups: GroupProgress[]): { healthy: number; desired: number } {
   return groups.reduce((sum, group) => ({ healthy: sum.healthy + group.healthy, desired: sum.desired + group.desired }), { healthy: 0, desired: 0 });
 }
 
-/** The rollout in a few words, for the lens and the status bar: `deploying v8 · 2/3 healthy`. */
+/** `job version 6 (image v1.10.4)`, or `a new job version` before it is known. */
+function followedVersion(state: FollowState): string {
+  return state.version !== undefined ? versionWords(state.version, state.definition) : 'a new job version';
+}
+
+/** The rollout in a few words, for the lens and the status bar: `deploying job version 8 (image v2) · 2/3 healthy`. */
 export function followHeadline(state: FollowState): string {
-  const version = state.version !== undefined ? ` v${state.version}` : '';
+  const version = followedVersion(state);
   const { healthy, desired } = totals(state.groups);
   switch (state.phase) {
     case 'waiting':
-      return state.version !== undefined ? `registered${version} · waiting for its deployment` : 'submitting…';
+      return state.version !== undefined ? `registered ${version} · waiting for its deployment` : 'submitting…';
     case 'deploying':
-      return `deploying${version} · ${healthy}/${desired} healthy${state.awaitingPromotion ? ' · canary waiting for promotion' : ''}`;
+      return `deploying ${version} · ${healthy}/${desired} healthy${state.awaitingPromotion ? ' · canary waiting for promotion' : ''}`;
     case 'placing':
-      return `placing${version} · ${healthy}/${desired} running`;
+      return `placing ${version} · ${healthy}/${desired} running`;
     case 'successful':
-      return `deployed${version} · ${healthy}/${desired} healthy`;
+      return `deployed ${version} · ${healthy}/${desired} healthy`;
     case 'failed':
-      return `failed${version}${state.rolledBackTo !== undefined ? ` · rolled back to v${state.rolledBackTo} (auto_revert)` : ''}`;
+      return `failed ${version}${state.rolledBackTo !== undefined ? ` · rolled back to job version ${state.rolledBackTo} (auto_revert)` : ''}`;
     case 'placementFailed':
-      return `placement failed${version}`;
+      return `placement failed for ${version}`;
     case 'cancelled':
-      return `cancelled${version}`;
+      return `cancelled ${version}`;
   }
 }
 
-/** The end of a rollout in one sentence, for the notification. */
+/**
+ * The end of a rollout in one sentence, for the notification. A failure names first what the cluster says
+ * failed — the failing task event of the newest failing allocation, in its own words — and the
+ * deployment's description (which, for a task that died, only says its allocation was unhealthy) after it.
+ */
 export function followOutcome(state: FollowState, jobId: string, profileName: string): string {
-  const where = `${jobId}${state.version !== undefined ? ` v${state.version}` : ''} on "${profileName}"`;
+  const where = `${jobId} ${followedVersion(state)} on "${profileName}"`;
   const { healthy, desired } = totals(state.groups);
   switch (state.phase) {
     case 'successful':
       return `${where}: successful${desired > 0 ? `, ${healthy}/${desired} healthy` : ''}.`;
     case 'failed': {
-      const why = state.failingAllocations.filter((allocation) => allocation.reason).slice(0, 3).map((allocation) => `${allocation.id.slice(0, 8)} ${allocation.reason}`);
-      const rolled = state.rolledBackTo !== undefined ? ` — rolled back to v${state.rolledBackTo} (auto_revert)` : '';
+      const withReason = state.failingAllocations.filter((allocation) => allocation.reason);
+      const reasons = [...new Set(withReason.map((allocation) => allocation.reason!))].slice(0, 2);
+      const why = reasons.map((reason) => {
+        const allocations = withReason.filter((allocation) => allocation.reason === reason).map((allocation) => allocation.id.slice(0, 8));
+        return `${reason} (allocation${allocations.length > 1 ? 's' : ''} ${allocations.slice(0, 3).join(', ')}${allocations.length > 3 ? ', …' : ''})`;
+      });
+      const rolled = state.rolledBackTo !== undefined ? ` Rolled back to job version ${state.rolledBackTo} (auto_revert).` : '';
       const failingNames = state.failingAllocations.length > 0 && why.length === 0 ? ` Failing: ${state.failingAllocations.slice(0, 3).map((allocation) => allocation.id.slice(0, 8)).join(', ')}.` : '';
-      return `${where}: failed${state.description ? ` (${state.description})` : ''}${rolled}.${why.length ? ` ${why.join('; ')}.` : failingNames}`;
+      const deployment = state.description ? ` The deployment: ${state.description}.` : '';
+      return `${where}: failed${why.length ? ` — ${why.join('; ')}.` : '.'}${failingNames}${deployment}${rolled}`;
     }
     case 'placementFailed':
       return `${where}: placement failed. ${state.placementFailures.map((failure) => `${failure.group}: ${failure.reasons.join('; ')}`).join(' · ')}`;

@@ -1,3 +1,4 @@
+import { parseImageReference } from './imageReference';
 import { ImageSite } from './imageScanner';
 import { bumpTag, BumpKind, isValidTag, parseTagVersion } from './versionBump';
 
@@ -63,6 +64,35 @@ export function explicitTagEdit(site: ImageSite, tag: string): TextEdit {
     return { start: site.start + atDigest, end: site.end, newText: `:${tag}` };
   }
   return { start: site.end, end: site.end, newText: `:${tag}` };
+}
+
+/** One tag put back: which task, from what to what. */
+export interface RestoredTag {
+  task: string;
+  from: string;
+  to: string;
+  edit: TextEdit;
+}
+
+/**
+ * The edits that put the running images' tags back in a job's image sites (Restore the Running Tag after a
+ * failed deploy): a site of the same task and repository whose tag differs from what runs gets the running
+ * tag. Sites of other repositories (the file changed the image itself), interpolated tags and digests that
+ * cannot be set are left alone, as are tasks that do not run.
+ */
+export function restoreTagEdits(sites: readonly ImageSite[], running: ReadonlyMap<string, string>): RestoredTag[] {
+  const restored: RestoredTag[] = [];
+  for (const site of sites) {
+    const task = /task "([^"]*)"$/.exec(site.owner)?.[1];
+    const live = task !== undefined ? running.get(task) : undefined;
+    if (!task || !live) continue;
+    const liveReference = parseImageReference(live);
+    const liveTag = liveReference.tag?.text;
+    if (!liveTag || liveReference.digest || liveReference.repository !== site.reference.repository || liveReference.registry !== site.reference.registry) continue;
+    if (site.tag?.text === liveTag || !canSetExplicitTag(site)) continue;
+    restored.push({ task, from: site.tag?.text ?? site.text, to: liveTag, edit: explicitTagEdit(site, liveTag) });
+  }
+  return restored;
 }
 
 /** Applies edits (non-overlapping) to a text; for tests and previews. */

@@ -40,6 +40,15 @@ function taskOf(site: ImageSite): string {
   return /task "([^"]*)"$/.exec(site.owner)?.[1] ?? '';
 }
 
+/**
+ * A job version in words that cannot be read as an image tag: `job version 6 (image v1.10.4)`. Job versions
+ * and tags both look like `v6`; the one beside the other says which is which.
+ */
+export function versionWords(version: number, job?: NomadJob): string {
+  const tags = job && job.Version === version ? [...new Set([...runningImages(job).values()].map(tagOf))] : [];
+  return `job version ${version}${tags.length ? ` (image${tags.length > 1 ? 's' : ''} ${tags.join(', ')})` : ''}`;
+}
+
 function tagOf(image: string): string {
   const reference = parseImageReference(image);
   return reference.digest ? `@${reference.digest.slice(0, 19)}…` : (reference.tag?.text ?? 'latest');
@@ -62,8 +71,8 @@ export function jobStatusLens(jobId: string, namespace: string, fileImages: Imag
   const runningTags = running ? [...new Set([...running.values()].map(tagOf))] : [];
   const deployment = latestDeploymentOf(snapshot, jobId);
   const rolling = deployment && ACTIVE_DEPLOYMENT_STATUSES.includes(deployment.Status);
-  // A rollout in progress (this editor's deploy or anyone's) says so first: `deploying v8 · 2/3 healthy`.
-  if (rolling) parts.push(`deploying v${deployment.JobVersion}`);
+  // A rollout in progress (this editor's deploy or anyone's) says so first: `deploying job version 8 · 2/3 healthy`.
+  if (rolling) parts.push(`deploying ${versionWords(deployment.JobVersion, job)}`);
   else parts.push(stub.Status === 'running' && runningTags.length > 0 ? `running ${runningTags.join(', ')}` : stub.Status);
   if (deployment) {
     const { healthy, desired } = deploymentHealth(deployment);

@@ -4,28 +4,51 @@ import { NomadAllocation, NomadTaskEvent, NomadTaskState, NomadAllocationStats }
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
 import { ExplorerNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
 
+/**
+ * Nomad writes names into messages with Go's %q (`healthcheck: check "service: \"web\" check" unhealthy`):
+ * a quoted string with escapes inside is shown unescaped between typographic quotes, so it reads as the
+ * name it is (`check “service: "web" check” unhealthy`). Quoted strings without escapes stay as written.
+ */
+export function readableQuotes(text: string): string {
+  return text.replace(/"((?:[^"\\]|\\.)*\\.(?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
+    try {
+      return `“${JSON.parse(`"${inner}"`) as string}”`;
+    } catch {
+      return whole;
+    }
+  });
+}
+
 /** What an event says, whichever Nomad version wrote it (DisplayMessage, else the field its type fills). */
 export function taskEventMessage(event: NomadTaskEvent): string {
   const details = event.Details ?? {};
   const fromFields = event.DriverError || event.DownloadError || event.SetupError || event.ValidationError || event.KillError || event.KillReason || event.RestartReason || event.Message || event.DriverMessage;
-  if (event.DisplayMessage) return event.DisplayMessage;
-  if (fromFields) return fromFields;
+  if (event.DisplayMessage) return readableQuotes(event.DisplayMessage);
+  if (fromFields) return readableQuotes(fromFields);
   if (event.Type === 'Terminated') return `Exit Code: ${event.ExitCode ?? details.exit_code ?? '?'}`;
   return '';
 }
 
 const FAILING_TYPES = new Set(['Terminated', 'Driver Failure', 'Failed Validation', 'Setup Failure', 'Failed Artifact Download', 'Killing', 'Not Restarting', 'Restart Signaled', 'Task hook failed', 'Sibling Task Failed']);
+/**
+ * Events that follow a failure rather than cause it: Nomad gives up restarting (`Not Restarting`), kills
+ * the task (`Killing`) or its siblings. The reason named is the cause when there is one.
+ */
+const CONSEQUENCE_TYPES = new Set(['Not Restarting', 'Killing', 'Sibling Task Failed']);
 
 /**
- * Why an allocation failed or restarts, in a few words, from its tasks' last failing event:
+ * Why an allocation failed or restarts, in a few words, from its tasks' newest failing event that caused
+ * it (an exit, an OOM kill, a driver failure, a failed check) rather than what followed:
  * `Exit Code: 137 · OOM Killed`, `Driver Failure: failed to pull image "…"`. Undefined when nothing failed.
  */
 export function allocationFailureReason(taskStates: Record<string, NomadTaskState> | null | undefined): string | undefined {
-  let newest: { event: NomadTaskEvent } | undefined;
+  let newest: { event: NomadTaskEvent; cause: boolean } | undefined;
   for (const state of Object.values(taskStates ?? {})) {
     for (const event of state.Events ?? []) {
       const failing = FAILING_TYPES.has(event.Type) && (event.Type !== 'Terminated' || (event.ExitCode ?? Number(event.Details?.exit_code ?? 0)) !== 0 || event.Details?.oom_killed === 'true');
-      if (failing && (!newest || event.Time >= newest.event.Time)) newest = { event };
+      if (!failing) continue;
+      const cause = !CONSEQUENCE_TYPES.has(event.Type);
+      if (!newest || (cause && !newest.cause) || (cause === newest.cause && event.Time >= newest.event.Time)) newest = { event, cause };
     }
   }
   if (!newest) return undefined;
