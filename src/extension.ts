@@ -70,6 +70,7 @@ export interface HashistackApi {
   deployRunner: DeployRunner;
   logs: LogViews;
   diagnostics: JobspecDiagnostics;
+  planDocuments: PlanDocuments;
 }
 
 /**
@@ -90,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   // The tree-sitter .wasm files ship next to the bundle.
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   const deployRunner = new DeployRunner(profiles, tokens, log);
-  const planDocuments = new PlanDocuments();
+  const planDocuments = new PlanDocuments(store);
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs);
   const logViews = new LogViews(store, log);
@@ -162,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments };
 }
 
 export function deactivate(): void {

@@ -46,6 +46,18 @@ async function deployConfirmed(page: Page, summary: RegExp): Promise<string> {
   return text;
 }
 
+/** Waits until a webview (the Markdown preview) shows `text` in an element matching `selector`. */
+async function webviewContains(page: Page, selector: string, text: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.locator(selector, { hasText: text }).count().catch(() => 0)) return;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview shows ${text} in ${selector}`);
+}
+
 function notification(page: Page, text: RegExp) {
   return page.locator(SELECTORS.notification, { hasText: text }).first();
 }
@@ -77,10 +89,11 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await page.keyboard.press('Control+S');
       await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
       await lens(page, /Plan$/).first().click();
-      const plan = page.locator('.tabs-container .tab.active', { hasText: 'Plan of whoami' });
+      // The plan opens rendered: the Markdown preview beside the jobspec, its values in code spans.
+      const plan = page.locator('.tabs-container .tab', { hasText: 'Preview Plan of whoami.md' });
       await plan.waitFor({ timeout: 20_000 });
-      await page.locator(EDITOR_TEXT, { hasText: 'traefik/whoami:v1.10.4' }).first().waitFor();
-      await page.locator(EDITOR_TEXT, { hasText: 'Job Modify Index' }).first().waitFor();
+      await webviewContains(page, 'code', 'traefik/whoami:v1.10.4');
+      await webviewContains(page, 'body', 'Job Modify Index');
       await screenshot('plan');
       // Back to the jobspec's own group (Quick Open would open it again in the plan's group).
       await page.keyboard.press('Control+1');
@@ -109,7 +122,6 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       // The rollback is version 5, with version 3's image: the lens says the file is not what runs.
       await lens(page, /running v1\.10\.4 .*file has v1\.10\.5-bad — not deployed/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await page.locator('.notifications-toasts .notification-list-item', { hasText: failedText }).first().locator('.monaco-button', { hasText: 'Restore the Running Tag' }).click();
-      await page.locator(EDITOR_TEXT, { hasText: 'traefik/whoami:v1.10.4' }).first().waitFor({ timeout: 10_000 });
       await lens(page, /running v1\.10\.4 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       assert.match(readFileSync(join(workspace, 'nomad', 'whoami.nomad'), 'utf8'), /traefik\/whoami:v1\.10\.4"/, 'restored and saved');
       await closeNotifications(page);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { HOSTILE_NAMES } from '../support/hostileNames';
+import { until } from '../support/until';
 import { DeployRunner } from '../../src/services/deployRunner';
 import { findJobspecsDefining } from '../../src/services/jobspecFinder';
 import type { HashistackApi } from '../../src/extension';
@@ -141,6 +142,20 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       assert.match(text, /~ Edited `image`: `traefik\/whoami:v1\.10\.3` → `traefik\/whoami:v1\.10\.4`/);
       assert.match(text, /Job Modify Index: \*\*\d+\*\*/);
       assert.ok(editor.document.isDirty, 'planning does not save the file');
+      // Rendered: the Markdown preview of the plan opens beside the jobspec.
+      const previewShown = () => vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === 'Preview Plan of whoami.md'));
+      await until(previewShown, 'the rendered plan');
+      // Planning again updates the same preview, not a second one.
+      await vscode.window.showTextDocument(uri);
+      await vscode.commands.executeCommand('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
+      assert.equal(vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.label === 'Preview Plan of whoami.md').length, 1);
+      // An edit after the plan makes it out of date, said in the plan itself.
+      assert.equal(hashistack.planDocuments.outdatedReason(document.uri), undefined);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(0, 0), '# edited after the plan\n');
+      await vscode.workspace.applyEdit(edit);
+      await until(() => /^> \*\*Out of date:\*\* whoami\.nomad changed since this plan was made \(/m.test(document.getText()), 'the plan saying it is out of date');
+      assert.match(document.getText(), /^# Plan: job "whoami"/, 'the title stays first');
     } finally {
       await vscode.window.showTextDocument(uri);
       await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -158,6 +173,8 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       const target = links.map((link) => link.target).find((link) => link?.path === uri.path);
       assert.ok(target, `a link to the jobspec: ${links.map((link) => link.target?.toString()).join(', ')}`);
       assert.match(target.fragment, /^L\d+,\d+$/);
+      // The rendered preview links there too: the position is a Markdown link to the file at that line.
+      assert.match(document.getText(), /^- \[`broken-plan\.nomad:\d+:\d+`\]\(<file:\/\/\/.*broken-plan\.nomad#L\d+(,|%2C)\d+>\)$/m);
     } finally {
       await vscode.workspace.fs.delete(uri);
     }
