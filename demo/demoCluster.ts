@@ -655,7 +655,7 @@ export class DemoCluster {
       if (!stub) return { status: 404, body: 'alloc not found' };
       const definition = this.data.nomad.job(stub.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string }[] | null }[] | null } | undefined;
       const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
-      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID)) }, headers);
+      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID)) }, headers);
     }
     const evaluations = /^\/v1\/job\/([^/]+)\/evaluations$/.exec(url.pathname);
     if (evaluations) {

@@ -175,6 +175,8 @@ export class DemoRollouts {
   private readonly stable = new Map<string, Set<number>>();
   private readonly evaluations = new Map<string, Record<string, unknown>[]>();
   private readonly active = new Map<string, { deploymentId?: string; timer: boolean }>();
+  /** When each allocation was last restarted by a user (ms): its task states say so. */
+  private readonly restarts = new Map<string, number>();
   /** How each failed allocation of a rollout failed, so every reader of it tells the same story. */
   private readonly failures = new Map<string, DemoFailure>();
 
@@ -406,6 +408,11 @@ export class DemoRollouts {
     return { Topic: 'Deployment', Type: 'DeploymentStatusUpdate', Key: deployment.ID, Namespace: deployment.Namespace, FilterKeys: [deployment.JobID], Payload: { Deployment: deployment } };
   }
 
+  /** When an allocation was last restarted by a user (ms), if it was. */
+  restartedAt(allocationId: string): number | undefined {
+    return this.restarts.get(allocationId);
+  }
+
   /** How a failed allocation of a rollout failed (the scenario's own failed allocations: OOM). */
   failureOf(allocationId: string): DemoFailure {
     return this.failures.get(allocationId) ?? 'oom';
@@ -419,7 +426,7 @@ export class DemoRollouts {
       Key: allocation.ID,
       Namespace: allocation.Namespace,
       FilterKeys: [allocation.JobID, ''],
-      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, this.failureOf(allocation.ID)) } },
+      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, this.failureOf(allocation.ID), this.restartedAt(allocation.ID)) } },
     };
   }
 
@@ -695,6 +702,7 @@ export class DemoRollouts {
         allocation.ModifyTime = now * NS_PER_MS;
         return [this.allocationEvent(allocation), this.jobEvent(allocation.JobID, index)];
       });
+    this.restarts.set(allocationId, Date.now());
     become('pending', 'Tasks are restarting');
     this.host.later(() => become('running', 'Tasks are running'), this.stepMs);
     return {};

@@ -183,7 +183,7 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
 }
 
 /** Task states as a modern Nomad reports them (DisplayMessage, Details), for a running or a failed allocation. */
-export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number, failure: 'oom' | 'unhealthy' = 'oom'): Record<string, unknown> {
+export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number, failure: 'oom' | 'unhealthy' = 'oom', restartedMs?: number): Record<string, unknown> {
   const ns = (ms: number) => ms * NS_PER_MS;
   const event = (type: string, ms: number, message: string, details: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({ Type: type, Time: ns(ms), DisplayMessage: message, Details: details, FailsTask: false, ExitCode: 0, Message: '', ...extra });
   const states: Record<string, unknown> = {};
@@ -219,9 +219,14 @@ export function demoTaskStates(clientStatus: string, tasks: string[], createdMs:
           event('Not Restarting', createdMs + 95_000, 'Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"', { fails_task: 'true' }, { FailsTask: true }),
         ],
       };
+    } else if (restartedMs !== undefined && (clientStatus === 'running' || clientStatus === 'pending')) {
+      // Restarted by a user (POST /v1/client/allocation/:id/restart): signalled, restarting, started again once running.
+      const running = clientStatus === 'running';
+      const restart = [event('Started', createdMs + 2_000, 'Task started by client'), event('Restart Signaled', restartedMs, 'User requested task to restart', { restart_reason: 'User requested task to restart' }), event('Terminated', restartedMs + 5, 'Exit Code: 0', { exit_code: '0' }), event('Restarting', restartedMs + 10, 'Task restarting in 0s', { restart_reason: 'User requested task to restart' })];
+      states[task] = { State: running ? 'running' : 'pending', Failed: false, Restarts: 1, LastRestart: new Date(restartedMs).toISOString(), StartedAt: new Date(running ? restartedMs + 20 : createdMs + 2_000).toISOString(), FinishedAt: null, Events: [...common, ...restart, ...(running ? [event('Started', restartedMs + 20, 'Task started by client')] : [])] };
     } else {
       const running = clientStatus === 'running';
-      states[task] = { State: running ? 'running' : clientStatus === 'pending' ? 'pending' : 'dead', Failed: false, Restarts: 0, StartedAt: running ? new Date(createdMs + 2_000).toISOString() : null, FinishedAt: null, Events: running ? [...common, event('Started', createdMs + 2_000, 'Task started by client')] : common };
+      states[task] = { State: running ? 'running' : clientStatus === 'pending' ? 'pending' : 'dead', Failed: false, Restarts: 0, LastRestart: '0001-01-01T00:00:00Z', StartedAt: running ? new Date(createdMs + 2_000).toISOString() : null, FinishedAt: null, Events: running ? [...common, event('Started', createdMs + 2_000, 'Task started by client')] : common };
     }
   }
   return states;

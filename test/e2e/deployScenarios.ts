@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
-import { SELECTORS } from './workbench';
+import { runCommand, SELECTORS } from './workbench';
 
 export interface DeployScenarioContext {
   /** The workspace folder (a copy of platform/). */
@@ -109,7 +109,7 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
     },
   },
   {
-    name: 'a bad tag reaches failed, named by its task event first (OOM), is rolled back by auto_revert, and Restore the Running Tag puts v1.10.4 back in the file',
+    name: 'a bad tag reaches failed, named by its task event first (OOM), is rolled back by auto_revert, Restore the Running Tag puts v1.10.4 back in the file, and a revert to a version the same as the current one says so before anything is sent',
     async run(page, { workspace, screenshot }) {
       rewrite(workspace, (text) => text.replace('traefik/whoami:v1.10.4', 'traefik/whoami:v1.10.5-bad'));
       await openWhoami(page);
@@ -125,6 +125,14 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await lens(page, /running v1\.10\.4 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       assert.match(readFileSync(join(workspace, 'nomad', 'whoami.nomad'), 'utf8'), /traefik\/whoami:v1\.10\.4"/, 'restored and saved');
       await closeNotifications(page);
+      // Job version 5 (the rollback) is version 3 again: a revert to 3 would change nothing, and says so first.
+      await runCommand(page, 'Hashistack: Revert Job to a Previous Version…');
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami' }).first().click();
+      await page.locator(SELECTORS.quickInputRow, { hasText: /^job version 3$/ }).first().click();
+      const same = page.locator('.monaco-dialog-box', { hasText: /Job version 3 of whoami is the same as job version 5, which is current: revert anyway\?/ });
+      await same.waitFor({ timeout: 10_000 });
+      assert.match((await same.textContent()) ?? '', /the plan is empty/);
+      await same.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
     },
   },
   {

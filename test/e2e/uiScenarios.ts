@@ -273,7 +273,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: "an allocation's context menu restarts it after a modal that names the cluster and namespace, and the demo gets the request; a job's Versions list its versions",
+    name: "an allocation's context menu restarts it after a modal that names the cluster and namespace, the demo gets the request, and the notification ends with the task running again; a job's Versions list its versions",
     async run(page, { demo }) {
       await openHashistack(page);
       const nomad = pane(page, 'Nomad');
@@ -305,6 +305,8 @@ export const SCENARIOS: Scenario[] = [
         if (Date.now() > deadline) throw new Error('the demo got no restart request');
         await page.waitForTimeout(100);
       }
+      // The notification follows the restart to its end: the task runs again.
+      await page.locator('.notifications-toasts .notification-list-item-message', { hasText: new RegExp(`${id} \\(whoami\\) restarted: task "whoami" runs again\\.`) }).first().waitFor({ timeout: 20_000 });
       await page.keyboard.press('Escape');
     },
   },

@@ -66,3 +66,25 @@ describe("Nomad's quoted names in task events", () => {
     assert.equal(reason, 'Restart Signaled: healthcheck: check “service: "web" check” unhealthy');
   });
 });
+
+describe('Following a restart to its end', () => {
+  const NEVER = '0001-01-01T00:00:00Z';
+  const state = (overrides: Partial<NomadTaskState>): NomadTaskState => ({ State: 'running', Failed: false, Restarts: 0, LastRestart: NEVER, StartedAt: null, FinishedAt: null, Events: [], ...overrides });
+  const allocation = (tasks: Record<string, NomadTaskState>, ClientStatus = 'running') => ({ ID: 'a1b2c3d4-0000', ClientStatus, TaskStates: tasks }) as unknown as NomadAllocation;
+
+  it('is running again once LastRestart moved past the one read before and the task runs; failed when it died since', async () => {
+    const { restartMarks, restartProgress } = await import('../../src/core/nomad/restartFollow');
+    const before = restartMarks({ web: state({}), sidecar: state({ LastRestart: '2026-12-03T10:00:00Z' }) });
+    assert.equal(restartProgress(before, allocation({ web: state({}), sidecar: state({ LastRestart: '2026-12-03T10:00:00Z' }) })).phase, 'restarting', 'nothing restarted yet');
+    const restarting = restartProgress(before, allocation({ web: state({ State: 'pending', LastRestart: '2026-12-03T11:00:00Z', Events: [{ Type: 'Restarting', Time: 5, DisplayMessage: 'Task restarting in 0s' }] as never }), sidecar: state({ LastRestart: '2026-12-03T10:00:00Z' }) }));
+    assert.equal(restarting.phase, 'restarting');
+    assert.match(restarting.words, /task "web": Restarting: Task restarting in 0s/);
+    const one = restartProgress(before, allocation({ web: state({ LastRestart: '2026-12-03T11:00:00Z' }), sidecar: state({ LastRestart: '2026-12-03T10:00:00Z' }) }), ['web']);
+    assert.deepEqual(one, { phase: 'running', words: 'task "web" runs again' });
+    const all = restartProgress(before, allocation({ web: state({ LastRestart: '2026-12-03T11:00:00Z' }), sidecar: state({ LastRestart: '2026-12-03T11:00:01Z' }) }));
+    assert.deepEqual(all, { phase: 'running', words: 'tasks "web", "sidecar" run again' });
+    const died = restartProgress(before, allocation({ web: state({ State: 'dead', Failed: true, LastRestart: '2026-12-03T11:00:00Z', Events: [{ Type: 'Driver Failure', Time: 9, DisplayMessage: 'failed to start: no such image' }] as never }), sidecar: state({}) }, 'failed'), ['web']);
+    assert.equal(died.phase, 'failed');
+    assert.equal(died.words, 'task "web" did not come back: Driver Failure: failed to start: no such image');
+  });
+});

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dispatchSpec, parseDispatchMeta, scaleCountProblem, scalingBounds } from '../../src/core/nomad/jobActions';
+import { dispatchSpec, parseDispatchMeta, sameJobDefinition, scaleCountProblem, scalingBounds } from '../../src/core/nomad/jobActions';
 import { NomadAllocationStats, NomadJobVersions } from '../../src/core/nomad/nomadApi';
 import { allocationStatsLines } from '../../src/core/tree/nomad/allocationTasks';
 import { diffChanges, jobVersionNodes, versionDiffDocument } from '../../src/core/tree/nomad/jobVersions';
@@ -68,5 +68,19 @@ describe('Checks of what a job action is given', () => {
     assert.match((parseDispatchMeta('input=x, color=red', spec) as { problem: string }).problem, /"color" is not a meta key/);
     assert.match((parseDispatchMeta('input', spec) as { problem: string }).problem, /not key=value/);
     assert.equal(dispatchSpec({ ParameterizedJob: null }), undefined);
+  });
+});
+
+describe('Reverting to a version that is the same as the current one', () => {
+  it('tells two versions that define the same job apart from two that differ, whatever their numbers, indexes and key order', () => {
+    const [newest] = recordedJson<NomadJobVersions>('nomad/job-versions.json').Versions;
+    const again = JSON.parse(JSON.stringify({ ...newest, Version: (newest!.Version ?? 0) + 1, JobModifyIndex: 9_999, ModifyIndex: 9_999, SubmitTime: 1, Stable: false, Status: 'pending' })) as Record<string, unknown>;
+    // The same fields in another order.
+    const reordered = Object.fromEntries(Object.entries(again).reverse());
+    assert.ok(sameJobDefinition(newest, reordered), 'a re-registration of the same job');
+    const changed = JSON.parse(JSON.stringify(newest)) as { TaskGroups: { Count: number }[] };
+    changed.TaskGroups[0]!.Count += 1;
+    assert.ok(!sameJobDefinition(newest, changed), 'a count changed');
+    assert.ok(!sameJobDefinition(newest, { ...newest, Meta: { owner: 'someone' } }), 'meta changed');
   });
 });

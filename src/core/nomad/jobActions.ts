@@ -50,3 +50,35 @@ export function parseDispatchMeta(text: string, spec: DispatchSpec): { meta: Rec
   if (missing.length > 0) return { problem: `Required: ${missing.join(', ')}.` };
   return { meta };
 }
+
+/**
+ * The fields of a job version that every registration changes (its number, indexes, submit time, status)
+ * or the scheduler owns: two versions equal apart from these define the same job.
+ */
+const PER_REGISTRATION_FIELDS = new Set(['Version', 'ModifyIndex', 'JobModifyIndex', 'CreateIndex', 'SubmitTime', 'Stable', 'Status', 'StatusDescription', 'Dispatched']);
+
+/**
+ * Whether two versions of a job define the same job: what a revert from one to the other would change
+ * (nothing in its tasks, when they are the same; the plan would be empty).
+ */
+export function sameJobDefinition(a: unknown, b: unknown): boolean {
+  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+}
+
+function strip(job: unknown): unknown {
+  if (typeof job !== 'object' || job === null) return job;
+  return Object.fromEntries(Object.entries(job).filter(([key]) => !PER_REGISTRATION_FIELDS.has(key)));
+}
+
+/** JSON with object keys sorted, so key order (which servers do not promise) does not make a difference. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

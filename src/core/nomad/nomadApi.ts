@@ -160,6 +160,8 @@ export interface NomadTaskState {
   State: 'pending' | 'running' | 'dead' | string;
   Failed: boolean;
   Restarts: number;
+  /** When the task was last restarted (`0001-01-01T00:00:00Z`: never). */
+  LastRestart?: string;
   StartedAt: string | null;
   FinishedAt: string | null;
   Events: NomadTaskEvent[] | null;
