@@ -1,17 +1,16 @@
 // `npm start`: VS Code in the browser (code-server) with the packaged extension installed, on the demo
-// cluster — or on a real cluster when NOMAD_ADDR / CONSUL_HTTP_ADDR are set. Open the printed URL.
+// cluster and its AWS side — or on a real cluster when NOMAD_ADDR / CONSUL_HTTP_ADDR are set. Open the printed URL.
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageVsix, REPO_ROOT, startCodeServer } from './codeServer';
-import { DemoCluster } from './demoCluster';
+import { startDemoEnvironment } from './demoEnvironment';
 
 const DEFAULT_PORT = 8765;
 
 async function main(): Promise<void> {
   const realCluster = Boolean(process.env.NOMAD_ADDR || process.env.CONSUL_HTTP_ADDR);
-  const demo = realCluster ? undefined : await DemoCluster.start({ controlPort: 0, autonomous: true });
-  const env: Record<string, string> = demo ? { ...demo.environment(), HASHISTACK_DEMO_CONTROL: demo.controlAddress! } : {};
+  const demo = realCluster ? undefined : await startDemoEnvironment();
 
   // code-server's user data lives outside the workspace, so the workspace holds only the platform's files.
   const home = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hashistack-demo', 'code-server');
@@ -20,21 +19,19 @@ async function main(): Promise<void> {
 
   // The workspace: the platform (its jobspecs, Terraform and Packer), not the repository with its test fixtures.
   const workspace = join(REPO_ROOT, 'platform');
-  // On the demo, `nomad` in the terminals is the demo's stand-in CLI (demo/bin/nomad): VS Code's terminals take
-  // PATH from terminal.integrated.env (code-server reads the rest from a login shell).
-  const standIn = join(REPO_ROOT, 'demo', 'bin');
-  const settings: Record<string, unknown> = { 'git.openRepositoryInParentFolders': 'never' };
-  if (demo) settings['terminal.integrated.env.linux'] = { PATH: `${standIn}${delimiter}\${env:PATH}` };
+  const settings: Record<string, unknown> = demo ? demo.settings : { 'git.openRepositoryInParentFolders': 'never', 'remote.autoForwardPorts': false };
   const port = Number(process.env.PORT ?? DEFAULT_PORT);
-  const server = await startCodeServer({ root: home, vsix, env: demo ? { ...env, PATH: `${standIn}${delimiter}${process.env.PATH ?? ''}` } : env, port, settings, seedSettings: true });
+  const env = demo ? { ...demo.env, PATH: `${demo.standIn}${delimiter}${process.env.PATH ?? ''}` } : {};
+  const server = await startCodeServer({ root: home, vsix, env, port, settings, seedSettings: true });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   console.log('\nHashistack for VS Code is running in code-server (VS Code 1.100 in the browser).');
   console.log(`  Open: ${url}`);
+  console.log('  Then: the Getting Started walkthrough opens on the first start; the Hashistack icon in the activity bar is the explorer; nomad/whoami.nomad is a jobspec to bump, plan and deploy.');
   if (demo) {
-    console.log(`  Cluster: the demo cluster (a demo and test double, not Consul, Nomad or Traefik)`);
-    for (const [name, value] of Object.entries(env)) console.log(`    ${name}=${value}`);
-    console.log(`  nomad in the terminals: the demo's stand-in CLI (${join(standIn, 'nomad')}), not Nomad: job plan and job run only`);
-    console.log(`  Break Nomad: curl -X PUT ${demo.controlAddress}/faults/nomad -d '{"kind":"refused"}'; heal: curl -X DELETE ${demo.controlAddress}/faults`);
+    console.log(`  Cluster: the demo cluster (a demo and test double, not Consul, Nomad or Traefik), and its AWS side at ${demo.aws.address}`);
+    for (const [name, value] of Object.entries(demo.env)) console.log(`    ${name}=${value}`);
+    console.log(`  nomad in the terminals: the demo's stand-in CLI (${join(demo.standIn, 'nomad')}), not Nomad: job plan and job run only`);
+    console.log(`  Break Nomad: curl -X PUT ${demo.cluster.controlAddress}/faults/nomad -d '{"kind":"refused"}'; heal: curl -X DELETE ${demo.cluster.controlAddress}/faults`);
   } else {
     console.log(`  Cluster: NOMAD_ADDR=${process.env.NOMAD_ADDR ?? '(unset)'} CONSUL_HTTP_ADDR=${process.env.CONSUL_HTTP_ADDR ?? '(unset)'}`);
   }

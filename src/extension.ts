@@ -29,6 +29,7 @@ import { ClusterStoreHost } from './services/clusterStoreHost';
 import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
 import { PlanDocuments } from './views/planDocuments';
+import { openWalkthroughOnFirstStart } from './services/firstStart';
 import { RolloutFollower } from './services/rolloutFollower';
 import { JobDeploys } from './services/jobDeploys';
 import { registerPromoteDeployment } from './commands/promoteDeployment';
@@ -162,7 +163,10 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    void openWalkthroughOnFirstStart(context.globalState, log);
+    return undefined;
+  }
   return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments };
 }
 

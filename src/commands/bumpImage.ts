@@ -9,6 +9,7 @@ import { ExplorerNode } from '../core/tree/explorerNode';
 import { RESTRICTED_MODE_MESSAGE } from '../services/deployRunner';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { LensTarget } from '../views/jobspecCodeLens';
+import { markWalkthroughStep } from '../services/walkthroughProgress';
 
 /** Arguments: a lens target, an explorer job row, or nothing (the active editor). */
 export type BumpArgument = LensTarget | ExplorerNode | undefined;
@@ -47,6 +48,7 @@ export function registerBumpImage(index: JobspecIndex, ecr?: EcrTags): vscode.Di
     workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.newText);
     const applied = await vscode.workspace.applyEdit(workspaceEdit);
     if (applied) {
+      markWalkthroughStep('bumped');
       vscode.window.setStatusBarMessage(`$(arrow-up) ${site.owner}: ${site.tag?.text ?? site.text} → ${edit.newText.replace(/^:/, '')}`, 5000);
     }
     return applied;

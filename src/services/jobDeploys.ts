@@ -6,6 +6,7 @@ import { ClusterStoreHost } from './clusterStoreHost';
 import { JobspecIndex } from './jobspecIndex';
 import { DeployRunner } from './deployRunner';
 import { RolloutFollower } from './rolloutFollower';
+import { markWalkthroughStep } from './walkthroughProgress';
 
 /**
  * Where a plan is shown: a read-only document beside the jobspec (views/planDocuments.ts implements it; the
@@ -72,6 +73,7 @@ export class JobDeploys {
       return undefined;
     }
     const text = outcome.kind === 'plan' ? renderPlanDocument(outcome.plan, context) : renderParseErrorDocument(outcome.message, context);
+    markWalkthroughStep('planned');
     return this.plans.showPlan(context, text, uri);
   }
 
@@ -106,6 +108,7 @@ export class JobDeploys {
     const namespace = outcome.kind === 'plan' ? outcome.namespace : context.namespace;
     const execution = await this.runner.run(target, 'deploy', { checkIndex, namespace });
     if (!execution) return undefined;
+    markWalkthroughStep('deployed');
     this.follower.follow({ jobId, namespace, baselineJobModifyIndex: checkIndex ?? this.runningIndex(jobId, namespace), file: uri.toString() }, execution);
     return execution;
   }

@@ -21,6 +21,8 @@ const SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik', 'aws'];
 const AWS_CONTEXT_KEY = 'hashistack.awsConfigured';
 /** Set once a product of the active cluster has answered with data: the walkthrough's first step is done. */
 const CONNECTED_CONTEXT_KEY = 'hashistack.clusterConnected';
+/** Set once a view of the explorer has been visible: the walkthrough's second step is done. */
+const EXPLORER_SEEN_CONTEXT_KEY = 'hashistack.explorerSeen';
 /** The sections whose failure to connect means "no cluster answers" (AWS is reached another way). */
 const CLUSTER_SECTIONS: SectionId[] = ['consul', 'nomad', 'traefik'];
 /** What each view needs kept current while it is visible (AWS rows link to their Nomad nodes). */
@@ -81,13 +83,18 @@ export class ClusterExplorer implements vscode.Disposable {
     };
     for (const section of SECTIONS) {
       const view = this.views[section];
-      this.subscriptions.push(view.onDidChangeVisibility(() => this.updateDemand(section)));
+      this.subscriptions.push(view.onDidChangeVisibility(() => {
+        this.updateDemand(section);
+        this.markSeen();
+      }));
       this.updateDemand(section);
     }
+    this.markSeen();
     this.subscriptions.push(
       this.views.consul.onDidCollapseElement((event) => {
         if (event.element.lazyChildren?.kind === 'consulServiceInstances') this.stopInstances(event.element.lazyChildren.service);
       }),
+      host.onDidChange(() => this.updateConnected()),
       host.onDidChange((change) => {
         if (change.kind === 'instances' && change.service) {
           this.providers.consul.redraw(`consul/service/${change.service}`);
@@ -289,6 +296,12 @@ export class ClusterExplorer implements vscode.Disposable {
       return kind === 'unreachable' || kind === 'timeout';
     });
     this.providers.consul.setFooter(noneAnswers ? noClusterRows() : []);
+    this.updateConnected();
+  }
+
+  /** Whether any product of the active cluster has answered with data (drawn or not: a lens reads Nomad too). */
+  private updateConnected(): void {
+    const store = this.host.store;
     const connected = CLUSTER_SECTIONS.some((section) => store?.state(section)?.data !== undefined);
     if (connected !== this.connected) {
       this.connected = connected;
@@ -297,6 +310,14 @@ export class ClusterExplorer implements vscode.Disposable {
   }
 
   private connected = false;
+  private seen = false;
+
+  /** Once a view of the explorer has been on screen: the walkthrough's "Open the cluster explorer" is done. */
+  private markSeen(): void {
+    if (this.seen || !Object.values(this.views).some((view) => view.visible)) return;
+    this.seen = true;
+    void vscode.commands.executeCommand('setContext', EXPLORER_SEEN_CONTEXT_KEY, true);
+  }
 
   dispose(): void {
     this.renderTimers.forEach((timer) => clearTimeout(timer));

@@ -4,6 +4,7 @@ import { ColourSlots, logFilter, LogLine, LogRing } from '../core/nomad/logFrame
 import { mergeByTime } from '../core/nomad/logOrder';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { markWalkthroughStep } from '../services/walkthroughProgress';
 
 export const LOG_SCHEME = 'hashistack-logs';
 /** The log views' language: the built-in log grammar, with word wrap on by default (package.json). */
@@ -146,6 +147,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const document = await vscode.workspace.openTextDocument(session.uri);
     if (document.languageId !== LOG_LANGUAGE) await vscode.languages.setTextDocumentLanguage(document, LOG_LANGUAGE);
     const editor = await vscode.window.showTextDocument(document, { preview: false, preserveFocus: false });
+    markWalkthroughStep('readLogs');
     // A log opens at its newest line and follows (the content may already be current: no change to reveal on).
     this.setFollow(session, true);
     this.revealEnd(editor);

@@ -46,6 +46,15 @@ async function deployConfirmed(page: Page, summary: RegExp): Promise<string> {
   return text;
 }
 
+/** Opens the Get Started with Hashistack walkthrough from the palette, as Help › Welcome does. */
+async function openWalkthrough(page: Page) {
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  await page.locator(SELECTORS.quickInputRow, { hasText: 'Get Started with Hashistack' }).first().click();
+  const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Hashistack' });
+  await walkthrough.waitFor({ timeout: 20_000 });
+  return walkthrough;
+}
+
 /** Waits until a webview (the Markdown preview) shows `text` in an element matching `selector`. */
 async function webviewContains(page: Page, selector: string, text: string): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -79,6 +88,10 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
   {
     name: 'bump the patch version, Plan shows the tag change, Deploy confirms with the plan, the rollout is followed to successful and the lens shows the new version',
     async run(page, { screenshot }) {
+      // A new user follows the walkthrough (this stage starts without it: the UI scenarios check the first
+      // start). The workbench tracks its steps from the moment its walkthrough service exists.
+      await openWalkthrough(page);
+      await runCommand(page, 'View: Close All Editors');
       await openWhoami(page);
       await lens(page, /running v1\.10\.3 · 3\/3 healthy · file matches/).first().waitFor({ timeout: 30_000 });
       await lens(page, /Bump image \(v1\.10\.3\)$/).first().click();
@@ -152,6 +165,18 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       await dialog.locator('.monaco-button', { hasText: /^Promote$/ }).click();
       await notification(page, /whoami job version 6 \(image v1\.10\.6\) on "[^"]+": successful, 3\/3 healthy\./).waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
       await lens(page, /running v1\.10\.6 · 3\/3 healthy · file matches/).first().waitFor({ timeout: ROLLOUT_TIMEOUT_MS });
+    },
+  },
+  {
+    name: "the Get Started walkthrough's steps are done by doing them: a jobspec opened, a bump, a plan, a deploy, a job's logs",
+    async run(page, { screenshot }) {
+      await runCommand(page, 'Hashistack: Show Logs of All Allocations');
+      await page.locator(SELECTORS.quickInputRow, { hasText: 'whoami' }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'all allocations.log' }).first().waitFor({ timeout: 20_000 });
+      const walkthrough = await openWalkthrough(page);
+      const done = (title: string) => walkthrough.locator('.getting-started-step', { has: page.locator('.codicon.complete') }).filter({ has: page.locator('.step-title', { hasText: new RegExp(`^${title}$`) }) });
+      for (const step of ['Open a jobspec', 'Bump an image', 'Plan', 'Deploy', 'Read the logs', 'Connect a cluster']) await done(step).first().waitFor({ state: 'attached', timeout: 10_000 });
+      await screenshot('walkthrough-done');
     },
   },
 ];

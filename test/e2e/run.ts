@@ -63,6 +63,9 @@ async function hostSuite(browser: Browser, demo: DemoCluster): Promise<{ passed:
   }
 }
 
+/** Stages other than the UI scenarios (which check it) start without the first-start walkthrough taking the focus. */
+const NO_WALKTHROUGH = { 'hashistack.walkthrough.openOnFirstStart': false };
+
 async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# UI scenarios (code-server, .vsix installed with --install-extension)');
   const vsix = vsixForTests();
@@ -106,7 +109,7 @@ async function restrictedMode(browser: Browser, demo: DemoCluster): Promise<{ pa
   // The stand-in nomad is on the terminal's PATH (a user setting, which Restricted Mode keeps): if anything
   // ran a deploy, it would be recorded.
   const record = recordEnvironment();
-  const server = await startCodeServer({ vsix, env: { ...demo.environment(), ...record }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS }, workspaceTrust: true });
+  const server = await startCodeServer({ vsix, env: { ...demo.environment(), ...record }, settings: { ...QUIET_SETTINGS, ...STAND_IN_SETTINGS, ...NO_WALKTHROUGH }, workspaceTrust: true });
   const ran = () => (existsSync(record.HASHISTACK_RECORD_FILE!) ? readFileSync(record.HASHISTACK_RECORD_FILE!, 'utf8').trim() : '');
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const shots = screenshotDir(REPO_ROOT);
@@ -204,7 +207,7 @@ async function deployLoop(browser: Browser): Promise<{ passed: number; failed: n
   const server = await startCodeServer({
     vsix: vsixForTests(),
     env: { ...demo.environment(), PATH: `${standIn}${delimiter}${process.env.PATH ?? ''}` },
-    settings: { ...QUIET_SETTINGS, 'terminal.integrated.env.linux': { PATH: `${standIn}${delimiter}\${env:PATH}` } },
+    settings: { ...QUIET_SETTINGS, ...NO_WALKTHROUGH, 'terminal.integrated.env.linux': { PATH: `${standIn}${delimiter}\${env:PATH}` } },
   });
   let result = { passed: 0, failed: 0 };
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
