@@ -13,8 +13,9 @@ export async function openWalkthroughOnFirstStart(state: vscode.Memento, log: vs
   if (!vscode.workspace.getConfiguration('hashistack').get<boolean>('walkthrough.openOnFirstStart', true)) return false;
   await state.update(WALKTHROUGH_OFFERED_KEY, true);
   try {
-    await vscode.commands.executeCommand('workbench.view.extension.hashistack');
+    // The walkthrough first: the workbench tracks its steps from then on, and opening the view is one.
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+    await vscode.commands.executeCommand('workbench.view.extension.hashistack');
     log.info('First start: opened the Get Started walkthrough');
     return true;
   } catch (error) {

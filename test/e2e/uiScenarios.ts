@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Frame, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
-import { clickViewAction, pane, row, rowDescription, runCommand, SELECTORS } from './workbench';
+import { clickViewAction, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
 
 export interface Scenario {
   name: string;
@@ -114,6 +114,9 @@ export const SCENARIOS: Scenario[] = [
       const gallery = row(pane(page, 'Traefik'), 'gallery@consulcatalog');
       await gallery.waitFor();
       assert.equal(await rowDescription(gallery), 'Host(`gallery.example.com`)');
+      // The demo as it is: its AWS side too (nodes, Elastic IPs, the gallery on ECS).
+      await setPaneExpanded(page, 'AWS', true);
+      await row(pane(page, 'AWS'), 'Nodes').first().waitFor({ timeout: 20_000 });
       await widenSideBar(page, 560);
       await screenshot('explorer');
     },
@@ -334,8 +337,8 @@ export const SCENARIOS: Scenario[] = [
     async run(page, { screenshot }) {
       await openHashistack(page);
       // Make room: fold the Consul, Nomad and Traefik views, open the AWS one. (Last scenario: the layout stays so.)
-      for (const view of ['Consul', 'Nomad', 'Traefik']) await pane(page, view).locator('.pane-header').click();
-      await pane(page, 'AWS').locator('.pane-header').click();
+      for (const view of ['Consul', 'Nomad', 'Traefik']) await setPaneExpanded(page, view, false);
+      await setPaneExpanded(page, 'AWS', true);
       const aws = pane(page, 'AWS');
       const server = row(aws, 'hashi-server-a');
       await server.waitFor({ timeout: 20_000 });

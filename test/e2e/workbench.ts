@@ -28,6 +28,12 @@ export async function rowDescription(rowLocator: Locator): Promise<string> {
   return (await rowLocator.locator(SELECTORS.description).first().textContent())?.trim() ?? '';
 }
 
+/** Expands or collapses a view's pane (its header toggles; this sets it, whatever it was). */
+export async function setPaneExpanded(page: Page, viewName: string, expanded: boolean): Promise<void> {
+  const header = pane(page, viewName).locator('.pane-header');
+  if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
+}
+
 /** Clicks a view's title action (shown on hover), e.g. "Refresh Nomad". */
 export async function clickViewAction(page: Page, viewName: string, action: string): Promise<void> {
   const header = pane(page, viewName).locator('.pane-header');
