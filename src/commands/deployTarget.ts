@@ -18,7 +18,8 @@ type JobRow = { job?: { id: string; namespace: string } };
  * active jobspec) and Deploy / Plan an ECS service (from its lens in an ecs-*.tf file).
  */
 export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobDeploys, index: JobspecIndex, host: ClusterStoreHost, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const job = (run: (uri: vscode.Uri, jobId: string) => Promise<unknown>) => async (target?: LensTarget | JobRow) => {
+  const job = (run: (uri: vscode.Uri, jobId: string) => Promise<unknown>) => async (argument?: LensTarget | JobRow | vscode.Uri) => {
+    const target = lensTarget(argument);
     if (target && 'job' in target && target.job) {
       const location = await pickJobspecDefining(target.job.id);
       return location ? run(location.uri, target.job.id) : undefined;
@@ -27,7 +28,8 @@ export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobD
     if (!resolved) return undefined;
     return run(vscode.Uri.file(resolved.file), resolved.name);
   };
-  const ecs = (action: DeployAction) => async (target?: LensTarget) => {
+  const ecs = (action: DeployAction) => async (argument?: LensTarget | vscode.Uri) => {
+    const target = lensTarget(argument) as LensTarget | undefined;
     const resolved = await resolve(index, target, 'ecs');
     if (!resolved) return undefined;
     const owner = await ecsOwner(index, resolved.file, resolved.name);
@@ -60,6 +62,15 @@ export function registerDeployTargetCommands(runner: DeployRunner, deploys: JobD
 async function ecsOwner(index: JobspecIndex, file: string, target: string): Promise<EcsOwner | undefined> {
   const scan = await index.scanUri(vscode.Uri.file(file));
   return scan?.kind === 'ecs' ? scan.scan.owners.find((owner) => owner.deployTarget === target || owner.address === target) : undefined;
+}
+
+/**
+ * What a command was given: a lens's target or a job row as they are; the editor's resource (the title-bar
+ * button and the editor's context menu pass its URI, then an object of their own) as a target of that file.
+ */
+function lensTarget(argument: LensTarget | JobRow | vscode.Uri | undefined): LensTarget | JobRow | undefined {
+  if (argument instanceof vscode.Uri) return { uri: argument.toString() };
+  return typeof argument === 'object' && argument !== null ? argument : undefined;
 }
 
 /** The file and the job ID / Terraform address: from the lens, else from the active editor (asking if several). */

@@ -65,7 +65,10 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         const reason = this.saveReasons.get(key);
         this.saveReasons.delete(key);
         if (fileKind(document.uri.path) === 'jobspec') {
-          this.scheduleValidation(document, reason === vscode.TextDocumentSaveReason.Manual || reason === undefined ? 0 : AUTO_SAVE_VALIDATION_DEBOUNCE_MS);
+          // A save whose reason was not told (no will-save event reached the extension) counts as an
+          // auto-save whenever auto-save is on: a request per keystroke pause is what must not happen.
+          const explicit = reason === undefined ? vscode.workspace.getConfiguration('files', document).get<string>('autoSave', 'off') === 'off' : reason === vscode.TextDocumentSaveReason.Manual;
+          this.scheduleValidation(document, explicit ? 0 : AUTO_SAVE_VALIDATION_DEBOUNCE_MS);
           this.scheduleRouterIndex();
         }
       }),
@@ -90,27 +93,15 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   private schedule(document: vscode.TextDocument): void {
     if (!fileKind(document.uri.path) || document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document).catch((error: unknown) => this.log.warn(`Checking ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`));
-      }, DIAGNOSTICS_DEBOUNCE_MS),
-    );
+    debounce(this.timers, document.uri.toString(), DIAGNOSTICS_DEBOUNCE_MS, () => {
+      void this.update(document).catch((error: unknown) => this.log.warn(`Checking ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`));
+    });
   }
 
   private scheduleValidation(document: vscode.TextDocument, delayMs: number): void {
-    const key = document.uri.toString();
-    clearTimeout(this.validationTimers.get(key));
-    this.validationTimers.set(
-      key,
-      setTimeout(() => {
-        this.validationTimers.delete(key);
-        if (!document.isClosed) void this.validateOnCluster(document);
-      }, delayMs),
-    );
+    debounce(this.validationTimers, document.uri.toString(), delayMs, () => {
+      if (!document.isClosed) void this.validateOnCluster(document);
+    });
   }
 
   /** How many validations by the cluster wait for auto-saves to stop (for the tests). */
@@ -240,4 +231,16 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     clearTimeout(this.routerIndexTimer);
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }
+}
+
+/** Runs `run` once `delayMs` has passed without another call for the same key (the key's timer starts over). */
+function debounce(timers: Map<string, NodeJS.Timeout>, key: string, delayMs: number, run: () => void): void {
+  clearTimeout(timers.get(key));
+  timers.set(
+    key,
+    setTimeout(() => {
+      timers.delete(key);
+      run();
+    }, delayMs),
+  );
 }

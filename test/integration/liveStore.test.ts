@@ -385,7 +385,7 @@ describe('A store whose profile has an unusable address', () => {
     try {
       await store.refresh('nomad');
       assert.equal(store.nomad.state.mode, 'failed');
-      assert.match(String((store.nomad.state.error as Error).message), /^NOMAD_ADDR is "ftp:\/\/nomad\.example"/);
+      assert.match(String((store.nomad.state.error as Error).message), /^Profile "Environment" \(from the environment\): NOMAD_ADDR is "ftp:\/\/nomad\.example"/);
       assert.equal((store.nomad.state.error as Error).name, 'ConfigurationError');
       store.need(['nomad']);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -128,10 +128,32 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     await vscode.commands.executeCommand('hashistack.setNomadToken', '');
   });
 
+  it("a jobspec's title-bar and context-menu entries run with the arguments VS Code passes them (the file's URI, then the editor's own object)", async () => {
+    const manifest = JSON.parse(readFileSync(vscode.Uri.joinPath(vscode.extensions.getExtension('hashistack.hashistack')!.extensionUri, 'package.json').fsPath, 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const entries = ['editor/title', 'editor/context'].flatMap((menu) => manifest.contributes.menus[menu]!.filter((entry) => entry.when?.includes('resourceFilename')).map((entry) => entry.command));
+    assert.deepEqual([...new Set(entries)].sort(), ['hashistack.deployJob', 'hashistack.planJobInTerminal'], 'a new entry gets its case here');
+    const uri = workspaceFile('whoami.nomad');
+    await vscode.window.showTextDocument(uri);
+    const editorContext = { groupId: 0, editorIndex: 0 };
+    // The title bar's Deploy: the file's job deployed, as from its lens.
+    const before = records().length;
+    assert.equal(await runAndWait('hashistack.deployJob', uri, editorContext), 0);
+    assert.deepEqual(records().slice(before).at(-1)!.argv.slice(0, 2), ['job', 'run']);
+    assert.equal(records().at(-1)!.argv.at(-1), uri.fsPath);
+    // The editor context menu's Plan in Terminal.
+    const execution = await runCustomAndWait('hashistack.planJobInTerminal', uri, editorContext);
+    assert.match(execution.task.name, /^Plan whoami on "/);
+  });
+
   it('Plan shows the cluster\'s plan of the text in the editor as a document, the changed image old → new', async () => {
     const uri = workspaceFile('whoami.nomad');
     const editor = await vscode.window.showTextDocument(uri);
-    await vscode.commands.executeCommand('hashistack.bumpImage', { uri: uri.toString(), jobId: 'whoami' }, 'patch');
+    assert.equal(await vscode.commands.executeCommand('hashistack.bumpImage', { uri: uri.toString(), jobId: 'whoami' }, 'patch'), true);
+    // Who saves the file while it is planned, if anything does: said in the failure.
+    const saves: string[] = [];
+    const saving = vscode.workspace.onWillSaveTextDocument((event) => {
+      if (event.document.uri.toString() === uri.toString()) saves.push(`reason ${event.reason}: ${new Error().stack?.split('\n').slice(2, 6).join(' / ')}`);
+    });
     try {
       const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
       assert.ok(document, 'a plan document opened');
@@ -141,7 +163,7 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       assert.match(text, /^# Plan: job "whoami" on "/);
       assert.match(text, /~ Edited `image`: `traefik\/whoami:v1\.10\.3` → `traefik\/whoami:v1\.10\.4`/);
       assert.match(text, /Job Modify Index: \*\*\d+\*\*/);
-      assert.ok(editor.document.isDirty, 'planning does not save the file');
+      assert.ok(editor.document.isDirty, `planning does not save the file (saves: ${saves.join(' | ') || 'none seen'})`);
       // Rendered: the Markdown preview of the plan opens beside the jobspec.
       const previewShown = () => vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === 'Preview Plan of whoami.md'));
       await until(previewShown, 'the rendered plan');
@@ -157,6 +179,7 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       await until(() => /^> \*\*Out of date:\*\* whoami\.nomad changed since this plan was made \(/m.test(document.getText()), 'the plan saying it is out of date');
       assert.match(document.getText(), /^# Plan: job "whoami"/, 'the title stays first');
     } finally {
+      saving.dispose();
       await vscode.window.showTextDocument(uri);
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
