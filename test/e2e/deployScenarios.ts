@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
-import { runCommand, SELECTORS } from './workbench';
+import { closeTab, runCommand, SELECTORS } from './workbench';
 
 export interface DeployScenarioContext {
   /** The workspace folder (a copy of platform/). */
@@ -91,7 +91,7 @@ export const DEPLOY_SCENARIOS: DeployScenario[] = [
       // A new user follows the walkthrough (this stage starts without it: the UI scenarios check the first
       // start). The workbench tracks its steps from the moment its walkthrough service exists.
       await openWalkthrough(page);
-      await runCommand(page, 'View: Close All Editors');
+      await closeTab(page, 'Walkthrough');
       await openWhoami(page);
       await lens(page, /running v1\.10\.3 · 3\/3 healthy · file matches/).first().waitFor({ timeout: 30_000 });
       await lens(page, /Bump image \(v1\.10\.3\)$/).first().click();

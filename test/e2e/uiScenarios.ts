@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Frame, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
-import { clickViewAction, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
+import { clickViewAction, closeTab, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
 
 export interface Scenario {
   name: string;
@@ -88,7 +88,7 @@ export const SCENARIOS: Scenario[] = [
       // The Hashistack view was opened with it: that step is done too.
       await done('Open the cluster explorer').first().waitFor({ timeout: 30_000 });
       await screenshot('walkthrough');
-      await runCommand(page, 'View: Close All Editors');
+      await closeTab(page, 'Walkthrough');
     },
   },
   {

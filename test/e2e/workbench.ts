@@ -41,6 +41,14 @@ export async function clickViewAction(page: Page, viewName: string, action: stri
   await header.locator(`a.action-label[aria-label="${action}"]`).click();
 }
 
+/** Closes an editor by its tab's close button (keys may go to a webview or media frame, not the workbench). */
+export async function closeTab(page: Page, title: string): Promise<void> {
+  const tab = page.locator('.tabs-container .tab', { hasText: title }).first();
+  await tab.hover();
+  await tab.locator('.codicon-close').click();
+  await tab.waitFor({ state: 'detached' });
+}
+
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator(SELECTORS.quickInput);

@@ -129,8 +129,11 @@ describe('Logs in the editor, followed', () => {
     assert.equal(await vscode.commands.executeCommand('hashistack.followLog', uri, TITLE_BAR_CONTEXT), true);
     assert.equal(await vscode.commands.executeCommand('hashistack.toggleLogTimes', uri, TITLE_BAR_CONTEXT), true);
     const stamped = /^\d\d:\d\d:\d\d\.\d{3} /;
-    await until(() => editor.document.getText().split('\n').slice(1, -1).every((line) => stamped.test(line)), 'each line prefixed by its arrival time');
-    assert.ok(editor.document.getText().split('\n').some((line) => /^\d\d:\d\d:\d\d\.\d{3} \d{4}-\d\d-\d\dT.* GET \/health/.test(line)));
+    const timedRequest = /^\d\d:\d\d:\d\d\.\d{3} \d{4}-\d\d-\d\dT\S+ GET \/health/;
+    await until(() => {
+      const lines = editor.document.getText().split('\n').slice(1, -1);
+      return lines.every((line) => stamped.test(line)) && lines.some((line) => timedRequest.test(line));
+    }, () => `each line prefixed by its arrival time; the view: ${editor.document.getText().split('\n').slice(0, 4).join(' ⏎ ')}`);
     assert.equal(await vscode.commands.executeCommand('hashistack.toggleLogTimes', uri, TITLE_BAR_CONTEXT), false);
 
     // Save Log As…: the group object is no destination (a dialog would ask); given one, it writes the view's lines.
