@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   console.log('\nHashistack for VS Code is running in code-server (VS Code 1.100 in the browser).');
   console.log(`  Open: ${url}`);
-  console.log('  Then: the Getting Started walkthrough opens on the first start; the Hashistack icon in the activity bar is the explorer; nomad/whoami.nomad is a jobspec to bump, plan and deploy.');
+  console.log('  Then: the Get Started with Hashistack walkthrough opens on the first start; the Hashistack icon in the activity bar is the explorer; nomad/whoami.nomad is a jobspec to bump, plan and deploy.');
   if (demo) {
     console.log(`  Cluster: the demo cluster (a demo and test double, not Consul, Nomad or Traefik), and its AWS side at ${demo.aws.address}`);
     for (const [name, value] of Object.entries(demo.env)) console.log(`    ${name}=${value}`);
