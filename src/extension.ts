@@ -29,6 +29,7 @@ import { ClusterStoreHost } from './services/clusterStoreHost';
 import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
 import { PlanDocuments } from './views/planDocuments';
+import { ClusterFailureDiagnostics } from './views/clusterFailureDiagnostics';
 import { openWalkthroughOnFirstStart } from './services/firstStart';
 import { RolloutFollower } from './services/rolloutFollower';
 import { JobDeploys } from './services/jobDeploys';
@@ -72,6 +73,7 @@ export interface HashistackApi {
   logs: LogViews;
   diagnostics: JobspecDiagnostics;
   planDocuments: PlanDocuments;
+  failures: ClusterFailureDiagnostics;
 }
 
 /**
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs);
   const logViews = new LogViews(store, log);
   const diagnostics = new JobspecDiagnostics(jobspecs, store, log);
+  const failures = new ClusterFailureDiagnostics(store, jobspecs, log);
   const ecrTags = new EcrTags(store, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store, ecrTags);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     jobspecs,
     ...new JobspecLanguageFeatures(jobspecs).register(),
     diagnostics,
+    failures,
     vscode.languages.registerHoverProvider([{ language: 'nomad' }, { scheme: 'file', pattern: '**/ecs-*.tf' }], new JobspecHover(jobspecs, store, ecrTags)),
     deployRunner,
     codeLens,
@@ -167,7 +171,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures };
 }
 
 export function deactivate(): void {

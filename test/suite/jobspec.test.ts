@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { HOSTILE_NAMES } from '../support/hostileNames';
 import { until } from '../support/until';
+import { resetScenario } from './demoControl';
 import { DeployRunner } from '../../src/services/deployRunner';
 import { findJobspecsDefining } from '../../src/services/jobspecFinder';
 import type { HashistackApi } from '../../src/extension';
@@ -67,6 +68,14 @@ async function runAndWait(command: string, ...args: unknown[]): Promise<number |
   const execution = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>(command, ...args);
   assert.ok(execution, `${command} started a task`);
   return ended;
+}
+
+/** Registers a jobspec on the demo as `nomad job run` does: parsed by the cluster, then submitted. */
+async function register(hcl: string): Promise<void> {
+  const nomad = process.env.NOMAD_ADDR!;
+  const parsed = (await (await fetch(`${nomad}/v1/jobs/parse`, { method: 'POST', body: JSON.stringify({ JobHCL: hcl }) })).json()) as unknown;
+  const response = await fetch(`${nomad}/v1/jobs`, { method: 'POST', body: JSON.stringify({ Job: parsed }) });
+  assert.ok(response.ok, `registered: ${response.status}`);
 }
 
 function records(): { argv: string[]; env: Record<string, string | null>; cwd: string }[] {
@@ -330,6 +339,41 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       assert.ok(!vscode.workspace.textDocuments.some((document) => document.isDirty && /whoami/.test(document.fileName)), 'no whoami file changed');
     } finally {
       await vscode.workspace.fs.delete(copy);
+    }
+  });
+
+  it("an OOM kill on the cluster is a Problem on the task's memory line, with a quick fix that raises it; it clears once a version that runs replaces it", async () => {
+    const file = workspaceFile('oom-whoami.nomad');
+    const jobspec = (tag: string, memory: number) => `job "whoami" {\n  datacenters = ["dc1"]\n  type        = "service"\n\n  group "whoami" {\n    count = 3\n\n    task "whoami" {\n      driver = "docker"\n\n      config {\n        image = "traefik/whoami:${tag}"\n      }\n\n      resources {\n        cpu    = 50\n        memory = ${memory}\n      }\n    }\n  }\n}\n`;
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(jobspec('v1.10.5-bad', 32)));
+    const failures = () => vscode.languages.getDiagnostics(file).filter((diagnostic) => diagnostic.code === 'oom-killed');
+    try {
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      // The demo OOM-kills a tag with "bad" in it (no update block: no deployment, no auto-revert). The host
+      // suite's stand-in nomad only records, so the job is registered as `nomad job run` does, through the API.
+      await register(jobspec('v1.10.5-bad', 32));
+      const [problem] = await until(() => failures().length > 0 && failures(), () => `the OOM on the jobspec, with no click (last pass:${hashistack.failures.lastPass})`, 20_000);
+      assert.equal(document.lineAt(problem!.range.start.line).text.trim(), 'memory = 32', 'on the memory line');
+      assert.match(problem!.message, /^task "whoami" was OOM-killed (once|\d+ times) in the last 1 h \(memory = 32 MB\)/);
+      assert.match(String(problem!.source), /^nomad \(/);
+      // The quick fix raises it.
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, problem!.range)) ?? [];
+      const raise = actions.find((action) => /^Raise memory to 64 MB/.test(action.title));
+      assert.ok(raise?.edit, `the quick fix: ${actions.map((action) => action.title).join(' | ')}`);
+      await vscode.workspace.applyEdit(raise.edit);
+      assert.match(document.getText(), /memory = 64\n/);
+      // A version that runs (a good tag) replaces the killed allocations: the Problem goes by itself.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(file, new vscode.Range(0, 0, document.lineCount, 0), jobspec('v1.10.3', 64));
+      await vscode.workspace.applyEdit(edit);
+      await document.save();
+      await register(document.getText());
+      await until(() => failures().length === 0, 'the Problem cleared once the new version runs', 20_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file);
+      await resetScenario();
     }
   });
 });

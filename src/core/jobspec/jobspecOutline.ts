@@ -24,15 +24,15 @@ export interface JobspecSymbol {
 
 const SYMBOL_BLOCKS: ReadonlySet<string> = new Set(['job', 'group', 'task', 'service', 'variable']);
 
-function span(node: Node): Span {
+export function span(node: Node): Span {
   return { startLine: node.startPosition.row, startCharacter: node.startPosition.column, endLine: node.endPosition.row, endCharacter: node.endPosition.column };
 }
 
-function child(node: Node, type: string): Node | undefined {
+export function child(node: Node, type: string): Node | undefined {
   return node.namedChildren.find((candidate) => candidate?.type === type) ?? undefined;
 }
 
-function blocksOf(body: Node | undefined): Node[] {
+export function blocksOf(body: Node | undefined): Node[] {
   const blocks: Node[] = [];
   for (const candidate of body?.namedChildren ?? []) {
     if (!candidate) continue;

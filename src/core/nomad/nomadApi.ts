@@ -124,7 +124,7 @@ export interface NomadJob {
     Name: string;
     Count: number;
     Update?: NomadUpdateStrategy | null;
-    Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null }[] | null;
+    Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null; Resources?: { CPU?: number; MemoryMB?: number; MemoryMaxMB?: number } | null }[] | null;
   }[] | null;
 }
 

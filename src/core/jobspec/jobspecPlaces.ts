@@ -1,0 +1,54 @@
+// Where in a jobspec a part of a job is written: a block path (`job "api"` › `group "web"` › `task "app"` ›
+// `resources`) and an attribute in it (`memory`), found in the tree-sitter parse — so a fact about the job
+// on the cluster lands on the line that governs it, wherever edits since the deploy moved that line.
+import type { Node, Tree } from 'web-tree-sitter';
+import { blocksOf, child, span, Span } from './jobspecOutline';
+
+export interface JobspecPlace {
+  /** What was found: the attribute asked for, else the deepest block of the path, else the task's label. */
+  found: 'attribute' | 'block' | 'label';
+  span: Span;
+  /** The attribute's value as written (`256`), when the attribute was found. */
+  value?: string;
+  valueSpan?: Span;
+}
+
+function label(block: Node): string | undefined {
+  const literal = block.namedChildren.find((candidate) => candidate?.type === 'string_lit');
+  return literal ? (child(literal, 'template_literal')?.text ?? '') : undefined;
+}
+
+function blockNamed(body: Node | undefined, type: string, name?: string): Node | undefined {
+  return blocksOf(body).find((block) => child(block, 'identifier')?.text === type && (name === undefined || label(block) === name));
+}
+
+/** The first line of a block: its type and labels (a diagnostic on a whole block would cover its body). */
+function blockHead(block: Node): Span {
+  const type = child(block, 'identifier')!;
+  const labels = block.namedChildren.filter((candidate) => candidate?.type === 'string_lit');
+  const last = labels.at(-1) ?? type;
+  return { ...span(type), endLine: last.endPosition.row, endCharacter: last.endPosition.column };
+}
+
+/**
+ * The place of `attribute` in the block `inner` of a task (e.g. `resources` › `memory`), or of the task's own
+ * attribute when `inner` is undefined; falling back to the inner block, then to the task's label. Undefined
+ * when the file has no such job, group or task.
+ */
+export function taskPlace(tree: Tree, jobId: string, group: string, task: string, inner: string | undefined, attribute?: string): JobspecPlace | undefined {
+  const job = blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
+  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
+  const taskBlock = groupBlock && blockNamed(child(groupBlock, 'body'), 'task', task);
+  if (!taskBlock) return undefined;
+  const container = inner ? blockNamed(child(taskBlock, 'body'), inner) : taskBlock;
+  if (container && attribute) {
+    for (const candidate of child(container, 'body')?.namedChildren ?? []) {
+      if (candidate?.type !== 'attribute' || child(candidate, 'identifier')?.text !== attribute) continue;
+      const value = child(candidate, 'expression');
+      return { found: 'attribute', span: span(candidate), value: value?.text, valueSpan: value ? span(value) : undefined };
+    }
+  }
+  if (container && container !== taskBlock) return { found: 'block', span: blockHead(container) };
+  const literal = taskBlock.namedChildren.find((candidate) => candidate?.type === 'string_lit');
+  return { found: 'label', span: span(literal ?? child(taskBlock, 'identifier')!) };
+}

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { OOM_WINDOW_MS, oomFacts, oomMessage, raisedMemory, standingAllocations } from '../../src/core/nomad/clusterFailures';
+import { taskPlace } from '../../src/core/jobspec/jobspecPlaces';
+import { NomadAllocationListStub, NomadJob, NomadTaskState } from '../../src/core/nomad/nomadApi';
+import { parseHcl } from '../../src/core/jobspec/hclParser';
+import { hclParser } from '../support/hcl';
+import { recordedJson } from '../support/recorded';
+
+const JOBSPEC = `job "api" {
+  group "web" {
+    task "app" {
+      driver = "docker"
+      config { image = "api:1.0.0" }
+      resources {
+        cpu    = 100
+        memory = 256
+      }
+    }
+    task "sidecar" {
+      resources { cpu = 10 }
+    }
+    task "bare" {}
+  }
+}
+`;
+
+describe("The cluster's failures as facts about the jobspec", () => {
+  it("finds a task's memory line, else its resources block, else its label; nothing for a job the file lacks", async () => {
+    const tree = parseHcl(await hclParser(), JOBSPEC);
+    const lines = JOBSPEC.split('\n');
+    const memory = taskPlace(tree, 'api', 'web', 'app', 'resources', 'memory')!;
+    assert.equal(memory.found, 'attribute');
+    assert.equal(lines[memory.span.startLine]!.trim(), 'memory = 256');
+    assert.equal(memory.value, '256');
+    const resources = taskPlace(tree, 'api', 'web', 'sidecar', 'resources', 'memory')!;
+    assert.equal(resources.found, 'block');
+    assert.match(lines[resources.span.startLine]!, /resources \{/);
+    const bare = taskPlace(tree, 'api', 'web', 'bare', 'resources', 'memory')!;
+    assert.equal(bare.found, 'label');
+    assert.match(lines[bare.span.startLine]!, /task "bare"/);
+    assert.equal(taskPlace(tree, 'other', 'web', 'app', 'resources', 'memory'), undefined);
+  });
+
+  it("counts OOM kills of the latest version's standing allocations within the window, with what the task asks for", () => {
+    const stub = recordedJson<NomadAllocationListStub[]>('nomad/allocations.json')[0]!;
+    const now = Date.UTC(2026, 11, 3, 12);
+    const at = (ms: number) => ms * 1_000_000;
+    const allocation = (id: string, slot: number, version: number, createIndex: number) => ({ ...stub, ID: id, JobID: 'api', Name: `api.web[${slot}]`, TaskGroup: 'web', JobVersion: version, CreateIndex: createIndex });
+    const definition = { ID: 'api', Version: 4, TaskGroups: [{ Name: 'web', Tasks: [{ Name: 'app', Driver: 'docker', Config: null, Resources: { MemoryMB: 256 } }] }] } as unknown as NomadJob;
+    const stubs = [allocation('old-slot0', 0, 4, 10), allocation('new-slot0', 0, 4, 20), allocation('slot1', 1, 4, 11), allocation('v3-slot2', 2, 3, 12)];
+    const standing = standingAllocations(definition, stubs);
+    assert.deepEqual(standing.map((a) => a.ID), ['new-slot0', 'slot1'], 'the newest of each slot, of the latest version');
+    const oom = { Type: 'Terminated', Time: at(now - 60_000), Details: { oom_killed: 'true', exit_code: '137' } };
+    const states = new Map<string, Record<string, NomadTaskState>>([
+      ['new-slot0', { app: { State: 'running', Failed: false, Restarts: 2, StartedAt: null, FinishedAt: null, Events: [oom, { ...oom, Time: at(now - 120_000) }, { ...oom, Time: at(now - OOM_WINDOW_MS - 1_000) }] as never } }],
+      ['slot1', { app: { State: 'dead', Failed: true, Restarts: 0, StartedAt: null, FinishedAt: null, Events: [{ Type: 'Terminated', Time: at(now - 5_000), Details: { exit_code: '1' } }] as never } }],
+    ]);
+    const facts = oomFacts(definition, standing, states, now);
+    assert.deepEqual(facts, [{ kind: 'oom', group: 'web', task: 'app', count: 2, memoryMb: 256, allocationIds: ['new-slot0'] }]);
+    assert.equal(oomMessage(facts[0]!), 'task "app" was OOM-killed 2 times in the last 1 h (memory = 256 MB): it needs more memory than it asks for');
+    // A newer version: the old version's kills no longer stand.
+    assert.deepEqual(oomFacts({ ...definition, Version: 5 } as NomadJob, standingAllocations({ ...definition, Version: 5 } as NomadJob, stubs), states, now), []);
+    assert.equal(raisedMemory(256), 384);
+    assert.equal(raisedMemory(32), 64);
+  });
+});
