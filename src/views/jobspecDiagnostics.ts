@@ -104,6 +104,13 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     });
   }
 
+  /** How many validations of each document were sent to a cluster (for the tests). */
+  private readonly validationsSent = new Map<string, number>();
+
+  validationsOf(uri: vscode.Uri): number {
+    return this.validationsSent.get(uri.toString()) ?? 0;
+  }
+
   /** How many validations by the cluster wait for auto-saves to stop (for the tests). */
   get pendingValidations(): number {
     return this.validationTimers.size;
@@ -174,6 +181,7 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     if (!job) return 'no job block';
     let problems: ValidationProblem[];
     try {
+      this.validationsSent.set(document.uri.toString(), (this.validationsSent.get(document.uri.toString()) ?? 0) + 1);
       const parsed = await store.nomad.api.parseJob(document.getText());
       parsed.Namespace = submitNamespace(parsed, profile.nomad.namespace);
       problems = validationProblems(await store.nomad.api.validateJob(parsed), symbols, parsed.ID);

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { until } from '../support/until';
-import { requests, resetRequests } from './demoControl';
 
 function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, name);
@@ -124,7 +123,8 @@ describe('Jobspecs as a language', () => {
     try {
       // Validations that earlier tests left waiting (a store replaced validates the open jobspecs again) first.
       await until(() => hashistack.diagnostics.pendingValidations === 0, 'no validation waiting from before');
-      await resetRequests();
+      // This file's validations (other open jobspecs are auto-saved too, and validated in their turn).
+      const sentBefore = hashistack.diagnostics.validationsOf(file);
       // Typing: each pause auto-saves; the validation waits for the saves to stop.
       const saved: number[] = [];
       const watching = vscode.workspace.onDidSaveTextDocument((saving) => saving.uri.toString() === file.toString() && saved.push(Date.now()));
@@ -135,7 +135,7 @@ describe('Jobspecs as a language', () => {
         await until(() => !document.isDirty && saved.length > index, 'the auto-save');
       }
       watching.dispose();
-      const validations = async () => (await requests()).filter((request) => request.path === '/v1/validate/job').length;
+      const validations = async () => hashistack.diagnostics.validationsOf(file) - sentBefore;
       // Saves closer together than the debounce (2 s) make no request; a slow machine's longer pause may.
       const pauses = saved.slice(1).filter((at, index) => at - saved[index]! >= 2_000).length;
       assert.ok((await validations()) <= pauses, `nothing validated while saving (${await validations()} validations, ${pauses} pauses of 2 s or more between ${saved.length} saves)`);
