@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { OomFact, oomFacts, oomMessage, raisedMemory, standingAllocations } from '../core/nomad/clusterFailures';
+import { FailureFact, failureFacts, failureMessage, raisedMemory, standingAllocations } from '../core/nomad/clusterFailures';
 import { NomadTaskState } from '../core/nomad/nomadApi';
 import { fileKind } from '../core/jobspec/jobspecDocument';
-import { JobspecPlace, taskPlace } from '../core/jobspec/jobspecPlaces';
+import { JobspecPlace, restartPlace, taskPlace } from '../core/jobspec/jobspecPlaces';
+import type { Tree } from 'web-tree-sitter';
 import { Span } from '../core/jobspec/jobspecOutline';
 import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -10,23 +11,26 @@ import { JobspecIndex } from '../services/jobspecIndex';
 
 /** The Problems are recomputed this long after the store's last change: a burst of events is one pass. */
 const FAILURES_DEBOUNCE_MS = 500;
-export const OOM_CODE = 'oom-killed';
+/** The Problems' codes, one per kind of failure. */
+export const FAILURE_CODES: Record<FailureFact['kind'], string> = { oom: 'oom-killed', driver: 'driver-failure', restarts: 'restart-loop' };
 
-interface OomProblem {
-  fact: OomFact;
+interface FailureProblem {
+  fact: FailureFact;
   place: JobspecPlace;
   diagnostic: vscode.Diagnostic;
 }
 
 /**
  * The cluster's failures of a job as Problems on the lines of its open jobspecs that govern them: a task
- * OOM-killed lands on its `memory` line (else `resources`, else the task), with a quick fix that raises it.
+ * OOM-killed lands on its `memory` line (else `resources`, else the task), with a quick fix that raises it;
+ * a driver failure (an image it could not pull) on the `image` line; a restart loop Nomad gave up on on the
+ * `restart` block (the task's, else the group's, else the task).
  * From the store's allocations (their task states read when an allocation of the job's latest version
  * changes, never on a timer); cleared as soon as the failure no longer stands, and with the store.
  */
 export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('hashistack-cluster');
-  private readonly problems = new Map<string, OomProblem[]>();
+  private readonly problems = new Map<string, FailureProblem[]>();
   /** Task states read, by allocation, with the ModifyIndex they were read at. */
   private readonly taskStates = new Map<string, { modifyIndex: number; states: Record<string, NomadTaskState> | null }>();
   private readonly subscriptions: vscode.Disposable[];
@@ -94,7 +98,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
       const scanned = await this.index.scan(document);
       const syntax = await this.index.syntax(document);
       if (scanned?.kind !== 'jobspec' || !syntax) continue;
-      const found: OomProblem[] = [];
+      const found: FailureProblem[] = [];
       for (const job of scanned.scan.jobs) {
         const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
         const running = data.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === namespace);
@@ -116,12 +120,12 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
           }
           states.set(allocation.ID, read.states);
         }
-        for (const fact of oomFacts(definition, standing, states, Date.now())) {
-          const place = taskPlace(syntax.tree, job.id, fact.group, fact.task, 'resources', 'memory');
+        for (const fact of failureFacts(definition, standing, states, Date.now())) {
+          const place = placeOf(syntax.tree, job.id, fact);
           if (!place) continue;
-          const diagnostic = new vscode.Diagnostic(range(place.span), oomMessage(fact), vscode.DiagnosticSeverity.Error);
+          const diagnostic = new vscode.Diagnostic(range(place.span), failureMessage(fact), vscode.DiagnosticSeverity.Error);
           diagnostic.source = `nomad (${profile.name})`;
-          diagnostic.code = OOM_CODE;
+          diagnostic.code = FAILURE_CODES[fact.kind];
           found.push({ fact, place, diagnostic });
         }
       }
@@ -135,7 +139,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
   provideCodeActions(document: vscode.TextDocument, rangeAsked: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const { fact, place, diagnostic } of this.problems.get(document.uri.toString()) ?? []) {
-      if (!diagnostic.range.intersection(rangeAsked) || place.found !== 'attribute' || !place.valueSpan || !/^\d+$/.test(place.value ?? '')) continue;
+      if (fact.kind !== 'oom' || !diagnostic.range.intersection(rangeAsked) || place.found !== 'attribute' || !place.valueSpan || !/^\d+$/.test(place.value ?? '')) continue;
       const raised = raisedMemory(Number(place.value));
       const action = new vscode.CodeAction(`Raise memory to ${raised} MB (task "${fact.task}" was OOM-killed)`, vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
@@ -150,6 +154,18 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
   dispose(): void {
     clearTimeout(this.timer);
     this.subscriptions.forEach((subscription) => subscription.dispose());
+  }
+}
+
+/** The line that governs a failure: memory for an OOM kill, the image for a driver failure, `restart` for a loop. */
+function placeOf(tree: Tree, jobId: string, fact: FailureFact): JobspecPlace | undefined {
+  switch (fact.kind) {
+    case 'oom':
+      return taskPlace(tree, jobId, fact.group, fact.task, 'resources', 'memory');
+    case 'driver':
+      return taskPlace(tree, jobId, fact.group, fact.task, 'config', 'image');
+    case 'restarts':
+      return restartPlace(tree, jobId, fact.group, fact.task);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { OOM_WINDOW_MS, oomFacts, oomMessage, raisedMemory, standingAllocations } from '../../src/core/nomad/clusterFailures';
-import { taskPlace } from '../../src/core/jobspec/jobspecPlaces';
+import { failureFacts, failureMessage, OOM_WINDOW_MS, oomFacts, oomMessage, raisedMemory, standingAllocations } from '../../src/core/nomad/clusterFailures';
+import { restartPlace, taskPlace } from '../../src/core/jobspec/jobspecPlaces';
 import { NomadAllocationListStub, NomadJob, NomadTaskState } from '../../src/core/nomad/nomadApi';
 import { parseHcl } from '../../src/core/jobspec/hclParser';
 import { hclParser } from '../support/hcl';
@@ -62,5 +62,35 @@ describe("The cluster's failures as facts about the jobspec", () => {
     assert.deepEqual(oomFacts({ ...definition, Version: 5 } as NomadJob, standingAllocations({ ...definition, Version: 5 } as NomadJob, stubs), states, now), []);
     assert.equal(raisedMemory(256), 384);
     assert.equal(raisedMemory(32), 64);
+  });
+
+  it('puts a driver failure on the image line and a restart loop on the restart block, in the cluster\'s words', async () => {
+    const text = `job "api" {\n  group "web" {\n    restart {\n      attempts = 2\n    }\n    task "app" {\n      config {\n        image = "api:9.9.9"\n      }\n    }\n    task "own" {\n      restart {\n        attempts = 1\n      }\n    }\n  }\n  group "plain" {\n    task "t" {}\n  }\n}\n`;
+    const tree = parseHcl(await hclParser(), text);
+    const lines = text.split('\n');
+    assert.equal(lines[taskPlace(tree, 'api', 'web', 'app', 'config', 'image')!.span.startLine]!.trim(), 'image = "api:9.9.9"');
+    assert.match(lines[restartPlace(tree, 'api', 'web', 'own')!.span.startLine]!, /^      restart \{/, "the task's own restart block first");
+    assert.match(lines[restartPlace(tree, 'api', 'web', 'app')!.span.startLine]!, /^    restart \{/, "else its group's");
+    assert.equal(restartPlace(tree, 'api', 'plain', 't')!.found, 'label');
+
+    const stub = recordedJson<NomadAllocationListStub[]>('nomad/allocations.json')[0]!;
+    const now = Date.UTC(2026, 11, 3, 12);
+    const at = (ms: number) => ms * 1_000_000;
+    const definition = { ID: 'api', Version: 1, TaskGroups: [{ Name: 'web', Tasks: [{ Name: 'app', Driver: 'docker', Config: null }] }] } as unknown as NomadJob;
+    const standing = [{ ...stub, ID: 'a1', JobID: 'api', Name: 'api.web[0]', TaskGroup: 'web', JobVersion: 1, CreateIndex: 5 }];
+    const states = new Map<string, Record<string, NomadTaskState>>([
+      ['a1', { app: { State: 'dead', Failed: true, Restarts: 2, StartedAt: null, FinishedAt: null, Events: [
+        { Type: 'Driver Failure', Time: at(now - 30_000), DisplayMessage: 'Failed to pull `api:9.9.9`: manifest unknown' },
+        { Type: 'Restarting', Time: at(now - 20_000), DisplayMessage: 'Task restarting in 15s' },
+        { Type: 'Not Restarting', Time: at(now - 10_000), DisplayMessage: 'Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"' },
+      ] as never } }],
+    ]);
+    const facts = failureFacts(definition, standing, states, now);
+    assert.deepEqual(facts.map(failureMessage), [
+      'task "app": Driver Failure: Failed to pull `api:9.9.9`: manifest unknown',
+      'task "app" restarted 2 times and Nomad gave up: Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"',
+    ]);
+    // Older than the window: nothing stands.
+    assert.deepEqual(failureFacts(definition, standing, states, now + OOM_WINDOW_MS + 60_000), []);
   });
 });

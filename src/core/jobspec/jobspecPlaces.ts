@@ -52,3 +52,16 @@ export function taskPlace(tree: Tree, jobId: string, group: string, task: string
   const literal = taskBlock.namedChildren.find((candidate) => candidate?.type === 'string_lit');
   return { found: 'label', span: span(literal ?? child(taskBlock, 'identifier')!) };
 }
+
+/**
+ * The place of a task's `restart` block, else its group's, else the task's label: where a restart loop is
+ * governed. Undefined when the file has no such task.
+ */
+export function restartPlace(tree: Tree, jobId: string, group: string, task: string): JobspecPlace | undefined {
+  const own = taskPlace(tree, jobId, group, task, 'restart');
+  if (!own || own.found === 'block') return own;
+  const job = blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
+  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
+  const groupRestart = groupBlock && blockNamed(child(groupBlock, 'body'), 'restart');
+  return groupRestart ? { found: 'block', span: blockHead(groupRestart) } : own;
+}

@@ -2,7 +2,8 @@
 // often, and what the job asked for — from the allocations' task events the store reads, for the job's latest
 // version only, and for allocations that still stand for their slot (one a newer allocation replaced, or a
 // newer version, clears what it reported). Pure: the editor turns the facts into Problems on jobspec lines.
-import { NomadAllocationListStub, NomadJob, NomadTaskState } from './nomadApi';
+import { NomadAllocationListStub, NomadJob, NomadTaskEvent, NomadTaskState } from './nomadApi';
+import { taskEventMessage } from '../tree/nomad/allocationTasks';
 
 /** OOM kills are counted over this long (a task killed once a day is not a loop; three in an hour is). */
 export const OOM_WINDOW_MS = 60 * 60_000;
@@ -69,4 +70,71 @@ export function oomMessage(fact: OomFact): string {
  */
 export function raisedMemory(memoryMb: number): number {
   return Math.ceil((memoryMb * 1.5) / 64) * 64;
+}
+
+/** What the driver said when it could not start a task (an image it could not pull, a config it refused). */
+export interface DriverFact {
+  kind: 'driver';
+  group: string;
+  task: string;
+  /** The newest such event's type and words, as the cluster wrote them. */
+  type: string;
+  words: string;
+  allocationIds: string[];
+}
+
+/** Nomad gave up restarting a task: its restart policy's attempts were used up within the interval. */
+export interface RestartLoopFact {
+  kind: 'restarts';
+  group: string;
+  task: string;
+  restarts: number;
+  /** Nomad's words (`Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"`). */
+  words: string;
+  allocationIds: string[];
+}
+
+export type FailureFact = OomFact | DriverFact | RestartLoopFact;
+
+const DRIVER_FAILURES = new Set(['Driver Failure', 'Failed Validation']);
+
+/**
+ * Every failure fact of a job: OOM kills, driver failures and restart loops of its standing allocations'
+ * tasks within the window (one fact per kind and task, the newest allocation's words).
+ */
+export function failureFacts(definition: NomadJob, standing: readonly NomadAllocationListStub[], taskStates: ReadonlyMap<string, Record<string, NomadTaskState> | null>, now: number): FailureFact[] {
+  const facts: FailureFact[] = [...oomFacts(definition, standing, taskStates, now)];
+  const others = new Map<string, DriverFact | RestartLoopFact>();
+  const recent = (event: NomadTaskEvent) => now - event.Time / 1_000_000 <= OOM_WINDOW_MS;
+  for (const allocation of standing) {
+    for (const [task, state] of Object.entries(taskStates.get(allocation.ID) ?? {})) {
+      const events = [...(state.Events ?? [])].filter(recent).sort((a, b) => b.Time - a.Time);
+      const driver = events.find((event) => DRIVER_FAILURES.has(event.Type));
+      const gaveUp = events.find((event) => event.Type === 'Not Restarting');
+      for (const [kind, event] of [['driver', driver], ['restarts', gaveUp]] as const) {
+        if (!event) continue;
+        const key = `${kind}\u0000${allocation.TaskGroup}\u0000${task}`;
+        const known = others.get(key);
+        if (known) {
+          known.allocationIds.push(allocation.ID);
+          continue;
+        }
+        const words = taskEventMessage(event);
+        others.set(key, kind === 'driver' ? { kind, group: allocation.TaskGroup, task, type: event.Type, words, allocationIds: [allocation.ID] } : { kind, group: allocation.TaskGroup, task, restarts: state.Restarts, words, allocationIds: [allocation.ID] });
+      }
+    }
+  }
+  return [...facts, ...others.values()];
+}
+
+/** The Problem's words for a fact, the cluster's own words kept. */
+export function failureMessage(fact: FailureFact): string {
+  switch (fact.kind) {
+    case 'oom':
+      return oomMessage(fact);
+    case 'driver':
+      return `task "${fact.task}": ${fact.type}: ${fact.words}`;
+    case 'restarts':
+      return `task "${fact.task}" restarted ${fact.restarts} time${fact.restarts === 1 ? '' : 's'} and Nomad gave up: ${fact.words}`;
+  }
 }
