@@ -69,8 +69,8 @@ describe("The cluster's failures as facts about the jobspec", () => {
     const tree = parseHcl(await hclParser(), text);
     const lines = text.split('\n');
     assert.equal(lines[taskPlace(tree, 'api', 'web', 'app', 'config', 'image')!.span.startLine]!.trim(), 'image = "api:9.9.9"');
-    assert.match(lines[restartPlace(tree, 'api', 'web', 'own')!.span.startLine]!, /^      restart \{/, "the task's own restart block first");
-    assert.match(lines[restartPlace(tree, 'api', 'web', 'app')!.span.startLine]!, /^    restart \{/, "else its group's");
+    assert.match(lines[restartPlace(tree, 'api', 'web', 'own')!.span.startLine]!, /^ {6}restart \{/, "the task's own restart block first");
+    assert.match(lines[restartPlace(tree, 'api', 'web', 'app')!.span.startLine]!, /^ {4}restart \{/, "else its group's");
     assert.equal(restartPlace(tree, 'api', 'plain', 't')!.found, 'label');
 
     const stub = recordedJson<NomadAllocationListStub[]>('nomad/allocations.json')[0]!;
