@@ -66,6 +66,49 @@ export function demoFailureOf(imageList: string[]): DemoFailure | undefined {
 
 export type DemoFailure = 'oom' | 'unhealthy';
 
+/** What each demo node has to give (the recorded nodes' NodeResources): a group asking for more fits nowhere. */
+const DEMO_NODE_CPU = 8000;
+const DEMO_NODE_MEMORY_MB = 7680;
+const DEMO_DATACENTERS = ['dc1'];
+
+/**
+ * The scheduler's failed placements for a plan, in Nomad's AllocMetric shape: a group whose tasks ask for more
+ * CPU or memory than a node has is exhausted on every node; a job in no datacenter the demo has finds no node.
+ */
+export function demoFailedPlacements(job: DemoJob): Record<string, unknown> | null {
+  const failed: Record<string, unknown> = {};
+  const datacenters = Array.isArray(job.Datacenters) ? (job.Datacenters as string[]) : DEMO_DATACENTERS;
+  const nodeCount = DEMO_NODES.length;
+  const reachable = datacenters.some((dc) => DEMO_DATACENTERS.includes(dc) || dc === '*');
+  for (const group of job.TaskGroups) {
+    const asked = group.Tasks.reduce((sum, task) => {
+      const resources = (task.Resources ?? {}) as { CPU?: number | null; MemoryMB?: number | null };
+      return { cpu: sum.cpu + (resources.CPU ?? 100), memory: sum.memory + (resources.MemoryMB ?? 300) };
+    }, { cpu: 0, memory: 0 });
+    const exhausted: Record<string, number> = {};
+    if (asked.cpu > DEMO_NODE_CPU) exhausted.cpu = nodeCount;
+    if (asked.memory > DEMO_NODE_MEMORY_MB) exhausted.memory = nodeCount;
+    if (!reachable || Object.keys(exhausted).length > 0) {
+      failed[group.Name] = {
+        NodesEvaluated: reachable ? nodeCount : 0,
+        NodesFiltered: 0,
+        NodesInPool: nodeCount,
+        NodesAvailable: Object.fromEntries(datacenters.map((dc) => [dc, DEMO_DATACENTERS.includes(dc) ? nodeCount : 0])),
+        ClassFiltered: null,
+        ConstraintFiltered: null,
+        NodesExhausted: reachable ? nodeCount : 0,
+        ClassExhausted: null,
+        DimensionExhausted: reachable ? exhausted : null,
+        QuotaExhausted: null,
+        CoalescedFailures: Math.max(0, group.Count - 1),
+        AllocationTime: 20_000,
+        Scores: null,
+      };
+    }
+  }
+  return Object.keys(failed).length ? failed : null;
+}
+
 /** A stable UUID-shaped id from a number and a salt, different in its first 8 characters (the short id). */
 function id(index: number, salt: number): string {
   const hash = (value: number) => {
@@ -268,7 +311,7 @@ export class DemoRollouts {
       JobModifyIndex: stub?.JobModifyIndex ?? 0,
       Diff: { Type: type, ID: job.ID, Fields: jobFields, Objects: [], TaskGroups: groupDiffs },
       Annotations: { DesiredTGUpdates: desired, PreemptedAllocs: null },
-      FailedTGAllocs: null,
+      FailedTGAllocs: demoFailedPlacements(job),
       CreatedEvals: null,
       Warnings: '',
       NextPeriodicLaunch: '0001-01-01T00:00:00Z',

@@ -96,10 +96,10 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const deployRunner = new DeployRunner(profiles, tokens, log);
   const planDocuments = new PlanDocuments(store);
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
-  const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs);
+  const failures = new ClusterFailureDiagnostics(store, jobspecs, log);
+  const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs, failures);
   const logViews = new LogViews(store, log);
   const diagnostics = new JobspecDiagnostics(jobspecs, store, log);
-  const failures = new ClusterFailureDiagnostics(store, jobspecs, log);
   const ecrTags = new EcrTags(store, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store, ecrTags);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);

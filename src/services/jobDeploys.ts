@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { planJobspec, PlanOutcome } from '../core/deploy/jobPlan';
 import { PlanContext, planSummary, renderParseErrorDocument, renderPlanDocument } from '../core/deploy/planDocument';
 import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
+import { NomadAllocMetric } from '../core/nomad/nomadApi';
 import { ClusterStoreHost } from './clusterStoreHost';
 import { JobspecIndex } from './jobspecIndex';
 import { DeployRunner } from './deployRunner';
@@ -14,6 +15,12 @@ import { markWalkthroughStep } from './walkthroughProgress';
  */
 export interface PlanPresenter {
   showPlan(context: PlanContext, text: string, jobspec: vscode.Uri): Promise<vscode.TextDocument>;
+}
+
+/** Where a plan's failed placements are shown on the jobspec (views/clusterFailureDiagnostics.ts). */
+export interface PlacementReporter {
+  /** The plan of `jobId` in `uri` just made; `failed` empty or null: nothing fails to place. */
+  showPlacement(uri: vscode.Uri, jobId: string, profileName: string, failed: Record<string, NomadAllocMetric> | null, jobModifyIndex: number): void;
 }
 
 export interface PlannedJob {
@@ -34,6 +41,7 @@ export class JobDeploys {
     private readonly follower: RolloutFollower,
     private readonly log: vscode.LogOutputChannel,
     private readonly index: JobspecIndex,
+    private readonly placement?: PlacementReporter,
   ) {}
 
   /** The cluster's plan of the jobspec's text as it is in the editor (saved or not). */
@@ -50,7 +58,10 @@ export class JobDeploys {
     const fileNamespace = await this.fileNamespace(document, jobId);
     const context: PlanContext = { jobId, profileName: profile.name, namespace: fileNamespace ?? singleNamespace(profile.nomad.namespace), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${jobId} on "${profile.name}"…` }, () => planJobspec(store.nomad.api, document.getText(), jobId, profile.nomad.namespace));
-    if (outcome.kind === 'plan') context.namespace = outcome.namespace;
+    if (outcome.kind === 'plan') {
+      context.namespace = outcome.namespace;
+      this.placement?.showPlacement(uri, jobId, profile.name, outcome.plan.FailedTGAllocs, outcome.plan.JobModifyIndex);
+    }
     this.log.info(`Plan of ${jobId} on "${profile.name}": ${outcome.kind === 'plan' ? planSummary(outcome.plan, jobId, profile.name) : outcome.kind === 'parseError' ? `Nomad could not parse the file: ${outcome.message}` : outcome.error.message}`);
     return { outcome, context };
   }

@@ -7,15 +7,18 @@ import type { Tree } from 'web-tree-sitter';
 import { Span } from '../core/jobspec/jobspecOutline';
 import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import type { PlacementReporter } from '../services/jobDeploys';
+import { NomadAllocMetric } from '../core/nomad/nomadApi';
+import { placementProblems } from '../core/deploy/placementProblems';
 import { JobspecIndex } from '../services/jobspecIndex';
 
 /** The Problems are recomputed this long after the store's last change: a burst of events is one pass. */
 const FAILURES_DEBOUNCE_MS = 500;
 /** The Problems' codes, one per kind of failure. */
-export const FAILURE_CODES: Record<FailureFact['kind'], string> = { oom: 'oom-killed', driver: 'driver-failure', restarts: 'restart-loop' };
+export const FAILURE_CODES: Record<FailureFact['kind'] | 'placement', string> = { oom: 'oom-killed', driver: 'driver-failure', restarts: 'restart-loop', placement: 'placement-failed' };
 
 interface FailureProblem {
-  fact: FailureFact;
+  fact?: FailureFact;
   place: JobspecPlace;
   diagnostic: vscode.Diagnostic;
 }
@@ -28,7 +31,9 @@ interface FailureProblem {
  * From the store's allocations (their task states read when an allocation of the job's latest version
  * changes, never on a timer); cleared as soon as the failure no longer stands, and with the store.
  */
-export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
+export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, PlacementReporter, vscode.Disposable {
+  /** The last plan of each jobspec's jobs, with its failed placements, while it still says what would happen. */
+  private readonly plans = new Map<string, { jobId: string; profileName: string; failed: Record<string, NomadAllocMetric>; jobModifyIndex: number }[]>();
   private readonly collection = vscode.languages.createDiagnosticCollection('hashistack-cluster');
   private readonly problems = new Map<string, FailureProblem[]>();
   /** Task states read, by allocation, with the ModifyIndex they were read at. */
@@ -50,6 +55,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
         if (change.section === 'nomad') this.schedule();
       }),
       host.onWillReplaceStore(() => {
+        this.plans.clear();
         this.collection.clear();
         this.problems.clear();
         this.taskStates.clear();
@@ -59,9 +65,17 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.collection.delete(document.uri);
         this.problems.delete(document.uri.toString());
+        this.plans.delete(document.uri.toString());
       }),
     ];
     this.schedule();
+  }
+
+  showPlacement(uri: vscode.Uri, jobId: string, profileName: string, failed: Record<string, NomadAllocMetric> | null, jobModifyIndex: number): void {
+    const kept = (this.plans.get(uri.toString()) ?? []).filter((plan) => plan.jobId !== jobId);
+    if (failed && Object.keys(failed).length > 0) kept.push({ jobId, profileName, failed, jobModifyIndex });
+    this.plans.set(uri.toString(), kept);
+    void this.refresh();
   }
 
   private schedule(): void {
@@ -129,6 +143,20 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
           found.push({ fact, place, diagnostic });
         }
       }
+      // The last plan's failed placements, while the job on the cluster is still the one it was planned against.
+      const plans = (this.plans.get(document.uri.toString()) ?? []).filter((plan) => {
+        const running = data.jobs.find((candidate) => candidate.ID === plan.jobId);
+        return plan.profileName === profile.name && (running?.JobModifyIndex ?? 0) <= plan.jobModifyIndex;
+      });
+      this.plans.set(document.uri.toString(), plans);
+      for (const plan of plans) {
+        for (const problem of placementProblems(syntax.tree, plan.jobId, plan.failed)) {
+          const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
+          diagnostic.source = `nomad (${profile.name}, plan)`;
+          diagnostic.code = FAILURE_CODES.placement;
+          found.push({ place: problem.place, diagnostic });
+        }
+      }
       if (document.isClosed) continue;
       this.problems.set(document.uri.toString(), found);
       this.collection.set(document.uri, found.map((problem) => problem.diagnostic));
@@ -139,7 +167,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, vsc
   provideCodeActions(document: vscode.TextDocument, rangeAsked: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const { fact, place, diagnostic } of this.problems.get(document.uri.toString()) ?? []) {
-      if (fact.kind !== 'oom' || !diagnostic.range.intersection(rangeAsked) || place.found !== 'attribute' || !place.valueSpan || !/^\d+$/.test(place.value ?? '')) continue;
+      if (fact?.kind !== 'oom' || !diagnostic.range.intersection(rangeAsked) || place.found !== 'attribute' || !place.valueSpan || !/^\d+$/.test(place.value ?? '')) continue;
       const raised = raisedMemory(Number(place.value));
       const action = new vscode.CodeAction(`Raise memory to ${raised} MB (task "${fact.task}" was OOM-killed)`, vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();

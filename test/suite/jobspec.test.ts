@@ -380,4 +380,29 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       await resetScenario();
     }
   });
+
+  it("a plan whose group fits no node puts the scheduler's reason on the memory line it asks for; planning the fix clears it", async () => {
+    const file = workspaceFile('too-big.nomad');
+    const jobspec = (memory: number) => `job "too-big" {\n  datacenters = ["dc1"]\n  type        = "service"\n\n  group "web" {\n    count = 2\n\n    task "app" {\n      driver = "docker"\n      config {\n        image = "traefik/whoami:v1.10.3"\n      }\n      resources {\n        cpu    = 100\n        memory = ${memory}\n      }\n    }\n  }\n}\n`;
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(jobspec(100_000)));
+    const placement = () => vscode.languages.getDiagnostics(file).filter((diagnostic) => diagnostic.code === 'placement-failed');
+    try {
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('hashistack.planJob', { uri: file.toString(), jobId: 'too-big' });
+      const [problem] = await until(() => placement().length > 0 && placement(), 'the failed placement on the jobspec');
+      assert.equal(document.lineAt(problem!.range.start.line).text.trim(), 'memory = 100000');
+      assert.match(problem!.message, /^group "web" cannot be placed \(2 allocations\): memory exhausted on 3 nodes of 3 evaluated$/);
+      // The fix, planned: nothing fails to place, and the Problem goes.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(file, new vscode.Range(0, 0, document.lineCount, 0), jobspec(64));
+      await vscode.workspace.applyEdit(edit);
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('hashistack.planJob', { uri: file.toString(), jobId: 'too-big' });
+      await until(() => placement().length === 0, 'the Problem cleared by a plan that places everything');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file);
+    }
+  });
 });

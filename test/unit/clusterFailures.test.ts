@@ -94,3 +94,22 @@ describe("The cluster's failures as facts about the jobspec", () => {
     assert.deepEqual(failureFacts(definition, standing, states, now + OOM_WINDOW_MS + 60_000), []);
   });
 });
+
+describe("A plan's failed placements on the jobspec lines that govern them", () => {
+  it("puts the recorded plan's exhausted cpu on the group's cpu lines, a filtering constraint on its block, and no node on datacenters", async () => {
+    const { placementProblems } = await import('../../src/core/deploy/placementProblems');
+    const text = `job "example" {\n  datacenters = ["dc1"]\n  constraint {\n    attribute = "\${attr.kernel.name}"\n    value     = "windows"\n  }\n  group "cache" {\n    task "redis" {\n      resources {\n        cpu    = 500\n        memory = 256\n      }\n    }\n  }\n}\n`;
+    const tree = parseHcl(await hclParser(), text);
+    const lines = text.split('\n');
+    const plan = recordedJson<{ FailedTGAllocs: Record<string, import('../../src/core/nomad/nomadApi').NomadAllocMetric> }>('nomad/job-plan.json');
+    const cpu = placementProblems(tree, 'example', plan.FailedTGAllocs);
+    assert.deepEqual(cpu.map((problem) => [lines[problem.place.span.startLine]!.trim(), problem.message]), [['cpu    = 500', 'group "cache" cannot be placed (4 allocations): cpu exhausted on 1 node of 1 evaluated']]);
+    const metric = { ...plan.FailedTGAllocs.cache!, NodesExhausted: 0, DimensionExhausted: null, ConstraintFiltered: { '${attr.kernel.name} = windows': 3 }, NodesEvaluated: 3 };
+    const constraint = placementProblems(tree, 'example', { cache: metric });
+    assert.deepEqual(constraint.map((problem) => [lines[problem.place.span.startLine]!.trim(), problem.message]), [['constraint {', 'group "cache" cannot be placed (4 allocations): constraint ${attr.kernel.name} = windows filtered 3 nodes of 3 evaluated']]);
+    const nowhere = placementProblems(tree, 'example', { cache: { ...metric, ConstraintFiltered: null, NodesEvaluated: 0, NodesAvailable: { dc9: 0 } } });
+    assert.deepEqual(nowhere.map((problem) => lines[problem.place.span.startLine]!.trim()), ['datacenters = ["dc1"]']);
+    assert.match(nowhere[0]!.message, /no node is available in "dc9"/);
+    assert.deepEqual(placementProblems(tree, 'other', plan.FailedTGAllocs), [], 'a job the file lacks');
+  });
+});

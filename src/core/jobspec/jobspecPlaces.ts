@@ -65,3 +65,66 @@ export function restartPlace(tree: Tree, jobId: string, group: string, task: str
   const groupRestart = groupBlock && blockNamed(child(groupBlock, 'body'), 'restart');
   return groupRestart ? { found: 'block', span: blockHead(groupRestart) } : own;
 }
+
+function jobBlock(tree: Tree, jobId: string): Node | undefined {
+  return blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
+}
+
+function attributeIn(block: Node | undefined, name: string): Node | undefined {
+  if (!block) return undefined;
+  return (child(block, 'body')?.namedChildren ?? []).find((candidate) => candidate?.type === 'attribute' && child(candidate, 'identifier')?.text === name) ?? undefined;
+}
+
+/** A string attribute's literal text (`"${attr.kernel.name}"` → `${attr.kernel.name}`), else its source. */
+function literalOf(attribute: Node | undefined): string | undefined {
+  const value = attribute && child(attribute, 'expression');
+  if (!value) return undefined;
+  const text = value.text.trim();
+  return /^"(.*)"$/s.test(text) ? text.slice(1, -1) : text;
+}
+
+/**
+ * Where a group's failed placement is governed, for each reason Nomad gives in its AllocMetric: a filtering
+ * constraint's block (the job's, the group's or a task's, matched by its attribute and value), the `cpu` /
+ * `memory` lines of the group's tasks for an exhausted dimension, the job's `datacenters` when no node is
+ * available there; the group's label otherwise. Undefined when the file has no such group.
+ */
+export function placementPlaces(tree: Tree, jobId: string, group: string): {
+  constraint(key: string): JobspecPlace | undefined;
+  dimension(dimension: string): JobspecPlace[];
+  datacenters(): JobspecPlace;
+  group: JobspecPlace;
+} | undefined {
+  const job = jobBlock(tree, jobId);
+  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
+  if (!job || !groupBlock) return undefined;
+  const groupLabel: JobspecPlace = { found: 'label', span: blockHead(groupBlock) };
+  const tasks = blocksOf(child(groupBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'task');
+  const constraints = [job, groupBlock, ...tasks].flatMap((block) => blocksOf(child(block, 'body')).filter((candidate) => child(candidate, 'identifier')?.text === 'constraint'));
+  return {
+    group: groupLabel,
+    constraint(key) {
+      // Nomad names a filtering constraint `<attribute> <operator> <value>` (`${attr.kernel.name} = windows`).
+      const found = constraints.find((constraint) => {
+        const attribute = literalOf(attributeIn(constraint, 'attribute'));
+        const value = literalOf(attributeIn(constraint, 'value'));
+        return attribute !== undefined && key.includes(attribute) && (value === undefined || key.includes(value));
+      });
+      return found ? { found: 'block', span: blockHead(found) } : undefined;
+    },
+    dimension(dimension) {
+      const name = /^cpu\b/i.test(dimension) ? 'cpu' : /^memory\b/i.test(dimension) ? 'memory' : undefined;
+      if (!name) return [groupLabel];
+      const places = tasks.flatMap((task) => {
+        const resources = blocksOf(child(task, 'body')).find((block) => child(block, 'identifier')?.text === 'resources');
+        const attribute = attributeIn(resources, name);
+        return attribute ? [{ found: 'attribute' as const, span: span(attribute) }] : [];
+      });
+      return places.length ? places : [groupLabel];
+    },
+    datacenters() {
+      const attribute = attributeIn(job, 'datacenters');
+      return attribute ? { found: 'attribute', span: span(attribute) } : { found: 'label', span: blockHead(job) };
+    },
+  };
+}
