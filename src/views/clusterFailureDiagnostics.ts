@@ -107,6 +107,9 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     this.lastPass = !store ? 'no store' : !data ? 'no Nomad data' : '';
     if (!store || !data) return;
     const profile = this.host.activeProfile;
+    // Allocations the cluster no longer lists (collected, or another job's) leave the cache: it stays bounded.
+    const listed = new Set(data.allocations.map((allocation) => allocation.ID));
+    for (const id of this.taskStates.keys()) if (!listed.has(id)) this.taskStates.delete(id);
     for (const document of vscode.workspace.textDocuments) {
       if (fileKind(document.uri.path) !== 'jobspec' || document.isClosed) continue;
       const scanned = await this.index.scan(document);
