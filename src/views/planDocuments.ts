@@ -83,8 +83,7 @@ export class PlanDocuments implements PlanPresenter, vscode.TextDocumentContentP
 
   /** Whether a plan's document or its preview has a tab. */
   private isShown(uri: vscode.Uri): boolean {
-    const label = previewLabel(uri);
-    return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => (tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()) || (tab.input instanceof vscode.TabInputWebview && tab.label === label)));
+    return previewOpen(uri) || vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()));
   }
 
   /** Whether a plan says it is out of date, and why (for the tests). */
@@ -119,9 +118,8 @@ export class PlanDocuments implements PlanPresenter, vscode.TextDocumentContentP
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     // A preview of this document that is open already follows the document's new text by itself.
-    const previewOpen = vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === previewLabel(uri)));
     if (vscode.workspace.getConfiguration('hashistack').get<boolean>('plans.openRendered', true)) {
-      if (!previewOpen) await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+      if (!previewOpen(uri)) await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     } else {
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
     }
@@ -168,9 +166,10 @@ export class PlanDocuments implements PlanPresenter, vscode.TextDocumentContentP
 
 const PLAN_AGAIN = 'Plan Again';
 
-/** The title VS Code gives the Markdown preview of a document. */
-function previewLabel(uri: vscode.Uri): string {
-  return `Preview ${uri.path.split('/').pop()}`;
+/** Whether the Markdown preview of a document has a tab (found by the title VS Code gives it). */
+function previewOpen(uri: vscode.Uri): boolean {
+  const label = `Preview ${uri.path.split('/').pop()}`;
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === label));
 }
 
 /**

@@ -30,23 +30,36 @@ function blockHead(block: Node): Span {
   return { ...span(type), endLine: last.endPosition.row, endCharacter: last.endPosition.column };
 }
 
+function jobBlock(tree: Tree, jobId: string): Node | undefined {
+  return blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
+}
+
+/** The job's block and its group's, when the file has both. */
+function groupOf(tree: Tree, jobId: string, group: string): { job: Node; group: Node } | undefined {
+  const job = jobBlock(tree, jobId);
+  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
+  return job && groupBlock ? { job, group: groupBlock } : undefined;
+}
+
+function attributeIn(block: Node | undefined, name: string): Node | undefined {
+  if (!block) return undefined;
+  return (child(block, 'body')?.namedChildren ?? []).find((candidate) => candidate?.type === 'attribute' && child(candidate, 'identifier')?.text === name) ?? undefined;
+}
+
 /**
  * The place of `attribute` in the block `inner` of a task (e.g. `resources` › `memory`), or of the task's own
  * attribute when `inner` is undefined; falling back to the inner block, then to the task's label. Undefined
  * when the file has no such job, group or task.
  */
 export function taskPlace(tree: Tree, jobId: string, group: string, task: string, inner: string | undefined, attribute?: string): JobspecPlace | undefined {
-  const job = blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
-  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
+  const groupBlock = groupOf(tree, jobId, group)?.group;
   const taskBlock = groupBlock && blockNamed(child(groupBlock, 'body'), 'task', task);
   if (!taskBlock) return undefined;
   const container = inner ? blockNamed(child(taskBlock, 'body'), inner) : taskBlock;
-  if (container && attribute) {
-    for (const candidate of child(container, 'body')?.namedChildren ?? []) {
-      if (candidate?.type !== 'attribute' || child(candidate, 'identifier')?.text !== attribute) continue;
-      const value = child(candidate, 'expression');
-      return { found: 'attribute', span: span(candidate), value: value?.text, valueSpan: value ? span(value) : undefined };
-    }
+  const found = attribute ? attributeIn(container, attribute) : undefined;
+  if (found) {
+    const value = child(found, 'expression');
+    return { found: 'attribute', span: span(found), value: value?.text, valueSpan: value ? span(value) : undefined };
   }
   if (container && container !== taskBlock) return { found: 'block', span: blockHead(container) };
   const literal = taskBlock.namedChildren.find((candidate) => candidate?.type === 'string_lit');
@@ -60,19 +73,8 @@ export function taskPlace(tree: Tree, jobId: string, group: string, task: string
 export function restartPlace(tree: Tree, jobId: string, group: string, task: string): JobspecPlace | undefined {
   const own = taskPlace(tree, jobId, group, task, 'restart');
   if (!own || own.found === 'block') return own;
-  const job = blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
-  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
-  const groupRestart = groupBlock && blockNamed(child(groupBlock, 'body'), 'restart');
+  const groupRestart = blockNamed(child(groupOf(tree, jobId, group)!.group, 'body'), 'restart');
   return groupRestart ? { found: 'block', span: blockHead(groupRestart) } : own;
-}
-
-function jobBlock(tree: Tree, jobId: string): Node | undefined {
-  return blockNamed(child(tree.rootNode, 'body') ?? tree.rootNode, 'job', jobId);
-}
-
-function attributeIn(block: Node | undefined, name: string): Node | undefined {
-  if (!block) return undefined;
-  return (child(block, 'body')?.namedChildren ?? []).find((candidate) => candidate?.type === 'attribute' && child(candidate, 'identifier')?.text === name) ?? undefined;
 }
 
 /** A string attribute's literal text (`"${attr.kernel.name}"` → `${attr.kernel.name}`), else its source. */
@@ -95,9 +97,9 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
   datacenters(): JobspecPlace;
   group: JobspecPlace;
 } | undefined {
-  const job = jobBlock(tree, jobId);
-  const groupBlock = job && blockNamed(child(job, 'body'), 'group', group);
-  if (!job || !groupBlock) return undefined;
+  const found = groupOf(tree, jobId, group);
+  if (!found) return undefined;
+  const { job, group: groupBlock } = found;
   const groupLabel: JobspecPlace = { found: 'label', span: blockHead(groupBlock) };
   const tasks = blocksOf(child(groupBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'task');
   const constraints = [job, groupBlock, ...tasks].flatMap((block) => blocksOf(child(block, 'body')).filter((candidate) => child(candidate, 'identifier')?.text === 'constraint'));
@@ -116,8 +118,7 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
       const name = /^cpu\b/i.test(dimension) ? 'cpu' : /^memory\b/i.test(dimension) ? 'memory' : undefined;
       if (!name) return [groupLabel];
       const places = tasks.flatMap((task) => {
-        const resources = blocksOf(child(task, 'body')).find((block) => child(block, 'identifier')?.text === 'resources');
-        const attribute = attributeIn(resources, name);
+        const attribute = attributeIn(blockNamed(child(task, 'body'), 'resources'), name);
         return attribute ? [{ found: 'attribute' as const, span: span(attribute) }] : [];
       });
       return places.length ? places : [groupLabel];

@@ -4,6 +4,7 @@
 // newer version, clears what it reported). Pure: the editor turns the facts into Problems on jobspec lines.
 import { NomadAllocationListStub, NomadJob, NomadTaskEvent, NomadTaskState } from './nomadApi';
 import { taskEventMessage } from '../tree/nomad/allocationTasks';
+import { newestOfSlots } from '../tree/nomad/nomadProperties';
 
 /** OOM kills are counted over this long (a task killed once a day is not a loop; three in an hour is). */
 export const OOM_WINDOW_MS = 60 * 60_000;
@@ -31,10 +32,9 @@ function oomKilled(event: { Type: string; Details?: Record<string, string> | nul
  * (`job.group[n]`) — what the store lists; their task states are then read, and only theirs.
  */
 export function standingAllocations(definition: NomadJob, stubs: readonly NomadAllocationListStub[]): NomadAllocationListStub[] {
-  const mine = stubs.filter((allocation) => allocation.JobID === definition.ID);
-  const newest = new Map<string, number>();
-  for (const allocation of mine) newest.set(allocation.Name, Math.max(newest.get(allocation.Name) ?? -1, allocation.CreateIndex));
-  return mine.filter((allocation) => allocation.JobVersion === definition.Version && newest.get(allocation.Name) === allocation.CreateIndex).sort((a, b) => b.CreateIndex - a.CreateIndex);
+  return newestOfSlots(stubs.filter((allocation) => allocation.JobID === definition.ID))
+    .filter((allocation) => allocation.JobVersion === definition.Version)
+    .sort((a, b) => b.CreateIndex - a.CreateIndex);
 }
 
 /** The OOM facts of a job: its standing allocations' tasks OOM-killed within the window. */

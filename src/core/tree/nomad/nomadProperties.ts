@@ -96,9 +96,14 @@ const JOB_STATUS_ICONS: Record<string, NodeIcon> = {
  * one that a newer allocation replaced — a rollout's new version, a reschedule — no longer degrades the job.
  */
 export function currentFailures(allocations: readonly NomadAllocationListStub[]): NomadAllocationListStub[] {
+  return newestOfSlots(allocations).filter((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run');
+}
+
+/** The allocations that are the newest of their slot (`job.group[n]`): none a newer allocation replaced. */
+export function newestOfSlots<T extends { Name: string; CreateIndex: number }>(allocations: readonly T[]): T[] {
   const newest = new Map<string, number>();
   for (const allocation of allocations) newest.set(allocation.Name, Math.max(newest.get(allocation.Name) ?? -1, allocation.CreateIndex));
-  return allocations.filter((allocation) => allocation.ClientStatus === 'failed' && allocation.DesiredStatus === 'run' && newest.get(allocation.Name) === allocation.CreateIndex);
+  return allocations.filter((allocation) => newest.get(allocation.Name) === allocation.CreateIndex);
 }
 
 export function nomadJobNode(
