@@ -648,6 +648,8 @@ export class DemoCluster {
         return nomadPage(inNamespace(this.data.nomad.deployments), url, (deployment) => deployment.ID, headers);
       case '/v1/nodes':
         return nomadPage(this.data.nomad.nodes, url, (node) => node.ID, headers);
+      case '/v1/evaluations':
+        return nomadPage(inNamespace(this.rollouts.listEvaluations(url.searchParams.get('filter')) as { ID: string; Namespace?: string }[]), url, (evaluation) => evaluation.ID, headers);
     }
     const allocation = /^\/v1\/allocation\/([^/]+)$/.exec(url.pathname);
     if (allocation) {

@@ -75,6 +75,19 @@ const DEMO_DATACENTERS = ['dc1'];
  * The scheduler's failed placements for a plan, in Nomad's AllocMetric shape: a group whose tasks ask for more
  * CPU or memory than a node has is exhausted on every node; a job in no datacenter the demo has finds no node.
  */
+/** The attributes every demo node has, for constraints: one that asks for another value filters every node. */
+const DEMO_NODE_ATTRIBUTES: Record<string, string> = { '${attr.kernel.name}': 'linux', '${attr.cpu.arch}': 'amd64', '${node.datacenter}': 'dc1', '${attr.os.name}': 'ubuntu' };
+
+type DemoConstraint = { LTarget?: string; RTarget?: string; Operand?: string };
+
+/** The constraints of a group (the job's, the group's, its tasks') that no demo node meets, as Nomad names them. */
+function unmetConstraints(job: DemoJob, group: DemoGroup): string[] {
+  const all = [job, group, ...group.Tasks].flatMap((part) => ((part as { Constraints?: DemoConstraint[] | null }).Constraints ?? []));
+  return all
+    .filter((constraint) => ['=', '==', 'is', undefined, ''].includes(constraint.Operand) && constraint.LTarget !== undefined && constraint.LTarget in DEMO_NODE_ATTRIBUTES && DEMO_NODE_ATTRIBUTES[constraint.LTarget] !== constraint.RTarget)
+    .map((constraint) => `${constraint.LTarget} ${constraint.Operand || '='} ${constraint.RTarget ?? ''}`);
+}
+
 export function demoFailedPlacements(job: DemoJob): Record<string, unknown> | null {
   const failed: Record<string, unknown> = {};
   const datacenters = Array.isArray(job.Datacenters) ? (job.Datacenters as string[]) : DEMO_DATACENTERS;
@@ -88,17 +101,20 @@ export function demoFailedPlacements(job: DemoJob): Record<string, unknown> | nu
     const exhausted: Record<string, number> = {};
     if (asked.cpu > DEMO_NODE_CPU) exhausted.cpu = nodeCount;
     if (asked.memory > DEMO_NODE_MEMORY_MB) exhausted.memory = nodeCount;
-    if (!reachable || Object.keys(exhausted).length > 0) {
+    const unmet = reachable ? unmetConstraints(job, group) : [];
+    // Nomad counts a node under the first constraint that filters it: here, the first unmet one takes them all.
+    const filtered = unmet.length > 0;
+    if (!reachable || filtered || Object.keys(exhausted).length > 0) {
       failed[group.Name] = {
         NodesEvaluated: reachable ? nodeCount : 0,
-        NodesFiltered: 0,
+        NodesFiltered: filtered ? nodeCount : 0,
         NodesInPool: nodeCount,
         NodesAvailable: Object.fromEntries(datacenters.map((dc) => [dc, DEMO_DATACENTERS.includes(dc) ? nodeCount : 0])),
         ClassFiltered: null,
-        ConstraintFiltered: null,
-        NodesExhausted: reachable ? nodeCount : 0,
+        ConstraintFiltered: filtered ? { [unmet[0]!]: nodeCount } : null,
+        NodesExhausted: reachable && !filtered ? nodeCount : 0,
         ClassExhausted: null,
-        DimensionExhausted: reachable ? exhausted : null,
+        DimensionExhausted: reachable && !filtered ? exhausted : null,
         QuotaExhausted: null,
         CoalescedFailures: Math.max(0, group.Count - 1),
         AllocationTime: 20_000,
@@ -210,6 +226,33 @@ function diffType(parts: { Type: string }[], before: unknown): string {
 function destructive(before: DemoGroup['Tasks'][number] | undefined, after: DemoGroup['Tasks'][number]): boolean {
   if (!before) return true;
   return JSON.stringify([before.Driver, before.Config, before.Resources ?? null, before.Env ?? null]) !== JSON.stringify([after.Driver, after.Config, after.Resources ?? null, after.Env ?? null]);
+}
+
+/** An evaluation with every field Nomad's has (`structs.Evaluation`), the given ones set. */
+function demoEvaluation(fields: Record<string, unknown> & { ID: string; JobID: string; CreateIndex: number }): Record<string, unknown> {
+  return {
+    Priority: 50,
+    Type: 'service',
+    TriggeredBy: 'job-register',
+    Namespace: 'default',
+    NodeID: '',
+    NodeModifyIndex: 0,
+    DeploymentID: '',
+    Status: 'complete',
+    StatusDescription: '',
+    Wait: 0,
+    NextEval: '',
+    PreviousEval: '',
+    BlockedEval: '',
+    FailedTGAllocs: null,
+    ClassEligibility: null,
+    EscapedComputedClass: false,
+    AnnotatePlan: false,
+    QueuedAllocations: {},
+    SnapshotIndex: fields.CreateIndex,
+    ModifyIndex: fields.CreateIndex,
+    ...fields,
+  };
 }
 
 export class DemoRollouts {
@@ -351,8 +394,19 @@ export class DemoRollouts {
       evalId = id(index, 0xe7a1);
       const withDeployment = job.Type === 'service' && job.TaskGroups.some((group) => (group.Update?.MaxParallel ?? 0) > 0);
       const events: Event[] = [{ Topic: 'Job', Type: 'JobRegistered', Key: job.ID, Namespace: job.Namespace, FilterKeys: null, Payload: { Job: definition } }];
-      const evaluation = { ID: evalId, Namespace: job.Namespace, JobID: job.ID, Type: job.Type, TriggeredBy: trigger, Status: 'complete', StatusDescription: '', JobModifyIndex: index, FailedTGAllocs: null, DeploymentID: '', CreateIndex: index, ModifyIndex: index };
-      this.evaluations.set(job.ID, [...(this.evaluations.get(job.ID) ?? []), evaluation]);
+      // A group that fits no node is not placed: the evaluation says why, and a blocked one waits for room
+      // (as Nomad's scheduler does; the allocations of the version before keep running).
+      const failed = demoFailedPlacements(job);
+      const blocked = failed ? demoEvaluation({ ID: id(index, 0xb10c), Namespace: job.Namespace, JobID: job.ID, Type: job.Type, TriggeredBy: 'queued-allocs', Status: 'blocked', StatusDescription: 'created to place remaining allocations', JobModifyIndex: index, PreviousEval: evalId, FailedTGAllocs: failed, DeploymentID: '', CreateIndex: index, ModifyIndex: index, CreateTime: now * NS_PER_MS, ModifyTime: now * NS_PER_MS }) : undefined;
+      const evaluation = demoEvaluation({ ID: evalId, Namespace: job.Namespace, JobID: job.ID, Type: job.Type, TriggeredBy: trigger, Status: 'complete', StatusDescription: '', JobModifyIndex: index, FailedTGAllocs: failed, BlockedEval: blocked?.ID ?? '', DeploymentID: '', CreateIndex: index, ModifyIndex: index, CreateTime: now * NS_PER_MS, ModifyTime: now * NS_PER_MS });
+      this.evaluations.set(job.ID, [...(this.evaluations.get(job.ID) ?? []).map((older) => this.unblocked(older, index, events)), evaluation, ...(blocked ? [blocked] : [])]);
+      events.push(this.evaluationEvent(evaluation), ...(blocked ? [this.evaluationEvent(blocked)] : []));
+      if (failed) {
+        // Nothing placed: the job waits (its earlier version, if any, keeps running).
+        this.cancelOlderDeployments(job.ID, index, events);
+        events.push(this.jobEvent(job.ID, index));
+        return events;
+      }
       if (withDeployment) {
         const deployment = {
           ID: id(index, 0xde91),
@@ -386,6 +440,32 @@ export class DemoRollouts {
     });
     this.host.later(() => this.step(job.ID), this.stepMs);
     return { EvalID: evalId, EvalCreateIndex: modifyIndex, JobModifyIndex: modifyIndex, Warnings: '', Index: modifyIndex, LastContact: 0, KnownLeader: true };
+  }
+
+  /** An older blocked evaluation of a job, cancelled by a newer registration (Nomad keeps one blocked per job). */
+  private unblocked(evaluation: Record<string, unknown>, index: number, events: Event[]): Record<string, unknown> {
+    if (evaluation.Status !== 'blocked') return evaluation;
+    const cancelled = { ...evaluation, Status: 'canceled', StatusDescription: 'evaluation is outdated: a newer job version was registered', ModifyIndex: index };
+    events.push(this.evaluationEvent(cancelled));
+    return cancelled;
+  }
+
+  private evaluationEvent(evaluation: Record<string, unknown>): Event {
+    return { Topic: 'Evaluation', Type: 'EvaluationUpdated', Key: evaluation.ID as string, Namespace: evaluation.Namespace as string, FilterKeys: [evaluation.JobID as string, ...(evaluation.DeploymentID ? [evaluation.DeploymentID as string] : [])], Payload: { Evaluation: evaluation } };
+  }
+
+  /**
+   * `GET /v1/evaluations?filter=…`: the demo answers the store's filter (the open ones), every one otherwise;
+   * a scenario job the demo never registered has the evaluation of its registration.
+   */
+  listEvaluations(filter: string | null): Record<string, unknown>[] {
+    const registered = [...this.evaluations.values()].flat();
+    const scenario = this.nomad.jobs
+      .filter((job) => !this.evaluations.has(job.ID))
+      .map((job) => demoEvaluation({ ID: id(job.JobModifyIndex, 0xe7a1), Namespace: job.Namespace, JobID: job.ID, Type: job.Type, TriggeredBy: 'job-register', Status: 'complete', JobModifyIndex: job.JobModifyIndex, CreateIndex: job.JobModifyIndex, ModifyIndex: job.JobModifyIndex }));
+    const all = [...scenario, ...registered];
+    const open = (evaluation: Record<string, unknown>) => evaluation.Status === 'blocked' || evaluation.Status === 'pending';
+    return filter ? all.filter(open) : all;
   }
 
   private cancelOlderDeployments(jobId: string, index: number, events: Event[]): void {

@@ -17,7 +17,7 @@ export type DemoChange =
 export const DEMO_CHANGE_KINDS: DemoChange['kind'][] = ['addJob', 'failAllocation', 'restartAllocation', 'setCheck', 'removeRouter', 'drainNode', 'collectGarbage'];
 
 export interface DemoEvent {
-  Topic: 'Job' | 'Allocation' | 'Deployment' | 'Node';
+  Topic: 'Job' | 'Allocation' | 'Deployment' | 'Node' | 'Evaluation';
   Type: string;
   Key: string;
   Namespace: string;

@@ -56,7 +56,7 @@ import { JobspecLanguageFeatures } from './views/jobspecLanguage';
 import { JobspecDiagnostics } from './views/jobspecDiagnostics';
 import { JobspecHover } from './views/jobspecHover';
 import { EcrTags } from './services/ecrTags';
-import { registerRevealAllocation } from './commands/revealAllocation';
+import { registerRevealAllocation, registerRevealEvaluation } from './commands/revealAllocation';
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
 import { registerRevealServerInstance } from './commands/revealServerInstance';
@@ -156,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerSaveLog(),
     registerOpenShell(store, tokens, log),
     registerRevealAllocation(explorer),
+    registerRevealEvaluation(explorer),
     registerRevealRouteAllocations(store, explorer),
     registerRevealConsulInstances(store, explorer),
     registerRevealServerInstance(explorer),

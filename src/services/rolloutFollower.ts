@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { expectsDeployment, FollowState, FollowTarget, followHeadline, followOutcome, followRollout, groupProgressWords } from '../core/deploy/rolloutFollow';
-import { itemNamespace } from '../core/tree/nomad/nomadProperties';
+import { FollowState, FollowTarget, followHeadline, followOutcome, followRollout, groupProgressWords } from '../core/deploy/rolloutFollow';
+import { itemNamespace, jobEvaluations } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from './clusterStoreHost';
 
 /** The longest a rollout is followed; past it the follow says so and stops (the deployment goes on). */
@@ -48,8 +48,6 @@ interface Follow {
   state: FollowState;
   started: number;
   promotionOffered: boolean;
-  /** The store's watch of the job's evaluations (jobs without deployments: placement failures live there). */
-  evaluationWatch?: { dispose(): void };
   demand: vscode.Disposable;
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   reported: number;
@@ -148,10 +146,9 @@ export class RolloutFollower implements vscode.Disposable {
     const snapshot = nomad?.state.data;
     if (!nomad || !snapshot || !this.follows.has(follow.key)) return;
     const definition = nomad.jobDefinition(follow.target.namespace, follow.target.jobId);
-    const state = followRollout(follow.target, { snapshot, definition, evaluations: nomad.evaluations(follow.target.jobId, follow.target.namespace), previous: follow.state });
+    const state = followRollout(follow.target, { snapshot, definition, evaluations: jobEvaluations(snapshot, follow.target.jobId, follow.target.namespace), previous: follow.state });
     if (state.version !== undefined && follow.target.version === undefined) follow.target.version = state.version;
     follow.state = state;
-    this.readEvaluations(follow, definition, snapshot.jobs.find((job) => job.ID === follow.target.jobId)?.Type);
     const headline = `${follow.target.jobId}: ${followHeadline(state)}`;
     const groups = state.groups.map(groupProgressWords);
     const desired = state.groups.reduce((sum, group) => sum + group.desired, 0);
@@ -170,12 +167,6 @@ export class RolloutFollower implements vscode.Disposable {
     }
     if (!state.awaitingPromotion) follow.promotionOffered = false;
     if (state.ended) this.end(follow, followOutcome(state, follow.target.jobId, follow.profileName));
-  }
-
-  /** Jobs without deployments: their evaluation says whether placement failed, so the store watches them while they place. */
-  private readEvaluations(follow: Follow, definition: Parameters<typeof expectsDeployment>[0], jobType: string | undefined): void {
-    if (follow.evaluationWatch || follow.state.version === undefined || expectsDeployment(definition, jobType) !== false) return;
-    follow.evaluationWatch = this.host.store?.nomad.watchEvaluations(follow.target.jobId, follow.target.namespace);
   }
 
   private taskEnded(follow: Follow, exitCode: number | undefined): void {
@@ -200,7 +191,6 @@ export class RolloutFollower implements vscode.Disposable {
     if (this.follows.get(follow.key) !== follow) return;
     this.follows.delete(follow.key);
     follow.demand.dispose();
-    follow.evaluationWatch?.dispose();
     follow.timers.forEach((timer) => clearTimeout(timer));
     follow.finish();
     const state = follow.state;

@@ -126,10 +126,19 @@ export class ClusterExplorer implements vscode.Disposable {
   }
 
   /** Shows an allocation's row in the Nomad view (from a rollout's failure, or a Consul instance). */
-  async revealNomadAllocation(allocationId: string): Promise<boolean> {
-    const row = this.providers.nomad.findComputed(`nomad/allocation/${allocationId}`);
+  revealNomadAllocation(allocationId: string): Promise<boolean> {
+    return this.revealNomadRow(`nomad/allocation/${allocationId}`, `allocation ${allocationId.slice(0, 8)} (it may have been garbage-collected)`);
+  }
+
+  /** A job's open evaluation under its row (a blocked one: why the job waits). */
+  revealNomadEvaluation(jobId: string, namespace: string, evaluationId: string): Promise<boolean> {
+    return this.revealNomadRow(`nomad/job/${namespace}/${jobId}/evaluation/${evaluationId}`, `evaluation ${evaluationId.slice(0, 8)} of ${jobId} (it is no longer blocked or pending)`);
+  }
+
+  private async revealNomadRow(id: string, missing: string): Promise<boolean> {
+    const row = this.providers.nomad.findComputed(id);
     if (!row) {
-      void vscode.window.showInformationMessage(`Hashistack: the Nomad section does not list allocation ${allocationId.slice(0, 8)} (it may have been garbage-collected).`);
+      void vscode.window.showInformationMessage(`Hashistack: the Nomad section does not list ${missing}.`);
       return false;
     }
     await this.views.nomad.reveal(row, { select: true, focus: true, expand: true });

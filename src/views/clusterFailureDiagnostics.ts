@@ -1,43 +1,59 @@
 import * as vscode from 'vscode';
-import { FailureFact, failureFacts, failureMessage, raisedMemory, standingAllocations } from '../core/nomad/clusterFailures';
-import { NomadTaskState } from '../core/nomad/nomadApi';
-import { fileKind } from '../core/jobspec/jobspecDocument';
-import { JobspecPlace, restartPlace, taskPlace } from '../core/jobspec/jobspecPlaces';
 import type { Tree } from 'web-tree-sitter';
+import { FailureFact, jobFailureFacts, raisedMemory, standingAllocations } from '../core/nomad/clusterFailures';
+import { NomadAllocMetric, NomadTaskState } from '../core/nomad/nomadApi';
+import { DocumentScan, fileKind, JobspecDocument } from '../core/jobspec/jobspecDocument';
+import { JobspecPlace } from '../core/jobspec/jobspecPlaces';
 import { Span } from '../core/jobspec/jobspecOutline';
-import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
+import { FAILURE_CODES, failureProblems } from '../core/jobspec/failureProblems';
+import { JOBSPEC_GLOB } from '../core/jobspec/jobLocator';
+import { itemNamespace, jobEvaluations, jobKey, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import type { PlacementReporter } from '../services/jobDeploys';
-import { NomadAllocMetric } from '../core/nomad/nomadApi';
 import { placementProblems } from '../core/deploy/placementProblems';
 import { JobspecIndex } from '../services/jobspecIndex';
+import { findWorkspaceFiles } from '../services/workspaceFiles';
 
+/** The cluster's Problems' collection. */
+export const CLUSTER_DIAGNOSTICS_NAME = 'hashistack-cluster';
 /** The Problems are recomputed this long after the store's last change: a burst of events is one pass. */
 const FAILURES_DEBOUNCE_MS = 500;
-/** The Problems' codes, one per kind of failure. */
-export const FAILURE_CODES: Record<FailureFact['kind'] | 'placement', string> = { oom: 'oom-killed', driver: 'driver-failure', restarts: 'restart-loop', placement: 'placement-failed' };
+/** The workspace's jobspecs looked at for Problems when closed (as many as the Deploy… list reads). */
+const CLOSED_JOBSPECS_LIMIT = 1000;
 
-interface FailureProblem {
+interface ShownProblem {
   fact?: FailureFact;
   place: JobspecPlace;
   diagnostic: vscode.Diagnostic;
+  jobId: string;
+  namespace: string;
+}
+
+/** A jobspec that is not open: its scan, and its syntax tree once a Problem needs one (until the file changes). */
+interface ClosedJobspec {
+  scan: DocumentScan | undefined;
+  document?: JobspecDocument;
 }
 
 /**
- * The cluster's failures of a job as Problems on the lines of its open jobspecs that govern them: a task
- * OOM-killed lands on its `memory` line (else `resources`, else the task), with a quick fix that raises it;
- * a driver failure (an image it could not pull) on the `image` line; a restart loop Nomad gave up on on the
- * `restart` block (the task's, else the group's, else the task).
- * From the store's allocations (their task states read when an allocation of the job's latest version
- * changes, never on a timer); cleared as soon as the failure no longer stands, and with the store.
+ * The cluster's failures of a job as Problems on the lines of its jobspecs that govern them — open or closed,
+ * so the Problems panel says what is broken on the cluster at a glance: an OOM kill on the task's `memory`
+ * line (with a quick fix that raises it), a driver failure on `image`, a restart loop Nomad gave up on on
+ * `restart`, a template that failed on its `template` block, a critical Consul check on its `check` block, a
+ * blocked evaluation on the constraint / cpu / memory / datacenters lines the scheduler blames. Each offers
+ * to show the allocation or evaluation that reported it in the explorer.
+ * From the store (allocations, open evaluations, Consul's checks; task states read when an allocation of the
+ * job's latest version changes, never on a timer); cleared as soon as the failure no longer stands.
  */
 export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, PlacementReporter, vscode.Disposable {
   /** The last plan of each jobspec's jobs, with its failed placements, while it still says what would happen. */
   private readonly plans = new Map<string, { jobId: string; profileName: string; failed: Record<string, NomadAllocMetric>; jobModifyIndex: number }[]>();
-  private readonly collection = vscode.languages.createDiagnosticCollection('hashistack-cluster');
-  private readonly problems = new Map<string, FailureProblem[]>();
+  private readonly collection = vscode.languages.createDiagnosticCollection(CLUSTER_DIAGNOSTICS_NAME);
+  private readonly problems = new Map<string, ShownProblem[]>();
   /** Task states read, by allocation, with the ModifyIndex they were read at. */
   private readonly taskStates = new Map<string, { modifyIndex: number; states: Record<string, NomadTaskState> | null }>();
+  private readonly closed = new Map<string, ClosedJobspec>();
+  private workspaceJobspecs: Thenable<vscode.Uri[]> | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -48,11 +64,25 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     private readonly index: JobspecIndex,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(JOBSPEC_GLOB);
+    const forget = (uri: vscode.Uri, listed: boolean) => {
+      this.forgetClosed(uri.toString());
+      if (listed) this.workspaceJobspecs = undefined;
+      this.schedule();
+    };
     this.subscriptions = [
       this.collection,
+      watcher,
+      watcher.onDidCreate((uri) => forget(uri, true)),
+      watcher.onDidDelete((uri) => forget(uri, true)),
+      watcher.onDidChange((uri) => forget(uri, false)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.workspaceJobspecs = undefined;
+        this.schedule();
+      }),
       vscode.languages.registerCodeActionsProvider({ language: 'nomad' }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
       host.onDidChange((change) => {
-        if (change.section === 'nomad') this.schedule();
+        if (change.section === 'nomad' || change.section === 'consul') this.schedule();
       }),
       host.onWillReplaceStore(() => {
         this.plans.clear();
@@ -62,10 +92,10 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
       }),
       vscode.workspace.onDidOpenTextDocument(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((event) => fileKind(event.document.uri.path) === 'jobspec' && this.schedule()),
+      // A closed jobspec is read from disk again: the editor's unsaved text is gone with it.
       vscode.workspace.onDidCloseTextDocument((document) => {
-        this.collection.delete(document.uri);
-        this.problems.delete(document.uri.toString());
-        this.plans.delete(document.uri.toString());
+        this.forgetClosed(document.uri.toString());
+        this.schedule();
       }),
     ];
     this.schedule();
@@ -78,12 +108,17 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     void this.refresh();
   }
 
+  private forgetClosed(key: string): void {
+    this.closed.get(key)?.document?.dispose();
+    this.closed.delete(key);
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), FAILURES_DEBOUNCE_MS);
   }
 
-  /** Recomputes every open jobspec's cluster Problems now (one pass at a time; a change meanwhile runs another). */
+  /** Recomputes every jobspec's cluster Problems now (one pass at a time; a change meanwhile runs another). */
   async refresh(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -101,102 +136,159 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
   /** What the last pass saw, in words (for the tests' failure messages). */
   lastPass = '';
 
+  /** The jobspecs to look at: the open ones, and the workspace's files (listed once, again when files come or go). */
+  private async jobspecUris(): Promise<{ uri: vscode.Uri; document?: vscode.TextDocument }[]> {
+    const open = vscode.workspace.textDocuments.filter((document) => !document.isClosed && fileKind(document.uri.path) === 'jobspec');
+    this.workspaceJobspecs ??= findWorkspaceFiles(JOBSPEC_GLOB, CLOSED_JOBSPECS_LIMIT);
+    const files = await Promise.resolve(this.workspaceJobspecs).catch(() => [] as vscode.Uri[]);
+    const openKeys = new Set(open.map((document) => document.uri.toString()));
+    return [...open.map((document) => ({ uri: document.uri, document })), ...files.filter((uri) => !openKeys.has(uri.toString())).map((uri) => ({ uri }))];
+  }
+
+  private async closedJobspec(uri: vscode.Uri): Promise<ClosedJobspec> {
+    const key = uri.toString();
+    let entry = this.closed.get(key);
+    if (!entry) {
+      entry = { scan: await this.index.scanUri(uri).catch(() => undefined) };
+      this.closed.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async closedTree(uri: vscode.Uri, entry: ClosedJobspec): Promise<Tree | undefined> {
+    if (!entry.document) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      entry.document = new JobspecDocument(await this.index.getParser(), 'jobspec', text);
+    }
+    return entry.document.syntaxTree;
+  }
+
   private async compute(): Promise<void> {
     const store = this.host.store;
     const data = store?.nomad.state.data;
     this.lastPass = !store ? 'no store' : !data ? 'no Nomad data' : '';
     if (!store || !data) return;
     const profile = this.host.activeProfile;
+    const checks = store.consul.state.data?.checks ?? [];
     // Allocations the cluster no longer lists (collected, or another job's) leave the cache: it stays bounded.
     const listed = new Set(data.allocations.map((allocation) => allocation.ID));
     for (const id of this.taskStates.keys()) if (!listed.has(id)) this.taskStates.delete(id);
-    for (const document of vscode.workspace.textDocuments) {
-      if (fileKind(document.uri.path) !== 'jobspec' || document.isClosed) continue;
-      const scanned = await this.index.scan(document);
-      const syntax = await this.index.syntax(document);
-      if (scanned?.kind !== 'jobspec' || !syntax) continue;
-      const found: FailureProblem[] = [];
+    const jobs = new Map(data.jobs.map((job) => [jobKey(itemNamespace(job.Namespace, data.namespace), job.ID), job]));
+    // Each job's facts once per pass, however many jobspecs declare it.
+    const factsOf = new Map<string, FailureFact[] | undefined>();
+    const shown = new Set<string>();
+    for (const { uri, document } of await this.jobspecUris()) {
+      const key = uri.toString();
+      const entry = document ? undefined : await this.closedJobspec(uri);
+      const scanned = document ? await this.index.scan(document) : entry!.scan;
+      if (scanned?.kind !== 'jobspec') continue;
+      const found: { jobId: string; namespace: string; facts: FailureFact[] }[] = [];
       for (const job of scanned.scan.jobs) {
         const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
-        const running = data.jobs.find((candidate) => candidate.ID === job.id && itemNamespace(candidate.Namespace, data.namespace) === namespace);
-        const definition = running && store.nomad.jobDefinition(namespace, job.id);
-        if (!definition) {
-          this.lastPass += ` ${job.id}: ${running ? 'definition not read yet' : 'not on the cluster'};`;
-          continue;
-        }
-        const standing = standingAllocations(definition, data.allocations.filter((allocation) => itemNamespace(allocation.Namespace, data.namespace) === namespace));
-        this.lastPass += ` ${job.id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
-        const states = new Map<string, Record<string, NomadTaskState> | null>();
-        for (const allocation of standing) {
-          let read = this.taskStates.get(allocation.ID);
-          if (!read || read.modifyIndex !== allocation.ModifyIndex) {
-            const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
-            if (this.host.store !== store) return;
-            read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
-            this.taskStates.set(allocation.ID, read);
+        const jobKeyed = jobKey(namespace, job.id);
+        if (!factsOf.has(jobKeyed)) {
+          const running = jobs.get(jobKeyed);
+          const definition = running && store.nomad.jobDefinition(namespace, job.id);
+          if (!definition) {
+            this.lastPass += ` ${job.id}: ${running ? 'definition not read yet' : 'not on the cluster'};`;
+            factsOf.set(jobKeyed, undefined);
+            continue;
           }
-          states.set(allocation.ID, read.states);
+          const standing = standingAllocations(definition, data.allocations.filter((allocation) => itemNamespace(allocation.Namespace, data.namespace) === namespace));
+          this.lastPass += ` ${job.id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
+          const states = new Map<string, Record<string, NomadTaskState> | null>();
+          for (const allocation of standing) {
+            let read = this.taskStates.get(allocation.ID);
+            if (!read || read.modifyIndex !== allocation.ModifyIndex) {
+              const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
+              if (this.host.store !== store) return;
+              read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
+              this.taskStates.set(allocation.ID, read);
+            }
+            states.set(allocation.ID, read.states);
+          }
+          factsOf.set(jobKeyed, jobFailureFacts({ definition, standing, taskStates: states, checks, evaluations: jobEvaluations(data, job.id, namespace), now: Date.now() }));
         }
-        for (const fact of failureFacts(definition, standing, states, Date.now())) {
-          const place = placeOf(syntax.tree, job.id, fact);
-          if (!place) continue;
-          const diagnostic = new vscode.Diagnostic(range(place.span), failureMessage(fact), vscode.DiagnosticSeverity.Error);
-          diagnostic.source = `nomad (${profile.name})`;
-          diagnostic.code = FAILURE_CODES[fact.kind];
-          found.push({ fact, place, diagnostic });
-        }
+        const facts = factsOf.get(jobKeyed);
+        if (facts?.length) found.push({ jobId: job.id, namespace, facts });
       }
       // The last plan's failed placements, while the job on the cluster is still the one it was planned against.
-      const plans = (this.plans.get(document.uri.toString()) ?? []).filter((plan) => {
+      const plans = (this.plans.get(key) ?? []).filter((plan) => {
         const running = data.jobs.find((candidate) => candidate.ID === plan.jobId);
         return plan.profileName === profile.name && (running?.JobModifyIndex ?? 0) <= plan.jobModifyIndex;
       });
-      this.plans.set(document.uri.toString(), plans);
+      if (this.plans.has(key)) this.plans.set(key, plans);
+      if (found.length === 0 && plans.length === 0) continue;
+      const tree = document ? (await this.index.syntax(document))?.tree : await this.closedTree(uri, entry!);
+      if (!tree || (document && document.isClosed)) continue;
+      const problems: ShownProblem[] = [];
+      for (const { jobId, namespace, facts } of found) {
+        for (const problem of failureProblems(tree, jobId, facts)) {
+          const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
+          diagnostic.source = `nomad (${profile.name})`;
+          diagnostic.code = problem.code;
+          problems.push({ fact: problem.fact, place: problem.place, diagnostic, jobId, namespace });
+        }
+      }
       for (const plan of plans) {
-        for (const problem of placementProblems(syntax.tree, plan.jobId, plan.failed)) {
+        for (const problem of placementProblems(tree, plan.jobId, plan.failed)) {
           const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
           diagnostic.source = `nomad (${profile.name}, plan)`;
           diagnostic.code = FAILURE_CODES.placement;
-          found.push({ place: problem.place, diagnostic });
+          problems.push({ place: problem.place, diagnostic, jobId: plan.jobId, namespace: singleNamespace(profile.nomad.namespace) });
         }
       }
-      if (document.isClosed) continue;
-      this.problems.set(document.uri.toString(), found);
-      this.collection.set(document.uri, found.map((problem) => problem.diagnostic));
+      if (problems.length === 0) continue;
+      shown.add(key);
+      this.problems.set(key, problems);
+      this.collection.set(uri, problems.map((problem) => problem.diagnostic));
+    }
+    // What stood before and no longer does is cleared.
+    for (const key of [...this.problems.keys()]) {
+      if (shown.has(key)) continue;
+      this.problems.delete(key);
+      this.collection.delete(vscode.Uri.parse(key));
     }
   }
 
-  /** The quick fix of an OOM on a `memory = N` line: half as much again (the task's usage cannot be read once it was killed). */
+  /**
+   * On a cluster Problem: raise `memory` for an OOM kill (half as much again: the task's usage cannot be read
+   * once it was killed), and show the allocation or evaluation that reported it in the Nomad view.
+   */
   provideCodeActions(document: vscode.TextDocument, rangeAsked: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
-    for (const { fact, place, diagnostic } of this.problems.get(document.uri.toString()) ?? []) {
-      if (fact?.kind !== 'oom' || !diagnostic.range.intersection(rangeAsked) || place.found !== 'attribute' || !place.valueSpan || !/^\d+$/.test(place.value ?? '')) continue;
-      const raised = raisedMemory(Number(place.value));
-      const action = new vscode.CodeAction(`Raise memory to ${raised} MB (task "${fact.task}" was OOM-killed)`, vscode.CodeActionKind.QuickFix);
-      action.edit = new vscode.WorkspaceEdit();
-      action.edit.replace(document.uri, range(place.valueSpan), String(raised));
-      action.diagnostics = [diagnostic];
-      action.isPreferred = true;
-      actions.push(action);
+    for (const { fact, place, diagnostic, jobId, namespace } of this.problems.get(document.uri.toString()) ?? []) {
+      if (!diagnostic.range.intersection(rangeAsked)) continue;
+      if (fact?.kind === 'oom' && place.found === 'attribute' && place.valueSpan && /^\d+$/.test(place.value ?? '')) {
+        const raised = raisedMemory(Number(place.value));
+        const action = new vscode.CodeAction(`Raise memory to ${raised} MB (task "${fact.task}" was OOM-killed)`, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.replace(document.uri, range(place.valueSpan), String(raised));
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        actions.push(action);
+      }
+      if (fact && 'allocationIds' in fact && fact.allocationIds.length > 0) {
+        const allocationId = fact.allocationIds[0]!;
+        const action = new vscode.CodeAction(`Show allocation ${allocationId.slice(0, 8)} in the Nomad view`, vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'hashistack.revealAllocation', title: action.title, arguments: [{ linkedAllocation: allocationId }] };
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
+      if (fact?.kind === 'placement') {
+        const action = new vscode.CodeAction(`Show evaluation ${fact.evaluationId.slice(0, 8)} in the Nomad view`, vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'hashistack.revealEvaluation', title: action.title, arguments: [{ evaluation: { id: fact.evaluationId, jobId, namespace } }] };
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
     }
     return actions;
   }
 
   dispose(): void {
     clearTimeout(this.timer);
+    for (const key of [...this.closed.keys()]) this.forgetClosed(key);
     this.subscriptions.forEach((subscription) => subscription.dispose());
-  }
-}
-
-/** The line that governs a failure: memory for an OOM kill, the image for a driver failure, `restart` for a loop. */
-function placeOf(tree: Tree, jobId: string, fact: FailureFact): JobspecPlace | undefined {
-  switch (fact.kind) {
-    case 'oom':
-      return taskPlace(tree, jobId, fact.group, fact.task, 'resources', 'memory');
-    case 'driver':
-      return taskPlace(tree, jobId, fact.group, fact.task, 'config', 'image');
-    case 'restarts':
-      return restartPlace(tree, jobId, fact.group, fact.task);
   }
 }
 

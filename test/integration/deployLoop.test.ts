@@ -20,7 +20,7 @@ import { until } from '../support/until';
 import { summarizeServiceHealth } from '../../src/core/tree/consul/consulProperties';
 import { nomadAllocationOfService } from '../../src/core/tree/links';
 import { routeChain } from '../../src/core/tree/traefik/routeChain';
-import { nomadSectionNodes } from '../../src/core/tree/nomad/nomadProperties';
+import { jobEvaluations, nomadSectionNodes } from '../../src/core/tree/nomad/nomadProperties';
 
 const REPO = join(__dirname, '..', '..', '..');
 const WHOAMI = readFileSync(join(REPO, 'platform', 'nomad', 'whoami.nomad'), 'utf8');
@@ -257,19 +257,18 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
     const target: FollowTarget = { jobId: 'report', namespace: 'default', baselineJobModifyIndex: 0 };
     let state: FollowState | undefined;
     const phases = new Set<string>();
-    // As the follower does: the store watches the job's evaluations (a blocking query) while it places.
-    const watch = store.nomad.watchEvaluations('report', 'default');
-    try {
-      await until(() => {
-        const definition = store.nomad.jobDefinition('default', 'report');
-        state = followRollout(target, { snapshot: store.nomad.state.data!, definition, evaluations: store.nomad.evaluations('report', 'default') });
-        phases.add(state.phase);
-        return state.ended;
-      }, 'the batch job to run');
-    } finally {
-      watch.dispose();
-    }
-    assert.ok(demo.requests.some((request) => request.path === '/v1/job/report/evaluations'), 'the store read the evaluations');
+    // As the follower does: the job's evaluations are the store's, brought by the event stream.
+    let evaluationSeen = false;
+    await until(() => {
+      const definition = store.nomad.jobDefinition('default', 'report');
+      const evaluations = jobEvaluations(store.nomad.state.data!, 'report', 'default');
+      evaluationSeen ||= evaluations.some((evaluation) => evaluation.Status === 'complete' && evaluation.JobModifyIndex! > 0);
+      state = followRollout(target, { snapshot: store.nomad.state.data!, definition, evaluations });
+      phases.add(state.phase);
+      return state.ended;
+    }, 'the batch job to run');
+    assert.ok(evaluationSeen, 'the registration\'s evaluation came through the event stream');
+    assert.ok(!demo.requests.some((request) => request.path === '/v1/job/report/evaluations'), 'no per-job evaluation reads: the store holds them');
     assert.equal(state!.phase, 'successful', followOutcome(state!, 'report', 'demo'));
     assert.ok(phases.has('placing'), [...phases].join(', '));
     assert.equal(state!.deploymentId, undefined);

@@ -53,7 +53,7 @@ describe('The cluster store on the demo cluster (live)', function () {
     assert.equal(store.nomad.state.source, 'event stream');
     const stream = demo.requests.find((r) => r.path === '/v1/event/stream');
     assert.ok(stream, 'the event stream was opened');
-    assert.deepEqual(stream.query.getAll('topic'), ['Job:*', 'Allocation:*', 'Deployment:*', 'Node:*']);
+    assert.deepEqual(stream.query.getAll('topic'), ['Job:*', 'Allocation:*', 'Deployment:*', 'Node:*', 'Evaluation:*']);
     assert.equal(stream.query.get('namespace'), 'default');
     const listsBefore = demo.requests.filter((r) => r.path === '/v1/jobs').length;
     await demo.applyChange({ kind: 'addJob', id: 'live-test' });
@@ -216,7 +216,7 @@ describe('Falling back when the event stream cannot be used', function () {
   after(() => replay.close());
   beforeEach(() => {
     replay.reset();
-    for (const path of ['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes']) {
+    for (const path of ['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes', '/v1/evaluations']) {
       replay.on(`GET ${path}`, { body: '[]', headers: NOMAD_HEADERS });
     }
   });
@@ -226,13 +226,13 @@ describe('Falling back when the event stream cannot be used', function () {
     return storeFor(profile, settings);
   }
 
-  it('a 403 on the stream (no node:read): blocking queries on the four lists', async () => {
+  it('a 403 on the stream (no node:read): blocking queries on the five lists', async () => {
     replay.on('GET /v1/event/stream', { status: 403, body: 'Permission denied', contentType: PLAIN_TEXT });
     const store = nomadStore();
     try {
       store.need(['nomad']);
       await until(() => store.nomad.state.source === 'blocking queries', 'the fallback');
-      await until(() => new Set(replay.requests.filter((r) => r.query.get('index') === '96').map((r) => r.path)).size === 4, 'four held queries');
+      await until(() => new Set(replay.requests.filter((r) => r.query.get('index') === '96').map((r) => r.path)).size === 5, 'five held queries (the open evaluations among them)');
       assert.equal(store.nomad.state.mode, 'live');
     } finally {
       store.dispose();
@@ -284,8 +284,8 @@ describe('Falling back when the event stream cannot be used', function () {
     }
   });
 
-  it('the stream starts from the lowest index of the four lists: a change between two reads is not lost', async () => {
-    const indexes: Record<string, string> = { '/v1/jobs': '120', '/v1/allocations': '97', '/v1/deployments': '110', '/v1/nodes': '130' };
+  it('the stream starts from the lowest index of the lists: a change between two reads is not lost', async () => {
+    const indexes: Record<string, string> = { '/v1/jobs': '120', '/v1/allocations': '97', '/v1/deployments': '110', '/v1/nodes': '130', '/v1/evaluations': '125' };
     for (const [path, index] of Object.entries(indexes)) replay.on(`GET ${path}`, { body: '[]', headers: { ...NOMAD_HEADERS, 'X-Nomad-Index': index } });
     replay.on('GET /v1/event/stream', { body: '{}\n', holdOpen: true });
     const store = nomadStore();
@@ -299,7 +299,7 @@ describe('Falling back when the event stream cannot be used', function () {
   });
 
   it('lists without X-Nomad-Index: polling', async () => {
-    for (const path of ['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes']) replay.on(`GET ${path}`, { body: '[]' });
+    for (const path of ['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes', '/v1/evaluations']) replay.on(`GET ${path}`, { body: '[]' });
     const store = nomadStore({ ...SETTINGS, fallbackPollSeconds: 5 });
     try {
       store.need(['nomad']);

@@ -16,6 +16,9 @@ describe('NomadClient against recorded Nomad responses', () => {
     // /v1/deployments lists the same Deployment objects as /v1/job/:id/deployments.
     'GET /v1/deployments': { file: 'nomad/job-my-job-deployments.json', headers: NOMAD_HEADERS },
     'GET /v1/nodes': { file: 'nomad/nodes.json', headers: NOMAD_HEADERS },
+    // /v1/evaluations lists Evaluation objects as /v1/evaluation/:id reads one: the recorded blocked
+    // evaluation (the docs' sample, read with ?related=true) without its RelatedEvals.
+    'GET /v1/evaluations': { body: JSON.stringify([blockedEvaluation()]), headers: NOMAD_HEADERS },
   });
   let server: ReplayServer;
   beforeEach(() => (server = replay()));
@@ -39,10 +42,20 @@ describe('NomadClient against recorded Nomad responses', () => {
     assert.equal(server.requests[1]!.query.has('namespace'), false);
   });
 
-  it('builds jobs → allocations and deployment, and nodes, with four requests', async () => {
+  it('reads only the open evaluations, in the profile\'s namespace, with their failed placements', async () => {
+    const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
+    const list = await client.indexedList('evaluations');
+    assert.equal(server.requests[0]!.query.get('filter'), 'Status == "blocked" or Status == "pending"');
+    assert.equal(server.requests[0]!.query.get('namespace'), 'default');
+    assert.equal(list.items[0]!.Status, 'blocked');
+    assert.equal(list.items[0]!.PreviousEval, '0f98f7ea-59ae-4d90-d9bd-b8ce80b9e100');
+    assert.deepEqual(list.items[0]!.FailedTGAllocs!.cache!.NodesAvailable, { dc1: 0 });
+  });
+
+  it('builds jobs → allocations and deployment, and nodes, with five requests', async () => {
     const client = new NomadClient({ address: server.address, timeoutMs: 2000 });
     const snapshot = await loadNomadSection(client, UI);
-    assert.deepEqual(server.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/jobs', '/v1/nodes']);
+    assert.deepEqual(server.requests.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/evaluations', '/v1/jobs', '/v1/nodes']);
     const jobs = snapshot.nodes.find((n) => n.id === 'nomad/jobs')!.children!;
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.label, 'example');
@@ -124,3 +137,8 @@ describe('NomadClient.allocation', () => {
     await assert.rejects(client.allocation('gone'), (error: unknown) => error instanceof ApiError && error.kind === 'notFound' && /alloc not found/.test(error.message));
   });
 });
+
+function blockedEvaluation(): Record<string, unknown> {
+  const { RelatedEvals: _related, ...evaluation } = recordedJson<Record<string, unknown>>('nomad/evaluation.json');
+  return evaluation;
+}

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { failureFacts, failureMessage, OOM_WINDOW_MS, oomFacts, oomMessage, raisedMemory, standingAllocations } from '../../src/core/nomad/clusterFailures';
+import { checkFacts, failureFacts, failureMessage, jobFailureFacts, OOM_WINDOW_MS, oomFacts, oomMessage, placementFacts, raisedMemory, standingAllocations, templateFacts } from '../../src/core/nomad/clusterFailures';
+import { failureProblems } from '../../src/core/jobspec/failureProblems';
+import type { ConsulHealthCheck } from '../../src/core/consul/consulApi';
 import { restartPlace, taskPlace } from '../../src/core/jobspec/jobspecPlaces';
-import { NomadAllocationListStub, NomadJob, NomadTaskState } from '../../src/core/nomad/nomadApi';
+import { NomadAllocationListStub, NomadEvaluation, NomadJob, NomadTaskState } from '../../src/core/nomad/nomadApi';
 import { parseHcl } from '../../src/core/jobspec/hclParser';
 import { hclParser } from '../support/hcl';
 import { recordedJson } from '../support/recorded';
@@ -111,5 +113,95 @@ describe("A plan's failed placements on the jobspec lines that govern them", () 
     assert.deepEqual(nowhere.map((problem) => lines[problem.place.span.startLine]!.trim()), ['datacenters = ["dc1"]']);
     assert.match(nowhere[0]!.message, /no node is available in "dc9"/);
     assert.deepEqual(placementProblems(tree, 'other', plan.FailedTGAllocs), [], 'a job the file lacks');
+  });
+});
+
+describe('Templates, checks and blocked evaluations as Problems', () => {
+  const SPEC = `job "shop" {
+  datacenters = ["dc1"]
+  group "web" {
+    constraint {
+      attribute = "\${attr.kernel.name}"
+      value     = "windows"
+    }
+    service {
+      name = "shop-web"
+      check {
+        name = "alive"
+        type = "http"
+      }
+      check {
+        name = "ready"
+        type = "http"
+      }
+    }
+    task "app" {
+      template {
+        data        = "KEY={{ key \\"shop/key\\" }}"
+        destination = "local/app.env"
+      }
+      template {
+        data        = "DB={{ with secret \\"db\\" }}{{ .Data.password }}{{ end }}"
+        destination = "secrets/db.env"
+      }
+      resources {
+        memory = 9000
+      }
+    }
+  }
+}
+`;
+  const stub = recordedJson<NomadAllocationListStub[]>('nomad/allocations.json')[0]!;
+  const allocation = { ...stub, ID: '9a1b2c3d-0000-4000-8000-000000000001', JobID: 'shop', Name: 'shop.web[0]', TaskGroup: 'web', JobVersion: 2, CreateIndex: 50 };
+  const definition = {
+    ID: 'shop',
+    Version: 2,
+    JobModifyIndex: 48,
+    TaskGroups: [{ Name: 'web', Tasks: [{ Name: 'app', Driver: 'docker', Config: null, Templates: [{ DestPath: 'local/app.env' }, { DestPath: 'secrets/db.env' }] }] }],
+  } as unknown as NomadJob;
+  const lineOf = (span: { startLine: number }) => SPEC.split('\n')[span.startLine]!.trim();
+
+  it("puts a template's missing key on the template block whose destination the message names", async () => {
+    const tree = parseHcl(await hclParser(), SPEC);
+    const now = Date.UTC(2026, 11, 3, 12);
+    const killing = { Type: 'Killing', Time: (now - 30_000) * 1_000_000, DisplayMessage: 'Template failed: secrets/db.env: execute: template: :1:40: executing "" at <.Data.password>: map has no entry for key "password"' };
+    const facts = templateFacts(definition, [allocation], new Map([[allocation.ID, { app: { State: 'dead', Failed: true, Restarts: 0, StartedAt: null, FinishedAt: null, Events: [killing] as never } }]]), now);
+    assert.deepEqual(facts.map((fact) => [fact.task, fact.destination]), [['app', 'secrets/db.env']]);
+    const [problem] = failureProblems(tree, 'shop', facts);
+    assert.equal(problem!.code, 'template-failed');
+    assert.equal(lineOf(problem!.place.span), 'template {');
+    assert.equal(problem!.place.span.startLine, SPEC.split('\n').findIndex((line, index, lines) => line.includes('template {') && lines[index + 2]!.includes('secrets/db.env')));
+    assert.match(problem!.message, /^task "app": template "secrets\/db.env" failed: Template failed: .*no entry for key "password"/);
+    assert.equal(templateFacts(definition, [allocation], new Map([[allocation.ID, { app: { State: 'running', Failed: false, Restarts: 0, StartedAt: null, FinishedAt: null, Events: [{ Type: 'Template', Time: (now - 2 * OOM_WINDOW_MS) * 1_000_000, DisplayMessage: 'Missing: kv.block(shop/key)' }] as never } }]]), now).length, 0, 'older than the window: no Problem');
+  });
+
+  it("puts a critical Consul check of the allocation's service on its check block, with the check's output", async () => {
+    const tree = parseHcl(await hclParser(), SPEC);
+    const checks = recordedJson<ConsulHealthCheck[]>('consul/health-state-any.json').map((check) => ({ ...check, Status: 'critical', ServiceName: 'shop-web', Name: 'ready', Output: 'HTTP GET http://10.0.1.12:24310/ready: 503 Service Unavailable\n', ServiceID: `_nomad-task-${allocation.ID}-group-web-shop-web-http` }));
+    const facts = checkFacts([allocation], checks);
+    assert.equal(facts.length, 1, 'one fact per group, service and check');
+    const [problem] = failureProblems(tree, 'shop', facts);
+    assert.equal(problem!.code, 'check-critical');
+    assert.equal(SPEC.split('\n')[problem!.place.span.startLine + 1]!.trim(), 'name = "ready"');
+    assert.equal(problem!.message, 'service "shop-web": check "ready" is critical in Consul: HTTP GET http://10.0.1.12:24310/ready: 503 Service Unavailable');
+    assert.deepEqual(checkFacts([allocation], checks.map((check) => ({ ...check, ServiceID: 'web-1' }))), [], "a service Nomad did not register is not the job's");
+  });
+
+  it('puts a blocked evaluation of the current registration on the constraint it names, and forgets one from before', async () => {
+    const tree = parseHcl(await hclParser(), SPEC);
+    const recorded = recordedJson<NomadEvaluation & { RelatedEvals?: unknown }>('nomad/evaluation.json');
+    const metric = { ...recorded.FailedTGAllocs!.cache!, NodesEvaluated: 3, NodesFiltered: 3, ConstraintFiltered: { '${attr.kernel.name} = windows': 3 }, NodesAvailable: { dc1: 3 } };
+    const blocked = { ...recorded, JobID: 'shop', JobModifyIndex: 48, FailedTGAllocs: { web: metric } };
+    const facts = placementFacts(definition, [blocked]);
+    assert.equal(facts.length, 1);
+    const problems = failureProblems(tree, 'shop', facts);
+    assert.deepEqual(problems.map((problem) => lineOf(problem.place.span)), ['constraint {']);
+    assert.match(problems[0]!.message, /^group "web" cannot be placed \(1 allocation\): constraint \$\{attr.kernel.name\} = windows filtered 3 nodes of 3 evaluated \(evaluation 2deb5f06 is blocked/);
+    assert.deepEqual(placementFacts(definition, [{ ...blocked, JobModifyIndex: 40 }]), [], 'blocked for an earlier registration');
+    assert.deepEqual(placementFacts(definition, [{ ...blocked, Status: 'complete' }]), [], 'no longer blocked');
+  });
+
+  it('a job that is fine has no facts at all', () => {
+    assert.deepEqual(jobFailureFacts({ definition, standing: [allocation], taskStates: new Map([[allocation.ID, { app: { State: 'running', Failed: false, Restarts: 0, StartedAt: null, FinishedAt: null, Events: [{ Type: 'Started', Time: Date.now() * 1_000_000 }] as never } }]]), checks: [], evaluations: [], now: Date.now() }), []);
   });
 });

@@ -5,7 +5,7 @@ import { isHeartbeat, NdjsonDecoder, NdjsonError } from '../../src/core/live/ndj
 import { applyNomadEvents, checkEventBatch, NomadEvent, reconcileNomadList } from '../../src/core/nomad/nomadEvents';
 import { LiveSection } from '../../src/core/store/liveSection';
 import { until } from '../support/until';
-import { NomadSectionData } from '../../src/core/tree/nomad/nomadProperties';
+import { jobEvaluations, NomadSectionData } from '../../src/core/tree/nomad/nomadProperties';
 import { reconcileNodes } from '../../src/core/tree/reconcile';
 import { ExplorerNode, formatClock, modeDescription, staleNode } from '../../src/core/tree/explorerNode';
 import { ApiError } from '../../src/core/http/apiError';
@@ -174,7 +174,22 @@ describe('applyNomadEvents', () => {
 
   it('ignores topics it does not follow and payloads without an ID', () => {
     const data = nomadData();
-    assert.equal(applyNomadEvents(data, [event('Evaluation', 'EvaluationUpdated', { Evaluation: { ID: 'e' } }), event('Allocation', 'AllocationUpdated', { Allocation: { ClientStatus: 'x' } })]), data);
+    assert.equal(applyNomadEvents(data, [event('Service', 'ServiceRegistration', { Service: { ID: 's' } }), event('Evaluation', 'EvaluationUpdated', { Evaluation: { ID: 'e' } }), event('Allocation', 'AllocationUpdated', { Allocation: { ClientStatus: 'x' } })]), data);
+  });
+
+  it('holds every open evaluation and each job\'s newest: a blocked one leaves when it completes', () => {
+    // The recorded blocked evaluation and the complete one whose placement failed (its RelatedEvals).
+    const { RelatedEvals: related, ...blocked } = recordedJson<Record<string, unknown> & { RelatedEvals: Record<string, unknown>[] }>('nomad/evaluation.json');
+    const failed = { ...related[0]!, FailedTGAllocs: blocked.FailedTGAllocs } as unknown as { ID: string };
+    const data = { ...nomadData(), evaluations: [] };
+    const held = applyNomadEvents(data, [event('Evaluation', 'EvaluationUpdated', { Evaluation: failed }), event('Evaluation', 'EvaluationUpdated', { Evaluation: blocked })]);
+    assert.deepEqual(held.evaluations!.map((e) => [e.ID, e.Status]), [['2deb5f06-a100-f01a-3316-5e501a4965e7', 'blocked']], 'the blocked one is open and the newest; the older complete one falls away (the blocked one carries its failed placements)');
+    const alone = applyNomadEvents(data, [event('Evaluation', 'EvaluationUpdated', { Evaluation: failed })]);
+    assert.equal(alone.evaluations![0]!.ID, failed.ID, 'a finished evaluation is held while it is its job\'s newest');
+    const newer = { ...failed, ID: 'ffffffff-0000-0000-0000-000000000001', CreateIndex: 40, ModifyIndex: 40, FailedTGAllocs: null };
+    const moved = applyNomadEvents(held, [event('Evaluation', 'EvaluationUpdated', { Evaluation: newer }), event('Evaluation', 'EvaluationUpdated', { Evaluation: { ...blocked, Status: 'complete', ModifyIndex: 41 } })]);
+    assert.deepEqual(moved.evaluations!.map((e) => e.ID), [newer.ID], 'the job\'s newest only: the unblocked and the older complete fall away');
+    assert.equal(jobEvaluations(moved, 'example', 'default')[0]!.ID, newer.ID);
   });
 });
 

@@ -66,7 +66,10 @@ export interface FollowInput {
   snapshot: NomadSectionData;
   /** The job's submitted definition, when the store has it: says whether a deployment will come. */
   definition?: NomadJob;
-  /** The job's evaluations (newest first), read by the follower for jobs without deployments. */
+  /**
+   * The job's evaluations the store holds (newest first): the open ones and the newest; a finished one may be
+   * missing where the store follows lists instead of the event stream.
+   */
   evaluations?: NomadEvaluation[];
   /**
    * The follow's state before this snapshot: it keeps the followed version's definition once seen, for an
@@ -138,7 +141,9 @@ export function followRollout(target: FollowTarget, input: FollowInput): FollowS
   const deploys = expectsDeployment(input.definition, job.Type);
   if (deploys !== false) {
     // The deployment is on its way (or the definition is not known yet): keep waiting, but say what fails.
-    if (failures.length > 0 && evaluation?.Status !== 'blocked' && deploys === undefined) {
+    // A blocked evaluation with nothing of the version placed: the job waits for room that may never come.
+    const waitsForRoom = evaluation?.Status === 'blocked' && ofVersion.length === 0;
+    if (failures.length > 0 && (waitsForRoom || (evaluation?.Status !== 'blocked' && deploys === undefined))) {
       return { ...withVersion, phase: 'placementFailed', ended: true, description: evaluation?.StatusDescription };
     }
     return withVersion;
@@ -161,7 +166,8 @@ export function followRollout(target: FollowTarget, input: FollowInput): FollowS
   if (evaluation?.Status === 'complete' && groups.length > 0 && groups.every((group) => group.healthy >= group.desired)) {
     return { ...state, phase: 'successful', ended: true };
   }
-  if (!input.evaluations && groups.length > 0 && groups.every((group) => group.desired > 0 && group.healthy >= group.desired)) {
+  // The registration's evaluation not held (the store reads only open ones as lists): the allocations decide.
+  if (!evaluation && groups.length > 0 && groups.every((group) => group.desired > 0 && group.healthy >= group.desired)) {
     return { ...state, phase: 'successful', ended: true };
   }
   return state;

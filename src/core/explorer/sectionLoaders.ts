@@ -53,14 +53,14 @@ export async function fetchConsulSection(client: ConsulClient, signal: AbortSign
   };
 }
 
-export const NOMAD_LISTS: NomadListKind[] = ['jobs', 'allocations', 'deployments', 'nodes'];
+export const NOMAD_LISTS: NomadListKind[] = ['jobs', 'allocations', 'deployments', 'nodes', 'evaluations'];
 
-/** Nomad's four lists, with the `X-Nomad-Index` of each (where the event stream or blocking queries start). */
+/** Nomad's lists (the open evaluations among them), with the `X-Nomad-Index` of each (where the event stream or blocking queries start). */
 export async function fetchNomadSection(client: NomadClient, signal: AbortSignal = new AbortController().signal): Promise<{ data: NomadSectionData; indexes: Record<NomadListKind, number | undefined> }> {
-  const [jobs, allocations, deployments, nodes] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, NOMAD_LISTS.map((kind) => (s: AbortSignal) => client.indexedList(kind, { signal: s })));
+  const [jobs, allocations, deployments, nodes, evaluations] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, NOMAD_LISTS.map((kind) => (s: AbortSignal) => client.indexedList(kind, { signal: s })));
   return {
-    data: { jobs: jobs!.items, allocations: allocations!.items, deployments: deployments!.items, nodes: nodes!.items, namespace: client.namespace } as NomadSectionData,
-    indexes: { jobs: jobs!.index, allocations: allocations!.index, deployments: deployments!.index, nodes: nodes!.index },
+    data: { jobs: jobs!.items, allocations: allocations!.items, deployments: deployments!.items, nodes: nodes!.items, evaluations: evaluations!.items, namespace: client.namespace } as NomadSectionData,
+    indexes: { jobs: jobs!.index, allocations: allocations!.index, deployments: deployments!.index, nodes: nodes!.index, evaluations: evaluations!.index },
   };
 }
 

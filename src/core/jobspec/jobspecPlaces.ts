@@ -51,9 +51,18 @@ function attributeIn(block: Node | undefined, name: string): Node | undefined {
  * attribute when `inner` is undefined; falling back to the inner block, then to the task's label. Undefined
  * when the file has no such job, group or task.
  */
-export function taskPlace(tree: Tree, jobId: string, group: string, task: string, inner: string | undefined, attribute?: string): JobspecPlace | undefined {
+function taskBlockOf(tree: Tree, jobId: string, group: string, task: string): Node | undefined {
   const groupBlock = groupOf(tree, jobId, group)?.group;
-  const taskBlock = groupBlock && blockNamed(child(groupBlock, 'body'), 'task', task);
+  return groupBlock && blockNamed(child(groupBlock, 'body'), 'task', task);
+}
+
+function taskLabel(taskBlock: Node): JobspecPlace {
+  const literal = taskBlock.namedChildren.find((candidate) => candidate?.type === 'string_lit');
+  return { found: 'label', span: span(literal ?? child(taskBlock, 'identifier')!) };
+}
+
+export function taskPlace(tree: Tree, jobId: string, group: string, task: string, inner: string | undefined, attribute?: string): JobspecPlace | undefined {
+  const taskBlock = taskBlockOf(tree, jobId, group, task);
   if (!taskBlock) return undefined;
   const container = inner ? blockNamed(child(taskBlock, 'body'), inner) : taskBlock;
   const found = attribute ? attributeIn(container, attribute) : undefined;
@@ -62,8 +71,7 @@ export function taskPlace(tree: Tree, jobId: string, group: string, task: string
     return { found: 'attribute', span: span(found), value: value?.text, valueSpan: value ? span(value) : undefined };
   }
   if (container && container !== taskBlock) return { found: 'block', span: blockHead(container) };
-  const literal = taskBlock.namedChildren.find((candidate) => candidate?.type === 'string_lit');
-  return { found: 'label', span: span(literal ?? child(taskBlock, 'identifier')!) };
+  return taskLabel(taskBlock);
 }
 
 /**
@@ -128,4 +136,34 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
       return attribute ? { found: 'attribute', span: span(attribute) } : { found: 'label', span: blockHead(job) };
     },
   };
+}
+
+/**
+ * The `template` block of a task that renders to `destination` (else the task's only or first template, else
+ * the task's label): where a template failure is governed. Undefined when the file has no such task.
+ */
+export function templatePlace(tree: Tree, jobId: string, group: string, task: string, destination: string | undefined): JobspecPlace | undefined {
+  const taskBlock = taskBlockOf(tree, jobId, group, task);
+  if (!taskBlock) return undefined;
+  const templates = blocksOf(child(taskBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'template');
+  const named = destination === undefined ? undefined : templates.find((template) => literalOf(attributeIn(template, 'destination')) === destination);
+  const chosen = named ?? templates[0];
+  return chosen ? { found: 'block', span: blockHead(chosen) } : taskLabel(taskBlock);
+}
+
+/**
+ * The `check` block of the service a group or one of its tasks registers as `service` (matched by its `name`,
+ * else the only service), the check named `check` when it has several: where a failing health check is
+ * governed; the service's block without checks, else the group's label.
+ */
+export function checkPlace(tree: Tree, jobId: string, group: string, service: string, check: string): JobspecPlace | undefined {
+  const found = groupOf(tree, jobId, group);
+  if (!found) return undefined;
+  const owners = [found.group, ...blocksOf(child(found.group, 'body')).filter((block) => child(block, 'identifier')?.text === 'task')];
+  const services = owners.flatMap((owner) => blocksOf(child(owner, 'body')).filter((block) => child(block, 'identifier')?.text === 'service'));
+  const serviceBlock = services.find((candidate) => literalOf(attributeIn(candidate, 'name')) === service) ?? (services.length === 1 ? services[0] : undefined);
+  if (!serviceBlock) return { found: 'label', span: blockHead(found.group) };
+  const checks = blocksOf(child(serviceBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'check');
+  const checkBlock = checks.find((candidate) => literalOf(attributeIn(candidate, 'name')) === check) ?? checks[0];
+  return { found: 'block', span: blockHead(checkBlock ?? serviceBlock) };
 }

@@ -2,7 +2,8 @@
 // often, and what the job asked for — from the allocations' task events the store reads, for the job's latest
 // version only, and for allocations that still stand for their slot (one a newer allocation replaced, or a
 // newer version, clears what it reported). Pure: the editor turns the facts into Problems on jobspec lines.
-import { NomadAllocationListStub, NomadJob, NomadTaskEvent, NomadTaskState } from './nomadApi';
+import { NomadAllocationListStub, NomadAllocMetric, NomadEvaluation, NomadJob, NomadTaskEvent, NomadTaskState } from './nomadApi';
+import type { ConsulHealthCheck } from '../consul/consulApi';
 import { taskEventMessage } from '../tree/nomad/allocationTasks';
 import { newestOfSlots } from '../tree/nomad/nomadProperties';
 
@@ -94,7 +95,120 @@ export interface RestartLoopFact {
   allocationIds: string[];
 }
 
-export type FailureFact = OomFact | DriverFact | RestartLoopFact;
+/** A template the task could not render (a missing key or variable, a render timeout): Nomad killed it or holds it. */
+export interface TemplateFact {
+  kind: 'template';
+  group: string;
+  task: string;
+  /** The destination of the template the message names, when it names one the job has. */
+  destination?: string;
+  words: string;
+  allocationIds: string[];
+}
+
+/** A health check of a service the job registers that is critical in Consul, with the check's own output. */
+export interface CheckFact {
+  kind: 'check';
+  group: string;
+  /** The service's name and the check's, as Consul lists them. */
+  service: string;
+  check: string;
+  output: string;
+  allocationIds: string[];
+}
+
+/** A group that the scheduler cannot place: a blocked evaluation (it waits for room) with its metrics. */
+export interface PlacementFact {
+  kind: 'placement';
+  evaluationId: string;
+  failed: Record<string, NomadAllocMetric>;
+}
+
+export type FailureFact = OomFact | DriverFact | RestartLoopFact | TemplateFact | CheckFact | PlacementFact;
+
+/** Task events that say a template failed: its own event, or the kill it caused (`Template failed: …`). */
+function templateFailure(event: NomadTaskEvent): boolean {
+  if (event.Type === 'Template') return /missing|fail|timeout|timed out|error/i.test(taskEventMessage(event));
+  return (event.Type === 'Killing' || event.Type === 'Killed') && /template/i.test(taskEventMessage(event));
+}
+
+/** The template a message names, by its destination or source path (Nomad's words name one or the other). */
+function templateNamed(definition: NomadJob, group: string, task: string, words: string): string | undefined {
+  const templates = definition.TaskGroups?.find((candidate) => candidate.Name === group)?.Tasks?.find((candidate) => candidate.Name === task)?.Templates ?? [];
+  const named = templates.find((template) => [template.DestPath, template.SourcePath].some((path) => path && words.includes(path)));
+  return named?.DestPath ?? (templates.length === 1 ? templates[0]!.DestPath : undefined);
+}
+
+/**
+ * A template failure of each task of the standing allocations within the window: the newest event's words,
+ * and the template it names.
+ */
+export function templateFacts(definition: NomadJob, standing: readonly NomadAllocationListStub[], taskStates: ReadonlyMap<string, Record<string, NomadTaskState> | null>, now: number): TemplateFact[] {
+  const facts = new Map<string, TemplateFact>();
+  for (const allocation of standing) {
+    for (const [task, state] of Object.entries(taskStates.get(allocation.ID) ?? {})) {
+      const event = [...(state.Events ?? [])].filter((candidate) => now - candidate.Time / 1_000_000 <= OOM_WINDOW_MS && templateFailure(candidate)).sort((a, b) => b.Time - a.Time)[0];
+      if (!event) continue;
+      const key = `${allocation.TaskGroup}\u0000${task}`;
+      const known = facts.get(key);
+      if (known) {
+        known.allocationIds.push(allocation.ID);
+        continue;
+      }
+      const words = taskEventMessage(event);
+      const destination = templateNamed(definition, allocation.TaskGroup, task, words);
+      facts.set(key, { kind: 'template', group: allocation.TaskGroup, task, words, allocationIds: [allocation.ID], ...(destination ? { destination } : {}) });
+    }
+  }
+  return [...facts.values()];
+}
+
+/**
+ * The critical Consul checks of the services the standing allocations registered. Nomad names a service it
+ * registers `_nomad-task-<allocation ID>-…`, so a check belongs to the allocation whose ID its service ID holds.
+ */
+export function checkFacts(standing: readonly NomadAllocationListStub[], checks: readonly ConsulHealthCheck[]): CheckFact[] {
+  const facts = new Map<string, CheckFact>();
+  const critical = checks.filter((check) => check.Status === 'critical' && check.ServiceID.startsWith('_nomad-'));
+  if (critical.length === 0) return [];
+  for (const allocation of standing) {
+    for (const check of critical) {
+      if (!check.ServiceID.includes(allocation.ID)) continue;
+      const key = `${allocation.TaskGroup}\u0000${check.ServiceName}\u0000${check.Name}`;
+      const known = facts.get(key);
+      if (known) known.allocationIds.push(allocation.ID);
+      else facts.set(key, { kind: 'check', group: allocation.TaskGroup, service: check.ServiceName, check: check.Name, output: check.Output.trim(), allocationIds: [allocation.ID] });
+    }
+  }
+  return [...facts.values()];
+}
+
+/** The job's blocked evaluations of its current registration that carry failed placements (newest first). */
+export function placementFacts(definition: NomadJob, evaluations: readonly NomadEvaluation[]): PlacementFact[] {
+  return evaluations
+    .filter((evaluation) => evaluation.JobID === definition.ID && evaluation.Status === 'blocked' && Object.keys(evaluation.FailedTGAllocs ?? {}).length > 0)
+    .filter((evaluation) => evaluation.JobModifyIndex === undefined || definition.JobModifyIndex === undefined || evaluation.JobModifyIndex >= definition.JobModifyIndex)
+    .sort((a, b) => b.CreateIndex - a.CreateIndex)
+    .slice(0, 1)
+    .map((evaluation) => ({ kind: 'placement', evaluationId: evaluation.ID, failed: evaluation.FailedTGAllocs! }));
+}
+
+/** Everything the cluster says is wrong with a job's latest version, in one list (what the Problems show). */
+export function jobFailureFacts(input: {
+  definition: NomadJob;
+  standing: readonly NomadAllocationListStub[];
+  taskStates: ReadonlyMap<string, Record<string, NomadTaskState> | null>;
+  checks: readonly ConsulHealthCheck[];
+  evaluations: readonly NomadEvaluation[];
+  now: number;
+}): FailureFact[] {
+  return [
+    ...failureFacts(input.definition, input.standing, input.taskStates, input.now),
+    ...templateFacts(input.definition, input.standing, input.taskStates, input.now),
+    ...checkFacts(input.standing, input.checks),
+    ...placementFacts(input.definition, input.evaluations),
+  ];
+}
 
 const DRIVER_FAILURES = new Set(['Driver Failure', 'Failed Validation']);
 
@@ -136,5 +250,11 @@ export function failureMessage(fact: FailureFact): string {
       return `task "${fact.task}": ${fact.type}: ${fact.words}`;
     case 'restarts':
       return `task "${fact.task}" restarted ${fact.restarts} time${fact.restarts === 1 ? '' : 's'} and Nomad gave up: ${fact.words}`;
+    case 'template':
+      return `task "${fact.task}": template${fact.destination ? ` "${fact.destination}"` : ''} failed: ${fact.words}`;
+    case 'check':
+      return `service "${fact.service}": check "${fact.check}" is critical in Consul${fact.output ? `: ${fact.output}` : ''}`;
+    case 'placement':
+      return `evaluation ${fact.evaluationId.slice(0, 8)} is blocked: ${Object.keys(fact.failed).length} group(s) cannot be placed`;
   }
 }

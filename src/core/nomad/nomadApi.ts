@@ -124,7 +124,14 @@ export interface NomadJob {
     Name: string;
     Count: number;
     Update?: NomadUpdateStrategy | null;
-    Tasks: { Name: string; Driver: string; Config: Record<string, unknown> | null; Resources?: { CPU?: number; MemoryMB?: number; MemoryMaxMB?: number } | null }[] | null;
+    Tasks: {
+      Name: string;
+      Driver: string;
+      Config: Record<string, unknown> | null;
+      Resources?: { CPU?: number; MemoryMB?: number; MemoryMaxMB?: number } | null;
+      /** Its `template` blocks: where each renders, and from which file (inline ones have none). */
+      Templates?: { DestPath?: string; SourcePath?: string }[] | null;
+    }[] | null;
   }[] | null;
 }
 
@@ -282,10 +289,15 @@ export interface NomadJobRevertResponse {
   Warnings?: string;
 }
 
-/** One element of `GET /v1/job/:id/evaluations`. */
+/** One element of `GET /v1/evaluations` or `/v1/job/:id/evaluations`, or an Evaluation event's payload. */
 export interface NomadEvaluation {
   ID: string;
   JobID: string;
+  Namespace?: string;
+  /** The evaluation this one follows (a blocked evaluation's is the one whose placement failed). */
+  PreviousEval?: string;
+  CreateTime?: number;
+  ModifyTime?: number;
   Type?: string;
   TriggeredBy: string;
   Status: 'pending' | 'complete' | 'failed' | 'blocked' | 'canceled' | string;

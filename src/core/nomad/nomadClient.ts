@@ -35,11 +35,19 @@ export interface NomadLists {
   allocations: NomadAllocationListStub;
   deployments: NomadDeployment;
   nodes: NomadNodeListStub;
+  /** Only the open ones (OPEN_EVALUATIONS_FILTER): what a job waits on. Closed ones arrive as events. */
+  evaluations: NomadEvaluation;
 }
 export type NomadListKind = keyof NomadLists;
 
 /** The topics the explorer follows; `*` is every key, and a token needs read-job and node:read for them. */
-export const NOMAD_EVENT_TOPICS = ['Job', 'Allocation', 'Deployment', 'Node'] as const;
+export const NOMAD_EVENT_TOPICS = ['Job', 'Allocation', 'Deployment', 'Node', 'Evaluation'] as const;
+
+/**
+ * The evaluations the store reads as a list: those still waiting (blocked for room on the cluster, pending
+ * for a scheduler). The cluster keeps up to an hour of finished ones, which nobody needs to list.
+ */
+export const OPEN_EVALUATIONS_FILTER = 'Status == "blocked" or Status == "pending"';
 
 /** The fields the explorer reads from each list's items: an item without them is a malformed answer. */
 const NOMAD_LIST_FIELDS: Record<NomadListKind, readonly string[]> = {
@@ -47,6 +55,7 @@ const NOMAD_LIST_FIELDS: Record<NomadListKind, readonly string[]> = {
   allocations: ['ID', 'JobID', 'TaskGroup', 'ClientStatus', 'DesiredStatus'],
   deployments: ['ID', 'JobID', 'Status'],
   nodes: ['ID', 'Name', 'Status'],
+  evaluations: ['ID', 'JobID', 'Status'],
 };
 
 /** A job in API JSON, as `/v1/jobs/parse` returns it and `/plan` and `/v1/jobs` take it. */
@@ -73,7 +82,7 @@ export class NomadClient {
     return this.http.address;
   }
 
-  /** One of the four lists with its index, the starting point of a blocking query or of the event stream. */
+  /** One of the store's lists with its index, the starting point of a blocking query or of the event stream. */
   indexedList<K extends NomadListKind>(kind: K, options: NomadListOptions = {}): Promise<NomadIndexedList<NomadLists[K]>> {
     switch (kind) {
       case 'allocations':
@@ -81,6 +90,8 @@ export class NomadClient {
         return this.list('/v1/allocations', options, { task_states: false }, true, NOMAD_LIST_FIELDS.allocations, 'allocations');
       case 'nodes':
         return this.list('/v1/nodes', options, {}, false, NOMAD_LIST_FIELDS.nodes, 'nodes');
+      case 'evaluations':
+        return this.list('/v1/evaluations', { ...options, filter: options.filter ?? OPEN_EVALUATIONS_FILTER }, {}, true, NOMAD_LIST_FIELDS.evaluations, 'evaluations');
       default:
         return this.list(`/v1/${kind}`, options, {}, true, NOMAD_LIST_FIELDS[kind], kind);
     }
@@ -135,6 +146,13 @@ export class NomadClient {
     return this.object<ParsedJob>(path, { ID: 'string' }, { method: 'POST', body: { JobHCL: hcl, Canonicalize: false, ...(variables ? { Variables: variables } : {}) }, signal });
   }
 
+  /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`; the CLI monitors its registration with it). */
+  async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
+    const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
+    const response = await this.http.requestJson<unknown>(path, { signal, query: { namespace, region: this.region } });
+    return checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
+  }
+
   /** Nomad's validation of a job (`POST /v1/validate/job`): a 200 that lists what is wrong. */
   async validateJob(job: ParsedJob, signal?: AbortSignal): Promise<NomadValidateResponse> {
     const path = '/v1/validate/job';
@@ -177,19 +195,6 @@ export class NomadClient {
     const path = `/v1/job/${encodeURIComponent(jobId)}/revert`;
     const body = { JobID: jobId, JobVersion: version, ...(priorVersion !== undefined ? { EnforcePriorVersion: priorVersion } : {}) };
     return this.object<NomadJobRevertResponse>(path, { EvalID: 'string' }, { method: 'POST', query: { namespace }, body, signal });
-  }
-
-  /** A job's evaluations, newest first as Nomad lists them (`GET /v1/job/:id/evaluations`). */
-  async jobEvaluations(jobId: string, namespace: string, signal?: AbortSignal): Promise<NomadEvaluation[]> {
-    return (await this.indexedJobEvaluations(jobId, namespace, { signal })).items;
-  }
-
-  /** A job's evaluations with the list's index, optionally as a blocking query (answers when they change). */
-  async indexedJobEvaluations(jobId: string, namespace: string, options: { signal?: AbortSignal; blocking?: BlockingOptions } = {}): Promise<NomadIndexedList<NomadEvaluation>> {
-    const path = `/v1/job/${encodeURIComponent(jobId)}/evaluations`;
-    const response = await this.http.requestJson<unknown>(path, { signal: options.signal, timeoutMs: options.blocking ? blockingTimeoutMs(options.blocking) : undefined, query: { namespace, region: this.region, ...blockingQuery(options.blocking) } });
-    const items = checkList<NomadEvaluation>(response.data, this.where(path), ['ID', 'Status']).map((evaluation) => conformNomad('evaluations', evaluation));
-    return { items, index: parseIndex(response.headers.get('X-Nomad-Index')) };
   }
 
   /** Restarts an allocation's tasks in place (`POST /v1/client/allocation/:id/restart`): one task, all, or the running ones. */

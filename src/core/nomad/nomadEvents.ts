@@ -1,7 +1,7 @@
 // Nomad's event stream (`/v1/event/stream`): the shapes of its batches, checked where they arrive, and the
 // reducer that applies them to the explorer's lists. Topics and payload keys: SOURCES.md, "Event topics".
-import { itemNamespace, jobKey, type NomadSectionData } from '../tree/nomad/nomadProperties';
-import type { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadJobSummary, NomadNodeListStub, NomadTaskState } from './nomadApi';
+import { isOpenEvaluation, itemNamespace, jobKey, type NomadSectionData } from '../tree/nomad/nomadProperties';
+import type { NomadAllocationListStub, NomadDeployment, NomadEvaluation, NomadJobListStub, NomadJobSummary, NomadNodeListStub, NomadTaskState } from './nomadApi';
 import { allocationFailureReason } from '../tree/nomad/allocationTasks';
 import { conformNomad } from './nomadShapes';
 
@@ -238,6 +238,7 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
   const allocations = new ListChanges<NomadAllocationListStub>();
   const deployments = new ListChanges<NomadDeployment>();
   const nodes = new ListChanges<NomadNodeListStub>();
+  const evaluations = new ListChanges<NomadEvaluation>();
   for (const event of events) {
     const payload = object(event.Payload);
     switch (event.Topic) {
@@ -264,6 +265,11 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
         if (!hasId(node)) break;
         if (event.Type === 'NodeDeregistration') nodes.remove(node.ID);
         else nodes.upsert(nodeStubFromNode(node));
+        break;
+      }
+      case 'Evaluation': {
+        const evaluation = object(payload?.Evaluation);
+        if (hasId(evaluation) && typeof evaluation.JobID === 'string') evaluations.upsert(conformNomad('evaluations', evaluation) as unknown as NomadEvaluation);
         break;
       }
     }
@@ -294,7 +300,7 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
       return groups ? { ...job, JobSummary: adjustSummary(job, groups) } : job;
     });
   }
-  const changed = nextJobs !== data.jobs || nextAllocations !== data.allocations || !deployments.empty || !nodes.empty;
+  const changed = nextJobs !== data.jobs || nextAllocations !== data.allocations || !deployments.empty || !nodes.empty || !evaluations.empty;
   if (!changed) return data;
   return {
     namespace: data.namespace,
@@ -302,7 +308,23 @@ export function applyNomadEvents(data: NomadSectionData, events: readonly NomadE
     allocations: nextAllocations,
     deployments: deployments.apply(data.deployments),
     nodes: nodes.apply(data.nodes),
+    ...(data.evaluations || !evaluations.empty ? { evaluations: evaluations.empty ? data.evaluations : keptEvaluations(evaluations.apply(data.evaluations ?? []), data.namespace) } : {}),
   };
+}
+
+/**
+ * The evaluations the store keeps as events bring them: every open one, and each job's newest (the last word
+ * on its placement: a rollout's follow reads it). The rest fall away, so the list stays as long as the jobs.
+ */
+export function keptEvaluations(list: NomadEvaluation[], namespace: string): NomadEvaluation[] {
+  const newest = new Map<string, NomadEvaluation>();
+  for (const evaluation of list) {
+    const key = jobKeyOf(evaluation.Namespace, evaluation.JobID, namespace);
+    const known = newest.get(key);
+    if (!known || evaluation.CreateIndex > known.CreateIndex) newest.set(key, evaluation);
+  }
+  const kept = list.filter((evaluation) => isOpenEvaluation(evaluation) || newest.get(jobKeyOf(evaluation.Namespace, evaluation.JobID, namespace)) === evaluation);
+  return kept.length === list.length ? list : kept;
 }
 
 /**

@@ -3,14 +3,13 @@
 import { BlockingOptions, BlockingWatcher, IndexedResult } from '../live/blockingQuery';
 import { sleep } from '../live/backoff';
 import { NomadEventStream } from '../live/nomadEventStream';
-import { NomadAllocation, NomadEvaluation, NomadJob } from '../nomad/nomadApi';
+import { NomadAllocation, NomadJob } from '../nomad/nomadApi';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { applyNomadEvents, NomadEvent, NomadRow, reconcileNomadList } from '../nomad/nomadEvents';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
-import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
+import { isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { fetchNomadSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
-import { SharedWatches } from './sharedWatches';
 
 /**
  * Once the event stream was refused or held back, the lists are followed by blocking queries; the stream is
@@ -118,7 +117,7 @@ export class NomadSection extends LiveSection<NomadSectionData> {
             streaming.abort();
             this.streamUnusableUntil = Date.now() + (this.options.streamRetryAfterMs ?? STREAM_RETRY_AFTER_MS);
             this.setMode('live', { source: 'blocking queries' });
-            this.watchLists({ jobs: 0, allocations: 0, deployments: 0, nodes: 0 }, signal);
+            this.watchLists({ jobs: 0, allocations: 0, deployments: 0, nodes: 0, evaluations: 0 }, signal);
             this.retryStreamLater(signal);
         }
       },
@@ -226,45 +225,6 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       );
     }
     signal.addEventListener('abort', () => watchers.forEach((watcher) => watcher.stop()), { once: true });
-  }
-
-  private readonly evaluationWatches = new SharedWatches<{ evaluations: NomadEvaluation[] | undefined; watcher: BlockingWatcher<NomadEvaluation[]> }>((watch) => watch.watcher.stop());
-
-  /**
-   * Keeps a job's evaluations current (a blocking query on `/v1/job/:id/evaluations`) while the handle lives:
-   * a follow of a job without deployments reads its placement from them. Each change is announced.
-   */
-  watchEvaluations(jobId: string, namespace: string): Disposable {
-    return this.evaluationWatches.acquire(jobKey(namespace, jobId), () => {
-      const watch: { evaluations: NomadEvaluation[] | undefined; watcher: BlockingWatcher<NomadEvaluation[]> } = {
-        evaluations: undefined,
-        watcher: new BlockingWatcher<NomadEvaluation[]>({
-          backoff: this.options.backoff,
-          fetch: async (blocking, signal) => {
-            const list = await this.client.indexedJobEvaluations(jobId, namespace, { signal, blocking });
-            return { data: list.items, index: list.index };
-          },
-          onData: (evaluations) => {
-            watch.evaluations = evaluations;
-            this.announce();
-          },
-          onError: (error) => this.options.log?.(`Nomad: reading the evaluations of ${jobId}: ${error instanceof Error ? error.message : String(error)}`),
-          onUnwatchable: () => undefined,
-          isFatal: isForbidden,
-        }),
-      };
-      return watch;
-    });
-  }
-
-  /** A watched job's evaluations, newest first, once read. */
-  evaluations(jobId: string, namespace: string): NomadEvaluation[] | undefined {
-    return this.evaluationWatches.get(jobKey(namespace, jobId))?.evaluations;
-  }
-
-  override dispose(): void {
-    this.evaluationWatches.stopAll();
-    super.dispose();
   }
 
   /** One allocation with its tasks and events (on expand: one request, not kept current). */

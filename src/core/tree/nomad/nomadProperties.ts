@@ -1,4 +1,5 @@
-import { NomadAllocationListStub, NomadDeployment, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
+import { NomadAllocationListStub, NomadAllocMetric, NomadDeployment, NomadEvaluation, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
+import { failedPlacementReasons } from '../../deploy/planDocument';
 import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion } from '../../nomad/deployments';
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
 import { ExplorerNode, own, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
@@ -9,6 +10,11 @@ export interface NomadSectionData {
   allocations: NomadAllocationListStub[];
   deployments: NomadDeployment[];
   nodes: NomadNodeListStub[];
+  /**
+   * The evaluations that say why a job waits: every blocked or pending one, and each job's newest (from the
+   * event stream; `keptEvaluations`). Absent where a caller built the data without them.
+   */
+  evaluations?: NomadEvaluation[];
   /** The namespace asked for; list stubs of old servers carry none of their own. */
   namespace: string;
 }
@@ -32,6 +38,16 @@ export function singleNamespace(asked: string): string {
 
 export function itemNamespace(namespace: string | undefined, asked: string): string {
   return namespace || (asked === '*' ? 'default' : asked);
+}
+
+/** An evaluation still waits: for room on the cluster (blocked) or for a scheduler (pending). */
+export function isOpenEvaluation(evaluation: NomadEvaluation): boolean {
+  return evaluation.Status === 'blocked' || evaluation.Status === 'pending';
+}
+
+/** A job's evaluations the store holds, newest first. */
+export function jobEvaluations(data: NomadSectionData, jobId: string, namespace: string): NomadEvaluation[] {
+  return (data.evaluations ?? []).filter((evaluation) => evaluation.JobID === jobId && itemNamespace(evaluation.Namespace, data.namespace) === namespace).sort((a, b) => b.CreateIndex - a.CreateIndex);
 }
 
 export function jobNamespace(job: NomadJobListStub, fallback: string): string {
@@ -74,12 +90,18 @@ export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionO
     }
   }
   const deployments = latestDeployments(data.deployments, data.namespace);
+  const waiting = new Map<string, NomadEvaluation[]>();
+  for (const evaluation of data.evaluations ?? []) {
+    if (!isOpenEvaluation(evaluation)) continue;
+    const key = jobKey(itemNamespace(evaluation.Namespace, data.namespace), evaluation.JobID);
+    waiting.set(key, [...(waiting.get(key) ?? []), evaluation]);
+  }
   const jobs = [...data.jobs]
     .sort((a, b) => a.ID.localeCompare(b.ID))
     .map((job) => {
       const namespace = jobNamespace(job, data.namespace);
       const key = jobKey(namespace, job.ID);
-      return nomadJobNode(job, namespace, allocationsByJob.get(key) ?? [], deployments.get(key), options);
+      return nomadJobNode(job, namespace, allocationsByJob.get(key) ?? [], deployments.get(key), options, waiting.get(key) ?? []);
     });
   const nodes = [...data.nodes].sort((a, b) => a.Name.localeCompare(b.Name)).map((node) => nomadNodeNode(node, options.ui));
   return [folderNode('nomad/jobs', 'Jobs', jobs, true, 'package'), folderNode('nomad/nodes', 'Nodes', nodes, false, 'server')];
@@ -112,6 +134,7 @@ export function nomadJobNode(
   allocations: NomadAllocationListStub[],
   deployment: NomadDeployment | undefined,
   options: NomadSectionOptions,
+  waiting: NomadEvaluation[] = [],
 ): ExplorerNode {
   const version = job.Version ?? maxJobVersion(allocations);
   const parts = [job.Type, job.Stop ? 'stopped' : job.Status];
@@ -123,12 +146,16 @@ export function nomadJobNode(
   // a job that is not running with some has failed (error). The count makes the icon readable.
   const failed = currentFailures(allocations).length;
   if (failed > 0) parts.push(`${failed} failed`);
+  const blocked = waiting.filter((evaluation) => evaluation.Status === 'blocked').length;
+  if (blocked > 0) parts.push(`waiting for room (${blocked === 1 ? 'blocked evaluation' : `${blocked} blocked evaluations`})`);
+  else if (waiting.length > 0) parts.push('evaluation pending');
   const icon = failed > 0 ? (job.Status === 'running' && !job.Stop ? HEALTH_ICONS.warning : HEALTH_ICONS.critical) : (own(JOB_STATUS_ICONS, job.Status) ?? { id: 'package' });
 
   const buildChildren = (): ExplorerNode[] => {
     // Newest first. The list is this job's own group (built by nomadSectionNodes), so sorting it in place is safe.
     const sorted = allocations.sort((a, b) => b.CreateIndex - a.CreateIndex);
     const children: ExplorerNode[] = [];
+    for (const evaluation of [...waiting].sort((a, b) => b.CreateIndex - a.CreateIndex)) children.push(nomadEvaluationNode(evaluation, namespace, options));
     if (deployment) {
       children.push(nomadDeploymentNode(job.ID, namespace, deployment));
     }
@@ -180,6 +207,49 @@ const DEPLOYMENT_ICONS: Record<string, NodeIcon> = {
   failed: HEALTH_ICONS.critical,
   cancelled: HEALTH_ICONS.neutral,
 };
+
+/** `1 of 3 not placed`: how many of a group's allocations an evaluation could not place. */
+function notPlaced(metric: NomadAllocMetric): string {
+  const count = metric.CoalescedFailures + 1;
+  return `${count} ${count === 1 ? 'allocation' : 'allocations'} not placed`;
+}
+
+/**
+ * An evaluation the job waits on: blocked (no node has room, or none meets its constraints) or pending (for a
+ * scheduler). Its failed groups are its children, each reason in words, each opening the jobspec's line.
+ */
+export function nomadEvaluationNode(evaluation: NomadEvaluation, namespace: string, options: NomadSectionOptions): ExplorerNode {
+  const failed = Object.entries(evaluation.FailedTGAllocs ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const created = evaluation.CreateTime ? nanosecondsToDate(evaluation.CreateTime) : undefined;
+  const age = created ? formatAge(created, options.now) : '';
+  const summary = failed.map(([group, metric]) => `${group}: ${notPlaced(metric)}`).join(', ');
+  const id = `nomad/job/${namespace}/${evaluation.JobID}/evaluation/${evaluation.ID}`;
+  return {
+    id,
+    label: `Evaluation ${evaluation.ID.slice(0, 8)}`,
+    description: [evaluation.Status, summary, evaluation.TriggeredBy, age].filter(Boolean).join(' · '),
+    tooltip: [`Evaluation ${evaluation.ID}`, `Status: ${evaluation.Status}${evaluation.StatusDescription ? ` (${evaluation.StatusDescription})` : ''}`, `Triggered by: ${evaluation.TriggeredBy}`, evaluation.PreviousEval ? `Follows evaluation ${evaluation.PreviousEval}` : '', created ? `Created: ${created.toISOString()}` : '', evaluation.Status === 'blocked' ? 'Nomad places what it could not when a node with room and the right attributes joins or frees up.' : '']
+      .filter(Boolean)
+      .join('\n'),
+    icon: evaluation.Status === 'blocked' ? HEALTH_ICONS.warning : { id: 'clock', color: HEALTH_COLORS.warning },
+    contextValue: 'nomadEvaluation copyId',
+    collapsible: failed.length > 0 ? 'expanded' : 'none',
+    copy: { id: evaluation.ID },
+    job: { id: evaluation.JobID, namespace },
+    children: failed.flatMap(([group, metric]) =>
+      failedPlacementReasons(metric).map((reason, index) => ({
+        id: `${id}/${group}/${index}`,
+        label: `${group}: ${notPlaced(metric)}`,
+        description: reason,
+        tooltip: `Group "${group}": ${reason}.\nClick to open the jobspec at the line that governs it.`,
+        icon: { id: 'circle-slash', color: HEALTH_COLORS.critical },
+        contextValue: 'nomadPlacementFailure',
+        collapsible: 'none' as const,
+        command: { id: 'hashistack.openJobspec', title: 'Open Jobspec', arguments: [{ jobId: evaluation.JobID, group, reason }] },
+      })),
+    ),
+  };
+}
 
 /** A job's versions with their diffs, loaded on expand (one request, `/v1/job/:id/versions?diffs=true`). */
 export function jobVersionsNode(jobId: string, namespace: string): ExplorerNode {
