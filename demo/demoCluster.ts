@@ -8,7 +8,7 @@ import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
-import { canonicalize, DEFAULT_ROLLOUT_STEP_MS, DemoHttpError, DemoJob, DemoRollouts } from './demoRollout';
+import { canonicalize, DEFAULT_ROLLOUT_STEP_MS, DEMO_FAILURES_ON_DEMAND, DemoFailureOnDemand, DemoHttpError, DemoJob, DemoRollouts } from './demoRollout';
 
 /** The platform's jobspecs: the demo's jobs run what these files say (this file runs from out/demo/). */
 const PLATFORM_JOBSPECS = resolve(__dirname, '..', '..', 'platform', 'nomad');
@@ -331,6 +331,13 @@ export class DemoCluster {
       if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 1) throw new Error('restore-nomad needs an "index", a positive integer');
       this.restoreNomad(index);
       return { nomadIndex: this.nomadIndex };
+    }
+    const failure = /^\/failures\/([^/]+)$/.exec(path);
+    if (failure && method === 'POST') {
+      // A failure on demand: the job registered again, broken as the body's "kind" says (see DEMO_FAILURES_ON_DEMAND).
+      const { kind } = JSON.parse(body || '{}') as { kind?: DemoFailureOnDemand };
+      if (!kind || !DEMO_FAILURES_ON_DEMAND.includes(kind)) throw new Error(`"kind" must be one of ${DEMO_FAILURES_ON_DEMAND.join(', ')}`);
+      return this.rollouts.failOnDemand(decodeURIComponent(failure[1]!), kind);
     }
     if (path === '/requests' && method === 'DELETE') {
       this.resetRequests();
@@ -657,7 +664,7 @@ export class DemoCluster {
       if (!stub) return { status: 404, body: 'alloc not found' };
       const definition = this.data.nomad.job(stub.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string }[] | null }[] | null } | undefined;
       const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
-      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID)) }, headers);
+      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID), this.rollouts.taskDetailsOf(stub)) }, headers);
     }
     const evaluations = /^\/v1\/job\/([^/]+)\/evaluations$/.exec(url.pathname);
     if (evaluations) {

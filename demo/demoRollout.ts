@@ -50,21 +50,85 @@ const NS_PER_MS = 1_000_000;
 export const DEFAULT_ROLLOUT_STEP_MS = 1_000;
 /**
  * The rules of the demo: a tag with `bad` in it runs out of memory (its tasks are OOM-killed, so the
- * deployment fails for unhealthy allocations); a tag with `unhealthy` in it starts but fails its health
- * check. Each failure reads the same everywhere: events, `GET /v1/allocation/:id`, Consul's checks.
+ * deployment fails for unhealthy allocations), and so does a task that asks for less memory than the demo's
+ * tasks use; a tag with `unhealthy` in it starts but fails its health check; a tag with `missing` in it cannot
+ * be pulled; a template that reads a key with `missing` in its path cannot render. Each failure reads the
+ * same everywhere: events, `GET /v1/allocation/:id`, Consul's checks.
  */
 const OOM_TAG = /:[^/]*bad/i;
 const UNHEALTHY_TAG = /:[^/]*unhealthy/i;
+const MISSING_TAG = /:[^/]*missing/i;
+/** What each of the demo's tasks uses (MB): a task that asks for less is OOM-killed. */
+export const DEMO_TASK_MEMORY_MB = 24;
 
-/** How the demo fails a group running these images, if it does. */
-export function demoFailureOf(imageList: string[]): DemoFailure | undefined {
-  const text = imageList.join(' ');
+type DemoTask = DemoGroup['Tasks'][number];
+
+function taskMemory(task: DemoTask): number | undefined {
+  const memory = (task.Resources as { MemoryMB?: number | null } | null | undefined)?.MemoryMB;
+  return typeof memory === 'number' && memory > 0 ? memory : undefined;
+}
+
+/** A template's text that reads a key the demo's Consul does not have (`{{ key "app/missing" }}`). */
+function missingTemplate(task: DemoTask): { DestPath?: string } | undefined {
+  const templates = ((task as { Templates?: { EmbeddedTmpl?: string; DestPath?: string }[] | null }).Templates ?? []);
+  return templates.find((template) => /\bkey(OrDefault)?\s+"[^"]*missing[^"]*"/.test(template.EmbeddedTmpl ?? ''));
+}
+
+/** How the demo fails a group running these tasks, if it does. */
+export function demoFailureOf(tasks: readonly DemoTask[]): DemoFailure | undefined {
+  const text = tasks.map((task) => String(task.Config?.image ?? '')).join(' ');
+  if (MISSING_TAG.test(text)) return 'image';
+  if (tasks.some((task) => missingTemplate(task))) return 'template';
   if (UNHEALTHY_TAG.test(text)) return 'unhealthy';
-  if (OOM_TAG.test(text)) return 'oom';
+  if (OOM_TAG.test(text) || tasks.some((task) => (taskMemory(task) ?? Infinity) < DEMO_TASK_MEMORY_MB)) return 'oom';
   return undefined;
 }
 
-export type DemoFailure = 'oom' | 'unhealthy';
+export type DemoFailure = 'oom' | 'unhealthy' | 'image' | 'template';
+
+/** What a failing task's events name: its image, and the template that could not render. */
+export interface DemoTaskDetail {
+  image?: string;
+  template?: string;
+}
+
+export function demoTaskDetails(job: DemoJob | undefined, group: string): Record<string, DemoTaskDetail> {
+  const tasks = job?.TaskGroups.find((candidate) => candidate.Name === group)?.Tasks ?? [];
+  return Object.fromEntries(tasks.map((task) => [task.Name, { image: String(task.Config?.image ?? ''), template: missingTemplate(task)?.DestPath }]));
+}
+
+/** The failures the control port produces on demand, each as the jobspec change that causes it. */
+export const DEMO_FAILURES_ON_DEMAND = ['oom', 'image', 'template', 'check', 'constraint', 'memory'] as const;
+export type DemoFailureOnDemand = (typeof DEMO_FAILURES_ON_DEMAND)[number];
+
+/** The job changed as a user would to get that failure: less memory, an image that is not there, a template… */
+export function jobFailingWith(job: DemoJob, failure: DemoFailureOnDemand): DemoJob {
+  const tag = (image: unknown, suffix: string) => String(image ?? 'busybox').replace(/(:[^/:]*)?$/, `:${suffix}`);
+  const groups = job.TaskGroups.map((group, groupIndex) => {
+    if (groupIndex > 0) return group;
+    const tasks = group.Tasks.map((task, taskIndex) => {
+      if (taskIndex > 0) return task;
+      const resources = (task.Resources ?? {}) as Record<string, unknown>;
+      switch (failure) {
+        case 'oom':
+          return { ...task, Resources: { ...resources, MemoryMB: Math.max(1, Math.floor(DEMO_TASK_MEMORY_MB / 2)) } };
+        case 'memory':
+          return { ...task, Resources: { ...resources, MemoryMB: DEMO_NODE_MEMORY_MB * 2 } };
+        case 'image':
+          return { ...task, Config: { ...task.Config, image: tag(task.Config?.image, 'missing') } };
+        case 'check':
+          return { ...task, Config: { ...task.Config, image: tag(task.Config?.image, 'unhealthy') } };
+        case 'template':
+          return { ...task, Templates: [...(((task as { Templates?: unknown[] | null }).Templates ?? []) as unknown[]), { EmbeddedTmpl: 'DB_PASSWORD={{ key "app/missing/db_password" }}', DestPath: 'secrets/db.env', ChangeMode: 'restart' }] };
+        case 'constraint':
+          return task;
+      }
+    });
+    const constraints = ((group as { Constraints?: unknown[] | null }).Constraints ?? []) as unknown[];
+    return failure === 'constraint' ? { ...group, Tasks: tasks, Constraints: [...constraints, { LTarget: '${attr.kernel.name}', RTarget: 'windows', Operand: '=' }] } : { ...group, Tasks: tasks };
+  });
+  return { ...job, TaskGroups: groups };
+}
 
 /** What each demo node has to give (the recorded nodes' NodeResources): a group asking for more fits nowhere. */
 const DEMO_NODE_CPU = 8000;
@@ -135,10 +199,6 @@ function id(index: number, salt: number): string {
   };
   const [a, b, c] = [hash(index), hash(index + 0x1000), hash(index + 0x2000)];
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(0, 3)}-${c.slice(3, 8)}${a.slice(1, 8)}`;
-}
-
-function images(job: DemoJob, group: string): string[] {
-  return (job.TaskGroups.find((candidate) => candidate.Name === group)?.Tasks ?? []).map((task) => String(task.Config?.image ?? ''));
 }
 
 /** Nomad's defaults where the parse left a field unset: what the register endpoint's canonicalisation does. */
@@ -536,6 +596,23 @@ export class DemoRollouts {
     return this.restarts.get(allocationId);
   }
 
+  /** What a failing allocation's task events name (its image, its template), from the version it runs. */
+  taskDetailsOf(allocation: { JobID: string; JobVersion: number; TaskGroup: string }): Record<string, DemoTaskDetail> {
+    return demoTaskDetails(this.versions.get(allocation.JobID)?.[allocation.JobVersion] ?? this.current(allocation.JobID), allocation.TaskGroup);
+  }
+
+  /**
+   * The control port's failures on demand: the job registered again as a user who broke it would have
+   * (less memory than it uses, an image that is not there, a template reading a missing key, a failing check,
+   * a constraint no node meets, more memory than a node has).
+   */
+  failOnDemand(jobId: string, failure: DemoFailureOnDemand): Record<string, unknown> {
+    const job = this.current(jobId);
+    if (!job) throw new DemoHttpError(404, `job not found: ${jobId}`);
+    if (!DEMO_FAILURES_ON_DEMAND.includes(failure)) throw new Error(`a failure is one of ${DEMO_FAILURES_ON_DEMAND.join(', ')}`);
+    return this.submit(jobFailingWith(job, failure), 'job-register');
+  }
+
   /** How a failed allocation of a rollout failed (the scenario's own failed allocations: OOM). */
   failureOf(allocationId: string): DemoFailure {
     return this.failures.get(allocationId) ?? 'oom';
@@ -549,7 +626,7 @@ export class DemoRollouts {
       Key: allocation.ID,
       Namespace: allocation.Namespace,
       FilterKeys: [allocation.JobID, ''],
-      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, this.failureOf(allocation.ID), this.restartedAt(allocation.ID)) } },
+      Payload: { Allocation: { ...allocation, Job: null, TaskStates: demoTaskStates(allocation.ClientStatus, tasks, allocation.CreateTime / NS_PER_MS, this.failureOf(allocation.ID), this.restartedAt(allocation.ID), this.taskDetailsOf(allocation)) } },
     };
   }
 
@@ -633,7 +710,7 @@ export class DemoRollouts {
     this.host.commit((index, now) => {
       const events: Event[] = [];
       const mine = this.nomad.allocations.filter((allocation) => allocation.JobID === jobId && allocation.JobVersion === job.Version && allocation.DesiredStatus === 'run');
-      const bad = (group: string) => demoFailureOf(images(job, group));
+      const bad = (group: string) => demoFailureOf(job.TaskGroups.find((candidate) => candidate.Name === group)?.Tasks ?? []);
       if (!active.deploymentId) {
         // No deployment: pending → running; a batch job then completes.
         for (const allocation of mine.filter((candidate) => candidate.ClientStatus === 'pending')) {

@@ -60,7 +60,7 @@ describe('NomadClient against recorded Nomad responses', () => {
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.label, 'example');
     // The docs' job list has no Version; the allocations' JobVersion stands in.
-    assert.equal(jobs[0]!.description, 'service · pending · v0 · default');
+    assert.equal(jobs[0]!.description, 'service · pending · v0 · default · waiting for room (blocked evaluation)', 'the recorded blocked evaluation is of job "example"');
     const allocationRows = childrenOf(jobs[0]!)!.filter((c) => c.contextValue.includes('nomadAllocation'));
     const recorded = recordedJson<{ ID: string; JobID: string }[]>('nomad/allocations.json').filter((a) => a.JobID === 'example');
     assert.equal(allocationRows.length, recorded.length);

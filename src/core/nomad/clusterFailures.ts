@@ -113,6 +113,8 @@ export interface CheckFact {
   /** The service's name and the check's, as Consul lists them. */
   service: string;
   check: string;
+  /** Where it was seen: critical in Consul (its output), or in the restart Nomad's check_restart made (its event). */
+  seenBy: 'consul' | 'restart';
   output: string;
   allocationIds: string[];
 }
@@ -177,7 +179,32 @@ export function checkFacts(standing: readonly NomadAllocationListStub[], checks:
       const key = `${allocation.TaskGroup}\u0000${check.ServiceName}\u0000${check.Name}`;
       const known = facts.get(key);
       if (known) known.allocationIds.push(allocation.ID);
-      else facts.set(key, { kind: 'check', group: allocation.TaskGroup, service: check.ServiceName, check: check.Name, output: check.Output.trim(), allocationIds: [allocation.ID] });
+      else facts.set(key, { kind: 'check', group: allocation.TaskGroup, service: check.ServiceName, check: check.Name, seenBy: 'consul', output: check.Output.trim(), allocationIds: [allocation.ID] });
+    }
+  }
+  return [...facts.values()];
+}
+
+/** Nomad's words when a check's check_restart gives up on a task: `healthcheck: check "<name>" unhealthy`. */
+const HEALTHCHECK_RESTART = /healthcheck: check ["“](.*)["”] unhealthy/;
+
+/**
+ * The checks that made Nomad restart or kill a task (check_restart, in the task's events): the check's
+ * name, and its service's when the name is Nomad's default (`service: "web" check`).
+ */
+export function restartedByCheckFacts(standing: readonly NomadAllocationListStub[], taskStates: ReadonlyMap<string, Record<string, NomadTaskState> | null>, now: number): CheckFact[] {
+  const facts = new Map<string, CheckFact>();
+  for (const allocation of standing) {
+    for (const state of Object.values(taskStates.get(allocation.ID) ?? {})) {
+      const event = [...(state.Events ?? [])].filter((candidate) => now - candidate.Time / 1_000_000 <= OOM_WINDOW_MS && HEALTHCHECK_RESTART.test(taskEventMessage(candidate))).sort((a, b) => b.Time - a.Time)[0];
+      if (!event) continue;
+      const words = taskEventMessage(event);
+      const check = HEALTHCHECK_RESTART.exec(words)![1]!.replace(/\\"/g, '"');
+      const service = /^service: "(.*)" check$/.exec(check)?.[1] ?? '';
+      const key = `${allocation.TaskGroup}\u0000${service}\u0000${check}`;
+      const known = facts.get(key);
+      if (known) known.allocationIds.push(allocation.ID);
+      else facts.set(key, { kind: 'check', group: allocation.TaskGroup, service, check, seenBy: 'restart', output: `${event.Type}: ${words}`, allocationIds: [allocation.ID] });
     }
   }
   return [...facts.values()];
@@ -193,6 +220,12 @@ export function placementFacts(definition: NomadJob, evaluations: readonly Nomad
     .map((evaluation) => ({ kind: 'placement', evaluationId: evaluation.ID, failed: evaluation.FailedTGAllocs! }));
 }
 
+/** One fact per failing check: Consul's (with its output) wins over the restart that the same check caused. */
+function mergedCheckFacts(fromConsul: CheckFact[], fromEvents: CheckFact[]): CheckFact[] {
+  const covered = new Set(fromConsul.flatMap((fact) => fact.allocationIds));
+  return [...fromConsul, ...fromEvents.filter((fact) => !fact.allocationIds.some((id) => covered.has(id)))];
+}
+
 /** Everything the cluster says is wrong with a job's latest version, in one list (what the Problems show). */
 export function jobFailureFacts(input: {
   definition: NomadJob;
@@ -205,7 +238,7 @@ export function jobFailureFacts(input: {
   return [
     ...failureFacts(input.definition, input.standing, input.taskStates, input.now),
     ...templateFacts(input.definition, input.standing, input.taskStates, input.now),
-    ...checkFacts(input.standing, input.checks),
+    ...mergedCheckFacts(checkFacts(input.standing, input.checks), restartedByCheckFacts(input.standing, input.taskStates, input.now)),
     ...placementFacts(input.definition, input.evaluations),
   ];
 }
@@ -253,7 +286,9 @@ export function failureMessage(fact: FailureFact): string {
     case 'template':
       return `task "${fact.task}": template${fact.destination ? ` "${fact.destination}"` : ''} failed: ${fact.words}`;
     case 'check':
-      return `service "${fact.service}": check "${fact.check}" is critical in Consul${fact.output ? `: ${fact.output}` : ''}`;
+      return fact.seenBy === 'restart'
+        ? `${fact.service ? `service "${fact.service}": ` : ''}check "${fact.check}" failed and Nomad restarted task(s): ${fact.output}`
+        : `service "${fact.service}": check "${fact.check}" is critical in Consul${fact.output ? `: ${fact.output}` : ''}`;
     case 'placement':
       return `evaluation ${fact.evaluationId.slice(0, 8)} is blocked: ${Object.keys(fact.failed).length} group(s) cannot be placed`;
   }
