@@ -5,7 +5,7 @@ import { NomadAllocMetric, NomadTaskState } from '../core/nomad/nomadApi';
 import { DocumentScan, fileKind, JobspecDocument } from '../core/jobspec/jobspecDocument';
 import { JobspecPlace } from '../core/jobspec/jobspecPlaces';
 import { Span } from '../core/jobspec/jobspecOutline';
-import { FAILURE_CODES, failureProblems } from '../core/jobspec/failureProblems';
+import { FAILURE_CODES, JobspecJobs, jobspecFailureProblems } from '../core/jobspec/failureProblems';
 import { JOBSPEC_GLOB } from '../core/jobspec/jobLocator';
 import { itemNamespace, jobEvaluations, jobKey, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -173,65 +173,73 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     // Allocations the cluster no longer lists (collected, or another job's) leave the cache: it stays bounded.
     const listed = new Set(data.allocations.map((allocation) => allocation.ID));
     for (const id of this.taskStates.keys()) if (!listed.has(id)) this.taskStates.delete(id);
-    const jobs = new Map(data.jobs.map((job) => [jobKey(itemNamespace(job.Namespace, data.namespace), job.ID), job]));
-    // Each job's facts once per pass, however many jobspecs declare it.
-    const factsOf = new Map<string, FailureFact[] | undefined>();
-    const shown = new Set<string>();
+    const jobs = new Set(data.jobs.map((job) => jobKey(itemNamespace(job.Namespace, data.namespace), job.ID)));
+
+    // The workspace's jobspecs and the jobs they declare (open ones as edited, closed ones from disk).
+    const jobspecs: (JobspecJobs & { uri: vscode.Uri; document?: vscode.TextDocument })[] = [];
     for (const { uri, document } of await this.jobspecUris()) {
-      const key = uri.toString();
-      const entry = document ? undefined : await this.closedJobspec(uri);
-      const scanned = document ? await this.index.scan(document) : entry!.scan;
+      const scanned = document ? await this.index.scan(document) : (await this.closedJobspec(uri)).scan;
       if (scanned?.kind !== 'jobspec') continue;
-      const found: { jobId: string; namespace: string; facts: FailureFact[] }[] = [];
-      for (const job of scanned.scan.jobs) {
-        const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
-        const jobKeyed = jobKey(namespace, job.id);
-        if (!factsOf.has(jobKeyed)) {
-          const running = jobs.get(jobKeyed);
-          const definition = running && store.nomad.jobDefinition(namespace, job.id);
-          if (!definition) {
-            this.lastPass += ` ${job.id}: ${running ? 'definition not read yet' : 'not on the cluster'};`;
-            factsOf.set(jobKeyed, undefined);
-            continue;
-          }
-          const standing = standingAllocations(definition, data.allocations.filter((allocation) => itemNamespace(allocation.Namespace, data.namespace) === namespace));
-          this.lastPass += ` ${job.id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
-          const states = new Map<string, Record<string, NomadTaskState> | null>();
-          for (const allocation of standing) {
-            let read = this.taskStates.get(allocation.ID);
-            if (!read || read.modifyIndex !== allocation.ModifyIndex) {
-              const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
-              if (this.host.store !== store) return;
-              read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
-              this.taskStates.set(allocation.ID, read);
-            }
-            states.set(allocation.ID, read.states);
-          }
-          factsOf.set(jobKeyed, jobFailureFacts({ definition, standing, taskStates: states, checks, evaluations: jobEvaluations(data, job.id, namespace), now: Date.now() }));
-        }
-        const facts = factsOf.get(jobKeyed);
-        if (facts?.length) found.push({ jobId: job.id, namespace, facts });
+      jobspecs.push({ key: uri.toString(), uri, document, jobs: scanned.scan.jobs.map((job) => ({ id: job.id, namespace: job.namespace ?? singleNamespace(profile.nomad.namespace) })) });
+    }
+
+    // Each declared job on the cluster: its latest version's standing allocations, their task states read when
+    // they changed, and its facts — once per pass, however many jobspecs declare it.
+    const facts = new Map<string, FailureFact[]>();
+    const now = Date.now();
+    for (const { id, namespace } of jobspecs.flatMap((jobspec) => jobspec.jobs)) {
+      const key = jobKey(namespace, id);
+      if (facts.has(key)) continue;
+      const definition = jobs.has(key) ? store.nomad.jobDefinition(namespace, id) : undefined;
+      if (!definition) {
+        this.lastPass += ` ${id}: ${jobs.has(key) ? 'definition not read yet' : 'not on the cluster'};`;
+        facts.set(key, []);
+        continue;
       }
+      const standing = standingAllocations(definition, data.allocations.filter((allocation) => itemNamespace(allocation.Namespace, data.namespace) === namespace));
+      this.lastPass += ` ${id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
+      const states = new Map<string, Record<string, NomadTaskState> | null>();
+      for (const allocation of standing) {
+        let read = this.taskStates.get(allocation.ID);
+        if (!read || read.modifyIndex !== allocation.ModifyIndex) {
+          const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
+          if (this.host.store !== store) return;
+          read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
+          this.taskStates.set(allocation.ID, read);
+        }
+        states.set(allocation.ID, read.states);
+      }
+      facts.set(key, jobFailureFacts({ definition, standing, taskStates: states, checks, evaluations: jobEvaluations(data, id, namespace), now }));
+    }
+
+    // Syntax trees only for the files that will show something: the open ones' kept in step, the closed ones' parsed once.
+    const trees = new Map<string, Tree>();
+    for (const jobspec of jobspecs) {
+      const needed = jobspec.jobs.some((job) => facts.get(jobKey(job.namespace, job.id))?.length) || (this.plans.get(jobspec.key)?.length ?? 0) > 0;
+      if (!needed) continue;
+      const tree = jobspec.document ? (await this.index.syntax(jobspec.document))?.tree : await this.closedTree(jobspec.uri, await this.closedJobspec(jobspec.uri)).catch(() => undefined);
+      if (tree) trees.set(jobspec.key, tree);
+    }
+    const placed = jobspecFailureProblems(jobspecs, (id, namespace) => facts.get(jobKey(namespace, id)), (key) => trees.get(key));
+
+    const shown = new Set<string>();
+    for (const jobspec of jobspecs) {
+      if (jobspec.document?.isClosed) continue;
+      const problems: ShownProblem[] = (placed.get(jobspec.key) ?? []).map((problem) => {
+        const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = `nomad (${profile.name})`;
+        diagnostic.code = problem.code;
+        return { fact: problem.fact, place: problem.place, diagnostic, jobId: problem.jobId, namespace: problem.namespace };
+      });
       // The last plan's failed placements, while the job on the cluster is still the one it was planned against.
-      const plans = (this.plans.get(key) ?? []).filter((plan) => {
+      const plans = (this.plans.get(jobspec.key) ?? []).filter((plan) => {
         const running = data.jobs.find((candidate) => candidate.ID === plan.jobId);
         return plan.profileName === profile.name && (running?.JobModifyIndex ?? 0) <= plan.jobModifyIndex;
       });
-      if (this.plans.has(key)) this.plans.set(key, plans);
-      if (found.length === 0 && plans.length === 0) continue;
-      const tree = document ? (await this.index.syntax(document))?.tree : await this.closedTree(uri, entry!);
-      if (!tree || (document && document.isClosed)) continue;
-      const problems: ShownProblem[] = [];
-      for (const { jobId, namespace, facts } of found) {
-        for (const problem of failureProblems(tree, jobId, facts)) {
-          const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
-          diagnostic.source = `nomad (${profile.name})`;
-          diagnostic.code = problem.code;
-          problems.push({ fact: problem.fact, place: problem.place, diagnostic, jobId, namespace });
-        }
-      }
-      for (const plan of plans) {
-        for (const problem of placementProblems(tree, plan.jobId, plan.failed)) {
+      if (this.plans.has(jobspec.key)) this.plans.set(jobspec.key, plans);
+      const tree = trees.get(jobspec.key);
+      for (const plan of tree ? plans : []) {
+        for (const problem of placementProblems(tree!, plan.jobId, plan.failed)) {
           const diagnostic = new vscode.Diagnostic(range(problem.place.span), problem.message, vscode.DiagnosticSeverity.Error);
           diagnostic.source = `nomad (${profile.name}, plan)`;
           diagnostic.code = FAILURE_CODES.placement;
@@ -239,9 +247,9 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
         }
       }
       if (problems.length === 0) continue;
-      shown.add(key);
-      this.problems.set(key, problems);
-      this.collection.set(uri, problems.map((problem) => problem.diagnostic));
+      shown.add(jobspec.key);
+      this.problems.set(jobspec.key, problems);
+      this.collection.set(jobspec.uri, problems.map((problem) => problem.diagnostic));
     }
     // What stood before and no longer does is cleared.
     for (const key of [...this.problems.keys()]) {

@@ -342,41 +342,52 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     }
   });
 
-  it("an OOM kill on the cluster is a Problem on the task's memory line, with a quick fix that raises it; it clears once a version that runs replaces it", async () => {
+  it("a job deployed with too little memory is OOM-killed: a Problem on its memory line with no click, in the Problems panel when closed too; the quick fix deployed clears it", async () => {
     const file = workspaceFile('oom-whoami.nomad');
-    const jobspec = (tag: string, memory: number) => `job "whoami" {\n  datacenters = ["dc1"]\n  type        = "service"\n\n  group "whoami" {\n    count = 3\n\n    task "whoami" {\n      driver = "docker"\n\n      config {\n        image = "traefik/whoami:${tag}"\n      }\n\n      resources {\n        cpu    = 50\n        memory = ${memory}\n      }\n    }\n  }\n}\n`;
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(jobspec('v1.10.5-bad', 32)));
+    const jobspec = (memory: number) => `job "whoami" {\n  datacenters = ["dc1"]\n  type        = "service"\n\n  group "whoami" {\n    count = 3\n\n    task "whoami" {\n      driver = "docker"\n\n      config {\n        image = "traefik/whoami:v1.10.3"\n      }\n\n      resources {\n        cpu    = 50\n        memory = ${memory}\n      }\n    }\n  }\n}\n`;
+    const closedFile = workspaceFile('oom-whoami-copy.nomad');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(jobspec(16)));
+    await vscode.workspace.fs.writeFile(closedFile, new TextEncoder().encode(`# A copy, never opened.\n${jobspec(16)}`));
     const failures = () => vscode.languages.getDiagnostics(file).filter((diagnostic) => diagnostic.code === 'oom-killed');
     try {
       const document = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(document);
-      // The demo OOM-kills a tag with "bad" in it (no update block: no deployment, no auto-revert). The host
+      // The demo's tasks use 24 MB: 16 is OOM-killed (no update block: no deployment, no auto-revert). The host
       // suite's stand-in nomad only records, so the job is registered as `nomad job run` does, through the API.
-      await register(jobspec('v1.10.5-bad', 32));
+      await register(jobspec(16));
       const [problem] = await until(() => failures().length > 0 && failures(), () => `the OOM on the jobspec, with no click (last pass:${hashistack.failures.lastPass})`, 20_000);
-      assert.equal(document.lineAt(problem!.range.start.line).text.trim(), 'memory = 32', 'on the memory line');
-      assert.match(problem!.message, /^task "whoami" was OOM-killed (once|\d+ times) in the last 1 h \(memory = 32 MB\)/);
+      assert.equal(document.lineAt(problem!.range.start.line).text.trim(), 'memory = 16', 'on the memory line');
+      assert.match(problem!.message, /^task "whoami" was OOM-killed (once|\d+ times) in the last 1 h \(memory = 16 MB\)/);
       assert.match(String(problem!.source), /^nomad \(/);
       // Nomad gave up restarting it too: that is on the task (this file has no restart block), in Nomad's words.
       const loop = await until(() => vscode.languages.getDiagnostics(file).find((diagnostic) => diagnostic.code === 'restart-loop'), 'the restart loop');
       assert.match(document.lineAt(loop.range.start.line).text, /task "whoami"/);
       assert.match(loop.message, /Nomad gave up: Exceeded allowed attempts 2 in interval 30m0s/);
-      // The quick fix raises it.
-      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, problem!.range)) ?? [];
+      // A jobspec of the same job that was never opened has it too: the Problems panel lists what is broken on
+      // the cluster without opening anything.
+      const closedFailures = () => vscode.languages.getDiagnostics(closedFile).filter((diagnostic) => diagnostic.code === 'oom-killed');
+      const [closedProblem] = await until(() => closedFailures().length > 0 && closedFailures(), () => `the OOM on the closed jobspec (last pass:${hashistack.failures.lastPass})`);
+      assert.equal(closedProblem!.range.start.line, problem!.range.start.line + 1, 'its own memory line (one comment line lower)');
+      assert.ok(!vscode.workspace.textDocuments.some((candidate) => candidate.uri.toString() === closedFile.toString()), 'never opened');
+      // The quick fix raises it, and offers to show the allocation that reported it.
+      const actions = await until(async () => {
+        const offered = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, failures()[0]!.range)) ?? [];
+        return offered.some((action) => /^Raise memory to 64 MB/.test(action.title)) && offered;
+      }, 'the quick fix');
       const raise = actions.find((action) => /^Raise memory to 64 MB/.test(action.title));
       assert.ok(raise?.edit, `the quick fix: ${actions.map((action) => action.title).join(' | ')}`);
+      const show = actions.find((action) => /^Show allocation [0-9a-f]{8} in the Nomad view$/.test(action.title));
+      assert.equal(show?.command?.command, 'hashistack.revealAllocation', actions.map((action) => action.title).join(' | '));
       await vscode.workspace.applyEdit(raise.edit);
       assert.match(document.getText(), /memory = 64\n/);
-      // A version that runs (a good tag) replaces the killed allocations: the Problem goes by itself.
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(file, new vscode.Range(0, 0, document.lineCount, 0), jobspec('v1.10.3', 64));
-      await vscode.workspace.applyEdit(edit);
       await document.save();
+      // The fix deployed: a version that runs replaces the killed allocations, and the Problems go by themselves.
       await register(document.getText());
       await until(() => vscode.languages.getDiagnostics(file).filter((diagnostic) => /^nomad \(/.test(String(diagnostic.source))).length === 0, 'the Problems cleared once the new version runs', 20_000);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(file);
+      await vscode.workspace.fs.delete(closedFile);
       await resetScenario();
     }
   });

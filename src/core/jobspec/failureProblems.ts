@@ -54,3 +54,40 @@ function placeOf(tree: Tree, jobId: string, fact: Exclude<FailureFact, { kind: '
       return checkPlace(tree, jobId, fact.group, fact.service, fact.check);
   }
 }
+
+/** A jobspec of the workspace and the jobs it declares (its ID and the namespace it runs in). */
+export interface JobspecJobs {
+  key: string;
+  jobs: readonly { id: string; namespace: string }[];
+}
+
+export interface PlacedFailureProblem extends FailureProblem {
+  jobId: string;
+  namespace: string;
+}
+
+/**
+ * Every jobspec's Problems: for each job it declares that has facts, the facts placed in its syntax tree.
+ * A file whose jobs have no facts is not looked at further (no tree asked for): most of a workspace, most of
+ * the time, costs a map look-up per job.
+ */
+export function jobspecFailureProblems(
+  jobspecs: readonly JobspecJobs[],
+  factsOf: (jobId: string, namespace: string) => readonly FailureFact[] | undefined,
+  treeOf: (key: string) => Tree | undefined,
+): Map<string, PlacedFailureProblem[]> {
+  const result = new Map<string, PlacedFailureProblem[]>();
+  for (const jobspec of jobspecs) {
+    let tree: Tree | undefined;
+    const problems: PlacedFailureProblem[] = [];
+    for (const job of jobspec.jobs) {
+      const facts = factsOf(job.id, job.namespace);
+      if (!facts?.length) continue;
+      tree ??= treeOf(jobspec.key);
+      if (!tree) break;
+      for (const problem of failureProblems(tree, job.id, facts)) problems.push({ ...problem, jobId: job.id, namespace: job.namespace });
+    }
+    if (problems.length > 0) result.set(jobspec.key, problems);
+  }
+  return result;
+}
