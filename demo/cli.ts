@@ -2,9 +2,8 @@
 // Options: --consul-port, --nomad-port, --traefik-port, --control-port, --scale (2,000 services, 500 jobs
 // with 10,000 allocations, 1,000 routers), --json (print the addresses as one JSON line, for scripts).
 import { DemoCluster } from './demoCluster';
-import { DemoScale } from './scenario';
+import { BENCH_SCALE } from './scenario';
 
-export const BENCH_SCALE: DemoScale = { services: 2000, instancesPerService: 3, jobs: 500, allocations: 10_000, routers: 1000 };
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

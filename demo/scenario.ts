@@ -14,6 +14,8 @@ export interface DemoScale {
 }
 
 export const NO_SCALE: DemoScale = { services: 0, instancesPerService: 3, jobs: 0, allocations: 0, routers: 0 };
+/** The benchmarks' cluster (`--scale`): 2,000 services × 3, 500 jobs with 10,000 allocations, 1,000 routers. */
+export const BENCH_SCALE: DemoScale = { services: 2000, instancesPerService: 3, jobs: 500, allocations: 10_000, routers: 1000 };
 
 export const DEMO_DOMAIN = 'example.com';
 const DATACENTER = 'dc1';

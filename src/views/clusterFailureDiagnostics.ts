@@ -7,7 +7,7 @@ import { JobspecPlace } from '../core/jobspec/jobspecPlaces';
 import { Span } from '../core/jobspec/jobspecOutline';
 import { FAILURE_CODES, JobspecJobs, jobspecFailureProblems } from '../core/jobspec/failureProblems';
 import { JOBSPEC_GLOB } from '../core/jobspec/jobLocator';
-import { itemNamespace, jobEvaluations, jobKey, singleNamespace } from '../core/tree/nomad/nomadProperties';
+import { allocationsByJob, itemNamespace, jobEvaluations, jobKey, singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import type { PlacementReporter } from '../services/jobDeploys';
 import { placementProblems } from '../core/deploy/placementProblems';
@@ -187,6 +187,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     // they changed, and its facts — once per pass, however many jobspecs declare it.
     const facts = new Map<string, FailureFact[]>();
     const now = Date.now();
+    const byJob = allocationsByJob(data);
     for (const { id, namespace } of jobspecs.flatMap((jobspec) => jobspec.jobs)) {
       const key = jobKey(namespace, id);
       if (facts.has(key)) continue;
@@ -196,7 +197,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
         facts.set(key, []);
         continue;
       }
-      const standing = standingAllocations(definition, data.allocations.filter((allocation) => itemNamespace(allocation.Namespace, data.namespace) === namespace));
+      const standing = standingAllocations(definition, byJob.get(key) ?? []);
       this.lastPass += ` ${id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
       const states = new Map<string, Record<string, NomadTaskState> | null>();
       for (const allocation of standing) {

@@ -170,12 +170,11 @@ export function templateFacts(definition: NomadJob, standing: readonly NomadAllo
  * registers `_nomad-task-<allocation ID>-…`, so a check belongs to the allocation whose ID its service ID holds.
  */
 export function checkFacts(standing: readonly NomadAllocationListStub[], checks: readonly ConsulHealthCheck[]): CheckFact[] {
+  const critical = criticalChecksByAllocation(checks);
+  if (critical.size === 0) return [];
   const facts = new Map<string, CheckFact>();
-  const critical = checks.filter((check) => check.Status === 'critical' && check.ServiceID.startsWith('_nomad-'));
-  if (critical.length === 0) return [];
   for (const allocation of standing) {
-    for (const check of critical) {
-      if (!check.ServiceID.includes(allocation.ID)) continue;
+    for (const check of critical.get(allocation.ID) ?? []) {
       const key = `${allocation.TaskGroup}\u0000${check.ServiceName}\u0000${check.Name}`;
       const known = facts.get(key);
       if (known) known.allocationIds.push(allocation.ID);
@@ -183,6 +182,24 @@ export function checkFacts(standing: readonly NomadAllocationListStub[], checks:
     }
   }
   return [...facts.values()];
+}
+
+/** `_nomad-task-<allocation ID>-…`: the service IDs Nomad gives the services it registers (a task's and a group's). */
+const NOMAD_SERVICE_ID = /^_nomad-task-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/;
+const CRITICAL_BY_ALLOCATION = new WeakMap<readonly ConsulHealthCheck[], Map<string, ConsulHealthCheck[]>>();
+
+/** The critical checks of services Nomad registered, by allocation; worked out once per list the store holds. */
+function criticalChecksByAllocation(checks: readonly ConsulHealthCheck[]): Map<string, ConsulHealthCheck[]> {
+  let byAllocation = CRITICAL_BY_ALLOCATION.get(checks);
+  if (!byAllocation) {
+    byAllocation = new Map();
+    for (const check of checks) {
+      const allocationId = check.Status === 'critical' ? NOMAD_SERVICE_ID.exec(check.ServiceID)?.[1] : undefined;
+      if (allocationId) byAllocation.set(allocationId, [...(byAllocation.get(allocationId) ?? []), check]);
+    }
+    CRITICAL_BY_ALLOCATION.set(checks, byAllocation);
+  }
+  return byAllocation;
 }
 
 /** Nomad's words when a check's check_restart gives up on a task: `healthcheck: check "<name>" unhealthy`. */
@@ -226,6 +243,13 @@ function mergedCheckFacts(fromConsul: CheckFact[], fromEvents: CheckFact[]): Che
   return [...fromConsul, ...fromEvents.filter((fact) => !fact.allocationIds.some((id) => covered.has(id)))];
 }
 
+/** The task event types any fact is made of: an allocation without one of them recently has nothing to say. */
+const SIGNIFICANT_EVENTS = new Set(['Terminated', 'Driver Failure', 'Failed Validation', 'Not Restarting', 'Template', 'Killing', 'Killed', 'Restart Signaled']);
+
+function hasRecentSignificantEvent(states: Record<string, NomadTaskState> | null | undefined, now: number): boolean {
+  return Object.values(states ?? {}).some((state) => (state.Events ?? []).some((event) => SIGNIFICANT_EVENTS.has(event.Type) && now - event.Time / 1_000_000 <= OOM_WINDOW_MS));
+}
+
 /** Everything the cluster says is wrong with a job's latest version, in one list (what the Problems show). */
 export function jobFailureFacts(input: {
   definition: NomadJob;
@@ -235,10 +259,12 @@ export function jobFailureFacts(input: {
   evaluations: readonly NomadEvaluation[];
   now: number;
 }): FailureFact[] {
+  // Most allocations of a healthy cluster only started: they are passed over in one look at their events.
+  const eventful = input.standing.filter((allocation) => hasRecentSignificantEvent(input.taskStates.get(allocation.ID), input.now));
   return [
-    ...failureFacts(input.definition, input.standing, input.taskStates, input.now),
-    ...templateFacts(input.definition, input.standing, input.taskStates, input.now),
-    ...mergedCheckFacts(checkFacts(input.standing, input.checks), restartedByCheckFacts(input.standing, input.taskStates, input.now)),
+    ...(eventful.length ? failureFacts(input.definition, eventful, input.taskStates, input.now) : []),
+    ...(eventful.length ? templateFacts(input.definition, eventful, input.taskStates, input.now) : []),
+    ...mergedCheckFacts(checkFacts(input.standing, input.checks), eventful.length ? restartedByCheckFacts(eventful, input.taskStates, input.now) : []),
     ...placementFacts(input.definition, input.evaluations),
   ];
 }

@@ -78,17 +78,23 @@ export function deploymentHealth(deployment: NomadDeployment): { healthy: number
 }
 
 /** The first two levels of the Nomad section: jobs with their allocations and latest deployment, and nodes. */
-export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionOptions): ExplorerNode[] {
-  const allocationsByJob = new Map<string, NomadAllocationListStub[]>();
+/** The allocations of each job (by jobKey), in one pass over the list. */
+export function allocationsByJob(data: NomadSectionData): Map<string, NomadAllocationListStub[]> {
+  const byJob = new Map<string, NomadAllocationListStub[]>();
   for (const allocation of data.allocations) {
-    const key = jobKey(allocation.Namespace || data.namespace, allocation.JobID);
-    const list = allocationsByJob.get(key);
+    const key = jobKey(itemNamespace(allocation.Namespace, data.namespace), allocation.JobID);
+    const list = byJob.get(key);
     if (list) {
       list.push(allocation);
     } else {
-      allocationsByJob.set(key, [allocation]);
+      byJob.set(key, [allocation]);
     }
   }
+  return byJob;
+}
+
+export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionOptions): ExplorerNode[] {
+  const byJob = allocationsByJob(data);
   const deployments = latestDeployments(data.deployments, data.namespace);
   const waiting = new Map<string, NomadEvaluation[]>();
   for (const evaluation of data.evaluations ?? []) {
@@ -101,7 +107,7 @@ export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionO
     .map((job) => {
       const namespace = jobNamespace(job, data.namespace);
       const key = jobKey(namespace, job.ID);
-      return nomadJobNode(job, namespace, allocationsByJob.get(key) ?? [], deployments.get(key), options, waiting.get(key) ?? []);
+      return nomadJobNode(job, namespace, byJob.get(key) ?? [], deployments.get(key), options, waiting.get(key) ?? []);
     });
   const nodes = [...data.nodes].sort((a, b) => a.Name.localeCompare(b.Name)).map((node) => nomadNodeNode(node, options.ui));
   return [folderNode('nomad/jobs', 'Jobs', jobs, true, 'package'), folderNode('nomad/nodes', 'Nodes', nodes, false, 'server')];
