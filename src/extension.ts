@@ -30,6 +30,8 @@ import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
 import { PlanDocuments } from './views/planDocuments';
 import { ClusterFailureDiagnostics } from './views/clusterFailureDiagnostics';
+import { RolloutTimelines } from './views/rolloutTimelines';
+import { registerOpenRolloutTimeline } from './commands/openRolloutTimeline';
 import { openWalkthroughOnFirstStart } from './services/firstStart';
 import { RolloutFollower } from './services/rolloutFollower';
 import { JobDeploys } from './services/jobDeploys';
@@ -74,6 +76,7 @@ export interface HashistackApi {
   diagnostics: JobspecDiagnostics;
   planDocuments: PlanDocuments;
   failures: ClusterFailureDiagnostics;
+  timelines: RolloutTimelines;
 }
 
 /**
@@ -97,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const planDocuments = new PlanDocuments(store);
   const follower = new RolloutFollower(store, log, (allocationId) => explorer.revealNomadAllocation(allocationId));
   const failures = new ClusterFailureDiagnostics(store, jobspecs, log);
+  const timelines = new RolloutTimelines(store, failures);
   const deploys = new JobDeploys(deployRunner, store, planDocuments, follower, log, jobspecs, failures);
   const logViews = new LogViews(store, log);
   const diagnostics = new JobspecDiagnostics(jobspecs, store, log);
@@ -126,6 +130,8 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     ...new JobspecLanguageFeatures(jobspecs).register(),
     diagnostics,
     failures,
+    timelines,
+    registerOpenRolloutTimeline(timelines),
     vscode.languages.registerHoverProvider([{ language: 'nomad' }, { scheme: 'file', pattern: '**/ecs-*.tf' }], new JobspecHover(jobspecs, store, ecrTags)),
     deployRunner,
     codeLens,
@@ -172,7 +178,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines };
 }
 
 export function deactivate(): void {

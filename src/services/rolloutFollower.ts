@@ -8,6 +8,7 @@ const FOLLOW_LIMIT_MS = 30 * 60_000;
 /** After `nomad job run` exits 0, how long the store may take to show the new version before the follow gives up. */
 const AFTER_EXIT_GRACE_MS = 20_000;
 const RESTORE_RUNNING_TAG = 'Restore the Running Tag';
+const ROLLOUT_TIMELINE = 'Rollout Timeline';
 /** How long the status-bar item keeps showing how a rollout ended. */
 const OUTCOME_SHOWN_MS = 15_000;
 
@@ -224,12 +225,14 @@ export class RolloutFollower implements vscode.Disposable {
     if (revertTo !== undefined) actions.push(`Revert to job version ${revertTo}`);
     // The file still has the tag that failed: offer to put back the one that runs.
     if (follow.target.file && state.phase === 'failed') actions.push(RESTORE_RUNNING_TAG);
+    if (state.deploymentId) actions.push(ROLLOUT_TIMELINE);
     void vscode.window.showErrorMessage(`Hashistack: ${withExit}`, ...actions).then((choice) => {
       if (choice === 'Open Allocation' && failing) void this.openAllocation(failing.id);
       if (choice === 'Show Logs' && failing) {
         const stub = this.host.store?.nomad.state.data?.allocations.find((allocation) => allocation.ID === failing.id);
         void vscode.commands.executeCommand('hashistack.showLogs', { allocation: { id: failing.id, jobId: follow.target.jobId, namespace: follow.target.namespace, group: stub?.TaskGroup ?? '', running: false } }, 'stderr');
       }
+      if (choice === ROLLOUT_TIMELINE && state.deploymentId) void vscode.commands.executeCommand('hashistack.openRolloutTimeline', { deployment: { id: state.deploymentId, jobId: follow.target.jobId, namespace: follow.target.namespace } });
       if (choice === RESTORE_RUNNING_TAG) void vscode.commands.executeCommand('hashistack.restoreRunningTag', { file: follow.target.file, jobId: follow.target.jobId, namespace: follow.target.namespace });
       if (choice?.startsWith('Revert') && revertTo !== undefined) {
         void vscode.commands.executeCommand('hashistack.revertJob', { job: { id: follow.target.jobId, namespace: follow.target.namespace }, version: revertTo, priorVersion: state.version });

@@ -260,6 +260,18 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     }
   }
 
+  /** A job's Problems on the cluster as they stand: where each is, what it says, the allocations that reported it. */
+  problemsOf(jobId: string, namespace: string): { uri: vscode.Uri; line: number; message: string; allocationIds: string[] }[] {
+    const found = [];
+    for (const [key, problems] of this.problems) {
+      for (const problem of problems) {
+        if (problem.jobId !== jobId || problem.namespace !== namespace || !problem.fact || !('allocationIds' in problem.fact)) continue;
+        found.push({ uri: vscode.Uri.parse(key), line: problem.diagnostic.range.start.line, message: problem.diagnostic.message, allocationIds: problem.fact.allocationIds });
+      }
+    }
+    return found;
+  }
+
   /**
    * On a cluster Problem: raise `memory` for an OOM kill (half as much again: the task's usage cannot be read
    * once it was killed), and show the allocation or evaluation that reported it in the Nomad view.

@@ -71,11 +71,12 @@ async function runAndWait(command: string, ...args: unknown[]): Promise<number |
 }
 
 /** Registers a jobspec on the demo as `nomad job run` does: parsed by the cluster, then submitted. */
-async function register(hcl: string): Promise<void> {
+async function register(hcl: string): Promise<{ JobModifyIndex: number }> {
   const nomad = process.env.NOMAD_ADDR!;
   const parsed = (await (await fetch(`${nomad}/v1/jobs/parse`, { method: 'POST', body: JSON.stringify({ JobHCL: hcl }) })).json()) as unknown;
   const response = await fetch(`${nomad}/v1/jobs`, { method: 'POST', body: JSON.stringify({ Job: parsed }) });
   assert.ok(response.ok, `registered: ${response.status}`);
+  return (await response.json()) as { JobModifyIndex: number };
 }
 
 function records(): { argv: string[]; env: Record<string, string | null>; cwd: string }[] {
@@ -388,6 +389,32 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(file);
       await vscode.workspace.fs.delete(closedFile);
+      await resetScenario();
+    }
+  });
+
+  it('Open Rollout Timeline shows a deployment\'s lanes and keeps them current until its failure is told, the cause first', async () => {
+    // The platform's whoami (a canary, auto_revert) with too little memory: the canary is OOM-killed.
+    const platform = readFileSync(join(__dirname, '..', '..', '..', 'platform', 'nomad', 'whoami.nomad'), 'utf8');
+    const store = hashistack.store.store!;
+    try {
+      const registered = await register(platform.replace(/memory\s*=\s*\d+/, 'memory = 16'));
+      const deployment = await until(() => store.nomad.state.data!.deployments.find((candidate) => candidate.JobID === 'whoami' && candidate.JobModifyIndex === registered.JobModifyIndex), 'the deployment of the new version', 20_000);
+      const document = await vscode.commands.executeCommand<vscode.TextDocument>('hashistack.openRolloutTimeline', { deployment: { id: deployment.ID, jobId: 'whoami', namespace: 'default' } });
+      assert.equal(document.uri.scheme, 'hashistack-timeline');
+      assert.match(document.getText(), new RegExp(`^# Rollout of whoami · job version ${deployment.JobVersion}`));
+      // Live: the document follows the deployment to its end without a click.
+      const text = await until(() => {
+        const current = hashistack.timelines.textOf(document.uri) ?? '';
+        return /\*\*failed\*\*/.test(current) && current;
+      }, () => `the failure told (${hashistack.timelines.textOf(document.uri)?.split('\n').slice(0, 3).join(' / ')})`, 30_000);
+      assert.match(text, /## Cause\n\n- \*\*[0-9a-f]{8} \(canary\)\*\* · whoami\.whoami\\\[\d\\\]: Exit Code: 137 · OOM Killed/);
+      assert.match(text, /\| [0-9a-f]{8} \(canary\) \| whoami: terminated — Exit Code: 137/);
+      assert.match(text, /\| deployment \| failed: /);
+      assert.ok(text.indexOf('## Cause') < text.indexOf('## Timeline'));
+      await until(() => document.getText() === text || /\*\*failed\*\*/.test(document.getText()), 'the document has the new text');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await resetScenario();
     }
   });

@@ -42,6 +42,18 @@ const CONSEQUENCE_TYPES = new Set(['Not Restarting', 'Killing', 'Sibling Task Fa
  * `Exit Code: 137 · OOM Killed`, `Driver Failure: failed to pull image "…"`. Undefined when nothing failed.
  */
 export function allocationFailureReason(taskStates: Record<string, NomadTaskState> | null | undefined): string | undefined {
+  const event = allocationFailureEvent(taskStates);
+  if (!event) return undefined;
+  if (event.Type === 'Terminated') {
+    const oom = event.Details?.oom_killed === 'true' || /oom/i.test(event.Message ?? '');
+    return `Exit Code: ${event.ExitCode ?? event.Details?.exit_code ?? '?'}${oom ? ' · OOM Killed' : ''}`;
+  }
+  const message = taskEventMessage(event);
+  return message && message !== event.Type ? `${event.Type}: ${message}` : event.Type;
+}
+
+/** The task event an allocation's failure reason is told from (the newest cause, else the newest consequence). */
+export function allocationFailureEvent(taskStates: Record<string, NomadTaskState> | null | undefined): NomadTaskEvent | undefined {
   let newest: { event: NomadTaskEvent; cause: boolean } | undefined;
   for (const state of Object.values(taskStates ?? {})) {
     for (const event of state.Events ?? []) {
@@ -51,14 +63,7 @@ export function allocationFailureReason(taskStates: Record<string, NomadTaskStat
       if (!newest || (cause && !newest.cause) || (cause === newest.cause && event.Time >= newest.event.Time)) newest = { event, cause };
     }
   }
-  if (!newest) return undefined;
-  const { event } = newest;
-  if (event.Type === 'Terminated') {
-    const oom = event.Details?.oom_killed === 'true' || /oom/i.test(event.Message ?? '');
-    return `Exit Code: ${event.ExitCode ?? event.Details?.exit_code ?? '?'}${oom ? ' · OOM Killed' : ''}`;
-  }
-  const message = taskEventMessage(event);
-  return message && message !== event.Type ? `${event.Type}: ${message}` : event.Type;
+  return newest?.event;
 }
 
 const TASK_ICONS: Record<string, NodeIcon> = {
