@@ -184,6 +184,11 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
 }
 
 /** Task states as a modern Nomad reports them (DisplayMessage, Details), for a running or a failed allocation. */
+/** A task that failed before it ever started (an image not pulled, a template not rendered). */
+function neverStarted(finishedMs: number, events: unknown[]): Record<string, unknown> {
+  return { State: 'dead', Failed: true, Restarts: 0, StartedAt: null, FinishedAt: new Date(finishedMs).toISOString(), Events: events };
+}
+
 export function demoTaskStates(clientStatus: string, tasks: string[], createdMs: number, failure: DemoFailure = 'oom', restartedMs?: number, details: Record<string, DemoTaskDetail> = {}): Record<string, unknown> {
   const ns = (ms: number) => ms * NS_PER_MS;
   const event = (type: string, ms: number, message: string, details: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({ Type: type, Time: ns(ms), DisplayMessage: message, Details: details, FailsTask: false, ExitCode: 0, Message: '', ...extra });
@@ -208,26 +213,12 @@ export function demoTaskStates(clientStatus: string, tasks: string[], createdMs:
       // The demo's `missing` tags: the driver cannot pull the image, and Nomad gives up after its attempts.
       const image = details[task]?.image || 'the image';
       const pull = `Failed to pull \`${image}\`: Error response from daemon: manifest for ${image} not found: manifest unknown: manifest unknown`;
-      states[task] = {
-        State: 'dead',
-        Failed: true,
-        Restarts: 0,
-        StartedAt: null,
-        FinishedAt: new Date(createdMs + 3_000).toISOString(),
-        Events: [...common, event('Driver Failure', createdMs + 2_000, pull, {}, { DriverError: pull, FailsTask: true }), event('Not Restarting', createdMs + 3_000, 'Error was unrecoverable', { fails_task: 'true' }, { FailsTask: true })],
-      };
+      states[task] = neverStarted(createdMs + 3_000, [...common, event('Driver Failure', createdMs + 2_000, pull, {}, { DriverError: pull, FailsTask: true }), event('Not Restarting', createdMs + 3_000, 'Error was unrecoverable', { fails_task: 'true' }, { FailsTask: true })]);
     } else if (clientStatus === 'failed' && failure === 'template') {
       // A template that reads a key Consul does not have: the task never starts, and Nomad kills it.
       const destination = details[task]?.template || 'local/template';
       const missing = `Template failed: ${destination}: missing key: kv.block(app/missing/db_password)`;
-      states[task] = {
-        State: 'dead',
-        Failed: true,
-        Restarts: 0,
-        StartedAt: null,
-        FinishedAt: new Date(createdMs + 5_000).toISOString(),
-        Events: [...common, event('Template', createdMs + 2_000, 'Missing: kv.block(app/missing/db_password)'), event('Killing', createdMs + 5_000, missing, { kill_reason: missing }, { KillReason: missing, FailsTask: true })],
-      };
+      states[task] = neverStarted(createdMs + 5_000, [...common, event('Template', createdMs + 2_000, 'Missing: kv.block(app/missing/db_password)'), event('Killing', createdMs + 5_000, missing, { kill_reason: missing }, { KillReason: missing, FailsTask: true })]);
     } else if (clientStatus === 'failed') {
       states[task] = {
         State: 'dead',

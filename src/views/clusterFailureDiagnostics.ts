@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Tree } from 'web-tree-sitter';
 import { FailureFact, jobFailureFacts, raisedMemory, standingAllocations } from '../core/nomad/clusterFailures';
-import { NomadAllocMetric, NomadTaskState } from '../core/nomad/nomadApi';
+import { NomadAllocMetric } from '../core/nomad/nomadApi';
+import { TaskStateCache } from '../core/nomad/taskStateCache';
 import { DocumentScan, fileKind, JobspecDocument } from '../core/jobspec/jobspecDocument';
 import { JobspecPlace } from '../core/jobspec/jobspecPlaces';
 import { Span } from '../core/jobspec/jobspecOutline';
@@ -50,8 +51,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
   private readonly plans = new Map<string, { jobId: string; profileName: string; failed: Record<string, NomadAllocMetric>; jobModifyIndex: number }[]>();
   private readonly collection = vscode.languages.createDiagnosticCollection(CLUSTER_DIAGNOSTICS_NAME);
   private readonly problems = new Map<string, ShownProblem[]>();
-  /** Task states read, by allocation, with the ModifyIndex they were read at. */
-  private readonly taskStates = new Map<string, { modifyIndex: number; states: Record<string, NomadTaskState> | null }>();
+  private readonly taskStates = new TaskStateCache();
   private readonly closed = new Map<string, ClosedJobspec>();
   private workspaceJobspecs: Thenable<vscode.Uri[]> | undefined;
   private readonly subscriptions: vscode.Disposable[];
@@ -171,8 +171,7 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
     const profile = this.host.activeProfile;
     const checks = store.consul.state.data?.checks ?? [];
     // Allocations the cluster no longer lists (collected, or another job's) leave the cache: it stays bounded.
-    const listed = new Set(data.allocations.map((allocation) => allocation.ID));
-    for (const id of this.taskStates.keys()) if (!listed.has(id)) this.taskStates.delete(id);
+    this.taskStates.keepOnly(new Set(data.allocations.map((allocation) => allocation.ID)));
     const jobs = new Set(data.jobs.map((job) => jobKey(itemNamespace(job.Namespace, data.namespace), job.ID)));
 
     // The workspace's jobspecs and the jobs they declare (open ones as edited, closed ones from disk).
@@ -199,17 +198,8 @@ export class ClusterFailureDiagnostics implements vscode.CodeActionProvider, Pla
       }
       const standing = standingAllocations(definition, byJob.get(key) ?? []);
       this.lastPass += ` ${id} v${definition.Version}: ${standing.length} standing (${standing.map((allocation) => allocation.ClientStatus).join(',')});`;
-      const states = new Map<string, Record<string, NomadTaskState> | null>();
-      for (const allocation of standing) {
-        let read = this.taskStates.get(allocation.ID);
-        if (!read || read.modifyIndex !== allocation.ModifyIndex) {
-          const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
-          if (this.host.store !== store) return;
-          read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
-          this.taskStates.set(allocation.ID, read);
-        }
-        states.set(allocation.ID, read.states);
-      }
+      const states = await this.taskStates.statesOf(standing, (allocationId) => store.nomad.allocation(allocationId), () => this.host.store === store);
+      if (!states) return;
       facts.set(key, jobFailureFacts({ definition, standing, taskStates: states, checks, evaluations: jobEvaluations(data, id, namespace), now }));
     }
 

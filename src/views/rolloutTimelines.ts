@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CauseLine, DeploymentChange, renderRolloutTimeline } from '../core/deploy/rolloutTimeline';
-import { NomadTaskState } from '../core/nomad/nomadApi';
+import { TaskStateCache } from '../core/nomad/taskStateCache';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import type { ClusterStoreHost } from '../services/clusterStoreHost';
 import type { ClusterFailureDiagnostics } from './clusterFailureDiagnostics';
@@ -19,8 +19,7 @@ interface Timeline {
   namespace: string;
   changes: DeploymentChange[];
   promoted: Set<string>;
-  /** Task states read, by allocation, with the ModifyIndex they were read at. */
-  taskStates: Map<string, { modifyIndex: number; states: Record<string, NomadTaskState> | null }>;
+  taskStates: TaskStateCache;
   text: string;
 }
 
@@ -77,7 +76,7 @@ export class RolloutTimelines implements vscode.TextDocumentContentProvider, vsc
     const uri = RolloutTimelines.uriFor(profileName, deployment);
     const key = uri.toString();
     if (!this.timelines.has(key)) {
-      this.timelines.set(key, { profileName, deploymentId: deployment.id, jobId: deployment.jobId, namespace: deployment.namespace, changes: [], promoted: new Set(), taskStates: new Map(), text: '' });
+      this.timelines.set(key, { profileName, deploymentId: deployment.id, jobId: deployment.jobId, namespace: deployment.namespace, changes: [], promoted: new Set(), taskStates: new TaskStateCache(), text: '' });
       while (this.timelines.size > MAX_TIMELINES) this.timelines.delete(this.timelines.keys().next().value!);
     }
     await this.refresh(key);
@@ -119,17 +118,9 @@ export class RolloutTimelines implements vscode.TextDocumentContentProvider, vsc
     // The deployment's allocations: of its version, placed or updated in place since it was created (the list
     // stubs carry no DeploymentID).
     const ofVersion = data.allocations.filter((allocation) => allocation.JobID === timeline.jobId && itemNamespace(allocation.Namespace, data.namespace) === timeline.namespace && allocation.JobVersion === deployment.JobVersion && allocation.ModifyIndex >= deployment.CreateIndex);
-    const allocations = [];
-    for (const allocation of ofVersion) {
-      let read = timeline.taskStates.get(allocation.ID);
-      if (!read || read.modifyIndex !== allocation.ModifyIndex) {
-        const full = await store.nomad.allocation(allocation.ID).catch(() => undefined);
-        if (this.host.store !== store) return;
-        read = { modifyIndex: allocation.ModifyIndex, states: full?.TaskStates ?? null };
-        timeline.taskStates.set(allocation.ID, read);
-      }
-      allocations.push({ allocation, taskStates: read.states });
-    }
+    const states = await timeline.taskStates.statesOf(ofVersion, (allocationId) => store.nomad.allocation(allocationId), () => this.host.store === store);
+    if (!states) return;
+    const allocations = ofVersion.map((allocation) => ({ allocation, taskStates: states.get(allocation.ID) }));
     const causes: CauseLine[] = this.failures.problemsOf(timeline.jobId, timeline.namespace).map((problem) => ({
       allocationIds: problem.allocationIds,
       message: problem.message,
