@@ -32,7 +32,7 @@ describe("The demo's failures on demand, through the store, on the lines of the 
     handle = store.need(['nomad', 'consul']);
     await until(() => store.nomad.state.mode === 'live' && store.consul.state.data !== undefined, 'Nomad live and Consul read');
     // Without its update block: no deployment, so no auto-revert replaces a failing version before it is seen.
-    const job = await store.nomad.api.parseJob(WHOAMI.replace(/  update \{[^}]*\}\n/, ''));
+    const job = await store.nomad.api.parseJob(WHOAMI.replace(/ {2}update \{[^}]*\}\n/, ''));
     const registered = await new NomadCliApi({ address: demo.address('nomad'), timeoutMs: 2000 }).registerJob(job);
     await until(() => store.nomad.jobDefinition('default', 'whoami')?.JobModifyIndex === registered.JobModifyIndex, 'the job without its update block in the store');
   });

@@ -139,6 +139,7 @@ describe('NomadClient.allocation', () => {
 });
 
 function blockedEvaluation(): Record<string, unknown> {
-  const { RelatedEvals: _related, ...evaluation } = recordedJson<Record<string, unknown>>('nomad/evaluation.json');
+  const evaluation = recordedJson<Record<string, unknown>>('nomad/evaluation.json');
+  delete evaluation.RelatedEvals;
   return evaluation;
 }
