@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { checkFacts, failureFacts, failureMessage, jobFailureFacts, OOM_WINDOW_MS, oomFacts, oomMessage, placementFacts, raisedMemory, standingAllocations, templateFacts } from '../../src/core/nomad/clusterFailures';
-import { failureProblems } from '../../src/core/jobspec/failureProblems';
+import { failureProblems, jobspecFailureProblems } from '../../src/core/jobspec/failureProblems';
+import { placementProblems } from '../../src/core/deploy/placementProblems';
 import type { ConsulHealthCheck } from '../../src/core/consul/consulApi';
 import { restartPlace, taskPlace } from '../../src/core/jobspec/jobspecPlaces';
 import { NomadAllocationListStub, NomadEvaluation, NomadJob, NomadTaskState } from '../../src/core/nomad/nomadApi';
@@ -99,7 +100,6 @@ describe("The cluster's failures as facts about the jobspec", () => {
 
 describe("A plan's failed placements on the jobspec lines that govern them", () => {
   it("puts the recorded plan's exhausted cpu on the group's cpu lines, a filtering constraint on its block, and no node on datacenters", async () => {
-    const { placementProblems } = await import('../../src/core/deploy/placementProblems');
     const text = `job "example" {\n  datacenters = ["dc1"]\n  constraint {\n    attribute = "\${attr.kernel.name}"\n    value     = "windows"\n  }\n  group "cache" {\n    task "redis" {\n      resources {\n        cpu    = 500\n        memory = 256\n      }\n    }\n  }\n}\n`;
     const tree = parseHcl(await hclParser(), text);
     const lines = text.split('\n');
@@ -203,5 +203,50 @@ describe('Templates, checks and blocked evaluations as Problems', () => {
 
   it('a job that is fine has no facts at all', () => {
     assert.deepEqual(jobFailureFacts({ definition, standing: [allocation], taskStates: new Map([[allocation.ID, { app: { State: 'running', Failed: false, Restarts: 0, StartedAt: null, FinishedAt: null, Events: [{ Type: 'Started', Time: Date.now() * 1_000_000 }] as never } }]]), checks: [], evaluations: [], now: Date.now() }), []);
+  });
+});
+
+describe('Which jobspecs get Problems, and where after edits', () => {
+  const stub = recordedJson<NomadAllocationListStub[]>('nomad/allocations.json')[0]!;
+  const oomFact = { kind: 'oom' as const, group: 'web', task: 'app', count: 1, memoryMb: 256, allocationIds: [stub.ID] };
+
+  it('a jobspec whose job is not on the cluster (or has no facts) gets nothing, and its tree is never asked for', async () => {
+    const asked: string[] = [];
+    const tree = parseHcl(await hclParser(), JOBSPEC);
+    const placed = jobspecFailureProblems(
+      [
+        { key: 'file:///a.nomad', jobs: [{ id: 'api', namespace: 'default' }] },
+        { key: 'file:///b.nomad', jobs: [{ id: 'not-on-cluster', namespace: 'default' }] },
+        { key: 'file:///c.nomad', jobs: [{ id: 'api', namespace: 'staging' }] },
+      ],
+      (id, namespace) => (id === 'api' && namespace === 'default' ? [oomFact] : id === 'api' ? [] : undefined),
+      (key) => {
+        asked.push(key);
+        return tree;
+      },
+    );
+    assert.deepEqual([...placed.keys()], ['file:///a.nomad']);
+    assert.deepEqual(asked, ['file:///a.nomad'], 'only the file with something to show is parsed');
+    assert.equal(placed.get('file:///a.nomad')![0]!.code, 'oom-killed');
+  });
+
+  it('a jobspec edited since the deploy still gets the Problem on its memory line, found by block path', async () => {
+    const parser = await hclParser();
+    const edited = JOBSPEC.replace('job "api" {\n', 'job "api" {\n  # moved down by a comment\n  meta {\n    owner = "team"\n  }\n').replace('      resources {\n        cpu    = 100\n', '      resources {\n        # more lines\n        cpu    = 100\n');
+    for (const text of [JOBSPEC, edited]) {
+      const [problem] = failureProblems(parseHcl(parser, text), 'api', [oomFact]);
+      assert.equal(text.split('\n')[problem!.place.span.startLine]!.trim(), 'memory = 256');
+    }
+  });
+
+  it("a node class that filtered every node is on the group's node_pool line, else the group", async () => {
+    const parser = await hclParser();
+    const metric = { NodesEvaluated: 3, NodesFiltered: 3, NodesExhausted: 0, NodesAvailable: { dc1: 3 }, ClassFiltered: { gpu: 3 }, ConstraintFiltered: null, DimensionExhausted: null, CoalescedFailures: 0 } as never;
+    const withPool = JOBSPEC.replace('  group "web" {\n', '  group "web" {\n    node_pool = "gpu"\n');
+    const [pooled] = placementProblems(parseHcl(parser, withPool), 'api', { web: metric });
+    assert.equal(withPool.split('\n')[pooled!.place.span.startLine]!.trim(), 'node_pool = "gpu"');
+    assert.match(pooled!.message, /node class "gpu" filtered 3 nodes/);
+    const [plain] = placementProblems(parseHcl(parser, JOBSPEC), 'api', { web: metric });
+    assert.equal(JOBSPEC.split('\n')[plain!.place.span.startLine]!.trim(), 'group "web" {');
   });
 });

@@ -34,7 +34,7 @@ export function placementProblems(tree: Tree, jobId: string, failed: Record<stri
         for (const place of places.dimension(dimension)) problems.push({ place, message: `${lead}: ${dimension} exhausted on ${nodes(count)} of ${metric.NodesEvaluated} evaluated` });
       }
     }
-    for (const [klass, count] of Object.entries(metric.ClassFiltered ?? {})) problems.push({ place: places.group, message: `${lead}: node class "${klass}" filtered ${nodes(count)}` });
+    for (const [klass, count] of Object.entries(metric.ClassFiltered ?? {})) problems.push({ place: places.nodePool(), message: `${lead}: node class "${klass}" filtered ${nodes(count)}` });
     for (const quota of metric.QuotaExhausted ?? []) problems.push({ place: places.group, message: `${lead}: quota exhausted: ${quota}` });
     if (!problems.some((problem) => problem.message.startsWith(lead))) problems.push({ place: places.group, message: `${lead}: no node fits (${metric.NodesEvaluated} evaluated, ${metric.NodesFiltered} filtered)` });
   }

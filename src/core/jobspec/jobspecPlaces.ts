@@ -103,6 +103,7 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
   constraint(key: string): JobspecPlace | undefined;
   dimension(dimension: string): JobspecPlace[];
   datacenters(): JobspecPlace;
+  nodePool(): JobspecPlace;
   group: JobspecPlace;
 } | undefined {
   const found = groupOf(tree, jobId, group);
@@ -134,6 +135,11 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
     datacenters() {
       const attribute = attributeIn(job, 'datacenters');
       return attribute ? { found: 'attribute', span: span(attribute) } : { found: 'label', span: blockHead(job) };
+    },
+    nodePool() {
+      // The group's own `node_pool` wins over the job's (Nomad 1.6+); without one, the nodes' class filtered them.
+      const attribute = attributeIn(groupBlock, 'node_pool') ?? attributeIn(job, 'node_pool');
+      return attribute ? { found: 'attribute', span: span(attribute) } : groupLabel;
     },
   };
 }
