@@ -108,7 +108,7 @@ class IdleCuttingProxy {
 function requestKind(path: string, query: URLSearchParams): 'long poll' | 'stream' | 'list' | 'other' {
   if (path === '/v1/event/stream' || path.startsWith('/v1/client/fs/logs/')) return 'stream';
   if (query.has('index')) return 'long poll';
-  if (['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes', '/v1/catalog/services', '/v1/health/state/any', '/v1/catalog/nodes'].includes(path) || path.startsWith('/api/')) return 'list';
+  if (['/v1/jobs', '/v1/allocations', '/v1/deployments', '/v1/nodes', '/v1/evaluations', '/v1/catalog/services', '/v1/health/state/any', '/v1/catalog/nodes'].includes(path) || path.startsWith('/api/')) return 'list';
   return 'other';
 }
 
