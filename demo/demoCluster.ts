@@ -792,6 +792,8 @@ export class DemoCluster {
         return traefikPage(this.data.traefik.middlewares, url);
       case '/api/entrypoints':
         return traefikPage(this.data.traefik.entryPoints, url);
+      case '/api/certificates':
+        return traefikPage(this.data.traefik.certificates, url);
       case '/api/version':
         return json({ Version: '3.5.3', Codename: 'chabichou', startDate: '2026-11-01T12:00:00Z' });
     }

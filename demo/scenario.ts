@@ -555,6 +555,36 @@ export function traefikRouters(routers: RouterSpec[]) {
   }));
 }
 
+/**
+ * The certificates the demo's Traefik holds, in the real program's shape (`GET /api/certificates`, recorded
+ * from Traefik 3.7.15): one per host of a TLS router, made by its resolver. They expire relative to `nowMs`
+ * — every third in 9 days (a renewal that failed: the explorer warns at 14) — so the demo shows both kinds.
+ */
+export function traefikCertificates(routers: RouterSpec[], nowMs: number) {
+  const hosts = [...new Set(routers.filter((router) => router.tls).flatMap((router) => [...router.rule.matchAll(/Host\(`([^`]+)`\)/g)].map((match) => match[1]!)))].sort();
+  return hosts.map((host, index) => {
+    const notAfter = nowMs + (index % 3 === 0 ? 9 : 61) * 86_400_000;
+    const notBefore = notAfter - 90 * 86_400_000;
+    const fingerprint = uuid(11, index).replace(/-/g, '').padEnd(64, '0').slice(0, 64);
+    return {
+      name: fingerprint,
+      sans: [host],
+      notAfter: new Date(notAfter).toISOString().replace(/\.\d+Z$/, 'Z'),
+      notBefore: new Date(notBefore).toISOString().replace(/\.\d+Z$/, 'Z'),
+      serialNumber: String(100000000000 + index),
+      commonName: host,
+      issuerCN: 'R11',
+      version: 'v3',
+      keyType: 'ECDSA',
+      keySize: 256,
+      signatureAlgorithm: 'SHA256-RSA',
+      certFingerprint: fingerprint,
+      publicKeyFingerprint: fingerprint.split('').reverse().join(''),
+      status: index % 3 === 0 ? 'warning' : 'enabled',
+    };
+  });
+}
+
 export function traefikServices(routers: RouterSpec[]) {
   return routers
     .filter((router) => router.servers.length > 0)
@@ -641,6 +671,7 @@ export interface DemoData {
     services: ReturnType<typeof traefikServices>;
     middlewares: ReturnType<typeof traefikMiddlewares>;
     entryPoints: ReturnType<typeof traefikEntryPoints>;
+    certificates: ReturnType<typeof traefikCertificates>;
   };
 }
 
@@ -727,6 +758,6 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
       },
       extraJobs,
       jobs: jobStubs, allocations: allocationStubs, deployments: nomadDeployments(jobs), nodes: nomadNodes() },
-    traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints() },
+    traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints(), certificates: traefikCertificates(routers, Date.now()) },
   };
 }

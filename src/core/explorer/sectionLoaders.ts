@@ -66,6 +66,14 @@ export async function fetchNomadSection(client: NomadClient, signal: AbortSignal
 
 export async function fetchTraefikSection(client: TraefikClient, signal: AbortSignal = new AbortController().signal): Promise<TraefikSectionData> {
   const page = (s: AbortSignal) => ({ signal: s, perPage: TRAEFIK_EXPLORER_PAGE_SIZE });
-  const [routers, services, middlewares, entryPoints] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [(s: AbortSignal) => client.httpRouters(page(s)), (s: AbortSignal) => client.httpServices(page(s)), (s: AbortSignal) => client.httpMiddlewares(page(s)), (s: AbortSignal) => client.entryPoints(page(s))] as const);
-  return { routers, services, middlewares, entryPoints };
+  const [routers, services, middlewares, entryPoints, certificates, version] = await allOrAbort(signal, SECTION_LOAD_DEADLINE_MS, [
+    (s: AbortSignal) => client.httpRouters(page(s)),
+    (s: AbortSignal) => client.httpServices(page(s)),
+    (s: AbortSignal) => client.httpMiddlewares(page(s)),
+    (s: AbortSignal) => client.entryPoints(page(s)),
+    (s: AbortSignal) => client.certificates(page(s)),
+    // The version is a label: a Traefik that does not say it still shows everything else.
+    (s: AbortSignal) => client.version(s).catch(() => undefined),
+  ] as const);
+  return { routers, services, middlewares, entryPoints, ...(certificates ? { certificates } : {}), ...(version ? { version } : {}) };
 }

@@ -174,7 +174,7 @@ function traefikTagDiagnostics(site: TagSite, text: string, context: DiagnosticC
     if (sub === 'rule') {
       for (const problem of checkRule(value)) {
         const offset = equals + 1;
-        diagnostics.push({ ...at(site, offset + problem.start, offset + problem.end), severity: 'error', code: 'traefik-rule', message: `Traefik rule: ${problem.message}`, fix: problem.fix ? sourceFix(site, text, offset, problem.fix) : undefined });
+        diagnostics.push({ ...at(site, offset + problem.start, offset + problem.end), severity: problem.severity ?? 'error', code: 'traefik-rule', message: `Traefik rule: ${problem.message}`, fix: problem.fix ? sourceFix(site, text, offset, problem.fix) : undefined });
       }
     }
     if (sub === 'entrypoints' && context.traefik) {

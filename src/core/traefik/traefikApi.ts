@@ -50,3 +50,29 @@ export interface TraefikEntryPoint {
   http?: { tls?: unknown; redirections?: { entryPoint?: { to?: string; scheme?: string } } } | null;
   [config: string]: unknown;
 }
+
+/** `GET /api/version`. */
+export interface TraefikVersion {
+  Version: string;
+  Codename?: string;
+  startDate?: string;
+}
+
+/**
+ * One element of `GET /api/certificates` (Traefik 3.x's API; absent from older versions): a certificate
+ * Traefik holds, from a file, a store or a resolver. The API does not say which resolver made it.
+ */
+export interface TraefikCertificate {
+  name: string;
+  sans?: string[] | null;
+  commonName?: string;
+  issuerCN?: string;
+  notBefore?: string;
+  notAfter?: string;
+  serialNumber?: string;
+  keyType?: string;
+  keySize?: number;
+  signatureAlgorithm?: string;
+  certFingerprint?: string;
+  status?: string;
+}

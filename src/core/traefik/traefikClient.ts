@@ -1,7 +1,7 @@
-import { checkList } from '../http/shapes';
+import { checkList, checkObject } from '../http/shapes';
 import { ApiError } from '../http/apiError';
 import { formatBytes, HttpClient, HttpClientOptions, PAGINATION_DEADLINE_MS } from '../http/httpClient';
-import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from './traefikApi';
+import { TraefikCertificate, TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService, TraefikVersion } from './traefikApi';
 
 export type TraefikClientOptions = Omit<HttpClientOptions, 'product' | 'headers'>;
 
@@ -47,6 +47,21 @@ export class TraefikClient {
 
   entryPoints(options: TraefikListOptions = {}): Promise<TraefikEntryPoint[]> {
     return this.list('/api/entrypoints', options);
+  }
+
+  /** The certificates Traefik holds; undefined from a Traefik whose API has no such list (before 3.x: a 404). */
+  async certificates(options: TraefikListOptions = {}): Promise<TraefikCertificate[] | undefined> {
+    return this.list<TraefikCertificate>('/api/certificates', options).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    });
+  }
+
+  /** The program's version (`GET /api/version`). */
+  async version(signal?: AbortSignal): Promise<TraefikVersion> {
+    const path = '/api/version';
+    const response = await this.http.requestJson<unknown>(path, { signal });
+    return checkObject<TraefikVersion>(response.data, { product: 'Traefik', address: this.address, path }, { Version: 'string' });
   }
 
   /**

@@ -28,6 +28,8 @@ export interface ChainData {
   nomad?: NomadSectionData;
   /** ECS services (the AWS section's), for routes to services that run on Fargate. */
   ecs?: { name: string; running: number; desired: number; rollout?: { state: string } }[];
+  /** Milliseconds since the epoch, for certificates' expiry (a parameter so tests are exact). */
+  now?: number;
 }
 
 export function routeChain(router: TraefikHttpRouter, serviceName: string, service: TraefikHttpService | undefined, data: ChainData): RouteChain {

@@ -1,5 +1,5 @@
 import { ChainData, consulServiceOf, routeChain, unroutedConsulServices } from './routeChain';
-import { TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService } from '../../traefik/traefikApi';
+import { TraefikCertificate, TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService, TraefikVersion } from '../../traefik/traefikApi';
 import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
 import { routerUrl } from '../links';
 
@@ -8,7 +8,13 @@ export interface TraefikSectionData {
   services: TraefikHttpService[];
   middlewares: TraefikHttpMiddleware[];
   entryPoints: TraefikEntryPoint[];
+  /** Absent where the Traefik's API has no certificate list (before 3.x), or the data was built without it. */
+  certificates?: TraefikCertificate[];
+  version?: TraefikVersion;
 }
+
+/** A certificate that expires within this long is a warning (Let's Encrypt renews at 30 days: 14 left means renewal failed). */
+export const CERTIFICATE_WARNING_DAYS = 14;
 
 /** Traefik's own status words as health; `warning` objects work but something in them was dropped. */
 export function statusIcon(status: string, errors: string[] | undefined): NodeIcon {
@@ -39,12 +45,63 @@ export function traefikSectionNodes(data: TraefikSectionData, chain: ChainData =
   const services = [...data.services].sort((a, b) => a.name.localeCompare(b.name)).map((service) => traefikServiceNode(service, 'traefik/service'));
   const middlewares = [...data.middlewares].sort((a, b) => a.name.localeCompare(b.name)).map(traefikMiddlewareNode);
   const entryPoints = [...data.entryPoints].sort((a, b) => a.name.localeCompare(b.name)).map(traefikEntryPointNode);
-  return [
+  const folders = [
     folderNode('traefik/routers', 'HTTP Routers', routers, true, 'arrow-swap'),
     folderNode('traefik/services', 'Services', services, false, 'layers'),
     folderNode('traefik/middlewares', 'Middlewares', middlewares, false, 'filter'),
     folderNode('traefik/entrypoints', 'Entrypoints', entryPoints, false, 'plug'),
   ];
+  if (data.certificates) {
+    const now = chain.now ?? Date.now();
+    const certificates = [...data.certificates].sort((a, b) => (a.notAfter ?? '').localeCompare(b.notAfter ?? '')).map((certificate) => traefikCertificateNode(certificate, data.routers, now));
+    const expiring = certificates.filter((node) => node.icon !== HEALTH_ICONS.passing).length;
+    const folder = folderNode('traefik/certificates', 'TLS Certificates', certificates, false, 'workspace-trusted');
+    folders.push(expiring ? { ...folder, description: `${expiring} expiring or expired`, icon: HEALTH_ICONS.warning } : folder);
+  }
+  // The program's version, on every folder's tooltip: what answers is said wherever one looks.
+  const version = data.version ? `Traefik ${data.version.Version}${data.version.Codename ? ` (${data.version.Codename})` : ''}${data.version.startDate ? `, started ${data.version.startDate.replace(/\.\d+Z$/, 'Z')}` : ''}` : undefined;
+  return version ? folders.map((folder) => ({ ...folder, tooltip: `${typeof folder.tooltip === 'string' ? `${folder.tooltip}\n` : ''}${version}` })) : folders;
+}
+
+/**
+ * A certificate Traefik holds: its name and domains, when it expires (a warning at CERTIFICATE_WARNING_DAYS,
+ * an error once expired), and the resolver of the routers that serve its domains (the API does not say
+ * which resolver made a certificate: a router that asks for one names it).
+ */
+export function traefikCertificateNode(certificate: TraefikCertificate, routers: readonly TraefikHttpRouter[], now: number): ExplorerNode {
+  const domains = [...new Set([certificate.commonName, ...(certificate.sans ?? [])].filter((domain): domain is string => Boolean(domain)))];
+  const expires = certificate.notAfter ? Date.parse(certificate.notAfter) : NaN;
+  const days = Number.isFinite(expires) ? Math.floor((expires - now) / 86_400_000) : undefined;
+  const resolvers = [...new Set(routers.filter((router) => router.tls?.certResolver && domains.some((domain) => routerServes(router, domain))).map((router) => router.tls!.certResolver!))];
+  const when = days === undefined ? 'no expiry date' : days < 0 ? `expired ${-days} day${days === -1 ? '' : 's'} ago` : `expires in ${days} day${days === 1 ? '' : 's'}`;
+  return {
+    id: `traefik/certificate/${certificate.name}`,
+    label: domains[0] ?? certificate.name.slice(0, 16),
+    description: [when, domains.length > 1 ? `+${domains.length - 1} more` : '', resolvers.length ? `resolver ${resolvers.join(', ')}` : ''].filter(Boolean).join(' · '),
+    tooltip: [
+      `Certificate ${certificate.name}`,
+      `Domains: ${domains.join(', ') || 'none'}`,
+      certificate.issuerCN ? `Issuer: ${certificate.issuerCN}` : '',
+      certificate.notBefore ? `Valid from: ${certificate.notBefore}` : '',
+      certificate.notAfter ? `Valid until: ${certificate.notAfter} (${when})` : '',
+      `Resolver: ${resolvers.length ? resolvers.join(', ') : 'none named by a router (a file or a default certificate)'}`,
+      [certificate.keyType, certificate.keySize, certificate.signatureAlgorithm].filter(Boolean).join(' '),
+      certificate.serialNumber ? `Serial: ${certificate.serialNumber}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: days === undefined ? HEALTH_ICONS.neutral : days < 0 ? HEALTH_ICONS.critical : days <= CERTIFICATE_WARNING_DAYS ? HEALTH_ICONS.warning : HEALTH_ICONS.passing,
+    contextValue: 'traefikCertificate copyId',
+    collapsible: 'none',
+    copy: { id: certificate.name },
+  };
+}
+
+/** Whether a router's rule asks for this host (Host(`…`) with the name, or a wildcard certificate's). */
+function routerServes(router: TraefikHttpRouter, domain: string): boolean {
+  const hosts = [...router.rule.matchAll(/Host\(\s*[`"]([^`"]+)[`"]\s*\)/gi)].map((match) => match[1]!.toLowerCase());
+  const wanted = domain.toLowerCase();
+  return hosts.some((host) => host === wanted || (wanted.startsWith('*.') && host.endsWith(wanted.slice(1))));
 }
 
 export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map<string, TraefikHttpService>, chainData: ChainData = {}): ExplorerNode {
@@ -126,6 +183,10 @@ export function traefikServiceNode(service: TraefikHttpService, idPrefix: string
   });
   for (const weighted of service.weighted?.services ?? []) {
     children.push(infoNode(`${idPrefix}/${service.name}/weighted/${weighted.name}`, weighted.name, `Weighted service${weighted.weight !== undefined ? `, weight ${weighted.weight}` : ''}`));
+  }
+  if (service.failover) {
+    children.push({ ...infoNode(`${idPrefix}/${service.name}/failover-main`, service.failover.service, 'Receives the traffic while its health check passes'), description: 'main' });
+    children.push({ ...infoNode(`${idPrefix}/${service.name}/failover-fallback`, service.failover.fallback, 'Receives the traffic when the main service is down'), description: 'fallback' });
   }
   if (service.mirroring) {
     children.push(infoNode(`${idPrefix}/${service.name}/mirror-main`, service.mirroring.service, 'Main service of the mirror'));
