@@ -212,7 +212,7 @@ function checkValues(rule: string, matcher: string, values: readonly { start: nu
       at(`${matcher} takes no empty value`);
       return;
     }
-    if (matcher === 'Host' && /[^\x00-\x7f]/.test(value)) at(`Host takes ASCII only: write an internationalised name in its xn-- form`);
+    if (matcher === 'Host' && [...value].some((char) => char.charCodeAt(0) > 0x7f)) at(`Host takes ASCII only: write an internationalised name in its xn-- form`);
     if ((matcher === 'Path' || matcher === 'PathPrefix') && !value.startsWith('/')) at(`${matcher} takes a path that starts with /`);
     if (REGEXP_VALUE[matcher] === index) {
       const problem = goRegexpProblem(value);
