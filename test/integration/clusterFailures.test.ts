@@ -4,9 +4,6 @@ import { join } from 'node:path';
 import { DemoCluster } from '../../demo/demoCluster';
 import { DemoFailureOnDemand } from '../../demo/demoRollout';
 import { NomadCliApi } from '../../demo/nomadCliApi';
-import { createClusterClients } from '../../src/core/explorer/clusterClients';
-import { Backoff } from '../../src/core/live/backoff';
-import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../../src/core/store/clusterStore';
 import { FailureFact, jobFailureFacts, standingAllocations } from '../../src/core/nomad/clusterFailures';
 import { failureProblems } from '../../src/core/jobspec/failureProblems';
@@ -16,6 +13,7 @@ import { jobEvaluations, nomadSectionNodes } from '../../src/core/tree/nomad/nom
 import { childrenOf } from '../../src/core/tree/explorerNode';
 import { hclParser } from '../support/hcl';
 import { until } from '../support/until';
+import { DemoStore, startDemoStore } from '../support/demoStore';
 
 const WHOAMI = readFileSync(join(__dirname, '..', '..', '..', 'platform', 'nomad', 'whoami.nomad'), 'utf8');
 
@@ -23,24 +21,18 @@ describe("The demo's failures on demand, through the store, on the lines of the 
   this.timeout(40_000);
   let demo: DemoCluster;
   let store: ClusterStore;
-  let handle: { dispose(): void };
+  let running: DemoStore;
 
   beforeEach(async () => {
-    demo = await DemoCluster.start({ heartbeatMs: 200, rolloutStepMs: 60, controlPort: 0 });
-    const profile = environmentProfile({ NOMAD_ADDR: demo.address('nomad'), CONSUL_HTTP_ADDR: demo.address('consul'), HASHISTACK_TRAEFIK_ADDR: demo.address('traefik') });
-    store = new ClusterStore({ clients: createClusterClients(profile, { tokens: {}, timeoutMs: 2000 }), settings: () => ({ live: true, fallbackPollSeconds: 0, traefikPollSeconds: 5 }), backoff: new Backoff(50, 200) });
-    handle = store.need(['nomad', 'consul']);
+    running = await startDemoStore(['nomad', 'consul'], { controlPort: 0 });
+    ({ demo, store } = running);
     await until(() => store.nomad.state.mode === 'live' && store.consul.state.data !== undefined, 'Nomad live and Consul read');
     // Without its update block: no deployment, so no auto-revert replaces a failing version before it is seen.
     const job = await store.nomad.api.parseJob(WHOAMI.replace(/ {2}update \{[^}]*\}\n/, ''));
     const registered = await new NomadCliApi({ address: demo.address('nomad'), timeoutMs: 2000 }).registerJob(job);
     await until(() => store.nomad.jobDefinition('default', 'whoami')?.JobModifyIndex === registered.JobModifyIndex, 'the job without its update block in the store');
   });
-  afterEach(async () => {
-    handle.dispose();
-    store.dispose();
-    await demo.close();
-  });
+  afterEach(() => running.close());
 
   async function failOnDemand(kind: DemoFailureOnDemand): Promise<{ Index?: number }> {
     const response = await fetch(`${demo.controlAddress}/failures/whoami`, { method: 'POST', body: JSON.stringify({ kind }) });

@@ -8,15 +8,13 @@ import { planJobspec } from '../../src/core/deploy/jobPlan';
 import { planExitCode, planSummary, renderPlanDocument } from '../../src/core/deploy/planDocument';
 import { followOutcome, followRollout, FollowState, FollowTarget } from '../../src/core/deploy/rolloutFollow';
 import { allocationFailureReason } from '../../src/core/tree/nomad/allocationTasks';
-import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { ApiError } from '../../src/core/http/apiError';
-import { Backoff } from '../../src/core/live/backoff';
 import { NomadClient, ParsedJob } from '../../src/core/nomad/nomadClient';
 import { NomadCliApi } from '../../demo/nomadCliApi';
-import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { ClusterStore } from '../../src/core/store/clusterStore';
 import { NOMAD_HEADERS, PLAIN_TEXT, ReplayServer, useReplayServer } from '../support/replayServer';
 import { until } from '../support/until';
+import { DemoStore, startDemoStore } from '../support/demoStore';
 import { summarizeServiceHealth } from '../../src/core/tree/consul/consulProperties';
 import { nomadAllocationOfService } from '../../src/core/tree/links';
 import { routeChain } from '../../src/core/tree/traefik/routeChain';
@@ -122,20 +120,14 @@ describe('The deploy loop on the demo cluster: plan, register with -check-index,
   this.timeout(40_000);
   let demo: DemoCluster;
   let store: ClusterStore;
-  let handle: { dispose(): void };
+  let running: DemoStore;
 
   beforeEach(async () => {
-    demo = await DemoCluster.start({ heartbeatMs: 200, rolloutStepMs: 60 });
-    const profile = environmentProfile({ NOMAD_ADDR: demo.address('nomad'), CONSUL_HTTP_ADDR: demo.address('consul'), HASHISTACK_TRAEFIK_ADDR: demo.address('traefik') });
-    store = new ClusterStore({ clients: createClusterClients(profile, { tokens: {}, timeoutMs: 2000 }), settings: () => ({ live: true, fallbackPollSeconds: 0, traefikPollSeconds: 5 }), backoff: new Backoff(50, 200) });
-    handle = store.need(['nomad']);
+    running = await startDemoStore(['nomad']);
+    ({ demo, store } = running);
     await until(() => store.nomad.state.mode === 'live', 'Nomad live');
   });
-  afterEach(async () => {
-    handle.dispose();
-    store.dispose();
-    await demo.close();
-  });
+  afterEach(() => running.close());
 
   /** Registers a job as the stand-in CLI (as `nomad job run -check-index`) does. */
   const register = (job: ParsedJob, checkIndex?: number) => new NomadCliApi({ address: demo.address('nomad'), timeoutMs: 2000 }).registerJob(job, checkIndex);
