@@ -158,7 +158,7 @@ export function applyDemoChange(data: DemoData, change: DemoChange, index: numbe
       const position = data.traefik.routers.findIndex((router) => router.name === change.name);
       if (position < 0) throw new Error(`no Traefik router "${change.name}"`);
       data.traefik.routers.splice(position, 1);
-      for (const service of data.traefik.services) service.usedBy = service.usedBy.filter((name) => name !== change.name);
+      for (const service of data.traefik.services) if ('usedBy' in service) service.usedBy = service.usedBy.filter((name) => name !== change.name);
       for (const middleware of data.traefik.middlewares) middleware.usedBy = middleware.usedBy.filter((name: string) => name !== change.name);
       return { consul: false, traefik: true, nomadEvents: [] };
     }

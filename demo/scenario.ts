@@ -493,6 +493,22 @@ interface RouterSpec {
   entryPoints?: string[];
 }
 
+/** The instances Traefik's Consul catalog provider serves: not critical. */
+function healthyServers(service: ServiceSpec): { url: string; status: 'UP' }[] {
+  return service.instances.filter((inst) => inst.status !== 'critical').map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: 'UP' as const }));
+}
+
+/**
+ * Traefik makes a service of every Consul service it is enabled on, used by a router or not (the traefik
+ * service, whose router goes to api@internal): without serverStatus, which only a used service has.
+ */
+export function unusedConsulCatalogServices(services: ServiceSpec[], routers: RouterSpec[]) {
+  const used = new Set(routers.map((router) => router.service));
+  return services
+    .filter((service) => service.tags.includes('traefik.enable=true') && !used.has(service.name))
+    .map((service) => ({ loadBalancer: { passHostHeader: true, servers: healthyServers(service).map((server) => ({ url: server.url })) }, name: `${service.name}@consulcatalog`, provider: 'consulcatalog', status: 'enabled', type: 'loadbalancer' }));
+}
+
 function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
   const routers: RouterSpec[] = [];
   for (const service of services) {
@@ -504,8 +520,10 @@ function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
       name: `${tagged}@consulcatalog`,
       rule: service.rule,
       service: target ?? service.name,
-      // A router to an internal service (api@internal) has no servers of the Consul service's.
-      servers: target?.includes('@') ? [] : service.instances.map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: inst.status === 'critical' ? 'DOWN' : 'UP' })),
+      // A router to an internal service (api@internal) has no servers of the Consul service's. Traefik's Consul
+      // catalog provider leaves critical instances out (its strictChecks: passing and warning), as the real
+      // program does on this demo's Consul (test/traefik/consulCatalog.test.ts).
+      servers: target?.includes('@') ? [] : healthyServers(service),
       tls: true,
       middlewares: ['security-headers@file'],
       status: 'enabled',
@@ -668,7 +686,7 @@ export interface DemoData {
   };
   traefik: {
     routers: ReturnType<typeof traefikRouters>;
-    services: ReturnType<typeof traefikServices>;
+    services: (ReturnType<typeof traefikServices>[number] | ReturnType<typeof unusedConsulCatalogServices>[number])[];
     middlewares: ReturnType<typeof traefikMiddlewares>;
     entryPoints: ReturnType<typeof traefikEntryPoints>;
     certificates: ReturnType<typeof traefikCertificates>;
@@ -758,6 +776,6 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
       },
       extraJobs,
       jobs: jobStubs, allocations: allocationStubs, deployments: nomadDeployments(jobs), nodes: nomadNodes() },
-    traefik: { routers: traefikRouters(routers), services: traefikServices(routers), middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints(), certificates: traefikCertificates(routers, Date.now()) },
+    traefik: { routers: traefikRouters(routers), services: [...traefikServices(routers), ...unusedConsulCatalogServices(services.slice(0, baseServices().length), routers)], middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints(), certificates: traefikCertificates(routers, Date.now()) },
   };
 }

@@ -30,7 +30,7 @@ describe("A router's chain across Traefik, Consul and Nomad", () => {
     const router = traefik.routers.find((candidate) => candidate.name === 'whoami@consulcatalog')!;
     const service = traefik.services.find((candidate) => candidate.name === 'whoami@consulcatalog');
     const chain = routeChain(router, 'whoami@consulcatalog', service, { consul, nomad });
-    assert.deepEqual(chain.links.slice(1), ['service whoami@consulcatalog: 3 servers', 'Consul whoami: 2 passing · 1 critical', 'Nomad: 2 running allocations (1 not running) of whoami']);
+    assert.deepEqual(chain.links.slice(1), ['service whoami@consulcatalog: 2 servers', 'Consul whoami: 2 passing · 1 critical', 'Nomad: 2 running allocations (1 not running) of whoami']);
     assert.deepEqual(chain.problems, []);
     assert.equal(chain.allocationIds.length, 3);
     assert.ok(chain.allocationIds.every((id) => nomad.allocations.some((allocation) => allocation.ID === id)), 'the IDs are allocations Nomad has');
