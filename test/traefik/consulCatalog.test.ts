@@ -3,6 +3,12 @@ import { DemoCluster } from '../../demo/demoCluster';
 import { TraefikClient } from '../../src/core/traefik/traefikClient';
 import { RealTraefik } from '../support/realTraefik';
 import { until } from '../support/until';
+import { createClusterClients } from '../../src/core/explorer/clusterClients';
+import { environmentProfile } from '../../src/core/profiles/clusterProfile';
+import { fetchConsulSection, fetchNomadSection, fetchTraefikSection } from '../../src/core/explorer/sectionLoaders';
+import { traefikSectionNodes, TraefikSectionData } from '../../src/core/tree/traefik/traefikProperties';
+import { buildLauncherCards } from '../../src/core/launcher/launcherCards';
+import { summarizeServiceHealth } from '../../src/core/tree/consul/consulProperties';
 
 /**
  * The real Traefik reading the demo's Consul with the platform's own Consul catalog settings
@@ -41,5 +47,23 @@ describe("The real Traefik on the demo's Consul builds what the demo's Traefik i
     }, () => `the real Traefik to build the routers from the demo's Consul (${traefik.log.slice(-400)})`, 30_000);
     assert.deepEqual(routers, expected);
     assert.deepEqual(await servicesOf(real), await servicesOf(imitation));
+  });
+
+  it("gives each router the same chain (rule → service → servers → Consul health → Nomad allocations) and the Launcher the same cards", async () => {
+    const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 10_000 });
+    const [consul, nomad] = await Promise.all([fetchConsulSection(clients.consul), fetchNomadSection(clients.nomad)]);
+    const real = await fetchTraefikSection(new TraefikClient({ address: traefik.apiAddress, timeoutMs: 10_000 }));
+    const imitation = await fetchTraefikSection(new TraefikClient({ address: demo.address('traefik'), timeoutMs: 10_000 }));
+    const chains = (data: TraefikSectionData) =>
+      traefikSectionNodes(data, { consul: consul.data, nomad: nomad.data })[0]!.children!
+        .filter((row) => row.label.endsWith('@consulcatalog'))
+        .map((row) => `${row.label}: ${row.description} | ${String(row.tooltip).split('\n').filter((line) => line.startsWith('  → ') || line.startsWith('Broken: ')).join(' ')} | ${(row.routeAllocations ?? []).length} allocations`)
+        .sort();
+    assert.deepEqual(chains(real), chains(imitation));
+    assert.ok(chains(real).some((chain) => /^whoami@consulcatalog: .*Nomad: \d+ running allocation/.test(chain)), chains(real).join('\n'));
+    const cards = (data: TraefikSectionData) =>
+      buildLauncherCards({ services: consul.data.services, health: summarizeServiceHealth(consul.data.checks), routers: data.routers, nomadJobs: nomad.data.jobs, domain: 'example.com' }).map((card) => JSON.stringify(card));
+    assert.deepEqual(cards(real), cards(imitation));
+    assert.ok(cards(real).length >= 2);
   });
 });

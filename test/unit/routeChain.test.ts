@@ -60,6 +60,9 @@ describe("A router's chain across Traefik, Consul and Nomad", () => {
     const router = traefik.routers.find((candidate) => candidate.name === 'whoami@consulcatalog')!;
     assert.deepEqual(routeChain(router, 'whoami@consulcatalog', undefined, { consul, nomad }).problems, ["the router's service whoami@consulcatalog is missing"]);
     assert.deepEqual(routeChain(router, 'api@internal', undefined, { consul, nomad }).problems, [], "Traefik's own services are always there");
+    // The real Traefik lists them, with no servers (found by test/traefik/consulCatalog.test.ts): still no problem.
+    const listed = { name: 'api@internal', provider: 'internal', status: 'enabled', usedBy: ['dashboard@consulcatalog'] };
+    assert.deepEqual(routeChain(router, 'api@internal', listed, { consul, nomad }), { links: [`rule ${router.rule}`, "service api@internal: Traefik's own"], problems: [], allocationIds: [] });
     const empty = { ...traefik.services.find((candidate) => candidate.name === 'whoami@consulcatalog')!, loadBalancer: { servers: [] } };
     assert.ok(routeChain(router, 'whoami@consulcatalog', empty as never, { consul, nomad }).problems.includes('no server is behind whoami@consulcatalog'));
   });

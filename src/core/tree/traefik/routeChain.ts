@@ -35,10 +35,14 @@ export interface ChainData {
 export function routeChain(router: TraefikHttpRouter, serviceName: string, service: TraefikHttpService | undefined, data: ChainData): RouteChain {
   const links: string[] = [`rule ${router.rule}`];
   const problems: string[] = [];
+  // Traefik's own services (api@internal, dashboard@internal, noop@internal…) are always there and have no
+  // servers: the real program lists them (provider "internal"), older versions and imitations may not.
+  if (serviceName.endsWith('@internal') || service?.provider === 'internal') {
+    links.push(`service ${serviceName}: Traefik's own`);
+    return { links, problems, allocationIds: [] };
+  }
   if (!service) {
-    // Traefik's own services (api@internal, noop@internal…) are always there, listed or not.
-    if (serviceName.endsWith('@internal')) links.push(`service ${serviceName}: Traefik's own`);
-    else problems.push(`the router's service ${serviceName} is missing`);
+    problems.push(`the router's service ${serviceName} is missing`);
     return { links, problems, allocationIds: [] };
   }
   const servers = service.loadBalancer?.servers ?? [];
