@@ -161,8 +161,11 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
     assert.equal(await vscode.commands.executeCommand('hashistack.bumpImage', { uri: uri.toString(), jobId: 'whoami' }, 'patch'), true);
     // Who saves the file while it is planned, if anything does: said in the failure.
     const saves: string[] = [];
+    const saveReasons: vscode.TextDocumentSaveReason[] = [];
     const saving = vscode.workspace.onWillSaveTextDocument((event) => {
-      if (event.document.uri.toString() === uri.toString()) saves.push(`reason ${event.reason}: ${new Error().stack?.split('\n').slice(2, 6).join(' / ')}`);
+      if (event.document.uri.toString() !== uri.toString()) return;
+      saveReasons.push(event.reason);
+      saves.push(`reason ${event.reason}: ${new Error().stack?.split('\n').slice(2, 6).join(' / ')}`);
     });
     try {
       const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('hashistack.planJob', { uri: uri.toString(), jobId: 'whoami' });
@@ -173,7 +176,12 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
       assert.match(text, /^# Plan: job "whoami" on "/);
       assert.match(text, /~ Edited `image`: `traefik\/whoami:v1\.10\.3` → `traefik\/whoami:v1\.10\.4`/);
       assert.match(text, /Job Modify Index: \*\*\d+\*\*/);
-      assert.ok(editor.document.isDirty, `planning does not save the file (saves: ${saves.join(' | ') || 'none seen'})`);
+      // Plan never saves: no save but the editor's own auto-save (AfterDelay, seen twice in CI under load with
+      // no auto-save configured by this suite — the workbench's, not the extension's) may have touched it.
+      assert.ok(
+        saveReasons.every((reason) => reason === vscode.TextDocumentSaveReason.AfterDelay) && (editor.document.isDirty || saveReasons.length > 0),
+        `planning does not save the file (saves: ${saves.join(' | ') || 'none seen'})`,
+      );
       // Rendered: the Markdown preview of the plan opens beside the jobspec.
       const previewShown = () => vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === 'Preview Plan of whoami.md'));
       await until(previewShown, 'the rendered plan');
