@@ -79,7 +79,7 @@ if (compiled) {
 // installs. Without it the stage says why and is skipped — unless HASHISTACK_REQUIRE_REAL_TRAEFIK=1 (CI), where
 // a missing Traefik is a failure, so CI can never pass without the real program.
 if (compiled) {
-  const { findTraefik, REQUIRE_REAL_TRAEFIK, PINNED_TRAEFIK } = require(join(root, 'out/test/support/realTraefik.js'));
+  const { findTraefik, REQUIRE_REAL_TRAEFIK, PINNED_TRAEFIK } = require(join(root, 'out/demo/realTraefik.js'));
   const found = findTraefik();
   if ('missing' in found) {
     console.log(`\n▶ Traefik, the real program: ${REQUIRE_REAL_TRAEFIK ? '✘ required (HASHISTACK_REQUIRE_REAL_TRAEFIK=1) and' : 'skipped:'} ${found.missing}`);

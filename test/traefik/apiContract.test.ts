@@ -5,7 +5,7 @@ import { TraefikClient } from '../../src/core/traefik/traefikClient';
 import { fetchTraefikSection } from '../../src/core/explorer/sectionLoaders';
 import { traefikSectionNodes } from '../../src/core/tree/traefik/traefikProperties';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
-import { RealTraefik } from '../support/realTraefik';
+import { RealTraefik } from '../../demo/realTraefik';
 import { until } from '../support/until';
 import { makeCertificates } from '../support/tls';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DemoCluster } from '../../demo/demoCluster';
 import { TraefikClient } from '../../src/core/traefik/traefikClient';
-import { RealTraefik } from '../support/realTraefik';
+import { RealTraefik } from '../../demo/realTraefik';
 import { until } from '../support/until';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';

