@@ -606,10 +606,10 @@ export class DemoRollouts {
    * (less memory than it uses, an image that is not there, a template reading a missing key, a failing check,
    * a constraint no node meets, more memory than a node has).
    */
-  failOnDemand(jobId: string, failure: DemoFailureOnDemand): Record<string, unknown> {
+  failOnDemand(jobId: string, failure: DemoFailureOnDemand | undefined): Record<string, unknown> {
     const job = this.current(jobId);
     if (!job) throw new DemoHttpError(404, `job not found: ${jobId}`);
-    if (!DEMO_FAILURES_ON_DEMAND.includes(failure)) throw new Error(`a failure is one of ${DEMO_FAILURES_ON_DEMAND.join(', ')}`);
+    if (!failure || !DEMO_FAILURES_ON_DEMAND.includes(failure)) throw new Error(`"kind" must be one of ${DEMO_FAILURES_ON_DEMAND.join(', ')}`);
     return this.submit(jobFailingWith(job, failure), 'job-register');
   }
 

@@ -4,14 +4,11 @@
 import type { Tree } from 'web-tree-sitter';
 import { NomadAllocMetric } from '../nomad/nomadApi';
 import { JobspecPlace, placementPlaces } from '../jobspec/jobspecPlaces';
+import { nodes } from './planDocument';
 
 export interface PlacementProblem {
   place: JobspecPlace;
   message: string;
-}
-
-function nodes(count: number): string {
-  return `${count} ${count === 1 ? 'node' : 'nodes'}`;
 }
 
 export function placementProblems(tree: Tree, jobId: string, failed: Record<string, NomadAllocMetric> | null | undefined): PlacementProblem[] {

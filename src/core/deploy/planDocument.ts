@@ -105,7 +105,8 @@ export function failedPlacementReasons(metric: NomadAllocMetric): string[] {
   return reasons;
 }
 
-function nodes(count: number): string {
+/** `1 node`, `3 nodes`. */
+export function nodes(count: number): string {
   return `${count} ${count === 1 ? 'node' : 'nodes'}`;
 }
 

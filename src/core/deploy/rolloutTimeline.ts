@@ -69,7 +69,6 @@ interface Row {
   at: number;
   lane: string;
   what: string;
-  cause?: boolean;
 }
 
 /** The Markdown document of a deployment's timeline. */
@@ -121,7 +120,7 @@ export function renderRolloutTimeline(input: TimelineInput): string {
       for (const event of state.Events ?? []) {
         const message = taskEventMessage(event);
         const words = `${markdownText(task)}: ${markdownText(MILESTONES[event.Type] ?? event.Type)}${message ? ` — ${markdownText(message)}` : ''}`;
-        rows.push({ at: event.Time / 1_000_000, lane: name, what: causeEvents.has(event) ? `**${words}** (the cause)` : words, cause: causeEvents.has(event) });
+        rows.push({ at: event.Time / 1_000_000, lane: name, what: causeEvents.has(event) ? `**${words}** (the cause)` : words });
       }
     }
     const health = allocation.DeploymentStatus;

@@ -18,8 +18,13 @@ function label(block: Node): string | undefined {
   return literal ? (child(literal, 'template_literal')?.text ?? '') : undefined;
 }
 
+/** The blocks of one type in a body (`task`, `constraint`, `service`…), in the file's order. */
+function blocksOfType(body: Node | undefined, type: string): Node[] {
+  return blocksOf(body).filter((block) => child(block, 'identifier')?.text === type);
+}
+
 function blockNamed(body: Node | undefined, type: string, name?: string): Node | undefined {
-  return blocksOf(body).find((block) => child(block, 'identifier')?.text === type && (name === undefined || label(block) === name));
+  return blocksOfType(body, type).find((block) => name === undefined || label(block) === name);
 }
 
 /** The first line of a block: its type and labels (a diagnostic on a whole block would cover its body). */
@@ -46,11 +51,6 @@ function attributeIn(block: Node | undefined, name: string): Node | undefined {
   return (child(block, 'body')?.namedChildren ?? []).find((candidate) => candidate?.type === 'attribute' && child(candidate, 'identifier')?.text === name) ?? undefined;
 }
 
-/**
- * The place of `attribute` in the block `inner` of a task (e.g. `resources` › `memory`), or of the task's own
- * attribute when `inner` is undefined; falling back to the inner block, then to the task's label. Undefined
- * when the file has no such job, group or task.
- */
 function taskBlockOf(tree: Tree, jobId: string, group: string, task: string): Node | undefined {
   const groupBlock = groupOf(tree, jobId, group)?.group;
   return groupBlock && blockNamed(child(groupBlock, 'body'), 'task', task);
@@ -61,6 +61,11 @@ function taskLabel(taskBlock: Node): JobspecPlace {
   return { found: 'label', span: span(literal ?? child(taskBlock, 'identifier')!) };
 }
 
+/**
+ * The place of `attribute` in the block `inner` of a task (e.g. `resources` › `memory`), or of the task's own
+ * attribute when `inner` is undefined; falling back to the inner block, then to the task's label. Undefined
+ * when the file has no such job, group or task.
+ */
 export function taskPlace(tree: Tree, jobId: string, group: string, task: string, inner: string | undefined, attribute?: string): JobspecPlace | undefined {
   const taskBlock = taskBlockOf(tree, jobId, group, task);
   if (!taskBlock) return undefined;
@@ -110,8 +115,8 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
   if (!found) return undefined;
   const { job, group: groupBlock } = found;
   const groupLabel: JobspecPlace = { found: 'label', span: blockHead(groupBlock) };
-  const tasks = blocksOf(child(groupBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'task');
-  const constraints = [job, groupBlock, ...tasks].flatMap((block) => blocksOf(child(block, 'body')).filter((candidate) => child(candidate, 'identifier')?.text === 'constraint'));
+  const tasks = blocksOfType(child(groupBlock, 'body'), 'task');
+  const constraints = [job, groupBlock, ...tasks].flatMap((block) => blocksOfType(child(block, 'body'), 'constraint'));
   return {
     group: groupLabel,
     constraint(key) {
@@ -151,7 +156,7 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
 export function templatePlace(tree: Tree, jobId: string, group: string, task: string, destination: string | undefined): JobspecPlace | undefined {
   const taskBlock = taskBlockOf(tree, jobId, group, task);
   if (!taskBlock) return undefined;
-  const templates = blocksOf(child(taskBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'template');
+  const templates = blocksOfType(child(taskBlock, 'body'), 'template');
   const named = destination === undefined ? undefined : templates.find((template) => literalOf(attributeIn(template, 'destination')) === destination);
   const chosen = named ?? templates[0];
   return chosen ? { found: 'block', span: blockHead(chosen) } : taskLabel(taskBlock);
@@ -165,11 +170,11 @@ export function templatePlace(tree: Tree, jobId: string, group: string, task: st
 export function checkPlace(tree: Tree, jobId: string, group: string, service: string, check: string): JobspecPlace | undefined {
   const found = groupOf(tree, jobId, group);
   if (!found) return undefined;
-  const owners = [found.group, ...blocksOf(child(found.group, 'body')).filter((block) => child(block, 'identifier')?.text === 'task')];
-  const services = owners.flatMap((owner) => blocksOf(child(owner, 'body')).filter((block) => child(block, 'identifier')?.text === 'service'));
+  const owners = [found.group, ...blocksOfType(child(found.group, 'body'), 'task')];
+  const services = owners.flatMap((owner) => blocksOfType(child(owner, 'body'), 'service'));
   const serviceBlock = services.find((candidate) => literalOf(attributeIn(candidate, 'name')) === service) ?? (services.length === 1 ? services[0] : undefined);
   if (!serviceBlock) return { found: 'label', span: blockHead(found.group) };
-  const checks = blocksOf(child(serviceBlock, 'body')).filter((block) => child(block, 'identifier')?.text === 'check');
+  const checks = blocksOfType(child(serviceBlock, 'body'), 'check');
   const checkBlock = checks.find((candidate) => literalOf(attributeIn(candidate, 'name')) === check) ?? checks[0];
   return { found: 'block', span: blockHead(checkBlock ?? serviceBlock) };
 }

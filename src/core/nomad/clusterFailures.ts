@@ -23,6 +23,16 @@ export interface OomFact {
   allocationIds: string[];
 }
 
+/** An event within the window the facts count (OOM_WINDOW_MS before `now`). */
+function isRecent(event: NomadTaskEvent, now: number): boolean {
+  return now - event.Time / 1_000_000 <= OOM_WINDOW_MS;
+}
+
+/** A task's newest event within the window that `matches`. */
+function newestRecent(state: NomadTaskState, now: number, matches: (event: NomadTaskEvent) => boolean): NomadTaskEvent | undefined {
+  return [...(state.Events ?? [])].filter((event) => isRecent(event, now) && matches(event)).sort((a, b) => b.Time - a.Time)[0];
+}
+
 /** Nomad's OOM mark on a `Terminated` event (`TaskEvent.SetOOMKilled`), or an exit message that says so. */
 function oomKilled(event: { Type: string; Details?: Record<string, string> | null; DisplayMessage?: string }): boolean {
   return event.Type === 'Terminated' && (event.Details?.oom_killed === 'true' || /OOM Killed/i.test(event.DisplayMessage ?? ''));
@@ -43,7 +53,7 @@ export function oomFacts(definition: NomadJob, standing: readonly NomadAllocatio
   const facts = new Map<string, OomFact>();
   for (const allocation of standing) {
     for (const [task, state] of Object.entries(taskStates.get(allocation.ID) ?? {})) {
-      const kills = (state.Events ?? []).filter((event) => oomKilled(event) && now - event.Time / 1_000_000 <= OOM_WINDOW_MS).length;
+      const kills = (state.Events ?? []).filter((event) => oomKilled(event) && isRecent(event, now)).length;
       if (kills === 0) continue;
       const key = `${allocation.TaskGroup}\u0000${task}`;
       let fact = facts.get(key);
@@ -149,7 +159,7 @@ export function templateFacts(definition: NomadJob, standing: readonly NomadAllo
   const facts = new Map<string, TemplateFact>();
   for (const allocation of standing) {
     for (const [task, state] of Object.entries(taskStates.get(allocation.ID) ?? {})) {
-      const event = [...(state.Events ?? [])].filter((candidate) => now - candidate.Time / 1_000_000 <= OOM_WINDOW_MS && templateFailure(candidate)).sort((a, b) => b.Time - a.Time)[0];
+      const event = newestRecent(state, now, templateFailure);
       if (!event) continue;
       const key = `${allocation.TaskGroup}\u0000${task}`;
       const known = facts.get(key);
@@ -213,7 +223,7 @@ export function restartedByCheckFacts(standing: readonly NomadAllocationListStub
   const facts = new Map<string, CheckFact>();
   for (const allocation of standing) {
     for (const state of Object.values(taskStates.get(allocation.ID) ?? {})) {
-      const event = [...(state.Events ?? [])].filter((candidate) => now - candidate.Time / 1_000_000 <= OOM_WINDOW_MS && HEALTHCHECK_RESTART.test(taskEventMessage(candidate))).sort((a, b) => b.Time - a.Time)[0];
+      const event = newestRecent(state, now, (candidate) => HEALTHCHECK_RESTART.test(taskEventMessage(candidate)));
       if (!event) continue;
       const words = taskEventMessage(event);
       const check = HEALTHCHECK_RESTART.exec(words)![1]!.replace(/\\"/g, '"');
@@ -247,7 +257,7 @@ function mergedCheckFacts(fromConsul: CheckFact[], fromEvents: CheckFact[]): Che
 const SIGNIFICANT_EVENTS = new Set(['Terminated', 'Driver Failure', 'Failed Validation', 'Not Restarting', 'Template', 'Killing', 'Killed', 'Restart Signaled']);
 
 function hasRecentSignificantEvent(states: Record<string, NomadTaskState> | null | undefined, now: number): boolean {
-  return Object.values(states ?? {}).some((state) => (state.Events ?? []).some((event) => SIGNIFICANT_EVENTS.has(event.Type) && now - event.Time / 1_000_000 <= OOM_WINDOW_MS));
+  return Object.values(states ?? {}).some((state) => (state.Events ?? []).some((event) => SIGNIFICANT_EVENTS.has(event.Type) && isRecent(event, now)));
 }
 
 /** Everything the cluster says is wrong with a job's latest version, in one list (what the Problems show). */
@@ -278,12 +288,10 @@ const DRIVER_FAILURES = new Set(['Driver Failure', 'Failed Validation']);
 export function failureFacts(definition: NomadJob, standing: readonly NomadAllocationListStub[], taskStates: ReadonlyMap<string, Record<string, NomadTaskState> | null>, now: number): FailureFact[] {
   const facts: FailureFact[] = [...oomFacts(definition, standing, taskStates, now)];
   const others = new Map<string, DriverFact | RestartLoopFact>();
-  const recent = (event: NomadTaskEvent) => now - event.Time / 1_000_000 <= OOM_WINDOW_MS;
   for (const allocation of standing) {
     for (const [task, state] of Object.entries(taskStates.get(allocation.ID) ?? {})) {
-      const events = [...(state.Events ?? [])].filter(recent).sort((a, b) => b.Time - a.Time);
-      const driver = events.find((event) => DRIVER_FAILURES.has(event.Type));
-      const gaveUp = events.find((event) => event.Type === 'Not Restarting');
+      const driver = newestRecent(state, now, (event) => DRIVER_FAILURES.has(event.Type));
+      const gaveUp = newestRecent(state, now, (event) => event.Type === 'Not Restarting');
       for (const [kind, event] of [['driver', driver], ['restarts', gaveUp]] as const) {
         if (!event) continue;
         const key = `${kind}\u0000${allocation.TaskGroup}\u0000${task}`;

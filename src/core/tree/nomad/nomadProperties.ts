@@ -214,7 +214,7 @@ const DEPLOYMENT_ICONS: Record<string, NodeIcon> = {
   cancelled: HEALTH_ICONS.neutral,
 };
 
-/** `1 of 3 not placed`: how many of a group's allocations an evaluation could not place. */
+/** `3 allocations not placed`: how many of a group's allocations an evaluation could not place. */
 function notPlaced(metric: NomadAllocMetric): string {
   const count = metric.CoalescedFailures + 1;
   return `${count} ${count === 1 ? 'allocation' : 'allocations'} not placed`;
