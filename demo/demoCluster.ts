@@ -5,6 +5,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates } from './liveChanges';
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
+import { DemoBackends } from './demoBackends';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
@@ -61,6 +62,11 @@ export interface DemoClusterOptions extends ScenarioOptions {
   logLineMs?: number;
   /** One step of a simulated rollout (default DEFAULT_ROLLOUT_STEP_MS: about 10 s for a canary and three allocations). */
   rolloutStepMs?: number;
+  /**
+   * Run a stand-in program for each instance of the routed services on 127.0.0.1 (demoBackends.ts) and list
+   * the instances there in Consul, so a real Traefik on the demo's Consul proxies to something.
+   */
+  backends?: boolean;
 }
 
 /** The longest a blocking query is held, as Consul and Nomad cap `wait` (10 min). */
@@ -116,9 +122,13 @@ export class DemoCluster {
   /** Every request served, for tests that count them (cleared by `resetRequests`). */
   readonly requests: DemoRequest[] = [];
 
-  private constructor(options: DemoClusterOptions) {
-    this.options = options;
-    this.data = buildScenario(options);
+  private constructor(
+    options: DemoClusterOptions,
+    /** The stand-in programs of the routed services' instances, when asked for. */
+    readonly backends?: DemoBackends,
+  ) {
+    this.options = { ...options, endpoints: backends ?? options.endpoints };
+    this.data = buildScenario(this.options);
     this.resetRollouts();
   }
 
@@ -172,7 +182,7 @@ export class DemoCluster {
   private readonly startedAt = Date.now();
 
   static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
-    const cluster = new DemoCluster(options);
+    const cluster = new DemoCluster(options, options.backends ? await DemoBackends.start() : undefined);
     await cluster.loadPlatformJobs();
     for (const product of DEMO_PRODUCTS) {
       await cluster.listen(product, options.ports?.[product] ?? 0);
@@ -402,7 +412,8 @@ export class DemoCluster {
   setScenario(options: ScenarioOptions): void {
     this.timers.forEach((timer) => clearTimeout(timer));
     this.timers.length = 0;
-    this.data = buildScenario(options);
+    this.backends?.releaseAll();
+    this.data = buildScenario({ ...options, endpoints: this.backends ?? options.endpoints });
     this.resetRollouts();
     this.consulIndex++;
     this.nomadIndex++;
@@ -426,6 +437,7 @@ export class DemoCluster {
       await new Promise<void>((resolve) => this.control!.close(() => resolve()));
       this.control = undefined;
     }
+    await this.backends?.close();
   }
 
   private async listen(product: DemoProduct, port: number): Promise<void> {

@@ -5,7 +5,14 @@ import { AwsDemo } from './awsDemo';
 import { REPO_ROOT } from './codeServer';
 import { DemoCluster } from './demoCluster';
 import { findTraefik, freePort, PLATFORM_CONSUL_CATALOG_FLAGS, RealTraefik } from './realTraefik';
-import { DEMO_DOMAIN } from './scenario';
+import { ADMIN_SOURCE_RANGE, DEMO_DOMAIN } from './scenario';
+
+/**
+ * The domain the demo's routers serve when the real Traefik runs: browsers resolve every `*.localhost` name to
+ * the loopback address by themselves (RFC 6761), so `https://whoami.localhost:<port>` reaches the demo's
+ * Traefik with no DNS or hosts-file change.
+ */
+export const REAL_PROXY_DOMAIN = 'localhost';
 
 export interface DemoEnvironment {
   cluster: DemoCluster;
@@ -16,20 +23,24 @@ export interface DemoEnvironment {
   settings: Record<string, unknown>;
   /** Where the stand-in `nomad` lives (first on the terminals' PATH). */
   standIn: string;
-  /** Which Traefik the extension is pointed at: the real program on the demo's Consul, or the demo's imitation (and why). */
-  traefik: { kind: 'real'; version: string; program: RealTraefik } | { kind: 'imitation'; why: string };
+  /**
+   * Which Traefik the extension is pointed at: the real program on the demo's Consul, proxying
+   * `https://<service>.localhost:<websecure>` to the demo's stand-in programs, or the demo's imitation (and why).
+   */
+  traefik: { kind: 'real'; version: string; program: RealTraefik; websecurePort: number } | { kind: 'imitation'; why: string };
   close(): Promise<void>;
 }
 
 /**
- * The demo's file-provider objects as the real Traefik reads them: the HTTP → HTTPS redirect, the headers
- * middleware, and a router left behind after its service went away (what the imitation serves from "file").
+ * The demo's file-provider objects as the real Traefik reads them: the platform's admin-only middleware (the
+ * dashboard's), the HTTP → HTTPS redirect, the headers middleware, and a router left behind after its service
+ * went away (what the imitation serves from "file").
  */
-export function demoFileProvider(): string {
+export function demoFileProvider(domain = DEMO_DOMAIN): string {
   return `http:
   routers:
     legacy-api:
-      rule: "Host(\`legacy.${DEMO_DOMAIN}\`)"
+      rule: "Host(\`legacy.${domain}\`)"
       service: legacy-api
       entryPoints: [websecure]
       tls: {}
@@ -39,6 +50,9 @@ export function demoFileProvider(): string {
       entryPoints: [web]
       middlewares: [redirect-to-https]
   middlewares:
+    admin-only:
+      ipAllowList:
+        sourceRange: ${JSON.stringify(ADMIN_SOURCE_RANGE)}
     security-headers:
       headers:
         stsSeconds: 31536000
@@ -51,26 +65,35 @@ export function demoFileProvider(): string {
 `;
 }
 
-/** The real Traefik on the demo's Consul when it is installed (and not turned off), else why the imitation. */
-async function demoTraefik(cluster: DemoCluster): Promise<DemoEnvironment['traefik']> {
-  if (process.env.HASHISTACK_DEMO_TRAEFIK === 'imitation') return { kind: 'imitation', why: 'HASHISTACK_DEMO_TRAEFIK=imitation' };
+/** Why the demo runs the imitation, or undefined when the real Traefik is installed and not turned off. */
+function imitationReason(): string | undefined {
+  if (process.env.HASHISTACK_DEMO_TRAEFIK === 'imitation') return 'HASHISTACK_DEMO_TRAEFIK=imitation';
   const found = findTraefik();
-  if ('missing' in found) return { kind: 'imitation', why: found.missing };
-  const program = await RealTraefik.start({
-    dynamic: demoFileProvider(),
-    consulCatalog: { address: cluster.address('consul'), flags: [...PLATFORM_CONSUL_CATALOG_FLAGS, '--providers.consulcatalog.refreshinterval=2s'] },
-    flags: [`--entrypoints.websecure.address=127.0.0.1:${await freePort()}`],
-  });
-  return { kind: 'real', version: program.version, program };
+  return 'missing' in found ? found.missing : undefined;
 }
 
-export async function startDemoEnvironment(): Promise<DemoEnvironment> {
-  const cluster = await DemoCluster.start({ controlPort: 0, autonomous: true });
+/** The real Traefik on the demo's Consul, its websecure entry point on a free port of 127.0.0.1. */
+async function demoRealTraefik(cluster: DemoCluster): Promise<DemoEnvironment['traefik']> {
+  const websecurePort = await freePort();
+  const program = await RealTraefik.start({
+    dynamic: demoFileProvider(REAL_PROXY_DOMAIN),
+    consulCatalog: { address: cluster.address('consul'), flags: [...PLATFORM_CONSUL_CATALOG_FLAGS, '--providers.consulcatalog.refreshinterval=2s'] },
+    flags: [`--entrypoints.websecure.address=127.0.0.1:${websecurePort}`],
+  });
+  return { kind: 'real', version: program.version, program, websecurePort };
+}
+
+/** `autonomous`: the scenario changes by itself, as under npm start (tests that check answers turn it off). */
+export async function startDemoEnvironment(options: { autonomous?: boolean } = {}): Promise<DemoEnvironment> {
+  const imitation = imitationReason();
+  // With the real Traefik, the routed services' instances are stand-in programs on 127.0.0.1 and the routers
+  // serve *.localhost: the Launcher's Open and a router's URL go through the real proxy to them.
+  const cluster = await DemoCluster.start({ controlPort: 0, autonomous: options.autonomous ?? true, ...(imitation ? {} : { domain: REAL_PROXY_DOMAIN, backends: true }) });
   // The demo's AWS side too (EC2 nodes with their Elastic IPs, the gallery on ECS, ECR tags): the explorer
   // shows all four sections, as the README does.
   const aws = await AwsDemo.start();
   const standIn = join(REPO_ROOT, 'demo', 'bin');
-  const traefik = await demoTraefik(cluster);
+  const traefik: DemoEnvironment['traefik'] = imitation ? { kind: 'imitation', why: imitation } : await demoRealTraefik(cluster);
   return {
     cluster,
     aws,
@@ -84,6 +107,8 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
       // On the demo, `nomad` in the terminals is the demo's stand-in CLI: VS Code's terminals take PATH from
       // terminal.integrated.env (code-server reads the rest from a login shell).
       'terminal.integrated.env.linux': { PATH: `${standIn}${delimiter}\${env:PATH}` },
+      // The real Traefik's websecure entry point is on a port of its own (a load balancer on 443 fronts a real one).
+      'hashistack.traefik.publicPorts': traefik.kind === 'real' ? { websecure: traefik.websecurePort } : {},
     },
     standIn,
     async close() {

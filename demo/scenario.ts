@@ -18,6 +18,21 @@ export const NO_SCALE: DemoScale = { services: 0, instancesPerService: 3, jobs: 
 export const BENCH_SCALE: DemoScale = { services: 2000, instancesPerService: 3, jobs: 500, allocations: 10_000, routers: 1000 };
 
 export const DEMO_DOMAIN = 'example.com';
+
+/** Where an instance really answers, when the demo runs a stand-in program for it (demo/demoBackends.ts). */
+export interface InstanceEndpoint {
+  address: string;
+  port: number;
+}
+
+/**
+ * The demo's stand-in programs: an instance of a routed service gets one when it is registered and gives it
+ * back when it is deregistered; Consul then lists the instance at that address, so a real Traefik reaches it.
+ */
+export interface InstanceEndpoints {
+  attach(instance: { service: string; node: string; allocationId?: string }): InstanceEndpoint | undefined;
+  release(endpoint: InstanceEndpoint): void;
+}
 const DATACENTER = 'dc1';
 /** Fixed clock of the scenario: 2026-11-01T12:00:00Z, in Nomad nanoseconds where Nomad uses them. */
 const BASE_TIME_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -43,6 +58,13 @@ interface ServiceInstance {
   port: number;
   status: 'passing' | 'warning' | 'critical';
   output: string;
+  /** Where it really answers (a stand-in program on loopback); otherwise its node's address and `port`. */
+  endpoint?: InstanceEndpoint;
+}
+
+/** The address and port Consul lists the instance at. */
+function endpointOf(inst: ServiceInstance): InstanceEndpoint {
+  return inst.endpoint ?? { address: inst.node.address, port: inst.port };
 }
 
 interface ServiceSpec {
@@ -55,10 +77,11 @@ interface ServiceSpec {
   rule?: string;
 }
 
-function launcherTags(name: string, description: string, subDomain: string, tech: string): string[] {
+function launcherTags(domain: string, name: string, description: string, subDomain: string, tech: string): string[] {
   return [
     'traefik.enable=true',
-    `traefik.http.routers.${subDomain || 'launcher'}.rule=Host(\`${subDomain ? `${subDomain}.` : ''}${DEMO_DOMAIN}\`)`,
+    `traefik.http.routers.${subDomain || 'launcher'}.rule=Host(\`${subDomain ? `${subDomain}.` : ''}${domain}\`)`,
+    `traefik.http.routers.${subDomain || 'launcher'}.entrypoints=websecure`,
     `traefik.http.routers.${subDomain || 'launcher'}.tls.certresolver=letsencrypt`,
     `launcher.name=${name}`,
     `launcher.description=${description}`,
@@ -71,43 +94,51 @@ function instance(node: number, port: number, status: ServiceInstance['status'] 
   return { node: DEMO_NODES[node]!, port, status, output };
 }
 
-/** The platform's services: what platform/nomad and platform/terraform deploy. */
-function baseServices(): ServiceSpec[] {
+/** The platform's services: what platform/nomad and platform/terraform deploy, routed under `domain`. */
+function baseServices(domain: string): ServiceSpec[] {
   return [
     { name: 'consul', tags: [], instances: [0, 1, 2].map((n) => instance(n, 8300, 'passing', '')) },
     { name: 'nomad', tags: ['http', 'rpc', 'serf'], instances: [0, 1, 2].map((n) => instance(n, 4646, 'passing', 'HTTP GET http://0.0.0.0:4646/v1/agent/health?type=server: 200 OK')) },
     { name: 'nomad-client', tags: ['http'], instances: [0, 1, 2].map((n) => instance(n, 4646, 'passing', 'HTTP GET http://0.0.0.0:4646/v1/agent/health?type=client: 200 OK')) },
     {
       name: 'traefik',
-      tags: ['traefik.enable=true', `traefik.http.routers.dashboard.rule=Host(\`traefik.${DEMO_DOMAIN}\`)`, 'traefik.http.routers.dashboard.service=api@internal'],
+      // platform/nomad/traefik.nomad's: the dashboard, on websecure, for the admin network only.
+      tags: [
+        'traefik.enable=true',
+        `traefik.http.routers.dashboard.rule=Host(\`traefik.${domain}\`)`,
+        'traefik.http.routers.dashboard.service=api@internal',
+        'traefik.http.routers.dashboard.entrypoints=websecure',
+        'traefik.http.routers.dashboard.tls.certresolver=letsencrypt',
+        'traefik.http.routers.dashboard.middlewares=admin-only@file',
+      ],
       instances: [0, 1, 2].map((n) => instance(n, 8080, 'passing', 'HTTP GET http://10.0.0.1:8080/ping: 200 OK Output: OK')),
       job: 'traefik',
-      rule: `Host(\`traefik.${DEMO_DOMAIN}\`)`,
+      rule: `Host(\`traefik.${domain}\`)`,
     },
     {
       name: 'launcher',
-      tags: launcherTags('Launcher', 'Every service of the cluster, one click away', '', 'Node.js, polls Consul'),
+      tags: launcherTags(domain, 'Launcher', 'Every service of the cluster, one click away', '', 'Node.js, polls Consul'),
       instances: [instance(0, 24100), instance(2, 24100)],
       job: 'launcher',
-      rule: `Host(\`${DEMO_DOMAIN}\`)`,
+      rule: `Host(\`${domain}\`)`,
     },
     {
       name: 'whoami',
-      tags: launcherTags('Who am I', 'Echoes the request: handy to check routing', 'whoami', 'traefik/whoami'),
+      tags: launcherTags(domain, 'Who am I', 'Echoes the request: handy to check routing', 'whoami', 'traefik/whoami'),
       instances: [instance(0, 25011), instance(1, 25012), instance(2, 25013, 'critical', 'Get "http://10.0.3.10:25013/health": dial tcp 10.0.3.10:25013: connect: connection refused')],
       job: 'whoami',
-      rule: `Host(\`whoami.${DEMO_DOMAIN}\`)`,
+      rule: `Host(\`whoami.${domain}\`)`,
     },
     {
       name: 'gallery',
-      tags: launcherTags('Gallery', 'Photo gallery (on ECS Fargate)', 'gallery', 'ECS Fargate, registered by consul-ecs'),
+      tags: launcherTags(domain, 'Gallery', 'Photo gallery (on ECS Fargate)', 'gallery', 'ECS Fargate, registered by consul-ecs'),
       instances: [instance(1, 8080, 'passing', 'ECS health check: HEALTHY')],
-      rule: `Host(\`gallery.${DEMO_DOMAIN}\`)`,
+      rule: `Host(\`gallery.${domain}\`)`,
     },
   ];
 }
 
-function scaledServices(scale: DemoScale): ServiceSpec[] {
+function scaledServices(scale: DemoScale, domain: string): ServiceSpec[] {
   const services: ServiceSpec[] = [];
   for (let index = 0; index < scale.services; index++) {
     const name = `svc-${String(index).padStart(4, '0')}`;
@@ -115,7 +146,7 @@ function scaledServices(scale: DemoScale): ServiceSpec[] {
     for (let copy = 0; copy < scale.instancesPerService; copy++) {
       instances.push(instance((index + copy) % DEMO_NODES.length, 20000 + ((index * scale.instancesPerService + copy) % 30000), index % 17 === 0 && copy === 0 ? 'critical' : 'passing'));
     }
-    services.push({ name, tags: ['traefik.enable=true', `traefik.http.routers.${name}.rule=Host(\`${name}.${DEMO_DOMAIN}\`)`], instances });
+    services.push({ name, tags: ['traefik.enable=true', `traefik.http.routers.${name}.rule=Host(\`${name}.${domain}\`)`], instances });
   }
   return services;
 }
@@ -200,10 +231,10 @@ export function consulServiceHealth(service: ServiceSpec) {
       ID: serviceId(service, inst, index),
       Service: service.name,
       Tags: service.tags,
-      Address: inst.node.address,
-      TaggedAddresses: { lan: { address: inst.node.address, port: inst.port }, wan: { address: inst.node.address, port: inst.port } },
+      Address: endpointOf(inst).address,
+      TaggedAddresses: { lan: endpointOf(inst), wan: endpointOf(inst) },
       Meta: service.job ? { 'external-source': 'nomad' } : {},
-      Port: inst.port,
+      Port: endpointOf(inst).port,
       Weights: { Passing: 1, Warning: 1 },
       Namespace: 'default',
     },
@@ -495,7 +526,7 @@ interface RouterSpec {
 
 /** The instances Traefik's Consul catalog provider serves: not critical. */
 function healthyServers(service: ServiceSpec): { url: string; status: 'UP' }[] {
-  return service.instances.filter((inst) => inst.status !== 'critical').map((inst) => ({ url: `http://${inst.node.address}:${inst.port}`, status: 'UP' as const }));
+  return service.instances.filter((inst) => inst.status !== 'critical').map((inst) => ({ url: `http://${endpointOf(inst).address}:${endpointOf(inst).port}`, status: 'UP' as const }));
 }
 
 /**
@@ -509,13 +540,16 @@ export function unusedConsulCatalogServices(services: ServiceSpec[], routers: Ro
     .map((service) => ({ loadBalancer: { passHostHeader: true, servers: healthyServers(service).map((server) => ({ url: server.url })) }, name: `${service.name}@consulcatalog`, provider: 'consulcatalog', status: 'enabled', type: 'loadbalancer' }));
 }
 
-function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
+function routersFor(services: ServiceSpec[], scale: DemoScale, domain: string): RouterSpec[] {
   const routers: RouterSpec[] = [];
   for (const service of services) {
     if (!service.rule) continue;
     // The router Traefik's Consul catalog provider makes is the one the service's tags name.
     const tagged = service.tags.map((tag) => /^traefik\.http\.routers\.([^.]+)\.rule=/.exec(tag)?.[1]).find(Boolean) ?? service.name;
-    const target = service.tags.map((tag) => new RegExp(`^traefik\\.http\\.routers\\.${tagged}\\.service=(.+)$`).exec(tag)?.[1]).find(Boolean);
+    const option = (key: string) => service.tags.map((tag) => new RegExp(`^traefik\\.http\\.routers\\.${tagged}\\.${key}=(.+)$`).exec(tag)?.[1]).find(Boolean);
+    const target = option('service');
+    const entryPoints = option('entrypoints');
+    const middlewares = option('middlewares');
     routers.push({
       name: `${tagged}@consulcatalog`,
       rule: service.rule,
@@ -524,15 +558,17 @@ function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
       // catalog provider leaves critical instances out (its strictChecks: passing and warning), as the real
       // program does on this demo's Consul (test/traefik/consulCatalog.test.ts).
       servers: target?.includes('@') ? [] : healthyServers(service),
-      tls: true,
-      middlewares: ['security-headers@file'],
+      // As the tags say: the real program puts a router without entrypoints on every entry point but its API's.
+      tls: service.tags.some((tag) => tag.startsWith(`traefik.http.routers.${tagged}.tls`)),
+      middlewares: middlewares ? middlewares.split(',') : [],
       status: 'enabled',
+      entryPoints: entryPoints ? entryPoints.split(',') : ['web', 'websecure'],
     });
   }
   // From the file provider: a router left behind after its service went away, and the HTTP → HTTPS redirect.
   routers.push({
     name: 'legacy-api@file',
-    rule: `Host(\`legacy.${DEMO_DOMAIN}\`)`,
+    rule: `Host(\`legacy.${domain}\`)`,
     service: 'legacy-api',
     servers: [],
     tls: true,
@@ -545,7 +581,7 @@ function routersFor(services: ServiceSpec[], scale: DemoScale): RouterSpec[] {
     const name = `svc-${String(index).padStart(4, '0')}`;
     routers.push({
       name: `${name}@consulcatalog`,
-      rule: `Host(\`${name}.${DEMO_DOMAIN}\`)`,
+      rule: `Host(\`${name}.${domain}\`)`,
       service: name,
       servers: [0, 1, 2].map((n) => ({ url: `http://${DEMO_NODES[n]!.address}:${20000 + index}`, status: 'UP' as const })),
       tls: true,
@@ -617,6 +653,12 @@ export function traefikServices(routers: RouterSpec[]) {
     }));
 }
 
+/**
+ * Who may open Traefik's dashboard (platform/nomad/traefik.nomad's admin-only middleware: the VPC), and, on
+ * the demo, the loopback address the demo's browser comes from.
+ */
+export const ADMIN_SOURCE_RANGE = ['10.0.0.0/16', '127.0.0.1/32'];
+
 export function traefikMiddlewares(routers: RouterSpec[]) {
   return [
     {
@@ -628,12 +670,12 @@ export function traefikMiddlewares(routers: RouterSpec[]) {
       usedBy: routers.filter((r) => r.middlewares.includes('security-headers@file')).map((r) => r.name),
     },
     {
-      addPrefix: { prefix: '/api' },
-      name: 'launcher-api@consulcatalog',
-      provider: 'consulcatalog',
+      ipAllowList: { sourceRange: ADMIN_SOURCE_RANGE },
+      name: 'admin-only@file',
+      provider: 'file',
       status: 'enabled',
-      type: 'addprefix',
-      usedBy: [],
+      type: 'ipallowlist',
+      usedBy: routers.filter((r) => r.middlewares.includes('admin-only@file')).map((r) => r.name),
     },
     {
       name: 'redirect-to-https@file',
@@ -699,25 +741,38 @@ export interface ScenarioOptions {
   scale?: DemoScale;
   /** Extra Consul services (e.g. one whose tags hold hostile text, for the Launcher's tests). */
   extraServices?: { name: string; tags: string[] }[];
+  /** The domain the routers serve `<service>.<domain>` on (DEMO_DOMAIN by default). */
+  domain?: string;
+  /** Stand-in programs for the routed services' instances (npm start with the real Traefik). */
+  endpoints?: InstanceEndpoints;
+}
+
+/** Whether the demo runs a stand-in program for a service's instances: it is routed, and not to Traefik's own service. */
+function servedByStandIn(service: ServiceSpec): boolean {
+  return service.rule !== undefined && !service.tags.some((tag) => /^traefik\.http\.routers\.[^.]+\.service=.*@internal$/.test(tag));
 }
 
 export function buildScenario(options: ScenarioOptions = {}): DemoData {
   const scale = options.scale ?? NO_SCALE;
-  const services = [...baseServices(), ...scaledServices(scale)];
+  const domain = options.domain ?? DEMO_DOMAIN;
+  const base = baseServices(domain);
+  const services = [...base, ...scaledServices(scale, domain)];
   for (const extra of options.extraServices ?? []) {
     services.push({ name: extra.name, tags: extra.tags, instances: [instance(0, 26000)] });
   }
   const byName = new Map(services.map((service) => [service.name, service]));
   const extraJobs = new Map<string, Record<string, unknown>>();
   const jobs = [...baseJobs(), ...scaledJobs(scale)];
-  const routers = routersFor(services.slice(0, baseServices().length), scale);
   const jobStubs = nomadJobStubs(jobs);
   const allocationStubs = nomadAllocationStubs(jobs);
   for (const service of services) {
     for (const inst of service.instances) {
       inst.allocationId ??= service.job ? allocationStubs.find((allocation) => allocation.JobID === service.job && allocation.NodeName === inst.node.name && allocation.DesiredStatus === 'run')?.ID : undefined;
+      if (options.endpoints && servedByStandIn(service)) inst.endpoint = options.endpoints.attach({ service: service.name, node: inst.node.name, allocationId: inst.allocationId });
     }
   }
+  // After the instances know their endpoints: the servers of the routers are where they answer.
+  const routers = routersFor(base, scale, domain);
   // After the instances know their allocations: their service IDs carry the allocation IDs.
   const healthChecks = consulHealthChecks(services);
   return {
@@ -749,14 +804,23 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
             const kept = service.instances.find((inst) => inst.allocationId === allocation.ID);
             // A check set by hand (setCheck) stays while its allocation does; a new one starts as Nomad's health says.
             if (kept && healthy !== false) return kept;
+            // The allocation's stand-in program stays with it through health changes.
+            const endpoint = kept?.endpoint;
             return healthy === false
-              ? { node, port, allocationId: allocation.ID, status: 'critical', output: 'HTTP GET: 503 Service Unavailable' }
+              ? { node, port, endpoint, allocationId: allocation.ID, status: 'critical', output: 'HTTP GET: 503 Service Unavailable' }
               : healthy === true || !allocation.DeploymentStatus
-                ? { node, port, allocationId: allocation.ID, status: 'passing', output: 'HTTP GET http://127.0.0.1/: 200 OK Output: ok' }
-                : { node, port, allocationId: allocation.ID, status: 'critical', output: 'check not yet run' };
+                ? { node, port, endpoint, allocationId: allocation.ID, status: 'passing', output: 'HTTP GET http://127.0.0.1/: 200 OK Output: ok' }
+                : { node, port, endpoint, allocationId: allocation.ID, status: 'critical', output: 'check not yet run' };
           });
           const print = (list: ServiceInstance[]) => JSON.stringify(list.map((inst) => [inst.allocationId, inst.node.name, inst.status]));
           if (print(next) !== print(service.instances)) {
+            // Endpoints change hands only here, when the instances do: a deregistered instance's program is free again.
+            for (const gone of service.instances) {
+              if (gone.endpoint && !next.some((inst) => inst.endpoint === gone.endpoint)) options.endpoints?.release(gone.endpoint);
+            }
+            if (options.endpoints && servedByStandIn(service)) {
+              for (const inst of next) inst.endpoint ??= options.endpoints.attach({ service: service.name, node: inst.node.name, allocationId: inst.allocationId });
+            }
             service.instances = next;
             changed = true;
           }
@@ -776,6 +840,6 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
       },
       extraJobs,
       jobs: jobStubs, allocations: allocationStubs, deployments: nomadDeployments(jobs), nodes: nomadNodes() },
-    traefik: { routers: traefikRouters(routers), services: [...traefikServices(routers), ...unusedConsulCatalogServices(services.slice(0, baseServices().length), routers)], middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints(), certificates: traefikCertificates(routers, Date.now()) },
+    traefik: { routers: traefikRouters(routers), services: [...traefikServices(routers), ...unusedConsulCatalogServices(base, routers)], middlewares: traefikMiddlewares(routers), entryPoints: traefikEntryPoints(), certificates: traefikCertificates(routers, Date.now()) },
   };
 }

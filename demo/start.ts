@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   console.log('  Then: the Get Started with Hashistack walkthrough opens on the first start; the Hashistack icon in the activity bar is the explorer; nomad/whoami.nomad is a jobspec to bump, plan and deploy.');
   if (demo) {
     console.log(`  Cluster: the demo cluster (a demo and test double, not Consul or Nomad), and its AWS side at ${demo.aws.address}`);
-    console.log(demo.traefik.kind === 'real' ? `  Traefik: the real program, Traefik ${demo.traefik.version}, reading the demo's Consul (the platform's catalog settings)` : `  Traefik: the demo's imitation (${demo.traefik.why})`);
+    console.log(
+      demo.traefik.kind === 'real'
+        ? `  Traefik: the real program, Traefik ${demo.traefik.version}, reading the demo's Consul (the platform's catalog settings) and proxying to the demo's stand-in services: https://whoami.localhost:${demo.traefik.websecurePort}/ (its default self-signed certificate: accept it once)`
+        : `  Traefik: the demo's imitation (${demo.traefik.why})`,
+    );
     for (const [name, value] of Object.entries(demo.env)) console.log(`    ${name}=${value}`);
     console.log(`  nomad in the terminals: the demo's stand-in CLI (${join(demo.standIn, 'nomad')}), not Nomad: job plan and job run only`);
     console.log(`  Break Nomad: curl -X PUT ${demo.cluster.controlAddress}/faults/nomad -d '{"kind":"refused"}'; heal: curl -X DELETE ${demo.cluster.controlAddress}/faults`);

@@ -9,7 +9,7 @@ import { ClusterStore, StoreChange } from '../core/store/clusterStore';
 import { AwsConnection } from '../core/store/awsSection';
 import { DEFAULT_TRAEFIK_POLL_SECONDS, LiveSettings } from '../core/store/liveSettings';
 import { SectionId } from '../core/tree/explorerNode';
-import { UiAddresses } from '../core/tree/links';
+import { parsePublicPorts, PublicPorts, UiAddresses } from '../core/tree/links';
 import { ProfileStore } from './profileStore';
 import { TokenStore } from './tokenStore';
 
@@ -162,6 +162,19 @@ export class ClusterStoreHost implements vscode.Disposable {
     const configured = vscode.workspace.getConfiguration('hashistack').get<{ nomad?: string; consul?: string }>('uiAddresses', {});
     return { nomad: configured.nomad || profile.nomad.address, consul: configured.consul || profile.consul.address };
   }
+
+  /** Where users reach Traefik's entry points, for routers' URLs; a value that is not a port is logged, once. */
+  traefikPublicPorts(): PublicPorts {
+    const { ports, problems } = parsePublicPorts(vscode.workspace.getConfiguration('hashistack').get<unknown>('traefik.publicPorts'));
+    for (const problem of problems) {
+      if (this.loggedSettingProblems.has(problem)) continue;
+      this.loggedSettingProblems.add(problem);
+      this.log.warn(`${problem}; that entry is ignored.`);
+    }
+    return ports;
+  }
+
+  private readonly loggedSettingProblems = new Set<string>();
 
   private disposeStore(): void {
     if (this.storeValue) this.replaced.fire({ profileName: this.storeProfileName ?? this.profiles.active.name });

@@ -105,6 +105,10 @@ export class ClusterExplorer implements vscode.Disposable {
         }
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
+      // The routers' URLs follow where users reach Traefik; nothing is asked of the cluster again.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('hashistack.traefik.publicPorts')) this.render('traefik');
+      }),
     );
     this.showProfile();
     for (const section of SECTIONS) this.render(section);
@@ -281,7 +285,7 @@ export class ClusterExplorer implements vscode.Disposable {
         return nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() });
       case 'traefik':
         // A router's chain reads what the store holds of Consul and Nomad (no request of its own).
-        return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data, ecs: this.host.store?.aws?.state.data?.services });
+        return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data, ecs: this.host.store?.aws?.state.data?.services }, this.host.traefikPublicPorts());
       case 'aws':
         return awsSectionNodes({ ...(data as AwsSectionData), nomadNodes: this.host.store?.nomad.state.data?.nodes }, Date.now());
     }

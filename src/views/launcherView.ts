@@ -36,7 +36,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
         if (change.kind !== 'instances' && change.section !== 'aws') this.rebuild();
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('hashistack.launcher')) this.rebuild();
+        if (event.affectsConfiguration('hashistack.launcher') || event.affectsConfiguration('hashistack.traefik.publicPorts')) this.rebuild();
       }),
     );
   }
@@ -132,6 +132,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
         routers: traefik?.routers,
         nomadJobs: store?.nomad.state.data?.jobs,
         domain,
+        publicPorts: this.host.traefikPublicPorts(),
       });
       this.state = traefik ? '' : 'Traefik did not answer: addresses come from launcher.subDomain only.';
       for (const line of cardWarningsToLog(this.cards, Boolean(traefik), this.loggedWarnings)) this.log.warn(line);

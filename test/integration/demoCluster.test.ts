@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Agent } from 'undici';
 import { DemoCluster, DemoFaultKind, DemoProduct } from '../../demo/demoCluster';
-import { buildScenario, NO_SCALE } from '../../demo/scenario';
+import { buildScenario, InstanceEndpoints, NO_SCALE } from '../../demo/scenario';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { loadConsulInstances, loadConsulSection, loadNomadSection, loadTraefikSection } from '../support/sectionReads';
 import { ApiError } from '../../src/core/http/apiError';
@@ -129,6 +129,44 @@ describe('The demo cluster', () => {
       const name = router.name.replace(/@consulcatalog$/, '');
       assert.ok(Object.values(data.consul.catalogServices).some((tags) => tags.some((tag) => tag.startsWith(`traefik.http.routers.${name}.`))), `${router.name} comes from Consul tags`);
     }
+  });
+
+  it("lists the routed services' instances where their stand-in programs answer, and hands a program over when Nomad replaces an allocation", () => {
+    const taken = new Map<number, { service: string; allocationId?: string }>();
+    let next = 30000;
+    const endpoints: InstanceEndpoints = {
+      attach: (instance) => {
+        const port = next++;
+        taken.set(port, instance);
+        return { address: '127.0.0.1', port };
+      },
+      release: (endpoint) => {
+        assert.ok(taken.delete(endpoint.port), `port ${endpoint.port} was taken before it was released`);
+      },
+    };
+    const data = buildScenario({ endpoints, domain: 'localhost' });
+    // launcher ×2, whoami ×3, gallery ×1; the traefik service (its router goes to api@internal) keeps its node's address.
+    assert.deepEqual([...taken.values()].map((instance) => instance.service).sort(), ['gallery', 'launcher', 'launcher', 'whoami', 'whoami', 'whoami']);
+    const listed = (name: string) => data.consul.serviceHealth(name).map((entry) => `${entry.Service.Address}:${entry.Service.Port}`);
+    assert.ok(listed('whoami').every((address) => /^127\.0\.0\.1:3\d{4}$/.test(address)), listed('whoami').join(', '));
+    assert.ok(listed('traefik').every((address) => address.startsWith('10.0.')));
+    // The imitation's servers are those addresses too, and its rules are under the domain asked for.
+    const whoamiServers = data.traefik.services.find((service) => service.name === 'whoami@consulcatalog')!.loadBalancer.servers.map((server) => server.url.replace('http://', ''));
+    assert.ok(whoamiServers.every((server) => listed('whoami').includes(server)) && whoamiServers.length === 2, whoamiServers.join(', '));
+    assert.equal(data.traefik.routers.find((router) => router.name === 'whoami@consulcatalog')!.rule, 'Host(`whoami.localhost`)');
+    // Nomad replaces one of whoami's allocations: the old instance's program is free again, the new one has its own.
+    const running = data.nomad.allocations.filter((allocation) => allocation.JobID === 'whoami' && allocation.ClientStatus === 'running');
+    const replaced = running[0]!;
+    const replacement = { ...replaced, ID: '0f0f0f0f-0000-4000-a000-000000000001', DeploymentStatus: { ...replaced.DeploymentStatus!, Healthy: true } };
+    const before = new Set(taken.keys());
+    assert.ok(data.consul.syncJob('whoami', [replacement, ...running.slice(1)]));
+    assert.deepEqual(
+      [...taken.values()].filter((instance) => instance.service === 'whoami').map((instance) => instance.allocationId).sort(),
+      [replacement.ID, ...running.slice(1).map((allocation) => allocation.ID)].sort(),
+    );
+    assert.equal([...taken.keys()].filter((port) => !before.has(port)).length, 1, 'one program for the one new allocation');
+    assert.equal(data.consul.syncJob('whoami', [replacement, ...running.slice(1)]), false, 'nothing changes hands when nothing changed');
+    assert.equal(taken.size, 5);
   });
 
   it('answers every endpoint the explorer uses', async () => {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { DemoCluster } from '../../demo/demoCluster';
 import { TraefikClient } from '../../src/core/traefik/traefikClient';
-import { RealTraefik } from '../../demo/realTraefik';
+import { freePort, PLATFORM_CONSUL_CATALOG_FLAGS, RealTraefik } from '../../demo/realTraefik';
+import { demoFileProvider } from '../../demo/demoEnvironment';
 import { until } from '../support/until';
 import { createClusterClients } from '../../src/core/explorer/clusterClients';
 import { environmentProfile } from '../../src/core/profiles/clusterProfile';
@@ -22,17 +23,28 @@ describe("The real Traefik on the demo's Consul builds what the demo's Traefik i
 
   before(async () => {
     demo = await DemoCluster.start();
-    traefik = await RealTraefik.start({ consulCatalog: { address: demo.address('consul'), flags: ['--providers.consulcatalog.exposedbydefault=false', '--providers.consulcatalog.prefix=traefik', '--providers.consulcatalog.refreshinterval=1s'] } });
+    // As npm start runs it: the platform's catalog settings, the demo's file objects, a websecure entry point.
+    traefik = await RealTraefik.start({
+      dynamic: demoFileProvider(),
+      consulCatalog: { address: demo.address('consul'), flags: [...PLATFORM_CONSUL_CATALOG_FLAGS, '--providers.consulcatalog.refreshinterval=1s'] },
+      flags: [`--entrypoints.websecure.address=127.0.0.1:${await freePort()}`],
+    });
   });
   after(async () => {
     await traefik?.stop();
     await demo?.close();
   });
 
-  it('the same routers (name, rule, service, status) and the same services with the same servers, from the Consul catalog', async () => {
+  it('the same routers (name, rule, service, status, entry points, TLS resolver, middlewares), the same services with the same servers, the same middlewares', async () => {
     const real = new TraefikClient({ address: traefik.apiAddress, timeoutMs: 10_000 });
     const imitation = new TraefikClient({ address: demo.address('traefik'), timeoutMs: 10_000 });
-    const routersOf = async (client: TraefikClient) => (await client.httpRouters()).filter((router) => router.provider === 'consulcatalog').map((router) => `${router.name} ${router.rule} → ${router.service} (${router.status})`).sort();
+    const routersOf = async (client: TraefikClient) =>
+      (await client.httpRouters())
+        .filter((router) => router.provider === 'consulcatalog')
+        .map((router) => `${router.name} ${router.rule} → ${router.service} (${router.status}) on ${(router.entryPoints ?? []).join(',')} tls ${router.tls?.certResolver ?? (router.tls ? 'default' : 'none')} through [${(router.middlewares ?? []).join(',')}]`)
+        .sort();
+    // Traefik's own (the dashboard's redirect and strip-prefix, provider internal) are left out, as the imitation leaves out its internal routers.
+    const middlewaresOf = async (client: TraefikClient) => (await client.httpMiddlewares()).filter((middleware) => middleware.provider !== 'internal').map((middleware) => `${middleware.name} ${middleware.type} (${middleware.status}) used by ${[...(middleware.usedBy ?? [])].sort().join(',')}`).sort();
     const servicesOf = async (client: TraefikClient) =>
       (await client.httpServices())
         .filter((service) => service.provider === 'consulcatalog')
@@ -47,6 +59,7 @@ describe("The real Traefik on the demo's Consul builds what the demo's Traefik i
     }, () => `the real Traefik to build the routers from the demo's Consul (${traefik.log.slice(-400)})`, 30_000);
     assert.deepEqual(routers, expected);
     assert.deepEqual(await servicesOf(real), await servicesOf(imitation));
+    assert.deepEqual(await middlewaresOf(real), await middlewaresOf(imitation));
   });
 
   it("gives each router the same chain (rule → service → servers → Consul health → Nomad allocations) and the Launcher the same cards", async () => {

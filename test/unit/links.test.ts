@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isWebUrl, nomadJobUrl, routerUrl } from '../../src/core/tree/links';
+import { isWebUrl, nomadJobUrl, parsePublicPorts, routerPublicUrl, routerUrl } from '../../src/core/tree/links';
 
 describe('links', () => {
   it('turns Traefik Host rules into URLs', () => {
@@ -8,6 +8,28 @@ describe('links', () => {
     assert.equal(routerUrl('Host(`a.example.com`) && PathPrefix(`/api`)', true), 'https://a.example.com/api');
     assert.equal(routerUrl('PathPrefix(`/x`) && Host("b.example.com")', false), 'http://b.example.com/x');
     assert.equal(routerUrl('Host(`a.example.com`, `b.example.com`)', false), 'http://a.example.com');
+  });
+
+  it("puts the port users reach the router's entry point on into its URL, unless it is the scheme's own", () => {
+    const router = { rule: 'Host(`whoami.localhost`) && PathPrefix(`/api`)', tls: { certResolver: 'le' }, entryPoints: ['web', 'websecure'] };
+    assert.equal(routerPublicUrl(router), 'https://whoami.localhost/api', 'no setting: a load balancer on 443');
+    assert.equal(routerPublicUrl(router, { websecure: 8443 }), 'https://whoami.localhost:8443/api');
+    // The first of the router's entry points that has a port wins.
+    assert.equal(routerPublicUrl(router, { web: 8000, websecure: 8443 }), 'https://whoami.localhost:8000/api');
+    assert.equal(routerPublicUrl(router, { websecure: 443 }), 'https://whoami.localhost/api');
+    assert.equal(routerPublicUrl({ ...router, tls: null }, { web: 80 }), 'http://whoami.localhost/api');
+    assert.equal(routerPublicUrl({ ...router, entryPoints: ['other'] }, { websecure: 8443 }), 'https://whoami.localhost/api');
+    assert.equal(routerPublicUrl({ ...router, rule: 'HostRegexp(`.+`)' }, { websecure: 8443 }), undefined);
+  });
+
+  it('reads the publicPorts setting, naming each entry that is not a port', () => {
+    assert.deepEqual(parsePublicPorts(undefined), { ports: {}, problems: [] });
+    assert.deepEqual(parsePublicPorts({ websecure: 8443, web: 0, api: '8080', odd: 1.5 }).ports, { websecure: 8443 });
+    assert.deepEqual(
+      parsePublicPorts({ websecure: 8443, web: 0, api: '8080' }).problems,
+      ['"hashistack.traefik.publicPorts": the port of entry point "web" must be a whole number from 1 to 65535', '"hashistack.traefik.publicPorts": the port of entry point "api" must be a whole number from 1 to 65535'],
+    );
+    assert.match(parsePublicPorts([8443]).problems[0]!, /must be an object of entry point names to ports/);
   });
 
   it('makes no URL from rules without a plain host, or with hostile text', () => {

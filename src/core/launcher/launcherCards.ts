@@ -2,7 +2,7 @@ import { ConsulCatalogServices } from '../consul/consulApi';
 import { NomadJobListStub } from '../nomad/nomadApi';
 import { TraefikHttpRouter } from '../traefik/traefikApi';
 import { formatHealthSummary, HealthSummary } from '../tree/consul/consulProperties';
-import { isWebUrl, routerUrl } from '../tree/links';
+import { isWebUrl, PublicPorts, routerPublicUrl } from '../tree/links';
 import { parseLauncherTags } from './launcherTags';
 
 /** One button of the Launcher. Every string here is text for textContent; `url` is built by the extension. */
@@ -28,6 +28,8 @@ export interface LauncherInputs {
   nomadJobs?: NomadJobListStub[];
   /** The cluster's domain (setting); empty: no fallback URL. */
   domain: string;
+  /** Where users reach Traefik's entry points (setting hashistack.traefik.publicPorts), for the routers' URLs. */
+  publicPorts?: PublicPorts;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -38,7 +40,7 @@ function routerFor(service: string, routers: TraefikHttpRouter[]): TraefikHttpRo
     const target = router.service.split('@')[0];
     return target === service && router.status !== 'disabled';
   });
-  return matches.find((router) => routerUrl(router.rule, Boolean(router.tls))) ?? matches[0];
+  return matches.find((router) => routerPublicUrl(router)) ?? matches[0];
 }
 
 /** Why a `launcher.subDomain` value cannot be a subdomain (one rule for the cards and the editor). */
@@ -60,7 +62,7 @@ export function buildLauncherCards(inputs: LauncherInputs): LauncherCard[] {
     let urlSource: LauncherCard['urlSource'];
     const router = inputs.routers ? routerFor(service, inputs.routers) : undefined;
     if (router) {
-      url = routerUrl(router.rule, Boolean(router.tls));
+      url = routerPublicUrl(router, inputs.publicPorts);
       if (url) urlSource = 'router';
     }
     if (!url && parsed.fields.subDomain !== undefined && inputs.domain) {

@@ -7,16 +7,49 @@ const PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
 /**
  * The URL a Traefik router serves: `Host(`gallery.example.com`) && PathPrefix(`/api`)` with TLS →
- * `https://gallery.example.com/api`. Undefined when the rule names no plain host (HostRegexp, HostSNI, …).
+ * `https://gallery.example.com/api`, with `:port` when users reach it on another port than the scheme's.
+ * Undefined when the rule names no plain host (HostRegexp, HostSNI, …).
  */
-export function routerUrl(rule: string, tls: boolean): string | undefined {
+export function routerUrl(rule: string, tls: boolean, port?: number): string | undefined {
   const host = positiveMatcher(rule, 'Host');
   if (!host || !HOST_PATTERN.test(host)) {
     return undefined;
   }
   const path = positiveMatcher(rule, 'PathPrefix') ?? positiveMatcher(rule, 'Path');
   const safePath = path && path !== '/' && PATH_PATTERN.test(path) && !path.includes('{') ? path : '';
-  return `${tls ? 'https' : 'http'}://${host.toLowerCase()}${safePath}`;
+  const scheme = tls ? 'https' : 'http';
+  const shownPort = port === undefined || port === DEFAULT_PORTS[scheme] ? '' : `:${port}`;
+  return `${scheme}://${host.toLowerCase()}${shownPort}${safePath}`;
+}
+
+const DEFAULT_PORTS = { http: 80, https: 443 } as const;
+
+/**
+ * The port users reach each Traefik entry point on, by entry point name, where it is not the scheme's own
+ * (setting `hashistack.traefik.publicPorts`): empty when a load balancer on 443/80 fronts Traefik, as on the
+ * platform; `{"websecure": 8443}` when Traefik is reached on its own port (the demo's).
+ */
+export type PublicPorts = Readonly<Record<string, number>>;
+
+/** The URL of a router as its users reach it: on the public port of the first of its entry points that has one. */
+export function routerPublicUrl(router: { rule: string; tls?: unknown; entryPoints?: string[] }, publicPorts: PublicPorts = {}): string | undefined {
+  const port = (router.entryPoints ?? []).map((name) => publicPorts[name]).find((candidate) => candidate !== undefined);
+  return routerUrl(router.rule, Boolean(router.tls), port);
+}
+
+/** The setting's value, checked: entry point names to ports 1–65535; what is not one is named in `problems`. */
+export function parsePublicPorts(value: unknown): { ports: PublicPorts; problems: string[] } {
+  const ports: Record<string, number> = {};
+  const problems: string[] = [];
+  if (value === undefined || value === null) return { ports, problems };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { ports, problems: ['"hashistack.traefik.publicPorts" must be an object of entry point names to ports, e.g. {"websecure": 8443}'] };
+  }
+  for (const [name, port] of Object.entries(value)) {
+    if (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) ports[name] = port;
+    else problems.push(`"hashistack.traefik.publicPorts": the port of entry point "${name.slice(0, 60)}" must be a whole number from 1 to 65535`);
+  }
+  return { ports, problems };
 }
 
 /**

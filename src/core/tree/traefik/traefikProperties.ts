@@ -1,7 +1,7 @@
 import { ChainData, consulServiceOf, routeChain, unroutedConsulServices } from './routeChain';
 import { TraefikCertificate, TraefikEntryPoint, TraefikHttpMiddleware, TraefikHttpRouter, TraefikHttpService, TraefikVersion } from '../../traefik/traefikApi';
 import { ExplorerNode, folderNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon } from '../explorerNode';
-import { routerUrl } from '../links';
+import { PublicPorts, routerPublicUrl } from '../links';
 
 export interface TraefikSectionData {
   routers: TraefikHttpRouter[];
@@ -32,12 +32,13 @@ export function qualifiedName(name: string, provider: string): string {
   return name.includes('@') ? name : `${name}@${provider}`;
 }
 
-export function traefikSectionNodes(data: TraefikSectionData, chain: ChainData = {}): ExplorerNode[] {
+/** `publicPorts`: where users reach the entry points (setting hashistack.traefik.publicPorts), for the routers' URLs. */
+export function traefikSectionNodes(data: TraefikSectionData, chain: ChainData = {}, publicPorts: PublicPorts = {}): ExplorerNode[] {
   const servicesByName = new Map<string, TraefikHttpService>();
   for (const service of data.services) {
     servicesByName.set(service.name, service);
   }
-  const routers = [...data.routers].sort((a, b) => a.name.localeCompare(b.name)).map((router) => traefikRouterNode(router, servicesByName, chain));
+  const routers = [...data.routers].sort((a, b) => a.name.localeCompare(b.name)).map((router) => traefikRouterNode(router, servicesByName, chain, publicPorts));
   // The other half of a broken chain: Consul services that ask for a route Traefik does not have.
   for (const name of unroutedConsulServices(chain.consul, data.routers)) {
     routers.push({ ...infoNode(`traefik/unrouted/${name}`, name, `The Consul service "${name}" has the tag traefik.enable=true, but Traefik has no router for it: check its traefik.http.routers.* tags (a rule is needed unless a default rule applies).`), description: 'traefik.enable=true in Consul, but no router', icon: HEALTH_ICONS.warning, contextValue: 'traefikUnrouted' });
@@ -104,9 +105,9 @@ function routerServes(router: TraefikHttpRouter, domain: string): boolean {
   return hosts.some((host) => host === wanted || (wanted.startsWith('*.') && host.endsWith(wanted.slice(1))));
 }
 
-export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map<string, TraefikHttpService>, chainData: ChainData = {}): ExplorerNode {
+export function traefikRouterNode(router: TraefikHttpRouter, servicesByName: Map<string, TraefikHttpService>, chainData: ChainData = {}, publicPorts: PublicPorts = {}): ExplorerNode {
   const tls = Boolean(router.tls);
-  const url = routerUrl(router.rule, tls);
+  const url = routerPublicUrl(router, publicPorts);
   const serviceName = qualifiedName(router.service, router.provider);
   const service = servicesByName.get(serviceName);
   const errors = router.error ?? [];
