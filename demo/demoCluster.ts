@@ -6,6 +6,7 @@ import { AddressInfo, Socket } from 'node:net';
 import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates } from './liveChanges';
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { DemoBackends } from './demoBackends';
+import { DemoConfigData } from './demoConfigData';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
@@ -121,6 +122,15 @@ export class DemoCluster {
   private platformJobs: DemoJob[] = [];
   /** Every request served, for tests that count them (cleared by `resetRequests`). */
   readonly requests: DemoRequest[] = [];
+  /** Nomad Variables and Consul KV: writes move the products' indexes like any change. */
+  readonly configData = new DemoConfigData(
+    (product) => {
+      const index = product === 'nomad' ? ++this.nomadIndex : ++this.consulIndex;
+      this.wake(product);
+      return index;
+    },
+    (product) => (product === 'nomad' ? this.nomadIndex : this.consulIndex),
+  );
 
   private constructor(
     options: DemoClusterOptions,
@@ -508,9 +518,16 @@ export class DemoCluster {
     await this.holdBlockingQuery(product, url, request);
     if (request.socket.destroyed) return;
     const method = request.method ?? 'GET';
-    const routed = method === 'GET' ? this.route(product, url) : product === 'nomad' ? await this.routeNomadWrite(method, url, await readBody(request)) : { status: 405, body: 'Invalid method' };
+    const body = method === 'GET' ? Buffer.alloc(0) : await readBody(request);
+    const configData = product === 'nomad' ? this.configData.routeNomad(method, url, body.toString('utf8')) : product === 'consul' ? this.configData.routeConsul(method, url, body) : undefined;
+    const routed = configData ?? (method === 'GET' ? this.route(product, url) : product === 'nomad' ? await this.routeNomadWrite(method, url, body.toString('utf8')) : { status: 405, body: 'Invalid method' });
     if (routed.status !== 200) {
       send(response, routed.status, routed.body, routed.contentType ?? 'text/plain; charset=utf-8', routed.headers);
+      return;
+    }
+    if (typeof routed.body !== 'string' || (routed.contentType && routed.contentType !== 'application/json')) {
+      // A raw KV value (`?raw`): its bytes as they are, never as JSON.
+      send(response, 200, routed.body, routed.contentType ?? 'application/octet-stream', routed.headers);
       return;
     }
     if (fault?.kind === 'invalidJson') {
@@ -814,7 +831,7 @@ export class DemoCluster {
 
 interface Routed {
   status: number;
-  body: string;
+  body: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -887,7 +904,7 @@ function demoAllocationStats(allocationId: string, tasks: string[]): Record<stri
   return { ResourceUsage: usage(tasks.length), Tasks: Object.fromEntries(tasks.map((task) => [task, { Pids: null, ResourceUsage: usage(1), Timestamp: now * 1_000_000 }])), Timestamp: now * 1_000_000 };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -900,7 +917,7 @@ function readBody(request: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
@@ -909,7 +926,7 @@ function json(value: unknown, headers: Record<string, string> = {}): Routed {
   return { status: 200, body: JSON.stringify(value), headers };
 }
 
-function send(response: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
+function send(response: ServerResponse, status: number, body: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), ...headers });
   response.end(body);
 }

@@ -34,6 +34,12 @@ const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: 
   // Recorded from the real program (test/fixtures/recorded/traefik-3.7.15/README.md): no golden file has them.
   { product: 'traefik', path: '/api/certificates', recorded: 'traefik-3.7.15/certificates.json' },
   { product: 'traefik', path: '/api/version', recorded: 'traefik-3.7.15/version.json' },
+  // Configuration data, as HashiCorp's API pages print it (test/fixtures/recorded/nomad-variables/, consul-kv/).
+  { product: 'nomad', path: '/v1/vars?namespace=*', recorded: 'nomad-variables/vars-list.json' },
+  { product: 'nomad', path: '/v1/var/nomad/jobs/whoami', recorded: 'nomad-variables/var-read.json', rules: { maps: ['Items'] } },
+  // A key no session holds has no "Session" (omitempty).
+  { product: 'consul', path: '/v1/kv/config/whoami/greeting', recorded: 'consul-kv/kv-read.json', rules: { optional: ['[].Session'] } },
+  { product: 'consul', path: '/v1/kv/config/?keys&separator=/', recorded: 'consul-kv/kv-keys-separator.json' },
 ];
 
 describe('The demo cluster', () => {
@@ -172,9 +178,10 @@ describe('The demo cluster', () => {
   it('answers every endpoint the explorer uses', async () => {
     demo.resetRequests();
     const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
-    await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami'), clients.nomad.job('whoami', 'default')]);
+    await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami'), clients.nomad.job('whoami', 'default'),
+      clients.nomad.variables('', '*'), clients.nomad.variable('nomad/jobs/whoami', 'default'), clients.consul.kvEntry('config/whoami/greeting'), clients.consul.kvKeys('config/')]);
     const used = new Set(demo.requests.map((r) => `${r.product} ${r.path}`));
-    const contract = new Set(CONTRACT.map((c) => `${c.product} ${c.path}`));
+    const contract = new Set(CONTRACT.map((c) => `${c.product} ${new URL(c.path, 'http://127.0.0.1').pathname}`));
     assert.deepEqual([...used].sort(), [...contract].sort(), 'every endpoint the explorer calls is in the shape contract above');
   });
 

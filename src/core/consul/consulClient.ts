@@ -2,6 +2,7 @@ import { HttpClient, HttpClientOptions } from '../http/httpClient';
 import { ApiError } from '../http/apiError';
 import { checkList, checkStringListMap } from '../http/shapes';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
+import { ConsulKvEntry, kvPath } from './kv';
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulQueryMeta, ConsulServiceEntry } from './consulApi';
 
 export interface ConsulResult<T> {
@@ -48,17 +49,62 @@ export class ConsulClient {
     return this.get(`/v1/health/service/${encodeURIComponent(service)}`, signal, blocking, (data, where) => checkServiceEntries(data, where));
   }
 
-  private async get<T>(path: string, signal: AbortSignal | undefined, blocking: BlockingOptions | undefined, check: (data: unknown, where: { product: 'Consul'; address: string; path: string }) => unknown): Promise<ConsulResult<T>> {
-    const response = await this.http.requestJson<unknown>(path, { signal, query: { dc: this.datacenter, ...blockingQuery(blocking) }, timeoutMs: blocking ? blockingTimeoutMs(blocking) : undefined });
+  /**
+   * The keys and folders (ending in `/`) right under a prefix (`?keys&separator=/`); `[]` when nothing is under
+   * it (Consul answers 404). Blocking: answers when a key under the prefix changes.
+   */
+  async kvKeys(prefix: string, signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<string[]>> {
+    return this.get<string[]>(kvPath(prefix), signal, blocking, (data, where) => checkStrings(data, where), { keys: true, separator: '/' }, { value: [] });
+  }
+
+  /** Every key under a prefix, recursively (what a recursive delete would remove). */
+  async kvKeysUnder(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    return (await this.get<string[]>(kvPath(prefix), signal, undefined, (data, where) => checkStrings(data, where), { keys: true }, { value: [] })).data;
+  }
+
+  /** One key with its value, flags and indexes, or undefined when there is none. */
+  async kvEntry(key: string, signal?: AbortSignal): Promise<ConsulKvEntry | undefined> {
+    const result = await this.get<ConsulKvEntry[]>(kvPath(key), signal, undefined, (data, where) => checkList(data, where, ['Key']), {}, { value: [] });
+    return result.data.find((entry) => entry.Key === key);
+  }
+
+  /**
+   * Writes a value. `cas`: the ModifyIndex it was read at (0: only if the key does not exist). Consul answers
+   * `false` (a 200) when another write came first: the result says whether this one was taken.
+   */
+  async kvPut(key: string, value: Uint8Array, options: { cas?: number; flags?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    const response = await this.http.requestJson<unknown>(kvPath(key), { method: 'PUT', signal: options.signal, binaryBody: value, query: { dc: this.datacenter, cas: options.cas, flags: options.flags } });
+    return checkBoolean(response.data, { product: 'Consul', address: this.address, path: kvPath(key) });
+  }
+
+  /** Deletes a key, or (`recurse`) every key under a prefix; with `cas`, only if the key is still at it. */
+  async kvDelete(key: string, options: { cas?: number; recurse?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+    const response = await this.http.requestJson<unknown>(kvPath(key), { method: 'DELETE', signal: options.signal, query: { dc: this.datacenter, cas: options.cas, recurse: options.recurse || undefined } });
+    return checkBoolean(response.data, { product: 'Consul', address: this.address, path: kvPath(key) });
+  }
+
+  /**
+   * A read, checked. `missing`: what a 404 stands for (the KV store's "nothing under this key"), kept with the
+   * index Consul sends along, so a blocking query can wait for the first key to appear.
+   */
+  private async get<T>(path: string, signal: AbortSignal | undefined, blocking: BlockingOptions | undefined, check: (data: unknown, where: { product: 'Consul'; address: string; path: string }) => unknown, extra: Record<string, string | boolean> = {}, missing?: { value: T }): Promise<ConsulResult<T>> {
+    const options = { signal, query: { dc: this.datacenter, ...extra, ...blockingQuery(blocking) }, timeoutMs: blocking ? blockingTimeoutMs(blocking) : undefined };
+    const response = missing ? await this.http.requestText(path, { ...options, answerStatuses: [404] }) : await this.http.requestJson<unknown>(path, options);
     const knownLeader = response.headers.get('X-Consul-KnownLeader');
+    const where = { product: 'Consul' as const, address: this.address, path };
+    let data: T;
+    if (missing && response.status === 404) data = missing.value;
+    else if (missing) data = check(parseJson(response.data as string, where), where) as T;
+    else data = check(response.data, where) as T;
     return {
-      data: check(response.data, { product: 'Consul', address: this.address, path }) as T,
+      data,
       meta: {
         index: parseIndex(response.headers.get('X-Consul-Index')),
         knownLeader: knownLeader === null ? undefined : knownLeader === 'true',
       },
     };
   }
+
 }
 
 /** `/v1/health/service/:name`: entries with a Service, a Node and their Checks. */
@@ -72,4 +118,23 @@ function checkServiceEntries(data: unknown, where: { product: 'Consul'; address:
     }
   });
   return entries as unknown as ConsulServiceEntry[];
+}
+
+function checkStrings(data: unknown, where: { product: 'Consul'; address: string; path: string }): string[] {
+  if (data === null) return [];
+  if (!Array.isArray(data) || data.some((item) => typeof item !== 'string')) throw new ApiError({ kind: 'malformed', ...where, reason: 'expected a JSON list of key names' });
+  return data as string[];
+}
+
+function checkBoolean(data: unknown, where: { product: 'Consul'; address: string; path: string }): boolean {
+  if (typeof data !== 'boolean') throw new ApiError({ kind: 'malformed', ...where, reason: `expected true or false, got ${JSON.stringify(data)?.slice(0, 80)}` });
+  return data;
+}
+
+function parseJson(text: string, where: { product: 'Consul'; address: string; path: string }): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(text.slice(0, 80))}` });
+  }
 }

@@ -54,6 +54,10 @@ export interface RequestOptions {
   body?: string;
   /** Overrides the client's timeout for this request (a blocking query waits longer than a plain read). */
   timeoutMs?: number;
+  /** Statuses outside 2xx that are an answer, not an error (Nomad's 409 with the variable that won a CAS). */
+  answerStatuses?: readonly number[];
+  /** The body as sent, when it is not text (a Consul KV value is any bytes). */
+  binaryBody?: Uint8Array;
 }
 
 /** An open streamed response: read `body` until it ends; `close()` (or the caller's signal) ends it early. */
@@ -252,15 +256,16 @@ export class HttpClient {
     return parts.join('');
   }
 
-  private init(method: string, signal: AbortSignal, body: string | undefined): RequestInit {
+  private init(method: string, signal: AbortSignal, body: string | Uint8Array | undefined): RequestInit {
+    const contentType = body === undefined ? undefined : typeof body === 'string' ? 'application/json' : 'application/octet-stream';
     const init: RequestInit = {
       method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...this.options.headers },
+      headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}), ...this.options.headers },
       signal,
       redirect: 'manual',
     };
     if (body !== undefined) {
-      init.body = body;
+      init.body = typeof body === 'string' ? body : new Blob([body as Uint8Array<ArrayBuffer>]);
     }
     if (this.options.dispatcher) {
       // Node's fetch takes an undici Dispatcher here; the DOM typing of RequestInit does not name it.
@@ -278,7 +283,7 @@ export class HttpClient {
     const log = (outcome: number | string) =>
       this.options.onRequest?.({ product: this.product, method, path: pathAndQuery, outcome, milliseconds: Math.round(performance.now() - started) });
 
-    const init = this.init(method, signal, options.body);
+    const init = this.init(method, signal, options.binaryBody ?? options.body);
 
     let response: Response;
     let text: string;
@@ -303,7 +308,7 @@ export class HttpClient {
     }
     log(response.status);
 
-    if (!response.ok) {
+    if (!response.ok && !options.answerStatuses?.includes(response.status)) {
       throw this.statusError(response.status, pathAndQuery, text);
     }
     return { text, status: response.status, headers: response.headers, pathAndQuery };

@@ -3,6 +3,7 @@ import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
+import { NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
 import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
@@ -261,6 +262,61 @@ export class NomadClient {
    * One request answered by one object with these fields (a write's answer, or a single object read): `body`
    * is sent as JSON when given, and the region always goes in the query.
    */
+  /**
+   * Variables' metadata under a prefix in a namespace (`*`: every one the token may list). A blocking query when
+   * `blocking` is given: it answers when a variable under the prefix changes.
+   */
+  variables(prefix: string, namespace: string, options: NomadListOptions = {}): Promise<NomadIndexedList<NomadVariableMetadata>> {
+    return this.list<NomadVariableMetadata>('/v1/vars', options, { prefix: prefix || undefined, namespace }, false, ['Namespace', 'Path']);
+  }
+
+  /** A variable with its items, or undefined when the path has none (404 "variable not found"). */
+  async variable(path: string, namespace: string, signal?: AbortSignal): Promise<NomadVariable | undefined> {
+    try {
+      return await this.object<NomadVariable>(variablePath(path), VARIABLE_FIELDS, { query: { namespace }, signal });
+    } catch (error) {
+      if (error instanceof ApiError && error.kind === 'notFound') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes a variable's items. `cas`: the ModifyIndex it was read at (0: only if the path is free); a write that
+   * lost to another answers 409 with the variable as it is now, which comes back as a conflict.
+   */
+  putVariable(path: string, namespace: string, items: Record<string, string>, cas: number | undefined, signal?: AbortSignal): Promise<VariableWriteResult> {
+    return this.variableWrite('PUT', path, namespace, cas, signal, { Namespace: namespace, Path: path, Items: items });
+  }
+
+  /** Deletes a variable, only if it is still at `cas` when one is given. */
+  deleteVariable(path: string, namespace: string, cas: number | undefined, signal?: AbortSignal): Promise<VariableWriteResult> {
+    return this.variableWrite('DELETE', path, namespace, cas, signal);
+  }
+
+  private async variableWrite(method: 'PUT' | 'DELETE', path: string, namespace: string, cas: number | undefined, signal: AbortSignal | undefined, body?: unknown): Promise<VariableWriteResult> {
+    const where = this.where(variablePath(path));
+    const response = await this.http.requestText(variablePath(path), { method, signal, query: { namespace, cas, region: this.region }, body: body === undefined ? undefined : JSON.stringify(body), answerStatuses: [409] });
+    if (response.status === 409) {
+      let current: unknown;
+      try {
+        current = JSON.parse(response.data);
+      } catch {
+        // A CAS error the server could not describe with the variable: a text body (`cas error: …`).
+        throw new ApiError({ kind: 'http', ...where, status: 409, reason: response.data.trim() || 'check-and-set conflict' });
+      }
+      return { kind: 'conflict', current: checkObject<NomadVariable>(current, where, VARIABLE_FIELDS) };
+    }
+    // A delete answers 204 with no body; a write answers the variable it wrote.
+    if (response.data.trim() === '') return { kind: 'written' };
+    let written: unknown;
+    try {
+      written = JSON.parse(response.data);
+    } catch (error) {
+      throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(response.data.slice(0, 80))}` });
+    }
+    return { kind: 'written', variable: method === 'PUT' ? checkObject<NomadVariable>(written, where, VARIABLE_FIELDS) : undefined };
+  }
+
   private async object<T>(path: string, fields: Record<string, 'string' | 'number' | 'object'>, options: { method?: 'GET' | 'POST' | 'DELETE'; query?: Record<string, QueryValue>; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
     const response = await this.http.requestJson<unknown>(path, { method: options.method, signal: options.signal, query: { ...options.query, region: this.region }, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     return checkObject<T>(response.data, this.where(path), fields);
@@ -287,3 +343,10 @@ export class NomadClient {
   }
 }
 
+/** The fields of a variable the editor relies on (Items is optional: a 409 without read has none). */
+const VARIABLE_FIELDS = { Namespace: 'string', Path: 'string', ModifyIndex: 'number', Items: 'object' } as const;
+
+/** `/v1/var/<path>`, each segment escaped (Nomad's paths are URL-safe already; a bad one is refused before). */
+function variablePath(path: string): string {
+  return `/v1/var/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
