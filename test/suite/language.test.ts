@@ -68,7 +68,8 @@ describe('Jobspecs as a language', () => {
     let last = '';
     const text = await until(async () => {
       last = await hoverText();
-      return /healthy · deployment of v\d+/.test(last) && last;
+      // The definition (what the task runs) arrives on its own after the stub and the deployment.
+      return /healthy · deployment of v\d+/.test(last) && /task whoami runs/.test(last) && last;
     }, 'a hover that says what runs on the cluster', 20_000).catch((error: Error) => {
       throw new Error(`${error.message}; the last hover said: ${JSON.stringify(last)}; the store's whoami deployments: ${JSON.stringify(hashistack.store.store?.nomad.state.data?.deployments.filter((d) => d.JobID === 'whoami').map((d) => `v${d.JobVersion} ${d.Status}`))}`);
     });

@@ -1,4 +1,5 @@
-// Consul's section of the cluster store: three blocking queries, and an expanded service's instances.
+// Consul's section of the cluster store: three blocking queries, an expanded service's instances, and the
+// keys of each expanded KV folder.
 import { ConsulClient } from '../consul/consulClient';
 import { ConsulServiceEntry } from '../consul/consulApi';
 import { BlockingWatcher, IndexedResult } from '../live/blockingQuery';
@@ -6,7 +7,7 @@ import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { fetchConsulSection } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
-import { SharedWatches } from './sharedWatches';
+import { HeldRead, HeldReads } from './heldReads';
 
 /** What an expanded Consul service shows: its instances, kept current while they are on screen. */
 export interface ConsulInstances {
@@ -15,8 +16,8 @@ export interface ConsulInstances {
 }
 
 export class ConsulSection extends LiveSection<ConsulSectionData> {
-  private readonly instanceWatches = new SharedWatches<{ state: ConsulInstances; watcher: BlockingWatcher<ConsulServiceEntry[]>; first: Promise<void> }>((watch) => watch.watcher.stop());
-  private readonly instanceListeners = new Set<(service: string) => void>();
+  private readonly instanceReads = new HeldReads<ConsulServiceEntry[]>(() => this.settings().live);
+  private readonly keyReads = new HeldReads<string[]>(() => this.settings().live);
 
   constructor(
     private readonly client: ConsulClient,
@@ -68,51 +69,37 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
   }
 
   onDidChangeInstances(listener: (service: string) => void): Disposable {
-    this.instanceListeners.add(listener);
-    return { dispose: () => this.instanceListeners.delete(listener) };
+    return this.instanceReads.onDidChange(listener);
   }
 
   /** The instances of a service as last read, if a watch on it runs. */
   instances(service: string): ConsulInstances | undefined {
-    return this.instanceWatches.get(service)?.state;
+    const read = this.instanceReads.get(service);
+    return read && { entries: read.data, error: read.error };
   }
 
-  /**
-   * Reads a service's instances and keeps them current (blocking) until the handle is disposed. `first`
-   * resolves once the first answer (or error) is in.
-   */
+  /** Reads a service's instances and keeps them current (blocking) until the handle is disposed. */
   watchInstances(service: string): Disposable & { first: Promise<void> } {
-    const handle = this.instanceWatches.acquire(service, () => {
-      let resolveFirst!: () => void;
-      const first = new Promise<void>((resolve) => (resolveFirst = resolve));
-      const state: ConsulInstances = { entries: undefined, error: undefined };
-      const live = this.settings().live;
-      const watcher = new BlockingWatcher<ConsulServiceEntry[]>({
-        fetch: async (blocking, s) => fromConsul(await this.client.serviceHealth(service, s, live ? blocking : undefined), []),
-        onData: (entries) => {
-          state.entries = entries;
-          state.error = undefined;
-          resolveFirst();
-          this.instanceListeners.forEach((listener) => listener(service));
-          // With live updates off, one read is all: the watch stays for the cache, without blocking.
-          if (!live) watcher.stop();
-        },
-        onError: (error) => {
-          state.error = error;
-          resolveFirst();
-          this.instanceListeners.forEach((listener) => listener(service));
-        },
-        onUnwatchable: () => resolveFirst(),
-        isFatal: isForbidden,
-      });
-      return { state, watcher, first };
-    });
-    return { first: handle.watch.first, dispose: () => handle.dispose() };
+    return this.instanceReads.hold(service, async (blocking, signal) => fromConsul(await this.client.serviceHealth(service, signal, blocking), []));
+  }
+
+  onDidChangeKeys(listener: (prefix: string) => void): Disposable {
+    return this.keyReads.onDidChange(listener);
+  }
+
+  /** The keys and folders right under a prefix as last read, if it is held. */
+  keys(prefix: string): HeldRead<string[]> | undefined {
+    return this.keyReads.get(prefix);
+  }
+
+  /** Reads the keys right under a KV prefix and keeps them current (blocking) until the handle is disposed. */
+  watchKeys(prefix: string): Disposable & { first: Promise<void> } {
+    return this.keyReads.hold(prefix, async (blocking, signal) => fromConsul(await this.client.kvKeys(prefix, signal, blocking), []));
   }
 
   override dispose(): void {
-    this.instanceWatches.stopAll();
-    this.instanceListeners.clear();
+    this.instanceReads.stopAll();
+    this.keyReads.stopAll();
     super.dispose();
   }
 }

@@ -7,7 +7,9 @@ import { NomadAllocation, NomadJob } from '../nomad/nomadApi';
 import { NomadClient, NomadListKind } from '../nomad/nomadClient';
 import { applyNomadEvents, NomadEvent, NomadRow, reconcileNomadList } from '../nomad/nomadEvents';
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
-import { isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
+import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
+import { HeldRead, HeldReads } from './heldReads';
+import { NomadVariableMetadata } from '../nomad/variables';
 import { fetchNomadSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
 
@@ -37,6 +39,8 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   /** Until when the stream is not tried (it was refused or held back): the lists are followed by blocking queries. */
   private streamUnusableUntil = 0;
   private readonly definitions = new Map<string, NomadJob | 'loading' | 'missing'>();
+  /** The Variables folder's list, by namespace (`*`: every one the token may list), held while it is expanded. */
+  private readonly variableReads = new HeldReads<NomadVariableMetadata[]>(() => this.settings().live);
 
   constructor(
     private readonly client: NomadClient,
@@ -259,5 +263,27 @@ export class NomadSection extends LiveSection<NomadSectionData> {
       },
     );
     return undefined;
+  }
+
+  onDidChangeVariables(listener: (namespace: string) => void): Disposable {
+    return this.variableReads.onDidChange(listener);
+  }
+
+  /** The variables' metadata of a namespace as last read, if it is held. */
+  variables(namespace: string): HeldRead<NomadVariableMetadata[]> | undefined {
+    return this.variableReads.get(namespace);
+  }
+
+  /** Lists a namespace's variables (metadata only) and keeps the list current (blocking) until the handle is disposed. */
+  watchVariables(namespace: string): Disposable & { first: Promise<void> } {
+    return this.variableReads.hold(namespace, async (blocking, signal) => {
+      const listed = await this.client.variables('', namespace, { signal, blocking });
+      return { data: listed.items, index: listed.index };
+    });
+  }
+
+  override dispose(): void {
+    this.variableReads.stopAll();
+    super.dispose();
   }
 }
