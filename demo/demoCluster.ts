@@ -339,7 +339,20 @@ export class DemoCluster {
     }
     if (path === '/reset' && method === 'POST') {
       this.setScenario(this.options);
+      this.configData.reset();
       return { reset: true };
+    }
+    // Someone else's write (a teammate, a CI job): what a save that was opened before it must not overwrite.
+    const variable = /^\/variables\/([^/]+)\/(.+)$/.exec(path);
+    if (variable && method === 'PUT') {
+      const items = JSON.parse(body || '{}') as Record<string, string>;
+      this.configData.setVariable(decodeURIComponent(variable[1]!), decodeURIComponent(variable[2]!), items);
+      return { variable: variable[2], nomadIndex: this.nomadIndex };
+    }
+    const kvKey = /^\/kv\/(.+)$/.exec(path);
+    if (kvKey && method === 'PUT') {
+      this.configData.setKey(decodeURIComponent(kvKey[1]!), body);
+      return { key: kvKey[1], consulIndex: this.consulIndex };
     }
     if (path === '/changes' && method === 'POST') {
       const change = JSON.parse(body || '{}') as DemoChange;

@@ -53,13 +53,20 @@ export class DemoConfigData {
     private readonly bump: (product: 'nomad' | 'consul') => number,
     private readonly index: (product: 'nomad' | 'consul') => number,
   ) {
+    this.reset();
+  }
+
+  /** Back to the demo's own variables and keys (the control port's reset). */
+  reset(): void {
+    this.variables.clear();
+    this.keys.clear();
     const now = Date.now();
     for (const variable of DEMO_VARIABLES) {
-      const at = index('nomad');
+      const at = this.index('nomad');
       this.variables.set(variableKey(variable.namespace, variable.path), { ...variable, items: { ...variable.items }, createIndex: at, modifyIndex: at, createTime: now * NS_PER_MS, modifyTime: now * NS_PER_MS });
     }
     for (const entry of DEMO_KV) {
-      const at = index('consul');
+      const at = this.index('consul');
       this.keys.set(entry.key, { value: Buffer.isBuffer(entry.value) ? entry.value : Buffer.from(entry.value, 'utf8'), flags: entry.flags ?? 0, createIndex: at, modifyIndex: at });
     }
   }

@@ -62,6 +62,10 @@ import { registerRevealAllocation, registerRevealEvaluation } from './commands/r
 import { registerRevealRouteAllocations } from './commands/revealRouteAllocations';
 import { registerRevealConsulInstances } from './commands/revealConsulInstances';
 import { registerRevealServerInstance } from './commands/revealServerInstance';
+import { VARIABLE_SCHEME, VariableDocuments } from './views/variableDocuments';
+import { KV_SCHEME, KvDocuments } from './views/kvDocuments';
+import { registerVariableCommands } from './commands/variableCommands';
+import { registerKvCommands } from './commands/kvCommands';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -77,6 +81,8 @@ export interface HashistackApi {
   planDocuments: PlanDocuments;
   failures: ClusterFailureDiagnostics;
   timelines: RolloutTimelines;
+  variables: VariableDocuments;
+  kv: KvDocuments;
 }
 
 /**
@@ -107,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const ecrTags = new EcrTags(store, log);
   const codeLens = new JobspecCodeLensProvider(jobspecs, store, ecrTags);
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
+  const variables = new VariableDocuments(VARIABLE_SCHEME, store, log);
+  const kv = new KvDocuments(KV_SCHEME, store, log);
 
   context.subscriptions.push(
     log,
@@ -172,13 +180,19 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     launcher,
     vscode.window.registerWebviewViewProvider(LAUNCHER_VIEW_ID, launcher, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('hashistack.openLauncher', () => launcher.openPanel()),
+    variables,
+    kv,
+    vscode.workspace.registerFileSystemProvider(VARIABLE_SCHEME, variables, { isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(KV_SCHEME, kv, { isCaseSensitive: true }),
+    registerVariableCommands(store, variables, log),
+    registerKvCommands(store, kv, log),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv };
 }
 
 export function deactivate(): void {

@@ -5,7 +5,7 @@ import { formatRequestLog } from '../core/http/requestLog';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/http/httpClient';
 import { requestTimeoutSeconds } from '../core/profiles/settings';
 import { ClusterProfile } from '../core/profiles/clusterProfile';
-import { ClusterStore, StoreChange } from '../core/store/clusterStore';
+import { ClusterStore, HeldChange, StoreChange } from '../core/store/clusterStore';
 import { AwsConnection } from '../core/store/awsSection';
 import { DEFAULT_TRAEFIK_POLL_SECONDS, LiveSettings } from '../core/store/liveSettings';
 import { SectionId } from '../core/tree/explorerNode';
@@ -43,6 +43,9 @@ export class ClusterStoreHost implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StoreChange>();
   /** Every change of the store's data or status, and a `data` change of every section when the store is replaced. */
   readonly onDidChange = this.changed.event;
+  private readonly heldChanged = new vscode.EventEmitter<HeldChange>();
+  /** What an expanded row shows changed (instances, variables, keys): the explorer redraws that row. */
+  readonly onDidChangeHeld = this.heldChanged.event;
   private readonly replaced = new vscode.EventEmitter<{ profileName: string }>();
   /**
    * The store is going (another profile, a new token, new settings): whatever still holds its clients — a
@@ -124,6 +127,7 @@ export class ClusterStoreHost implements vscode.Disposable {
       problems: { consul: profile.consul.problem ?? clients.problems?.consul, nomad: profile.nomad.problem ?? clients.problems?.nomad, traefik: profile.traefik.problem ?? clients.problems?.traefik },
     });
     store.onDidChange((change) => this.changed.fire(change));
+    store.onDidChangeHeld((change) => this.heldChanged.fire(change));
     this.storeValue = store;
     this.storeProfileName = profile.name;
     this.building = undefined;
@@ -200,6 +204,7 @@ export class ClusterStoreHost implements vscode.Disposable {
     this.disposeStore();
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this.changed.dispose();
+    this.heldChanged.dispose();
     this.replaced.dispose();
   }
 }

@@ -10,6 +10,10 @@ import { jobVersionNodes } from '../core/tree/nomad/jobVersions';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
 import { AwsSectionData } from '../core/tree/aws/awsProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { ClusterStore } from '../core/store/clusterStore';
+import { HeldRead } from '../core/store/heldReads';
+import { variableNodes } from '../core/tree/nomad/variableProperties';
+import { kvNodes } from '../core/tree/consul/kvProperties';
 import { SectionTreeProvider, SectionView } from './sectionTreeProvider';
 import { ClusterStatusBar } from './statusBar';
 
@@ -37,9 +41,12 @@ export class ClusterExplorer implements vscode.Disposable {
   private readonly views: Record<SectionId, vscode.TreeView<ExplorerNode>>;
   private readonly demand = new Map<SectionId, vscode.Disposable>();
   private readonly renderTimers = new Map<SectionId, NodeJS.Timeout>();
-  /** Consul services whose instances are on screen, each with its watch (blocking while expanded and visible). */
-  private readonly instanceWatches = new Map<string, { dispose(): void }>();
-  private instancesStore: unknown;
+  /**
+   * Expanded rows whose children are held reads of the store (a service's instances, the Variables folder, a KV
+   * folder), by row id, each with its watch: blocking while expanded and visible, released on collapse.
+   */
+  private readonly heldRows = new Map<string, { dispose(): void }>();
+  private heldStore: unknown;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The store state version each view last drew. */
   private readonly drawn = new Map<SectionId, number>();
@@ -49,8 +56,15 @@ export class ClusterExplorer implements vscode.Disposable {
     private readonly statusBar: ClusterStatusBar,
   ) {
     const childrenLoader = async (node: ExplorerNode) => {
-      if (node.lazyChildren?.kind === 'consulServiceInstances') {
-        return this.consulInstances(node.lazyChildren.service);
+      const lazy = node.lazyChildren;
+      if (lazy?.kind === 'consulServiceInstances') {
+        return this.heldChildren(node.id, (store) => store.consul.watchInstances(lazy.service), (store) => store.consul.instances(lazy.service), (entries) => consulInstanceNodes(lazy.service, entries ?? []));
+      }
+      if (lazy?.kind === 'nomadVariables') {
+        return this.heldChildren(node.id, (store) => store.nomad.watchVariables(lazy.namespace), (store) => store.nomad.variables(lazy.namespace), (variables) => variableNodes(variables ?? [], Date.now()));
+      }
+      if (lazy?.kind === 'consulKv') {
+        return this.heldChildren(node.id, (store) => store.consul.watchKeys(lazy.prefix), (store) => store.consul.keys(lazy.prefix), (keys) => kvNodes(lazy.prefix, keys ?? []));
       }
       if (node.lazyChildren?.kind === 'allocationTasks') {
         return allocationTaskNodes(await (await host.ready()).nomad.allocation(node.lazyChildren.allocationId), Date.now());
@@ -91,18 +105,18 @@ export class ClusterExplorer implements vscode.Disposable {
     }
     this.markSeen();
     this.subscriptions.push(
-      this.views.consul.onDidCollapseElement((event) => {
-        if (event.element.lazyChildren?.kind === 'consulServiceInstances') this.stopInstances(event.element.lazyChildren.service);
-      }),
+      ...(['consul', 'nomad'] as const).map((section) => this.views[section].onDidCollapseElement((event) => this.release(event.element.id))),
       host.onDidChange(() => this.updateConnected()),
       host.onDidChange((change) => {
-        if (change.kind === 'instances' && change.service) {
-          this.providers.consul.redraw(`consul/service/${change.service}`);
-        } else {
-          this.scheduleRender(change.section);
-          // Traefik's routers show their chain through Consul and Nomad: redrawn when those move.
-          if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad' || change.section === 'aws')) this.scheduleRender('traefik');
-        }
+        this.scheduleRender(change.section);
+        // Traefik's routers show their chain through Consul and Nomad: redrawn when those move.
+        if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad' || change.section === 'aws')) this.scheduleRender('traefik');
+      }),
+      host.onDidChangeHeld((change) => {
+        // The row whose children the read is: redrawn where it shows.
+        if (change.kind === 'instances') this.providers.consul.redraw(`consul/service/${change.key}`);
+        else if (change.kind === 'keys') this.providers.consul.redraw(change.key ? `consul/kv/${change.key}` : 'consul/kv');
+        else this.providers.nomad.redraw('nomad/variables');
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
       // The routers' URLs follow where users reach Traefik; nothing is asked of the cluster again.
@@ -189,35 +203,45 @@ export class ClusterExplorer implements vscode.Disposable {
     } else if (!visible && this.demand.has(section)) {
       this.demand.get(section)!.dispose();
       this.demand.delete(section);
-      if (section === 'consul') this.stopAllInstances();
+      this.releaseAll(section);
     }
   }
 
-  private async consulInstances(service: string): Promise<ExplorerNode[]> {
+  /**
+   * The children of an expanded row that are a held read: held from the first expand until the row collapses,
+   * its view hides or the store is replaced; redrawn by onDidChangeHeld. A read that failed with nothing in hand
+   * is the row's error.
+   */
+  private async heldChildren<T>(rowId: string, hold: (store: ClusterStore) => { dispose(): void; first: Promise<void> }, read: (store: ClusterStore) => HeldRead<T> | undefined, rows: (data: T | undefined) => ExplorerNode[]): Promise<ExplorerNode[]> {
     const store = await this.host.ready();
-    const consul = store.consul;
     // A new store (another profile, a new token) has none of the old one's watches.
-    if (this.instancesStore !== store) {
-      this.stopAllInstances();
-      this.instancesStore = store;
+    if (this.heldStore !== store) {
+      this.releaseAll();
+      this.heldStore = store;
     }
-    if (!this.instanceWatches.has(service)) {
-      const handle = consul.watchInstances(service);
-      this.instanceWatches.set(service, handle);
+    if (!this.heldRows.has(rowId)) {
+      const handle = hold(store);
+      this.heldRows.set(rowId, handle);
       await handle.first;
     }
-    const instances = consul.instances(service);
-    if (instances?.error !== undefined && instances.entries === undefined) throw instances.error;
-    return consulInstanceNodes(service, instances?.entries ?? []);
+    const held = read(store);
+    if (held?.error !== undefined && held.data === undefined) throw held.error;
+    return rows(held?.data);
   }
 
-  private stopInstances(service: string): void {
-    this.instanceWatches.get(service)?.dispose();
-    this.instanceWatches.delete(service);
+  /** Lets go of a row's held read and of those of the rows under it (a collapsed folder's open subfolders). */
+  private release(rowId: string): void {
+    for (const [id, handle] of [...this.heldRows]) {
+      if (id === rowId || id.startsWith(`${rowId}/`)) {
+        handle.dispose();
+        this.heldRows.delete(id);
+      }
+    }
   }
 
-  private stopAllInstances(): void {
-    for (const service of [...this.instanceWatches.keys()]) this.stopInstances(service);
+  /** Lets go of every held read, or of one section's (its view was hidden, or its data went). */
+  private releaseAll(section?: SectionId): void {
+    for (const id of [...this.heldRows.keys()]) if (!section || id.startsWith(`${section}/`)) this.release(id);
   }
 
   private scheduleRender(section: SectionId): void {
@@ -252,7 +276,7 @@ export class ClusterExplorer implements vscode.Disposable {
     this.drawn.set(section, state?.version ?? -1);
     this.providers[section].show(this.sectionView(section, state));
     this.views[section].description = modeDescription(state);
-    if (section === 'consul' && state?.data === undefined) this.stopAllInstances();
+    if ((section === 'consul' || section === 'nomad') && state?.data === undefined) this.releaseAll(section);
     if (CLUSTER_SECTIONS.includes(section)) this.updateNoClusterContext();
     this.statusBar.showStaleness(CLUSTER_SECTIONS.filter((id) => store?.state(id)?.mode === 'failed'));
   }
@@ -337,7 +361,7 @@ export class ClusterExplorer implements vscode.Disposable {
     this.renderTimers.clear();
     this.demand.forEach((handle) => handle.dispose());
     this.demand.clear();
-    this.stopAllInstances();
+    this.releaseAll();
     for (const disposable of [...Object.values(this.providers), ...Object.values(this.views), ...this.subscriptions]) {
       disposable.dispose();
     }

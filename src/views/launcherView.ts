@@ -33,7 +33,7 @@ export class LauncherController implements vscode.WebviewViewProvider, vscode.Di
     this.rebuild();
     this.subscriptions.push(
       host.onDidChange((change) => {
-        if (change.kind !== 'instances' && change.section !== 'aws') this.rebuild();
+        if (change.section !== 'aws') this.rebuild();
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('hashistack.launcher') || event.affectsConfiguration('hashistack.traefik.publicPorts')) this.rebuild();

@@ -45,3 +45,15 @@ export async function change(body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${control()}/changes`, { method: 'POST', body: JSON.stringify(body) });
   if (!response.ok) throw new Error(await response.text());
 }
+
+/** Someone else writes a Nomad variable on the demo (its index moves). */
+export async function writeVariableElsewhere(namespace: string, path: string, items: Record<string, string>): Promise<void> {
+  const response = await fetch(`${control()}/variables/${encodeURIComponent(namespace)}/${path}`, { method: 'PUT', body: JSON.stringify(items) });
+  if (!response.ok) throw new Error(await response.text());
+}
+
+/** Someone else writes a Consul key on the demo. */
+export async function writeKeyElsewhere(key: string, value: string): Promise<void> {
+  const response = await fetch(`${control()}/kv/${key}`, { method: 'PUT', body: value });
+  if (!response.ok) throw new Error(await response.text());
+}

@@ -22,8 +22,17 @@ export interface ClusterStoreOptions extends NomadSectionOptions, AwsSectionOpti
 export interface StoreChange {
   section: SectionId;
   /** data: what the section holds changed; status: only its mode, error or staleness did. */
-  kind: 'data' | 'status' | 'instances';
-  service?: string;
+  kind: 'data' | 'status';
+}
+
+/**
+ * A held read changed (what an expanded row shows, read while it is expanded): a Consul service's instances,
+ * a namespace's variables, the keys under a KV prefix. Apart from StoreChange: only the explorer redraws on it.
+ */
+export interface HeldChange {
+  kind: 'instances' | 'variables' | 'keys';
+  /** The service, the namespace, the prefix. */
+  key: string;
 }
 
 export class ClusterStore implements Disposable {
@@ -32,6 +41,7 @@ export class ClusterStore implements Disposable {
   readonly traefik: TraefikSection;
   readonly aws: AwsSection | undefined;
   private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly heldListeners = new Set<(change: HeldChange) => void>();
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
 
@@ -48,7 +58,10 @@ export class ClusterStore implements Disposable {
       const section = this.section(id);
       if (section) this.subscriptions.push(section.onDidChange((kind) => this.emit({ section: id, kind })));
     }
-    this.subscriptions.push(this.consul.onDidChangeInstances((service) => this.emit({ section: 'consul', kind: 'instances', service })));
+    const held = (kind: HeldChange['kind']) => (key: string) => {
+      if (!this.disposed) for (const listener of [...this.heldListeners]) listener({ kind, key });
+    };
+    this.subscriptions.push(this.consul.onDidChangeInstances(held('instances')), this.consul.onDidChangeKeys(held('keys')), this.nomad.onDidChangeVariables(held('variables')));
   }
 
   section(id: SectionId): LiveSection<unknown> | undefined {
@@ -73,6 +86,11 @@ export class ClusterStore implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  onDidChangeHeld(listener: (change: HeldChange) => void): Disposable {
+    this.heldListeners.add(listener);
+    return { dispose: () => this.heldListeners.delete(listener) };
+  }
+
   /** Keeps the named sections current until the handle is disposed (a visible view, the Launcher, a lens). */
   need(sections: readonly SectionId[]): Disposable {
     const handles = sections.map((id) => this.section(id)?.need()).filter((handle): handle is Disposable => Boolean(handle));
@@ -94,6 +112,7 @@ export class ClusterStore implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.listeners.clear();
+    this.heldListeners.clear();
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this.consul.dispose();
     this.nomad.dispose();

@@ -9,12 +9,6 @@ import { fetchConsulSection } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
 import { HeldRead, HeldReads } from './heldReads';
 
-/** What an expanded Consul service shows: its instances, kept current while they are on screen. */
-export interface ConsulInstances {
-  entries: ConsulServiceEntry[] | undefined;
-  error: unknown;
-}
-
 export class ConsulSection extends LiveSection<ConsulSectionData> {
   private readonly instanceReads = new HeldReads<ConsulServiceEntry[]>(() => this.settings().live);
   private readonly keyReads = new HeldReads<string[]>(() => this.settings().live);
@@ -25,6 +19,11 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
     options: LiveSectionOptions = {},
   ) {
     super('Consul', options);
+  }
+
+  /** The profile's Consul client, for writes (a KV key): their effects come back through the held reads. */
+  get api(): ConsulClient {
+    return this.client;
   }
 
   protected async start(signal: AbortSignal): Promise<void> {
@@ -73,9 +72,8 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
   }
 
   /** The instances of a service as last read, if a watch on it runs. */
-  instances(service: string): ConsulInstances | undefined {
-    const read = this.instanceReads.get(service);
-    return read && { entries: read.data, error: read.error };
+  instances(service: string): HeldRead<ConsulServiceEntry[]> | undefined {
+    return this.instanceReads.get(service);
   }
 
   /** Reads a service's instances and keeps them current (blocking) until the handle is disposed. */

@@ -9,7 +9,15 @@ export interface NodeIcon {
 }
 
 /** Children that load when the node is expanded (one request for that node, never on refresh). */
-export type LazyChildren = { kind: 'consulServiceInstances'; service: string } | { kind: 'ecsTasks'; service: string } | { kind: 'allocationTasks'; allocationId: string } | { kind: 'jobVersions'; jobId: string; namespace: string };
+export type LazyChildren =
+  | { kind: 'consulServiceInstances'; service: string }
+  | { kind: 'ecsTasks'; service: string }
+  | { kind: 'allocationTasks'; allocationId: string }
+  | { kind: 'jobVersions'; jobId: string; namespace: string }
+  /** The Variables folder: held (blocking) while expanded. */
+  | { kind: 'nomadVariables'; namespace: string }
+  /** A Consul KV folder (`''` is the store's root): held while expanded. */
+  | { kind: 'consulKv'; prefix: string };
 
 /**
  * What one row of the explorer shows, computed without VS Code. Views turn it into a TreeItem.
@@ -54,6 +62,10 @@ export interface ExplorerNode {
   deployment?: { id: string; jobId: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
+  /** A Nomad variable's row (or, with `path` ending in `/`, a folder of them): what Open, Rename and Delete act on. */
+  variable?: { namespace: string; path: string; modifyIndex?: number };
+  /** A Consul KV key's row, or a folder's (`key` ends in `/`; `''` is the root). */
+  kv?: { key: string };
   /** A command the row runs when clicked (the next steps offered when no cluster answers). */
   command?: { id: string; title: string; arguments?: unknown[] };
 }

@@ -1,3 +1,4 @@
+import { kvRootNode } from './kvProperties';
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulServiceEntry } from '../../consul/consulApi';
 import { ExplorerNode, folderNode, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
 import { consulNodeUrl, consulServiceUrl, nomadAllocationOfService, UiAddresses } from '../links';
@@ -106,7 +107,7 @@ export function consulSectionNodes(data: ConsulSectionData, ui: UiAddresses): Ex
     .sort((a, b) => a.Node.localeCompare(b.Node))
     .map((node) => consulNodeNode(node, worstStatus(nodeSeverity.get(node.Node) ?? []), ui));
 
-  return [folderNode('consul/services', 'Services', services, true, 'symbol-interface'), folderNode('consul/nodes', 'Nodes', nodes, false, 'server')];
+  return [folderNode('consul/services', 'Services', services, true, 'symbol-interface'), folderNode('consul/nodes', 'Nodes', nodes, false, 'server'), kvRootNode()];
 }
 
 export function consulServiceNode(name: string, tags: string[], summary: HealthSummary | undefined, ui: UiAddresses, datacenter: string | undefined): ExplorerNode {

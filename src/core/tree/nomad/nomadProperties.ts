@@ -1,3 +1,4 @@
+import { variablesFolderNode } from './variableProperties';
 import { NomadAllocationListStub, NomadAllocMetric, NomadDeployment, NomadEvaluation, NomadJobListStub, NomadNodeListStub } from '../../nomad/nomadApi';
 import { failedPlacementReasons } from '../../deploy/planDocument';
 import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion } from '../../nomad/deployments';
@@ -110,7 +111,7 @@ export function nomadSectionNodes(data: NomadSectionData, options: NomadSectionO
       return nomadJobNode(job, namespace, byJob.get(key) ?? [], deployments.get(key), options, waiting.get(key) ?? []);
     });
   const nodes = [...data.nodes].sort((a, b) => a.Name.localeCompare(b.Name)).map((node) => nomadNodeNode(node, options.ui));
-  return [folderNode('nomad/jobs', 'Jobs', jobs, true, 'package'), folderNode('nomad/nodes', 'Nodes', nodes, false, 'server')];
+  return [folderNode('nomad/jobs', 'Jobs', jobs, true, 'package'), folderNode('nomad/nodes', 'Nodes', nodes, false, 'server'), variablesFolderNode(data.namespace)];
 }
 
 const JOB_STATUS_ICONS: Record<string, NodeIcon> = {
