@@ -734,6 +734,8 @@ export class DemoCluster {
       const found = this.data.nomad.deployments.find((candidate) => candidate.ID === decodeURIComponent(deployment[1]!));
       return found ? json(found, headers) : { status: 404, body: 'deployment not found' };
     }
+    // Nomad-native services (`nomadService` in templates): the demo's services are all registered in Consul.
+    if (/^\/v1\/service\/[^/]+$/.test(url.pathname)) return json([], headers);
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
     if (job) {
       const found = this.data.nomad.job(decodeURIComponent(job[1]!));

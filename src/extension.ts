@@ -66,6 +66,7 @@ import { VARIABLE_SCHEME, VariableDocuments } from './views/variableDocuments';
 import { KV_SCHEME, KvDocuments } from './views/kvDocuments';
 import { registerVariableCommands } from './commands/variableCommands';
 import { registerKvCommands } from './commands/kvCommands';
+import { TemplateLanguageFeatures } from './views/templateLanguage';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -83,6 +84,7 @@ export interface HashistackApi {
   timelines: RolloutTimelines;
   variables: VariableDocuments;
   kv: KvDocuments;
+  templates: TemplateLanguageFeatures;
 }
 
 /**
@@ -115,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const launcher = new LauncherController(context.extensionUri, store, explorer, log);
   const variables = new VariableDocuments(VARIABLE_SCHEME, store, log);
   const kv = new KvDocuments(KV_SCHEME, store, log);
+  const templates = new TemplateLanguageFeatures(jobspecs, store, variables, kv, log);
 
   context.subscriptions.push(
     log,
@@ -186,13 +189,14 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     vscode.workspace.registerFileSystemProvider(KV_SCHEME, kv, { isCaseSensitive: true }),
     registerVariableCommands(store, variables, log),
     registerKvCommands(store, kv, log),
+    templates,
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates };
 }
 
 export function deactivate(): void {

@@ -55,6 +55,19 @@ job "whoami" {
         ports = ["http"]
       }
 
+      # Configuration read at run time: the instance's name from a Nomad variable (a job may read
+      # nomad/jobs/<its name> with no policy of its own) and a greeting from Consul KV, rendered into the
+      # task's environment. Nomad restarts the task when either changes.
+      template {
+        destination = "secrets/whoami.env"
+        env         = true
+        change_mode = "restart"
+        data        = <<-EOT
+          {{ with nomadVar "nomad/jobs/whoami" }}WHOAMI_NAME={{ .name }}{{ end }}
+          GREETING={{ keyOrDefault "config/whoami/greeting" "Hello" }}
+        EOT
+      }
+
       resources {
         cpu    = 50
         memory = 32

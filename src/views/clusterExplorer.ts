@@ -116,7 +116,7 @@ export class ClusterExplorer implements vscode.Disposable {
         // The row whose children the read is: redrawn where it shows.
         if (change.kind === 'instances') this.providers.consul.redraw(`consul/service/${change.key}`);
         else if (change.kind === 'keys') this.providers.consul.redraw(change.key ? `consul/kv/${change.key}` : 'consul/kv');
-        else this.providers.nomad.redraw('nomad/variables');
+        else if (change.kind === 'variables') this.providers.nomad.redraw('nomad/variables');
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
       // The routers' URLs follow where users reach Traefik; nothing is asked of the cluster again.

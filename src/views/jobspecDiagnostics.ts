@@ -11,6 +11,7 @@ import { qualifiedName } from '../core/tree/traefik/traefikProperties';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { findWorkspaceFiles } from '../services/workspaceFiles';
+import { debounce } from '../core/live/debounce';
 
 /** Problems are computed this long after the last keystroke: never on the keystroke itself. */
 const DIAGNOSTICS_DEBOUNCE_MS = 300;
@@ -239,16 +240,4 @@ export class JobspecDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     clearTimeout(this.routerIndexTimer);
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }
-}
-
-/** Runs `run` once `delayMs` has passed without another call for the same key (the key's timer starts over). */
-function debounce(timers: Map<string, NodeJS.Timeout>, key: string, delayMs: number, run: () => void): void {
-  clearTimeout(timers.get(key));
-  timers.set(
-    key,
-    setTimeout(() => {
-      timers.delete(key);
-      run();
-    }, delayMs),
-  );
 }

@@ -35,6 +35,8 @@ describe('Nomad Variables and Consul KV as documents', function () {
   before(async () => {
     hashistack = await api();
     await resetScenario();
+    // Every section loaded once: a view that was never shown has not read its section yet.
+    await vscode.commands.executeCommand('hashistack.refreshAll');
   });
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -130,6 +132,52 @@ describe('Nomad Variables and Consul KV as documents', function () {
     await replaceText(editor, 'hello');
     assert.ok(await editor.document.save());
     assert.equal(await keyOnCluster('config/created/in-vscode'), 'hello');
+  });
+
+  it("flags what a jobspec's template reads that the cluster lacks; the Problem clears once the key is created through its document", async () => {
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'template-data.nomad');
+    const text = [
+      'job "whoami" {',
+      '  group "whoami" {',
+      '    task "whoami" {',
+      '      template {',
+      '        destination = "secrets/app.env"',
+      '        data        = <<-EOT',
+      '          {{ with nomadVar "nomad/jobs/whoami" }}NAME={{ .name }} TOKEN={{ .no_such_item }}{{ end }}',
+      '          FLAG={{ key "config/whoami/brand_new" }}',
+      '        EOT',
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+    try {
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      const problems = async () => (await hashistack.templates.update(document)).map((diagnostic) => `${String(diagnostic.code)} ${document.getText(diagnostic.range)}`);
+      await until(async () => {
+        const now = await problems();
+        return now.includes('key-missing config/whoami/brand_new') && now.includes('variable-item-missing no_such_item') && now;
+      }, 'the missing key and item as Problems on their names', 20_000);
+      // The hover says what the cluster has, values masked; Go to Definition opens the variable's document.
+      const at = document.positionAt(text.indexOf('nomad/jobs/whoami') + 3);
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, at)) ?? [];
+      const hoverText = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+      assert.match(hoverText, /name = ••••••/);
+      assert.ok(!hoverText.includes('demo-whoami') && !hoverText.includes('s3cr3t'), hoverText);
+      const definitions = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', file, at)) ?? [];
+      assert.ok(definitions.some((location) => location.uri.scheme === 'nomad-var' && location.uri.path === '/default/nomad/jobs/whoami'), JSON.stringify(definitions.map((location) => location.uri.toString())));
+      // The key is created through its document: the held read sees it, and the Problem goes.
+      const key = hashistack.kv.uri('config/whoami/brand_new');
+      await hashistack.kv.openDraft(key, '');
+      await replaceText(vscode.window.activeTextEditor!, 'on');
+      assert.ok(await vscode.window.activeTextEditor!.document.save());
+      await until(async () => !(await problems()).some((problem) => problem.startsWith('key-missing')), 'the key-missing Problem to clear', 20_000);
+    } finally {
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
   });
 
   it('never reads or writes a document on another profile than the one it was opened on', async () => {

@@ -59,13 +59,23 @@ export class ConsulClient {
 
   /** Every key under a prefix, recursively (what a recursive delete would remove). */
   async kvKeysUnder(prefix: string, signal?: AbortSignal): Promise<string[]> {
-    return (await this.get<string[]>(kvPath(prefix), signal, undefined, (data, where) => checkStrings(data, where), { keys: true }, { value: [] })).data;
+    return (await this.kvKeysUnderIndexed(prefix, signal)).data;
+  }
+
+  /** The same with its index; blocking: answers when a key under the prefix changes. */
+  kvKeysUnderIndexed(prefix: string, signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<string[]>> {
+    return this.get<string[]>(kvPath(prefix), signal, blocking, (data, where) => checkStrings(data, where), { keys: true }, { value: [] });
   }
 
   /** One key with its value, flags and indexes, or undefined when there is none. */
   async kvEntry(key: string, signal?: AbortSignal): Promise<ConsulKvEntry | undefined> {
-    const result = await this.get<ConsulKvEntry[]>(kvPath(key), signal, undefined, (data, where) => checkList(data, where, ['Key']), {}, { value: [] });
-    return result.data.find((entry) => entry.Key === key);
+    return (await this.kvEntryIndexed(key, signal)).data ?? undefined;
+  }
+
+  /** The same with its index (null: no such key); blocking: answers when the key changes or appears. */
+  async kvEntryIndexed(key: string, signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<ConsulKvEntry | null>> {
+    const result = await this.get<ConsulKvEntry[]>(kvPath(key), signal, blocking, (data, where) => checkList(data, where, ['Key']), {}, { value: [] });
+    return { data: result.data.find((entry) => entry.Key === key) ?? null, meta: result.meta };
   }
 
   /**

@@ -13,13 +13,13 @@ export interface JobspecPlace {
   valueSpan?: Span;
 }
 
-function label(block: Node): string | undefined {
+export function label(block: Node): string | undefined {
   const literal = block.namedChildren.find((candidate) => candidate?.type === 'string_lit');
   return literal ? (child(literal, 'template_literal')?.text ?? '') : undefined;
 }
 
 /** The blocks of one type in a body (`task`, `constraint`, `service`…), in the file's order. */
-function blocksOfType(body: Node | undefined, type: string): Node[] {
+export function blocksOfType(body: Node | undefined, type: string): Node[] {
   return blocksOf(body).filter((block) => child(block, 'identifier')?.text === type);
 }
 
@@ -46,7 +46,7 @@ function groupOf(tree: Tree, jobId: string, group: string): { job: Node; group: 
   return job && groupBlock ? { job, group: groupBlock } : undefined;
 }
 
-function attributeIn(block: Node | undefined, name: string): Node | undefined {
+export function attributeIn(block: Node | undefined, name: string): Node | undefined {
   if (!block) return undefined;
   return (child(block, 'body')?.namedChildren ?? []).find((candidate) => candidate?.type === 'attribute' && child(candidate, 'identifier')?.text === name) ?? undefined;
 }
@@ -91,7 +91,7 @@ export function restartPlace(tree: Tree, jobId: string, group: string, task: str
 }
 
 /** A string attribute's literal text (`"${attr.kernel.name}"` → `${attr.kernel.name}`), else its source. */
-function literalOf(attribute: Node | undefined): string | undefined {
+export function literalOf(attribute: Node | undefined): string | undefined {
   const value = attribute && child(attribute, 'expression');
   if (!value) return undefined;
   const text = value.text.trim();
@@ -150,15 +150,16 @@ export function placementPlaces(tree: Tree, jobId: string, group: string): {
 }
 
 /**
- * The `template` block of a task that renders to `destination` (else the task's only or first template, else
- * the task's label): where a template failure is governed. Undefined when the file has no such task.
+ * The `template` block of a task that renders to `destination`; without a destination, the task's first
+ * template; else (no template renders there: the file is not what runs) the task's label: where a template
+ * failure is governed. Undefined when the file has no such task.
  */
 export function templatePlace(tree: Tree, jobId: string, group: string, task: string, destination: string | undefined): JobspecPlace | undefined {
   const taskBlock = taskBlockOf(tree, jobId, group, task);
   if (!taskBlock) return undefined;
   const templates = blocksOfType(child(taskBlock, 'body'), 'template');
   const named = destination === undefined ? undefined : templates.find((template) => literalOf(attributeIn(template, 'destination')) === destination);
-  const chosen = named ?? templates[0];
+  const chosen = destination === undefined ? templates[0] : named;
   return chosen ? { found: 'block', span: blockHead(chosen) } : taskLabel(taskBlock);
 }
 

@@ -3,7 +3,7 @@ import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
-import { NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
+import { NomadServiceRegistration, NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
 import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
@@ -278,6 +278,29 @@ export class NomadClient {
       if (error instanceof ApiError && error.kind === 'notFound') return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A variable as a held read: null while the path has none, with the index to block on either way (Nomad's 404
+   * carries it too), so a template's missing variable is noticed the moment someone creates it.
+   */
+  async variableIndexed(path: string, namespace: string, options: NomadListOptions = {}): Promise<{ data: NomadVariable | null; index: number | undefined }> {
+    const response = await this.http.requestText(variablePath(path), { signal: options.signal, timeoutMs: options.blocking ? blockingTimeoutMs(options.blocking) : undefined, query: { namespace, region: this.region, ...blockingQuery(options.blocking) }, answerStatuses: [404] });
+    const index = parseIndex(response.headers.get('X-Nomad-Index'));
+    if (response.status === 404) return { data: null, index };
+    const where = this.where(variablePath(path));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.data);
+    } catch (error) {
+      throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(response.data.slice(0, 80))}` });
+    }
+    return { data: checkObject<NomadVariable>(parsed, where, VARIABLE_FIELDS), index };
+  }
+
+  /** A Nomad-native service's registrations (`nomadService` in templates); `[]` when it has none. */
+  serviceRegistrations(name: string, namespace: string, options: NomadListOptions = {}): Promise<NomadIndexedList<NomadServiceRegistration>> {
+    return this.list<NomadServiceRegistration>(`/v1/service/${encodeURIComponent(name)}`, options, { namespace }, false, ['ServiceName']);
   }
 
   /**

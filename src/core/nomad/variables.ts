@@ -17,6 +17,16 @@ export interface NomadVariable extends NomadVariableMetadata {
   Items?: Record<string, string>;
 }
 
+/** `GET /v1/service/:name`: one registration of a Nomad-native service (what `nomadService` renders). */
+export interface NomadServiceRegistration {
+  ServiceName: string;
+  Address: string;
+  Port: number;
+  AllocID?: string;
+  NodeID?: string;
+  Tags?: string[];
+}
+
 /** What a CAS write or delete came to: done, or another write won and this is the variable now. */
 export type VariableWriteResult = { kind: 'written'; variable?: NomadVariable } | { kind: 'conflict'; current: NomadVariable };
 

@@ -30,8 +30,9 @@ export interface StoreChange {
  * a namespace's variables, the keys under a KV prefix. Apart from StoreChange: only the explorer redraws on it.
  */
 export interface HeldChange {
-  kind: 'instances' | 'variables' | 'keys';
-  /** The service, the namespace, the prefix. */
+  /** templateData: a variable, key, prefix or Nomad service that a jobspec's template reads. */
+  kind: 'instances' | 'variables' | 'keys' | 'templateData';
+  /** The service, the namespace, the prefix; for templateData, the read's own key. */
   key: string;
 }
 
@@ -61,7 +62,7 @@ export class ClusterStore implements Disposable {
     const held = (kind: HeldChange['kind']) => (key: string) => {
       if (!this.disposed) for (const listener of [...this.heldListeners]) listener({ kind, key });
     };
-    this.subscriptions.push(this.consul.onDidChangeInstances(held('instances')), this.consul.onDidChangeKeys(held('keys')), this.nomad.onDidChangeVariables(held('variables')));
+    this.subscriptions.push(this.consul.onDidChangeInstances(held('instances')), this.consul.onDidChangeKeys(held('keys')), this.nomad.onDidChangeVariables(held('variables')), this.nomad.onDidChangeTemplateData(held('templateData')), this.consul.onDidChangeTemplateData(held('templateData')));
   }
 
   section(id: SectionId): LiveSection<unknown> | undefined {

@@ -2,6 +2,7 @@
 // keys of each expanded KV folder.
 import { ConsulClient } from '../consul/consulClient';
 import { ConsulServiceEntry } from '../consul/consulApi';
+import { ConsulKvEntry } from '../consul/kv';
 import { BlockingWatcher, IndexedResult } from '../live/blockingQuery';
 import { ConsulSectionData } from '../tree/consul/consulProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
@@ -12,6 +13,10 @@ import { HeldRead, HeldReads } from './heldReads';
 export class ConsulSection extends LiveSection<ConsulSectionData> {
   private readonly instanceReads = new HeldReads<ConsulServiceEntry[]>(() => this.settings().live);
   private readonly keyReads = new HeldReads<string[]>(() => this.settings().live);
+  /** Keys that open jobspecs' templates read (`key`), with their values; null: no such key. */
+  private readonly valueReads = new HeldReads<ConsulKvEntry | null>(() => this.settings().live);
+  /** Every key under a prefix that a template lists (`ls`, `tree`). */
+  private readonly prefixReads = new HeldReads<string[]>(() => this.settings().live);
 
   constructor(
     private readonly client: ConsulClient,
@@ -95,9 +100,37 @@ export class ConsulSection extends LiveSection<ConsulSectionData> {
     return this.keyReads.hold(prefix, async (blocking, signal) => fromConsul(await this.client.kvKeys(prefix, signal, blocking), []));
   }
 
+  onDidChangeTemplateData(listener: (key: string) => void): Disposable {
+    const subscriptions = [this.valueReads.onDidChange(listener), this.prefixReads.onDidChange(listener)];
+    return { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) };
+  }
+
+  /** A key with its value, as a template reads it, if it is held; `data` null: no such key. */
+  value(key: string): HeldRead<ConsulKvEntry | null> | undefined {
+    return this.valueReads.get(key);
+  }
+
+  watchValue(key: string): Disposable & { first: Promise<void> } {
+    return this.valueReads.hold(key, async (blocking, signal) => {
+      const result = await this.client.kvEntryIndexed(key, signal, blocking);
+      return { data: result.data, index: result.meta.index };
+    });
+  }
+
+  /** Every key under a prefix, if held. */
+  keysUnder(prefix: string): HeldRead<string[]> | undefined {
+    return this.prefixReads.get(prefix);
+  }
+
+  watchKeysUnder(prefix: string): Disposable & { first: Promise<void> } {
+    return this.prefixReads.hold(prefix, async (blocking, signal) => fromConsul(await this.client.kvKeysUnderIndexed(prefix, signal, blocking), []));
+  }
+
   override dispose(): void {
     this.instanceReads.stopAll();
     this.keyReads.stopAll();
+    this.valueReads.stopAll();
+    this.prefixReads.stopAll();
     super.dispose();
   }
 }

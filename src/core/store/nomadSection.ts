@@ -9,7 +9,7 @@ import { applyNomadEvents, NomadEvent, NomadRow, reconcileNomadList } from '../n
 import { jobKey, NomadSectionData } from '../tree/nomad/nomadProperties';
 import { Disposable, isForbidden, LiveSection, LiveSectionOptions } from './liveSection';
 import { HeldRead, HeldReads } from './heldReads';
-import { NomadVariableMetadata } from '../nomad/variables';
+import { NomadServiceRegistration, NomadVariable, NomadVariableMetadata } from '../nomad/variables';
 import { fetchNomadSection, NOMAD_LISTS } from '../explorer/sectionLoaders';
 import { fallbackSeconds, LiveSettings } from './liveSettings';
 
@@ -41,6 +41,10 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   private readonly definitions = new Map<string, NomadJob | 'loading' | 'missing'>();
   /** The Variables folder's list, by namespace (`*`: every one the token may list), held while it is expanded. */
   private readonly variableReads = new HeldReads<NomadVariableMetadata[]>(() => this.settings().live);
+  /** Variables that open jobspecs' templates read (items included), by namespace and path; null: none there. */
+  private readonly templateVariableReads = new HeldReads<NomadVariable | null>(() => this.settings().live);
+  /** Nomad-native services that templates read (`nomadService`), by namespace and name. */
+  private readonly serviceReads = new HeldReads<NomadServiceRegistration[]>(() => this.settings().live);
 
   constructor(
     private readonly client: NomadClient,
@@ -282,8 +286,37 @@ export class NomadSection extends LiveSection<NomadSectionData> {
     });
   }
 
+  onDidChangeTemplateData(listener: (key: string) => void): Disposable {
+    const subscriptions = [this.templateVariableReads.onDidChange(listener), this.serviceReads.onDidChange(listener)];
+    return { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) };
+  }
+
+  /** A variable with its items, as a template reads it, if it is held; `data` null: the path has none. */
+  variable(namespace: string, path: string): HeldRead<NomadVariable | null> | undefined {
+    return this.templateVariableReads.get(`${namespace}\u0000${path}`);
+  }
+
+  /** Reads a variable (items included) and keeps it current until the handle is disposed. */
+  watchVariable(namespace: string, path: string): Disposable & { first: Promise<void> } {
+    return this.templateVariableReads.hold(`${namespace}\u0000${path}`, (blocking, signal) => this.client.variableIndexed(path, namespace, { signal, blocking }));
+  }
+
+  /** A Nomad-native service's registrations, if held. */
+  nomadService(namespace: string, name: string): HeldRead<NomadServiceRegistration[]> | undefined {
+    return this.serviceReads.get(`${namespace}\u0000${name}`);
+  }
+
+  watchNomadService(namespace: string, name: string): Disposable & { first: Promise<void> } {
+    return this.serviceReads.hold(`${namespace}\u0000${name}`, async (blocking, signal) => {
+      const listed = await this.client.serviceRegistrations(name, namespace, { signal, blocking });
+      return { data: listed.items, index: listed.index };
+    });
+  }
+
   override dispose(): void {
     this.variableReads.stopAll();
+    this.templateVariableReads.stopAll();
+    this.serviceReads.stopAll();
     super.dispose();
   }
 }
