@@ -7,6 +7,8 @@ import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates }
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { DemoBackends } from './demoBackends';
 import { DemoConfigData } from './demoConfigData';
+import { RenderData, renderTemplate } from '../src/core/template/renderTemplate';
+import { allocationPathOf } from '../src/core/template/allocationPaths';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
@@ -734,6 +736,8 @@ export class DemoCluster {
       const found = this.data.nomad.deployments.find((candidate) => candidate.ID === decodeURIComponent(deployment[1]!));
       return found ? json(found, headers) : { status: 404, body: 'deployment not found' };
     }
+    const file = /^\/v1\/client\/fs\/cat\/([^/]+)$/.exec(url.pathname);
+    if (file) return this.allocationFile(decodeURIComponent(file[1]!), url.searchParams.get('path') ?? '');
     // Nomad-native services (`nomadService` in templates): the demo's services are all registered in Consul.
     if (/^\/v1\/service\/[^/]+$/.test(url.pathname)) return json([], headers);
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
@@ -823,6 +827,41 @@ export class DemoCluster {
       if (error instanceof DemoHttpError) return { status: error.status, body: error.message };
       throw error;
     }
+  }
+
+  /**
+   * `GET /v1/client/fs/cat/:alloc?path=`: the files the demo's allocations have are their templates, rendered
+   * from the demo's variables and keys as they are now (consul-template re-renders on every change).
+   */
+  private allocationFile(allocationId: string, path: string): Routed {
+    const allocation = this.data.nomad.allocations.find((candidate) => candidate.ID === allocationId);
+    if (!allocation) return { status: 404, body: 'Unknown allocation' };
+    const job = this.data.nomad.job(allocation.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string; Templates?: { DestPath: string; EmbeddedTmpl: string }[] | null }[] }[] } | undefined;
+    const tasks = job?.TaskGroups?.find((group) => group.Name === allocation.TaskGroup)?.Tasks ?? [];
+    for (const task of tasks) {
+      const template = (task.Templates ?? []).find((candidate) => allocationPathOf(task.Name, candidate.DestPath) === path.replace(/^\/+/, ''));
+      if (!template) continue;
+      const rendered = renderTemplate(template.EmbeddedTmpl, this.renderData(), { namespace: allocation.Namespace });
+      if (rendered.blockedOn) return { status: 404, body: `stat ${path}: no such file or directory (the template waits for ${rendered.blockedOn})` };
+      return { status: 200, body: rendered.text, contentType: 'text/plain; charset=utf-8' };
+    }
+    return { status: 404, body: `stat ${path}: no such file or directory` };
+  }
+
+  /** What the demo's templates render from: its configuration data and its Consul services. */
+  private renderData(): RenderData {
+    const text = (value: Buffer | undefined) => value?.toString('utf8');
+    return {
+      variable: (namespace, path) => this.configData.variableItems(namespace, path),
+      key: (key) => text(this.configData.keyValue(key)),
+      keysUnder: (prefix) => this.configData.entriesUnder(prefix).map((entry) => ({ key: entry.key, value: entry.value.toString('utf8') })),
+      service: (name, tag) =>
+        this.data.consul
+          .serviceHealth(name)
+          .filter((entry) => entry.Checks.every((check) => check.Status === 'passing') && (!tag || entry.Service.Tags.includes(tag)))
+          .map((entry) => ({ Name: entry.Service.Service, ID: entry.Service.ID, Address: entry.Service.Address, Port: entry.Service.Port, Node: entry.Node.Node, Tags: entry.Service.Tags })),
+      nomadService: () => [],
+    };
   }
 
   private routeTraefik(url: URL): Routed {

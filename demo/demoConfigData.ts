@@ -89,6 +89,11 @@ export class DemoConfigData {
     return this.keys.get(key)?.value;
   }
 
+  /** Every key under a prefix with its value (as `?recurse` lists them). */
+  entriesUnder(prefix: string): { key: string; value: Buffer }[] {
+    return [...this.keys.entries()].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b)).map(([key, stored]) => ({ key, value: stored.value }));
+  }
+
   /** Nomad's `/v1/vars` and `/v1/var/:path`; undefined for any other path. */
   routeNomad(method: string, url: URL, body: string): DemoConfigRoute | undefined {
     const headers = () => ({ 'X-Nomad-Index': String(this.index('nomad')), 'X-Nomad-KnownLeader': 'true', 'X-Nomad-LastContact': '0' });

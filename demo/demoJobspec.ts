@@ -95,6 +95,16 @@ class Evaluator {
       }
     }
     let text = parts.join('');
+    if (heredoc) {
+      // The parser's first literal starts after the first line's indentation: it belongs to the content.
+      const first = node.namedChildren.find((child) => child?.type === 'template_literal' || child?.type === 'template_interpolation');
+      const contentStart = node.text.indexOf('\n') + 1;
+      if (first && contentStart > 0) text = node.text.slice(contentStart, first.startIndex - node.startIndex) + text;
+      // …and the last line's newline, before the closing marker's line, is the content's too (HCL keeps it).
+      const last = [...node.namedChildren].reverse().find((child) => child?.type === 'template_literal' || child?.type === 'template_interpolation');
+      const closingLine = node.text.lastIndexOf('\n') + 1;
+      if (last && closingLine > last.endIndex - node.startIndex) text += node.text.slice(last.endIndex - node.startIndex, closingLine);
+    }
     if (heredoc && /^<<-/.test(node.text)) {
       const lines = text.split('\n');
       const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => /^[ \t]*/.exec(line)![0].length));
@@ -181,6 +191,18 @@ function services(blocks: Block[]): Record<string, unknown>[] | null {
   }));
 }
 
+/** A task's `template` blocks as Nomad's API has them (what the allocation renders). */
+function templates(blocks: Block[]): Record<string, unknown>[] | null {
+  const found = blocks.filter((block) => block.type === 'template');
+  if (found.length === 0) return null;
+  return found.map((template) => ({
+    DestPath: template.attributes.destination ?? '',
+    EmbeddedTmpl: template.attributes.data ?? '',
+    ChangeMode: template.attributes.change_mode ?? 'restart',
+    Envvars: template.attributes.env ?? false,
+  }));
+}
+
 function firstSyntaxError(root: Node): Node | undefined {
   if (root.isError || root.isMissing) return root;
   if (!root.hasError) return undefined;
@@ -247,6 +269,7 @@ export async function parseDemoJobspec(hcl: string, variableValues: Record<strin
                 Env: task.blocks.find((block) => block.type === 'env')?.attributes ?? null,
                 Resources: resources ? { CPU: resources.cpu ?? null, MemoryMB: resources.memory ?? null } : null,
                 Services: services(task.blocks),
+                Templates: templates(task.blocks),
               };
             }),
         })),

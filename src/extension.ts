@@ -67,6 +67,8 @@ import { KV_SCHEME, KvDocuments } from './views/kvDocuments';
 import { registerVariableCommands } from './commands/variableCommands';
 import { registerKvCommands } from './commands/kvCommands';
 import { TemplateLanguageFeatures } from './views/templateLanguage';
+import { TEMPLATE_PREVIEW_SCHEME, TemplatePreviews } from './views/templatePreviews';
+import { registerPreviewTemplate } from './commands/previewTemplate';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -85,6 +87,7 @@ export interface HashistackApi {
   variables: VariableDocuments;
   kv: KvDocuments;
   templates: TemplateLanguageFeatures;
+  templatePreviews: TemplatePreviews;
 }
 
 /**
@@ -118,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const variables = new VariableDocuments(VARIABLE_SCHEME, store, log);
   const kv = new KvDocuments(KV_SCHEME, store, log);
   const templates = new TemplateLanguageFeatures(jobspecs, store, variables, kv, log);
+  const templatePreviews = new TemplatePreviews(jobspecs, store, log);
 
   context.subscriptions.push(
     log,
@@ -190,13 +194,16 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerVariableCommands(store, variables, log),
     registerKvCommands(store, kv, log),
     templates,
+    templatePreviews,
+    vscode.workspace.registerTextDocumentContentProvider(TEMPLATE_PREVIEW_SCHEME, templatePreviews),
+    registerPreviewTemplate(templatePreviews),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews };
 }
 
 export function deactivate(): void {

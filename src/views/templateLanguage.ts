@@ -28,7 +28,11 @@ interface AnalyzedTemplate {
   analysis: TemplateAnalysis;
 }
 
-export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.DefinitionProvider, vscode.Disposable {
+export const PREVIEW_TEMPLATE_COMMAND = 'hashistack.previewTemplate';
+
+export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.DefinitionProvider, vscode.CodeLensProvider, vscode.Disposable {
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('hashistack-templates');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Each open jobspec's templates, as last analyzed. */
@@ -49,6 +53,8 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
       this.diagnostics,
       vscode.languages.registerHoverProvider({ language: 'nomad' }, this),
       vscode.languages.registerDefinitionProvider({ language: 'nomad' }, this),
+      vscode.languages.registerCodeLensProvider({ language: 'nomad' }, this),
+      this.lensesChanged,
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -89,6 +95,7 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
     if (!syntax || document.isClosed) return [];
     const templates = jobspecTemplates(syntax.tree, syntax.text).map((template) => ({ template, analysis: analyzeTemplate(template.source) }));
     this.analyzed.set(document.uri.toString(), templates);
+    this.lensesChanged.fire();
     const store = await this.updateHolds();
     if (!store || document.isClosed) return [];
     const data = this.data(store);
@@ -125,6 +132,14 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
     if (reference.kind === 'variable' || reference.kind === 'variableItem') return new vscode.Location(this.variables.uri(reference.namespace ?? found.template.namespace, reference.path), new vscode.Position(0, 0));
     if (reference.kind === 'key') return new vscode.Location(this.kv.uri(reference.key), new vscode.Position(0, 0));
     return undefined;
+  }
+
+  /** "Preview Template" on each template block with data. */
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    return (this.analyzed.get(document.uri.toString()) ?? []).map(({ template }, position) => {
+      const at = document.positionAt(template.blockStart);
+      return new vscode.CodeLens(new vscode.Range(at, at), { title: 'Preview Template', tooltip: `Render ${template.destination ?? 'this template'} with the data of the active cluster${template.destination ? ', and compare it with what a running allocation rendered' : ''}`, command: PREVIEW_TEMPLATE_COMMAND, arguments: [document.uri.toString(), position] });
+    });
   }
 
   /** The references of a document's templates as last analyzed (for the tests). */

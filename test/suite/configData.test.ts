@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HashistackApi } from '../../src/extension';
 import { ExplorerNode, tooltipText } from '../../src/core/tree/explorerNode';
 import { MASKED_VALUE } from '../../src/core/nomad/variables';
@@ -175,6 +177,39 @@ describe('Nomad Variables and Consul KV as documents', function () {
       await replaceText(vscode.window.activeTextEditor!, 'on');
       assert.ok(await vscode.window.activeTextEditor!.document.save());
       await until(async () => !(await problems()).some((problem) => problem.startsWith('key-missing')), 'the key-missing Problem to clear', 20_000);
+    } finally {
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
+  it("previews the platform's whoami template with variables masked, and it equals the file the running allocation rendered", async () => {
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'preview-whoami.nomad');
+    await vscode.workspace.fs.writeFile(file, readFileSync(join(__dirname, '..', '..', '..', 'platform', 'nomad', 'whoami.nomad')));
+    try {
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      const lenses = await until(async () => {
+        const found = ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file)) ?? []).filter((lens) => lens.command?.title === 'Preview Template');
+        return found.length > 0 && found;
+      }, 'the Preview Template lens on the template block', 20_000);
+      assert.equal(document.lineAt(lenses[0]!.range.start.line).text.trim(), 'template {');
+      const shown = await hashistack.templatePreviews.preview(document, 0);
+      assert.ok(shown);
+      assert.equal(shown.result.text, `WHOAMI_NAME=${MASKED_VALUE}\nGREETING=Hello from Consul KV\n`);
+      assert.equal((await vscode.workspace.openTextDocument(shown.uri)).getText(), shown.result.text);
+      const store = hashistack.store.store!;
+      const allocation = await until(async () => {
+        const syntax = await hashistack.jobspecs.syntax(document);
+        const template = syntax && (await import('../../src/core/jobspec/templateBlocks')).jobspecTemplates(syntax.tree, syntax.text)[0];
+        return template && hashistack.templatePreviews.runningAllocation(store, template);
+      }, 'a running whoami allocation in the store', 20_000);
+      const sides = await hashistack.templatePreviews.compare(document, 0, allocation);
+      assert.ok(sides);
+      const [rendered, preview] = await Promise.all(sides.map(async (uri) => (await vscode.workspace.openTextDocument(uri)).getText()));
+      // The variable's value as it is now (an earlier test saved it): shown, not masked, on both sides.
+      const name = (await variableOnCluster('nomad/jobs/whoami'))?.name;
+      assert.equal(rendered, `WHOAMI_NAME=${name}\nGREETING=Hello from Consul KV\n`, 'the allocation rendered the values');
+      assert.equal(preview, rendered, 'the preview with values shown is what the allocation rendered');
     } finally {
       await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
     }

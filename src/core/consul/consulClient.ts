@@ -67,6 +67,11 @@ export class ConsulClient {
     return this.get<string[]>(kvPath(prefix), signal, blocking, (data, where) => checkStrings(data, where), { keys: true }, { value: [] });
   }
 
+  /** Every entry under a prefix with its value (`?recurse`): what a template's `ls` and `tree` render. */
+  async kvEntriesUnder(prefix: string, signal?: AbortSignal): Promise<ConsulKvEntry[]> {
+    return (await this.get<ConsulKvEntry[]>(kvPath(prefix), signal, undefined, (data, where) => checkList(data, where, ['Key']), { recurse: true }, { value: [] })).data;
+  }
+
   /** One key with its value, flags and indexes, or undefined when there is none. */
   async kvEntry(key: string, signal?: AbortSignal): Promise<ConsulKvEntry | undefined> {
     return (await this.kvEntryIndexed(key, signal)).data ?? undefined;

@@ -304,6 +304,14 @@ export class NomadClient {
   }
 
   /**
+   * A file of an allocation (`GET /v1/client/fs/cat/:alloc?path=`), as text; `path` is relative to the allocation
+   * directory (`<task>/secrets/app.env`). Bounded like every read (maxResponseMegabytes).
+   */
+  async allocationFile(allocationId: string, path: string, signal?: AbortSignal): Promise<string> {
+    return (await this.http.requestText(`/v1/client/fs/cat/${encodeURIComponent(allocationId)}`, { signal, query: { path, region: this.region } })).data;
+  }
+
+  /**
    * Writes a variable's items. `cas`: the ModifyIndex it was read at (0: only if the path is free); a write that
    * lost to another answers 409 with the variable as it is now, which comes back as a conflict.
    */

@@ -343,11 +343,3 @@ function operandOf(token: Token): Operand {
       throw new TemplateSyntaxError(`unexpected ${token.type === 'keyword' ? `"${token.text}"` : token.type} in command`, start);
   }
 }
-
-/** The trim markers of the action that starts or ends at an offset: text beside a `{{-`/`-}}` loses its spaces. */
-export function trimmedText(source: string, node: Extract<TemplateNode, { kind: 'text' }>): string {
-  let text = node.text;
-  if (source.slice(node.end, node.end + 4).startsWith('{{- ') || /^\{\{-[\s]/.test(source.slice(node.end))) text = text.replace(/\s+$/, '');
-  if (/\s-}}$/.test(source.slice(Math.max(0, node.start - 4), node.start))) text = text.replace(/^\s+/, '');
-  return text;
-}
