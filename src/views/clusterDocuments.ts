@@ -22,11 +22,11 @@ export interface DocumentEntry {
 }
 
 /**
- * `entry`: the entry as the product now holds it, when its answer says (Nomad's write answers the variable;
- * Consul's only `true`: the next stat reads it). Its text is what a read would give, so the stat VS Code makes
- * after the save and every later one agree.
+ * `entry`: the entry as the product now holds it — its text as a read would give it (so the stat VS Code makes
+ * after the save and every later one agree), its index the base of the next save. An index of 0 when it cannot
+ * be known to be ours: the next save then meets the check-and-set and shows what is there.
  */
-export type DocumentWrite = { kind: 'written'; entry?: DocumentEntry } | { kind: 'conflict'; theirs: DocumentEntry | undefined; who: string };
+export type DocumentWrite = { kind: 'written'; entry: DocumentEntry } | { kind: 'conflict'; theirs: DocumentEntry | undefined; who: string };
 
 /** The target of a document, from its URI, with the words that name it to the user. */
 export interface DocumentTarget {
@@ -46,8 +46,13 @@ const READ_REUSE_MS = 1_500;
 export abstract class ClusterDocuments<Target extends DocumentTarget> implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
-  /** The last read of each document: the index a save is checked against. */
+  /** The last read of each document, reused by stat and readFile for a moment (VS Code asks for both at once). */
   private readonly reads = new Map<string, { entry: DocumentEntry; at: number }>();
+  /**
+   * The index each document's text is based on: set when its content is read (opened, reverted, or read for
+   * Compare) or written, never by a stat — a save is checked-and-set against what the user's text came from.
+   */
+  private readonly bases = new Map<string, number>();
   /** Their version after a lost write, for Compare (read-only documents of their own). */
   private readonly theirs = new Map<string, DocumentEntry>();
   /** Documents created in the editor and not yet saved: they read as `template` until the first save. */
@@ -95,6 +100,7 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const entry = await this.entry(uri);
+    if (!this.isTheirs(uri)) this.bases.set(uri.toString(), entry.index);
     return Buffer.from(entry.text, 'utf8');
   }
 
@@ -106,7 +112,7 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
     const store = await this.storeFor(uri);
     const key = uri.toString();
     const draft = this.drafts.has(key);
-    const index = draft ? 0 : (this.reads.get(key)?.entry.index ?? (await this.entry(uri)).index);
+    const index = draft ? 0 : (this.bases.get(key) ?? (await this.entry(uri)).index);
     const text = Buffer.from(content).toString('utf8');
     let result: DocumentWrite;
     try {
@@ -116,14 +122,15 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
     }
     if (result.kind === 'written') {
       this.drafts.delete(key);
-      if (result.entry) this.reads.set(key, { entry: result.entry, at: Date.now() });
-      else this.reads.delete(key);
-      this.log.info(`Saved ${target.description} on "${this.profileOf(uri)}"${result.entry ? ` (index ${result.entry.index})` : ''}`);
+      this.reads.set(key, { entry: result.entry, at: Date.now() });
+      this.bases.set(key, result.entry.index);
+      this.log.info(`Saved ${target.description} on "${this.profileOf(uri)}" (index ${result.entry.index})`);
       return;
     }
     // Another write came first. Theirs becomes the base: a deliberate save after Compare replaces it.
     if (result.theirs) {
       this.reads.set(key, { entry: result.theirs, at: 0 });
+      this.bases.set(key, result.theirs.index);
       this.theirs.set(key, result.theirs);
     }
     this.drafts.delete(key);
@@ -160,6 +167,7 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
   /** Forgets what a document read: the next stat or read asks the cluster. */
   forget(uri: vscode.Uri): void {
     this.reads.delete(uri.toString());
+    this.bases.delete(uri.toString());
   }
 
   dispose(): void {

@@ -44,8 +44,11 @@ export class KvDocuments extends ClusterDocuments<KvTarget> {
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.length > MAX_KV_VALUE_BYTES) throw new DocumentRefusal(`The value is ${bytes.length} bytes; Consul takes at most ${MAX_KV_VALUE_BYTES}.`);
     if (await store.consul.api.kvPut(target.key, bytes, { cas: index, flags: this.flags.get(target.key) })) {
-      // Consul answers true without the new index: the next read finds it.
-      return { kind: 'written' };
+      // Consul answers true without the new index: read it back. If the value there is no longer ours (someone
+      // wrote right after), the base is 0, which the next save's check-and-set refuses.
+      const now = await store.consul.api.kvEntry(target.key);
+      const ours = now && decodeKvValue(now.Value).kind === 'text' && Buffer.from(now.Value ?? '', 'base64').equals(bytes);
+      return { kind: 'written', entry: { text, index: ours ? now.ModifyIndex : 0 } };
     }
     // Consul's `false`: another write came first (or the key appeared, for a new one). Read what is there now.
     const current = await store.consul.api.kvEntry(target.key);

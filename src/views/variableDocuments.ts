@@ -45,7 +45,7 @@ export class VariableDocuments extends ClusterDocuments<VariableTarget> {
     const parsed = parseVariableDocument(text);
     if ('problem' in parsed) throw new DocumentRefusal(parsed.problem);
     const result = await store.nomad.api.putVariable(target.path, target.namespace, parsed.items, index);
-    if (result.kind === 'written') return { kind: 'written', entry: result.variable && { text: variableDocument(result.variable.Items ?? parsed.items), index: result.variable.ModifyIndex } };
+    if (result.kind === 'written') return { kind: 'written', entry: { text: variableDocument(result.variable?.Items ?? parsed.items), index: result.variable?.ModifyIndex ?? 0 } };
     return { kind: 'conflict', theirs: result.current.Items ? { text: variableDocument(result.current.Items), index: result.current.ModifyIndex } : undefined, who: whoWon(result.current) };
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Frame, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { clickViewAction, closeTab, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
+import { until } from '../support/until';
 
 export interface Scenario {
   name: string;
@@ -381,6 +382,45 @@ export const SCENARIOS: Scenario[] = [
       await palette();
       await page.locator(SELECTORS.notification, { hasText: /nothing to attach: / }).first().waitFor({ timeout: 15_000 });
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal when there is nothing to do');
+    },
+  },
+  {
+    name: "a Consul key opens from the explorer as a document; a save changes the demo's value; a save over someone else's change is refused with nothing lost",
+    async run(page, { demo, screenshot }) {
+      await openHashistack(page);
+      // The Consul view alone has the room: its Key/Value folder is below the services and nodes.
+      for (const view of ['AWS', 'Nomad', 'Traefik']) await setPaneExpanded(page, view, false);
+      await setPaneExpanded(page, 'Consul', true);
+      const consul = pane(page, 'Consul');
+      // The folders are the last rows of their names (a service is called whoami too).
+      for (const folder of ['Key/Value', 'config', 'whoami']) {
+        await row(consul, folder).last().waitFor({ timeout: 20_000 });
+        await row(consul, folder).last().click();
+      }
+      await row(consul, 'greeting').click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'greeting' }).waitFor();
+      await editorContains(page, 'Hello from Consul KV');
+      const replaceAll = async (text: string) => {
+        await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(text);
+      };
+      await replaceAll('Bonjour');
+      await page.keyboard.press('Control+S');
+      await until(() => demo.configData.keyValue('config/whoami/greeting')?.toString() === 'Bonjour', 'the demo to hold the saved value');
+      // Someone else writes it; the next save must not overwrite them.
+      await replaceAll('Mine');
+      demo.configData.setKey('config/whoami/greeting', 'Theirs');
+      await page.keyboard.press('Control+S');
+      await page.locator(SELECTORS.notification, { hasText: /content of the file is newer|changed on "[^"]+" since you opened it/ }).first().waitFor({ timeout: 15_000 });
+      assert.equal(demo.configData.keyValue('config/whoami/greeting')?.toString(), 'Theirs', 'their value stays');
+      await editorContains(page, 'Mine');
+      assert.equal(await page.locator('.tabs-container .tab.active.dirty').count(), 1, 'the text is still the user\'s, unsaved');
+      await screenshot('kv-conflict');
+      // Leave the demo's key as the scenario had it.
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'File: Revert File');
+      demo.configData.setKey('config/whoami/greeting', 'Hello from Consul KV');
     },
   },
 ];
