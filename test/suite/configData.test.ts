@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { HashistackApi } from '../../src/extension';
 import { ExplorerNode, tooltipText } from '../../src/core/tree/explorerNode';
 import { MASKED_VALUE } from '../../src/core/nomad/variables';
-import { resetScenario, writeKeyElsewhere, writeVariableElsewhere } from './demoControl';
+import { clearFaults, resetScenario, setFault, writeKeyElsewhere, writeVariableElsewhere } from './demoControl';
 import { until } from '../support/until';
 
 async function api(): Promise<HashistackApi> {
@@ -212,6 +212,17 @@ describe('Nomad Variables and Consul KV as documents', function () {
       assert.equal(preview, rendered, 'the preview with values shown is what the allocation rendered');
     } finally {
       await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
+  it('says which capability a 403 lacks, for a variable and for a key', async () => {
+    await setFault('nomad', 'forbidden');
+    await setFault('consul', 'forbidden');
+    try {
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(hashistack.variables.uri('default', 'nomad/jobs/forbidden-here'))), /needs "variables: read" on path nomad\/jobs\/forbidden-here in namespace default/);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(hashistack.kv.uri('config/forbidden-here'))), /needs "key:read" on config\/forbidden-here/);
+    } finally {
+      await clearFaults();
     }
   });
 
