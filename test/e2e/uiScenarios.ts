@@ -392,11 +392,13 @@ export const SCENARIOS: Scenario[] = [
       for (const view of ['AWS', 'Nomad', 'Traefik']) await setPaneExpanded(page, view, false);
       await setPaneExpanded(page, 'Consul', true);
       const consul = pane(page, 'Consul');
-      // The folders are the last rows of their names (a service is called whoami too).
-      for (const folder of ['Key/Value', 'config', 'whoami']) {
-        await row(consul, folder).last().waitFor({ timeout: 20_000 });
-        await row(consul, folder).last().click();
+      for (const folder of ['Key/Value', 'config']) {
+        await row(consul, folder).waitFor({ timeout: 20_000 });
+        await row(consul, folder).click();
       }
+      // A service is called whoami too: the folder is the second row of that name, once config's rows are in.
+      await until(async () => (await row(consul, 'whoami').count()) === 2, "config's folders under Key/Value", 20_000);
+      await row(consul, 'whoami').nth(1).click();
       await row(consul, 'greeting').click();
       await page.locator('.tabs-container .tab.active', { hasText: 'greeting' }).waitFor();
       await editorContains(page, 'Hello from Consul KV');
