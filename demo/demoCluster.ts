@@ -8,7 +8,7 @@ import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { DemoBackends } from './demoBackends';
 import { DemoConfigData } from './demoConfigData';
 import { RenderData, renderTemplate } from '../src/core/template/renderTemplate';
-import { allocationPathOf } from '../src/core/template/allocationPaths';
+import { allocationTree, fileInfo } from './demoAllocationFiles';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_PARSER_NOTE, DemoParseError, parseDemoJobspec } from './demoJobspec';
@@ -736,8 +736,8 @@ export class DemoCluster {
       const found = this.data.nomad.deployments.find((candidate) => candidate.ID === decodeURIComponent(deployment[1]!));
       return found ? json(found, headers) : { status: 404, body: 'deployment not found' };
     }
-    const file = /^\/v1\/client\/fs\/cat\/([^/]+)$/.exec(url.pathname);
-    if (file) return this.allocationFile(decodeURIComponent(file[1]!), url.searchParams.get('path') ?? '');
+    const files = /^\/v1\/client\/fs\/(ls|stat|cat|readat)\/([^/]+)$/.exec(url.pathname);
+    if (files) return this.allocationFiles(files[1]!, decodeURIComponent(files[2]!), url.searchParams);
     // Nomad-native services (`nomadService` in templates): the demo's services are all registered in Consul.
     if (/^\/v1\/service\/[^/]+$/.test(url.pathname)) return json([], headers);
     const job = /^\/v1\/job\/([^/]+)$/.exec(url.pathname);
@@ -830,22 +830,38 @@ export class DemoCluster {
   }
 
   /**
-   * `GET /v1/client/fs/cat/:alloc?path=`: the files the demo's allocations have are their templates, rendered
-   * from the demo's variables and keys as they are now (consul-template re-renders on every change).
+   * `GET /v1/client/fs/{ls,stat,cat,readat}/:alloc?path=`: the allocation's directory (demoAllocationFiles.ts),
+   * its templates rendered from the demo's variables and keys as they are now (consul-template re-renders on
+   * every change). Nomad's own words for what is not there.
    */
-  private allocationFile(allocationId: string, path: string): Routed {
+  private allocationFiles(operation: string, allocationId: string, query: URLSearchParams): Routed {
     const allocation = this.data.nomad.allocations.find((candidate) => candidate.ID === allocationId);
     if (!allocation) return { status: 404, body: 'Unknown allocation' };
     const job = this.data.nomad.job(allocation.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string; Templates?: { DestPath: string; EmbeddedTmpl: string }[] | null }[] }[] } | undefined;
-    const tasks = job?.TaskGroups?.find((group) => group.Name === allocation.TaskGroup)?.Tasks ?? [];
-    for (const task of tasks) {
-      const template = (task.Templates ?? []).find((candidate) => allocationPathOf(task.Name, candidate.DestPath) === path.replace(/^\/+/, ''));
-      if (!template) continue;
-      const rendered = renderTemplate(template.EmbeddedTmpl, this.renderData(), { namespace: allocation.Namespace });
-      if (rendered.blockedOn) return { status: 404, body: `stat ${path}: no such file or directory (the template waits for ${rendered.blockedOn})` };
-      return { status: 200, body: rendered.text, contentType: 'text/plain; charset=utf-8' };
+    const tasks = (job?.TaskGroups?.find((group) => group.Name === allocation.TaskGroup)?.Tasks ?? []).map((task) => ({ name: task.Name, templates: task.Templates ?? [] }));
+    const tree = allocationTree(allocation.ID, tasks, (template) => {
+      const rendered = renderTemplate(template, this.renderData(), { namespace: allocation.Namespace });
+      return rendered.blockedOn ? undefined : rendered.text;
+    });
+    const path = (query.get('path') ?? '/').replace(/^\/+|\/+$/g, '');
+    const modTime = new Date(allocation.CreateTime / 1_000_000 + 60_000).toISOString();
+    const entry = path === '' ? { isDir: true } : tree.get(path);
+    if (!entry) return { status: 500, body: `stat ${path}: no such file or directory` };
+    if (operation === 'stat') return json(fileInfo(path, entry, modTime), {});
+    if (operation === 'ls') {
+      if (!entry.isDir) return { status: 500, body: `${path}: not a directory` };
+      const prefix = path ? `${path}/` : '';
+      const children = [...tree.entries()].filter(([candidate]) => candidate.startsWith(prefix) && !candidate.slice(prefix.length).includes('/')).sort(([a], [b]) => a.localeCompare(b));
+      return json(children.map(([candidate, child]) => fileInfo(candidate, child, modTime)), {});
     }
-    return { status: 404, body: `stat ${path}: no such file or directory` };
+    if (entry.isDir) return { status: 400, body: `file "${path}" is a directory` };
+    const content = entry.content!;
+    if (operation === 'readat') {
+      const offset = Number(query.get('offset') ?? '0');
+      const limit = Number(query.get('limit') ?? String(content.length));
+      return { status: 200, body: content.subarray(offset, offset + limit), contentType: 'text/plain; charset=utf-8' };
+    }
+    return { status: 200, body: content, contentType: 'text/plain; charset=utf-8' };
   }
 
   /** What the demo's templates render from: its configuration data and its Consul services. */

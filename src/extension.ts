@@ -69,6 +69,8 @@ import { registerKvCommands } from './commands/kvCommands';
 import { TemplateLanguageFeatures } from './views/templateLanguage';
 import { TEMPLATE_PREVIEW_SCHEME, TemplatePreviews } from './views/templatePreviews';
 import { registerPreviewTemplate } from './commands/previewTemplate';
+import { ALLOCATION_FILES_SCHEME, AllocationFiles } from './views/allocationFiles';
+import { registerAllocationFileCommands } from './commands/browseAllocationFiles';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -88,6 +90,7 @@ export interface HashistackApi {
   kv: KvDocuments;
   templates: TemplateLanguageFeatures;
   templatePreviews: TemplatePreviews;
+  allocationFiles: AllocationFiles;
 }
 
 /**
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const kv = new KvDocuments(KV_SCHEME, store, log);
   const templates = new TemplateLanguageFeatures(jobspecs, store, variables, kv, log);
   const templatePreviews = new TemplatePreviews(jobspecs, store, log);
+  const allocationFiles = new AllocationFiles(store, log);
 
   context.subscriptions.push(
     log,
@@ -197,13 +201,16 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     templatePreviews,
     vscode.workspace.registerTextDocumentContentProvider(TEMPLATE_PREVIEW_SCHEME, templatePreviews),
     registerPreviewTemplate(templatePreviews),
+    allocationFiles,
+    vscode.workspace.registerFileSystemProvider(ALLOCATION_FILES_SCHEME, allocationFiles, { isCaseSensitive: true, isReadonly: new vscode.MarkdownString("An allocation's files are read-only: change the jobspec and deploy.") }),
+    registerAllocationFileCommands(store, allocationFiles),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles };
 }
 
 export function deactivate(): void {

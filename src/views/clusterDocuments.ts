@@ -179,16 +179,11 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
   }
 
   protected profileOf(uri: vscode.Uri): string {
-    return new URLSearchParams(uri.query).get('profile') ?? '';
+    return profileOfUri(uri);
   }
 
-  /** The store of the document's profile; refused when another profile is active (no token crosses a profile). */
-  private async storeFor(uri: vscode.Uri): Promise<ClusterStore> {
-    const profile = this.profileOf(uri);
-    if (profile !== this.host.activeProfile.name) {
-      throw vscode.FileSystemError.Unavailable(`This document is on cluster "${profile}", and "${this.host.activeProfile.name}" is active: select "${profile}" again (Hashistack: Select Cluster) to read or save it.`);
-    }
-    return this.host.ready();
+  private storeFor(uri: vscode.Uri): Promise<ClusterStore> {
+    return profileStore(this.host, uri);
   }
 
   private async entry(uri: vscode.Uri): Promise<DocumentEntry> {
@@ -224,4 +219,18 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
     const reason = error instanceof Error ? error.message : String(error);
     return vscode.FileSystemError.Unavailable(`${operation === 'read' ? 'Reading' : 'Writing'} ${target.description}: ${reason}`);
   }
+}
+
+/** The profile a cluster document's URI was made on (`?profile=`). */
+export function profileOfUri(uri: vscode.Uri): string {
+  return new URLSearchParams(uri.query).get('profile') ?? '';
+}
+
+/** The store of a document's profile; refused when another profile is active (no token crosses a profile). */
+export function profileStore(host: ClusterStoreHost, uri: vscode.Uri): Promise<ClusterStore> {
+  const profile = profileOfUri(uri);
+  if (profile !== host.activeProfile.name) {
+    return Promise.reject(vscode.FileSystemError.Unavailable(`This document is on cluster "${profile}", and "${host.activeProfile.name}" is active: select "${profile}" again (Hashistack: Select Cluster) to read or save it.`));
+  }
+  return host.ready();
 }

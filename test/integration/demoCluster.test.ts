@@ -10,6 +10,9 @@ import { recordedJson, recordedText } from '../support/recorded';
 import { shapeDifferences, ShapeRules } from '../support/shape';
 import { NdjsonDecoder } from '../../src/core/live/ndjson';
 
+/** The scenario's first whoami allocation (its IDs are fixed). */
+const WHOAMI_ALLOCATION = '8418f600-0000-4000-a000-841800000000';
+
 /** Each demo endpoint, the recorded response it must match, and the rules of that comparison. */
 const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: ShapeRules }[] = [
   { product: 'consul', path: '/v1/catalog/services', recorded: 'consul/catalog-services.json', rules: { maps: [''] } },
@@ -40,6 +43,9 @@ const CONTRACT: { product: DemoProduct; path: string; recorded: string; rules?: 
   // A key no session holds has no "Session" (omitempty).
   { product: 'consul', path: '/v1/kv/config/whoami/greeting', recorded: 'consul-kv/kv-read.json', rules: { optional: ['[].Session'] } },
   { product: 'consul', path: '/v1/kv/config/?keys&separator=/', recorded: 'consul-kv/kv-keys-separator.json' },
+  // An allocation's files (the scenario's first whoami allocation), as the client API page prints them.
+  { product: 'nomad', path: `/v1/client/fs/ls/${WHOAMI_ALLOCATION}?path=/`, recorded: 'nomad-fs/fs-ls.json' },
+  { product: 'nomad', path: `/v1/client/fs/stat/${WHOAMI_ALLOCATION}?path=whoami/secrets/whoami.env`, recorded: 'nomad-fs/fs-stat.json' },
 ];
 
 describe('The demo cluster', () => {
@@ -179,7 +185,8 @@ describe('The demo cluster', () => {
     demo.resetRequests();
     const clients = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
     await Promise.all([loadConsulSection(clients.consul, { consul: '', nomad: '' }), loadNomadSection(clients.nomad, { consul: '', nomad: '' }), loadTraefikSection(clients.traefik), loadConsulInstances(clients.consul, 'whoami'), clients.nomad.job('whoami', 'default'),
-      clients.nomad.variables('', '*'), clients.nomad.variable('nomad/jobs/whoami', 'default'), clients.consul.kvEntry('config/whoami/greeting'), clients.consul.kvKeys('config/')]);
+      clients.nomad.variables('', '*'), clients.nomad.variable('nomad/jobs/whoami', 'default'), clients.consul.kvEntry('config/whoami/greeting'), clients.consul.kvKeys('config/'),
+      clients.nomad.allocationDirectory(WHOAMI_ALLOCATION, '/'), clients.nomad.allocationStat(WHOAMI_ALLOCATION, 'whoami/secrets/whoami.env')]);
     const used = new Set(demo.requests.map((r) => `${r.product} ${r.path}`));
     const contract = new Set(CONTRACT.map((c) => `${c.product} ${new URL(c.path, 'http://127.0.0.1').pathname}`));
     assert.deepEqual([...used].sort(), [...contract].sort(), 'every endpoint the explorer calls is in the shape contract above');

@@ -3,6 +3,7 @@ import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ApiError } from '../http/apiError';
+import { AllocationFileInfo } from './allocationFiles';
 import { NomadServiceRegistration, NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
 import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
@@ -309,6 +310,23 @@ export class NomadClient {
    */
   async allocationFile(allocationId: string, path: string, signal?: AbortSignal): Promise<string> {
     return (await this.http.requestText(`/v1/client/fs/cat/${encodeURIComponent(allocationId)}`, { signal, query: { path, region: this.region } })).data;
+  }
+
+  /** The entries of a directory of an allocation (`/v1/client/fs/ls`), `path` relative to the allocation directory. */
+  async allocationDirectory(allocationId: string, path: string, signal?: AbortSignal): Promise<AllocationFileInfo[]> {
+    const where = `/v1/client/fs/ls/${encodeURIComponent(allocationId)}`;
+    const response = await this.http.requestJson<unknown>(where, { signal, query: { path: path || '/', region: this.region } });
+    return checkList<AllocationFileInfo>(response.data, this.where(where), ['Name', 'ModTime']);
+  }
+
+  /** One entry of an allocation's directory (`/v1/client/fs/stat`). */
+  async allocationStat(allocationId: string, path: string, signal?: AbortSignal): Promise<AllocationFileInfo> {
+    return this.object<AllocationFileInfo>(`/v1/client/fs/stat/${encodeURIComponent(allocationId)}`, { Name: 'string', Size: 'number', ModTime: 'string' }, { query: { path: path || '/' }, signal });
+  }
+
+  /** `limit` bytes of an allocation's file from `offset` (`/v1/client/fs/readat`), as text. */
+  async allocationFileRange(allocationId: string, path: string, offset: number, limit: number, signal?: AbortSignal): Promise<string> {
+    return (await this.http.requestText(`/v1/client/fs/readat/${encodeURIComponent(allocationId)}`, { signal, query: { path, offset, limit, region: this.region } })).data;
   }
 
   /**
