@@ -707,7 +707,9 @@ export class DemoCluster {
       if (!stub) return { status: 404, body: 'alloc not found' };
       const definition = this.data.nomad.job(stub.JobID) as { TaskGroups?: { Name: string; Tasks?: { Name: string }[] | null }[] | null } | undefined;
       const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
-      return json({ ...stub, Job: null, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID), this.rollouts.taskDetailsOf(stub)) }, headers);
+      // Its ports as Nomad allocates them (Shared.Ports: label, host port, host address): where Forward Port goes.
+      const ports = this.data.consul.portsOf(stub.ID).map((port) => ({ Label: port.label, Value: port.port, To: 80, HostIP: port.address }));
+      return json({ ...stub, Job: null, AllocatedResources: { Shared: { Ports: ports, Networks: null }, Tasks: null }, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID), this.rollouts.taskDetailsOf(stub)) }, headers);
     }
     const evaluations = /^\/v1\/job\/([^/]+)\/evaluations$/.exec(url.pathname);
     if (evaluations) {

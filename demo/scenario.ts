@@ -716,6 +716,8 @@ export interface DemoData {
      * instance is deregistered. Says whether the catalog changed.
      */
     syncJob: (jobId: string, allocations: readonly DemoAllocationStub[]) => boolean;
+    /** Where an allocation's service instances listen (its `http` port, as Nomad allocated it). */
+    portsOf: (allocationId: string) => { label: string; address: string; port: number }[];
   };
   nomad: {
     job: (id: string) => ReturnType<typeof nomadJob> | Record<string, unknown> | undefined;
@@ -793,6 +795,8 @@ export function buildScenario(options: ScenarioOptions = {}): DemoData {
           }
         });
       },
+      portsOf: (allocationId) =>
+        services.flatMap((service) => service.instances.filter((inst) => inst.allocationId === allocationId).map((inst) => ({ label: 'http', ...endpointOf(inst) }))),
       syncJob: (jobId, allocations) => {
         let changed = false;
         for (const service of services.filter((candidate) => candidate.job === jobId)) {

@@ -71,6 +71,8 @@ import { TEMPLATE_PREVIEW_SCHEME, TemplatePreviews } from './views/templatePrevi
 import { registerPreviewTemplate } from './commands/previewTemplate';
 import { ALLOCATION_FILES_SCHEME, AllocationFiles } from './views/allocationFiles';
 import { registerAllocationFileCommands } from './commands/browseAllocationFiles';
+import { PortForwards } from './services/portForwards';
+import { registerForwardPortCommands } from './commands/forwardPort';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -91,6 +93,7 @@ export interface HashistackApi {
   templates: TemplateLanguageFeatures;
   templatePreviews: TemplatePreviews;
   allocationFiles: AllocationFiles;
+  forwards: PortForwards;
 }
 
 /**
@@ -106,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the extension, by path, at run time
   const importAwsSdk = async (): Promise<AwsModules> => require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'aws-sdk.js').fsPath) as AwsModules;
   const store = new ClusterStoreHost(profiles, tokens, log, importAwsSdk);
-  const explorer = new ClusterExplorer(store, statusBar);
+  const forwards = new PortForwards(store, log);
+  const explorer = new ClusterExplorer(store, statusBar, forwards);
   const commandContext: CommandContext = { explorer, store, profiles, tokens, log };
   // The tree-sitter .wasm files ship next to the bundle.
   const jobspecs = new JobspecIndex(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
@@ -204,13 +208,15 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     allocationFiles,
     vscode.workspace.registerFileSystemProvider(ALLOCATION_FILES_SCHEME, allocationFiles, { isCaseSensitive: true, isReadonly: new vscode.MarkdownString("An allocation's files are read-only: change the jobspec and deploy.") }),
     registerAllocationFileCommands(store, allocationFiles),
+    forwards,
+    registerForwardPortCommands(store, forwards),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles, forwards };
 }
 
 export function deactivate(): void {

@@ -14,6 +14,8 @@ import { ClusterStore } from '../core/store/clusterStore';
 import { HeldRead } from '../core/store/heldReads';
 import { variableNodes } from '../core/tree/nomad/variableProperties';
 import { kvNodes } from '../core/tree/consul/kvProperties';
+import { forwardedPortsFolder } from '../core/forward/forwardRows';
+import { PortForwards } from '../services/portForwards';
 import { SectionTreeProvider, SectionView } from './sectionTreeProvider';
 import { ClusterStatusBar } from './statusBar';
 
@@ -54,6 +56,7 @@ export class ClusterExplorer implements vscode.Disposable {
   constructor(
     private readonly host: ClusterStoreHost,
     private readonly statusBar: ClusterStatusBar,
+    private readonly forwards?: PortForwards,
   ) {
     const childrenLoader = async (node: ExplorerNode) => {
       const lazy = node.lazyChildren;
@@ -119,6 +122,8 @@ export class ClusterExplorer implements vscode.Disposable {
         else if (change.kind === 'variables') this.providers.nomad.redraw('nomad/variables');
       }),
       host.profiles.onDidChangeActive(() => this.showProfile()),
+      // The Forwarded Ports rows (their counters move while a forward runs).
+      ...(forwards ? [forwards.onDidChange(() => this.render('nomad'))] : []),
       // The routers' URLs follow where users reach Traefik; nothing is asked of the cluster again.
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('hashistack.traefik.publicPorts')) this.render('traefik');
@@ -305,8 +310,10 @@ export class ClusterExplorer implements vscode.Disposable {
     switch (section) {
       case 'consul':
         return consulSectionNodes(data as ConsulSectionData, ui);
-      case 'nomad':
-        return nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() });
+      case 'nomad': {
+        const forwarded = forwardedPortsFolder(this.forwards?.summaries() ?? []);
+        return [...nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() }), ...(forwarded ? [forwarded] : [])];
+      }
       case 'traefik':
         // A router's chain reads what the store holds of Consul and Nomad (no request of its own).
         return traefikSectionNodes(data as TraefikSectionData, { consul: this.host.store?.consul.state.data, nomad: this.host.store?.nomad.state.data, ecs: this.host.store?.aws?.state.data?.services }, this.host.traefikPublicPorts());
