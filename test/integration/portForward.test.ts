@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { AddressInfo, createConnection, createServer, Server } from 'node:net';
+import { AddressInfo, createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortForward, reachable, sshTunnelArgs } from '../../src/core/forward/portForward';
 import { allocationPorts } from '../../src/core/nomad/allocationPorts';
 import { recordedJson } from '../support/recorded';
 import { until } from '../support/until';
+import { exchange } from '../support/tcp';
 
 const SSH_STAND_IN = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'stand-ins', 'ssh');
 
@@ -17,17 +18,6 @@ async function echoServer(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-function exchange(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('error', reject);
-    socket.once('data', (chunk: Buffer) => {
-      socket.destroy();
-      resolve(chunk.toString());
-    });
-    socket.write(text);
-  });
-}
 
 function alive(pid: number): boolean {
   try {

@@ -19,7 +19,8 @@ describe("An allocation's files, read-only, in the editor", function () {
   before(async () => {
     hashistack = await api();
     await resetScenario();
-    await vscode.commands.executeCommand('hashistack.refreshAll');
+    // Nomad only: this file runs before aws.test.ts, which checks that nothing loaded the AWS SDK before it.
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
     allocation = await until(() => hashistack.store.store?.nomad.state.data?.allocations.find((candidate) => candidate.JobID === 'whoami' && candidate.ClientStatus === 'running')?.ID, 'a running whoami allocation', 20_000);
   });
 

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { AddressInfo, createConnection, createServer, Server } from 'node:net';
+import { AddressInfo, createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { resetScenario } from './demoControl';
 import { until } from '../support/until';
+import { exchange } from '../support/tcp';
 
 const SSH_STAND_IN = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'stand-ins', 'ssh');
 
@@ -16,17 +17,6 @@ async function api(): Promise<HashistackApi> {
   return extension.activate();
 }
 
-function exchange(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('error', reject);
-    socket.once('data', (chunk: Buffer) => {
-      socket.destroy();
-      resolve(chunk.toString());
-    });
-    socket.write(text);
-  });
-}
 
 describe('Forward Port to an allocation', function () {
   this.timeout(60_000);
