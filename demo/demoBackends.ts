@@ -66,11 +66,6 @@ export class DemoBackends implements InstanceEndpoints {
     for (const backend of this.backends) backend.identity = undefined;
   }
 
-  /** Who answers at an endpoint now, for tests. */
-  identityAt(port: number): Identity | undefined {
-    return this.backends.find((backend) => backend.endpoint.port === port)?.identity;
-  }
-
   async close(): Promise<void> {
     await Promise.all(
       this.backends.map(async (backend) => {

@@ -102,11 +102,25 @@ export class PortForwards implements vscode.Disposable {
   private refresh(): void {
     this.changed.fire();
     if (this.active.size > 0 && !this.timer) {
-      this.timer = setInterval(() => this.changed.fire(), FORWARD_ROWS_REFRESH_MS);
+      // The rows are redrawn (the whole Nomad view is rebuilt) only when some bytes moved: an idle forward costs nothing.
+      let shown = this.movedBytes();
+      this.timer = setInterval(() => {
+        const moved = this.movedBytes();
+        if (moved === shown) return;
+        shown = moved;
+        this.changed.fire();
+      }, FORWARD_ROWS_REFRESH_MS);
     } else if (this.active.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
+  }
+
+  /** Every forward's bytes, added up: what the rows show changes when this does. */
+  private movedBytes(): number {
+    let total = 0;
+    for (const entry of this.active.values()) total += entry.forward.bytesIn + entry.forward.bytesOut;
+    return total;
   }
 
   dispose(): void {

@@ -164,12 +164,6 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
     throw vscode.FileSystemError.NoPermissions('Rename it from the explorer (a copy and a delete, confirmed).');
   }
 
-  /** Forgets what a document read: the next stat or read asks the cluster. */
-  forget(uri: vscode.Uri): void {
-    this.reads.delete(uri.toString());
-    this.bases.delete(uri.toString());
-  }
-
   dispose(): void {
     this.changed.dispose();
   }

@@ -66,13 +66,18 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
       host.onWillReplaceStore(() => {
         this.diagnostics.clear();
         this.releaseHolds();
+        // Judged again on the new store (another profile, a new token), with reads of its own.
+        this.scheduleAll();
       }),
       host.onDidChangeHeld((change) => {
         if (change.kind === 'templateData') this.scheduleAll();
       }),
       host.onDidChange((change) => {
-        // Consul's services judge `service` references; a new store (another profile) starts over.
-        if (change.section === 'consul' && change.kind === 'data') this.scheduleAll();
+        // Consul's catalog judges `service` references, and only them: Consul's data moves with every check.
+        if (change.section !== 'consul' || change.kind !== 'data') return;
+        for (const document of vscode.workspace.textDocuments) {
+          if ((this.analyzed.get(document.uri.toString()) ?? []).some(({ analysis }) => analysis.references.some((reference) => reference.kind === 'service'))) this.schedule(document);
+        }
       }),
     ];
     this.scheduleAll();
@@ -142,11 +147,6 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
     });
   }
 
-  /** The references of a document's templates as last analyzed (for the tests). */
-  referencesOf(uri: vscode.Uri): TemplateReference[] {
-    return (this.analyzed.get(uri.toString()) ?? []).flatMap(({ analysis }) => analysis.references);
-  }
-
   private referenceAt(document: vscode.TextDocument, position: vscode.Position): { template: JobspecTemplate; reference: TemplateReference; range: vscode.Range } | undefined {
     const offset = document.offsetAt(position);
     for (const { template, analysis } of this.analyzed.get(document.uri.toString()) ?? []) {
@@ -174,16 +174,9 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
     for (const templates of this.analyzed.values()) {
       for (const { template, analysis } of templates) {
         for (const reference of analysis.references) {
-          if (reference.kind === 'variable' || reference.kind === 'variableItem') {
-            const namespace = reference.namespace ?? template.namespace;
-            needed.set(`var ${namespace} ${reference.path}`, () => store.nomad.watchVariable(namespace, reference.path));
-          } else if (reference.kind === 'key') {
-            needed.set(`key ${reference.key}`, () => store.consul.watchValue(reference.key));
-          } else if (reference.kind === 'keyPrefix') {
-            needed.set(`prefix ${reference.prefix}`, () => store.consul.watchKeysUnder(reference.prefix));
-          } else if (reference.kind === 'nomadService') {
-            needed.set(`nomadService ${template.namespace} ${reference.name}`, () => store.nomad.watchNomadService(template.namespace, reference.name));
-          }
+          const read = templateDataRead(store, reference, template.namespace);
+          if (read) needed.set(read.key, read.hold);
+          else if (reference.kind === 'keyPrefix') needed.set(`prefix ${reference.prefix}`, () => store.consul.watchKeysUnder(reference.prefix));
         }
       }
     }
@@ -236,6 +229,27 @@ export class TemplateLanguageFeatures implements vscode.HoverProvider, vscode.De
     this.timers.forEach((timer) => clearTimeout(timer));
     this.releaseHolds();
     this.subscriptions.forEach((subscription) => subscription.dispose());
+  }
+}
+
+/**
+ * The store's held read of one thing a template reads — a variable (with items), a key, a Nomad service — with a
+ * key that names it (two templates reading the same thing share one read). Undefined for what each caller
+ * reads its own way: prefixes (the Problems need the keys, the preview their values) and Consul services.
+ */
+export function templateDataRead(store: ClusterStore, reference: TemplateReference, namespace: string): { key: string; hold: () => { dispose(): void; first: Promise<void> } } | undefined {
+  switch (reference.kind) {
+    case 'variable':
+    case 'variableItem': {
+      const ns = reference.namespace ?? namespace;
+      return { key: `var ${ns} ${reference.path}`, hold: () => store.nomad.watchVariable(ns, reference.path) };
+    }
+    case 'key':
+      return { key: `key ${reference.key}`, hold: () => store.consul.watchValue(reference.key) };
+    case 'nomadService':
+      return { key: `nomadService ${namespace} ${reference.name}`, hold: () => store.nomad.watchNomadService(namespace, reference.name) };
+    default:
+      return undefined;
   }
 }
 

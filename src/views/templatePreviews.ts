@@ -10,6 +10,7 @@ import { allocationPathOf } from '../core/template/allocationPaths';
 import { RenderData, renderTemplate, RenderResult } from '../core/template/renderTemplate';
 import { analyzeTemplate } from '../core/template/templateReferences';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
+import { templateDataRead } from './templateLanguage';
 import { JobspecIndex } from '../services/jobspecIndex';
 
 export const TEMPLATE_PREVIEW_SCHEME = 'hashistack-template';
@@ -103,10 +104,9 @@ export class TemplatePreviews implements vscode.TextDocumentContentProvider, vsc
     const prefixes = new Map<string, { key: string; value: string }[]>();
     try {
       for (const reference of references) {
-        if (reference.kind === 'variable' || reference.kind === 'variableItem') holds.push(store.nomad.watchVariable(reference.namespace ?? template.namespace, reference.path));
-        if (reference.kind === 'key') holds.push(store.consul.watchValue(reference.key));
+        const read = templateDataRead(store, reference, template.namespace);
+        if (read) holds.push(read.hold());
         if (reference.kind === 'service') holds.push(store.consul.watchInstances(reference.name));
-        if (reference.kind === 'nomadService') holds.push(store.nomad.watchNomadService(template.namespace, reference.name));
         if (reference.kind === 'keyPrefix' && !prefixes.has(reference.prefix)) {
           const base = reference.prefix === '' || reference.prefix.endsWith('/') ? reference.prefix : `${reference.prefix}/`;
           const entries = await store.consul.api.kvEntriesUnder(base);

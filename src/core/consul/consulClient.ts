@@ -1,6 +1,6 @@
 import { HttpClient, HttpClientOptions } from '../http/httpClient';
 import { ApiError } from '../http/apiError';
-import { checkList, checkStringListMap } from '../http/shapes';
+import { checkList, checkStringListMap, parseJsonBody } from '../http/shapes';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ConsulKvEntry, kvPath } from './kv';
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulQueryMeta, ConsulServiceEntry } from './consulApi';
@@ -109,7 +109,7 @@ export class ConsulClient {
     const where = { product: 'Consul' as const, address: this.address, path };
     let data: T;
     if (missing && response.status === 404) data = missing.value;
-    else if (missing) data = check(parseJson(response.data as string, where), where) as T;
+    else if (missing) data = check(parseJsonBody(response.data as string, where), where) as T;
     else data = check(response.data, where) as T;
     return {
       data,
@@ -144,12 +144,4 @@ function checkStrings(data: unknown, where: { product: 'Consul'; address: string
 function checkBoolean(data: unknown, where: { product: 'Consul'; address: string; path: string }): boolean {
   if (typeof data !== 'boolean') throw new ApiError({ kind: 'malformed', ...where, reason: `expected true or false, got ${JSON.stringify(data)?.slice(0, 80)}` });
   return data;
-}
-
-function parseJson(text: string, where: { product: 'Consul'; address: string; path: string }): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(text.slice(0, 80))}` });
-  }
 }

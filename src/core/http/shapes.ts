@@ -8,6 +8,18 @@ function malformed(where: Where, reason: string): ApiError {
   return new ApiError({ kind: 'malformed', ...where, reason });
 }
 
+/**
+ * A body read as text (a status that is an answer, not an error: Nomad's 404 and 409, Consul's KV 404) parsed as
+ * JSON, or a `malformed` error that names where it came from and how the body starts, as `requestJson` says it.
+ */
+export function parseJsonBody(text: string, where: Where): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw malformed(where, `${(error as Error).message}; body starts with ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

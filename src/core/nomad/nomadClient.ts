@@ -1,4 +1,4 @@
-import { checkList, checkObject } from '../http/shapes';
+import { checkList, checkObject, parseJsonBody } from '../http/shapes';
 import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
@@ -290,13 +290,7 @@ export class NomadClient {
     const index = parseIndex(response.headers.get('X-Nomad-Index'));
     if (response.status === 404) return { data: null, index };
     const where = this.where(variablePath(path));
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.data);
-    } catch (error) {
-      throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(response.data.slice(0, 80))}` });
-    }
-    return { data: checkObject<NomadVariable>(parsed, where, VARIABLE_FIELDS), index };
+    return { data: checkObject<NomadVariable>(parseJsonBody(response.data, where), where, VARIABLE_FIELDS), index };
   }
 
   /** A Nomad-native service's registrations (`nomadService` in templates); `[]` when it has none. */
@@ -357,12 +351,7 @@ export class NomadClient {
     }
     // A delete answers 204 with no body; a write answers the variable it wrote.
     if (response.data.trim() === '') return { kind: 'written' };
-    let written: unknown;
-    try {
-      written = JSON.parse(response.data);
-    } catch (error) {
-      throw new ApiError({ kind: 'malformed', ...where, reason: `${(error as Error).message}; body starts with ${JSON.stringify(response.data.slice(0, 80))}` });
-    }
+    const written = parseJsonBody(response.data, where);
     return { kind: 'written', variable: method === 'PUT' ? checkObject<NomadVariable>(written, where, VARIABLE_FIELDS) : undefined };
   }
 
