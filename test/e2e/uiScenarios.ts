@@ -397,10 +397,21 @@ export const SCENARIOS: Scenario[] = [
         await row(consul, folder).click();
       }
       // A service is called whoami too: the folder is the second row of that name, once config's rows are in.
+      // Rows are redrawn as each folder's listing arrives, so a click can land on a row that just moved: each step
+      // is checked by what it should have done, and taken again until it has.
       await until(async () => (await row(consul, 'whoami').count()) === 2, "config's folders under Key/Value", 20_000);
-      await row(consul, 'whoami').nth(1).click();
-      await row(consul, 'greeting').click();
-      await page.locator('.tabs-container .tab.active', { hasText: 'greeting' }).waitFor();
+      const kvWhoami = row(consul, 'whoami').nth(1);
+      await until(async () => {
+        if ((await row(consul, 'greeting').count()) > 0) return true;
+        if ((await kvWhoami.getAttribute('aria-expanded')) !== 'true') await kvWhoami.click();
+        return false;
+      }, 'the whoami folder of Key/Value open', 20_000);
+      const greetingTab = page.locator('.tabs-container .tab.active', { hasText: 'greeting' });
+      await until(async () => {
+        if ((await greetingTab.count()) > 0) return true;
+        await row(consul, 'greeting').click();
+        return greetingTab.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+      }, 'the key greeting open in an editor', 20_000);
       await editorContains(page, 'Hello from Consul KV');
       const replaceAll = async (text: string) => {
         await page.locator('.editor-instance .monaco-editor textarea').first().focus();
