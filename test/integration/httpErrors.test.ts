@@ -40,6 +40,25 @@ describe('HTTP errors, one class each, with the server words kept', () => {
     assert.match(error.hint, new RegExp(`^Tried /v1/jobs\\S* at ${address.replace(/[.]/g, '\\.')} \\(connection refused\\)`), 'the hint says what was tried');
   });
 
+  for (const [how, drop] of [
+    ['reset (RST)', (socket: import('node:net').Socket) => socket.resetAndDestroy()],
+    ['closed (FIN)', (socket: import('node:net').Socket) => socket.end()],
+  ] as const) {
+    it(`unreachable: a connection ${how} before the answer is "connection closed by the server"`, async () => {
+      // Which packet ends a dropped connection depends on timing; the words must not.
+      const dropper = createNetServer((socket) => socket.once('data', () => drop(socket)));
+      await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+      const address = `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`;
+      try {
+        const error = await rejection(new NomadClient({ address, timeoutMs: 5000 }).indexedList('jobs'));
+        assert.equal(error.kind, 'unreachable');
+        assert.equal(error.message, `Cannot reach Nomad at ${address}: connection closed by the server`);
+      } finally {
+        await new Promise<void>((resolve) => dropper.close(() => resolve()));
+      }
+    });
+  }
+
   it('unreachable: a port that fetch refuses says so, and that nothing was sent', async () => {
     const error = await rejection(new NomadClient({ address: 'http://127.0.0.1:6000', timeoutMs: 2000 }).indexedList('jobs'));
     assert.equal(error.kind, 'unreachable');

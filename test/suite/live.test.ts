@@ -98,7 +98,8 @@ describe('The explorer follows the cluster by itself (live)', () => {
       const nodes = await root('nomad');
       return nodes[0]?.id === 'nomad/stale' ? nodes : undefined;
     }, 'the stale row');
-    // The open stream is cut first ("connection closed by the server"); the retries then meet "connection refused".
+    // The open stream and any request in flight are cut first ("connection closed by the server", whether by FIN or
+    // RST); the retries then meet "connection refused".
     assert.match(rows[0]!.label, /^Nomad: stale since \d\d:\d\d:\d\d — (connection closed by the server|connection refused)$/);
     assert.ok(rows.some((row) => row.label === 'Jobs'), 'the jobs stay visible');
     assert.match(hashistack.explorer.view('nomad').description ?? '', /^stale since/);

@@ -155,7 +155,7 @@ export class HttpClient {
     }
     const body = response.body;
     const streamError = (error: unknown): ApiError =>
-      options.signal?.aborted || controller.signal.aborted ? this.error('cancelled', pathAndQuery, 'cancelled', response.status, error) : this.error('unreachable', pathAndQuery, 'connection closed by the server', response.status, error);
+      options.signal?.aborted || controller.signal.aborted ? this.error('cancelled', pathAndQuery, 'cancelled', response.status, error) : this.error('unreachable', pathAndQuery, CONNECTION_DROPPED, response.status, error);
     const chunks: AsyncIterable<Uint8Array> = {
       async *[Symbol.asyncIterator]() {
         if (!body) return;
@@ -462,15 +462,22 @@ function isTlsCode(code: string): boolean {
   return /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
+/**
+ * A connection the far end drops is one fact to the user, whichever packet said it: a FIN while the answer is
+ * read (UND_ERR_SOCKET), an RST to a request it had not read yet (ECONNRESET), a write after it left (EPIPE).
+ * Which one arrives depends only on timing, so they share one wording (the error keeps the original as its cause).
+ */
+const CONNECTION_DROPPED = 'connection closed by the server';
+
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
-  ECONNRESET: 'connection reset',
+  ECONNRESET: CONNECTION_DROPPED,
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed',
-  UND_ERR_SOCKET: 'connection closed by the server',
+  EPIPE: CONNECTION_DROPPED,
+  UND_ERR_SOCKET: CONNECTION_DROPPED,
 };
 
 function networkReason(code: string | undefined, error: unknown, address: string): string {
