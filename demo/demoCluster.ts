@@ -7,6 +7,7 @@ import { AppliedChange, applyDemoChange, DemoChange, DemoEvent, demoTaskStates }
 import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { DemoBackends } from './demoBackends';
 import { DemoConfigData } from './demoConfigData';
+import { DemoActions } from './demoActions';
 import { RenderData, renderTemplate } from '../src/core/template/renderTemplate';
 import { allocationTree, fileInfo } from './demoAllocationFiles';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -133,6 +134,12 @@ export class DemoCluster {
     },
     (product) => (product === 'nomad' ? this.nomadIndex : this.consulIndex),
   );
+
+  /** The jobs' `action` blocks, run over Nomad's exec stream. */
+  private readonly actions = new DemoActions({
+    allocation: (id) => this.data.nomad.allocations.find((candidate) => candidate.ID === id),
+    jobAt: (jobId, version) => this.jobAt(jobId, version),
+  });
 
   private constructor(
     options: DemoClusterOptions,
@@ -462,6 +469,7 @@ export class DemoCluster {
       await new Promise<void>((resolve) => this.control!.close(() => resolve()));
       this.control = undefined;
     }
+    this.actions.close();
     await this.backends?.close();
   }
 
@@ -474,6 +482,15 @@ export class DemoCluster {
         response.end(String(error));
       });
     });
+    if (product === 'nomad') {
+      server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+        this.requests.push({ product, method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers });
+        // A token the demo does not accept is refused as Nomad refuses it in a session: after the upgrade.
+        const fault = this.faults.get('nomad')?.kind;
+        this.actions.handleUpgrade(request, socket, head, fault === 'forbidden' || !this.tokenAccepted(product, request) ? 'forbidden' : fault === 'error' ? 'error' : undefined);
+      });
+    }
     const sockets = new Set<Socket>();
     server.on('connection', (socket) => {
       sockets.add(socket);
@@ -652,6 +669,12 @@ export class DemoCluster {
     request.socket.once('close', () => clearInterval(timer));
   }
 
+  /** A job as it was at `version` (what an allocation of that version runs), else as it is now. */
+  private jobAt(jobId: string, version: number): unknown {
+    const versions = (this.rollouts.jobVersions(jobId)?.Versions ?? []) as { Version?: number }[];
+    return versions.find((candidate) => candidate.Version === version) ?? this.data.nomad.job(jobId);
+  }
+
   private tokenAccepted(product: DemoProduct, request: IncomingMessage): boolean {
     if (product === 'traefik') return true;
     const expected = this.options.tokens?.[product];
@@ -709,7 +732,7 @@ export class DemoCluster {
       const tasks = definition?.TaskGroups?.find((group) => group.Name === stub.TaskGroup)?.Tasks?.map((task) => task.Name) ?? [stub.TaskGroup];
       // Its ports as Nomad allocates them (Shared.Ports: label, host port, host address): where Forward Port goes.
       const ports = this.data.consul.portsOf(stub.ID).map((port) => ({ Label: port.label, Value: port.port, To: 80, HostIP: port.address }));
-      return json({ ...stub, Job: null, AllocatedResources: { Shared: { Ports: ports, Networks: null }, Tasks: null }, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID), this.rollouts.taskDetailsOf(stub)) }, headers);
+      return json({ ...stub, Job: this.jobAt(stub.JobID, stub.JobVersion) ?? null, AllocatedResources: { Shared: { Ports: ports, Networks: null }, Tasks: null }, TaskStates: demoTaskStates(stub.ClientStatus, tasks, stub.CreateTime / 1_000_000, this.rollouts.failureOf(stub.ID), this.rollouts.restartedAt(stub.ID), this.rollouts.taskDetailsOf(stub)) }, headers);
     }
     const evaluations = /^\/v1\/job\/([^/]+)\/evaluations$/.exec(url.pathname);
     if (evaluations) {

@@ -203,6 +203,13 @@ function templates(blocks: Block[]): Record<string, unknown>[] | null {
   }));
 }
 
+/** A task's `action` blocks as Nomad's API has them (Nomad 1.7+: what `nomad action` runs). */
+function actions(blocks: Block[]): Record<string, unknown>[] | null {
+  const found = blocks.filter((block) => block.type === 'action');
+  if (found.length === 0) return null;
+  return found.map((action) => ({ Name: action.labels[0] ?? '', Command: action.attributes.command ?? '', Args: action.attributes.args ?? null }));
+}
+
 function firstSyntaxError(root: Node): Node | undefined {
   if (root.isError || root.isMissing) return root;
   if (!root.hasError) return undefined;
@@ -270,6 +277,7 @@ export async function parseDemoJobspec(hcl: string, variableValues: Record<strin
                 Resources: resources ? { CPU: resources.cpu ?? null, MemoryMB: resources.memory ?? null } : null,
                 Services: services(task.blocks),
                 Templates: templates(task.blocks),
+                Actions: actions(task.blocks),
               };
             }),
         })),

@@ -73,6 +73,8 @@ import { ALLOCATION_FILES_SCHEME, AllocationFiles } from './views/allocationFile
 import { registerAllocationFileCommands } from './commands/browseAllocationFiles';
 import { PortForwards } from './services/portForwards';
 import { registerForwardPortCommands } from './commands/forwardPort';
+import { ActionRuns } from './services/actionRuns';
+import { registerRunAction } from './commands/runAction';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -94,6 +96,7 @@ export interface HashistackApi {
   templatePreviews: TemplatePreviews;
   allocationFiles: AllocationFiles;
   forwards: PortForwards;
+  actions: ActionRuns;
 }
 
 /**
@@ -110,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const importAwsSdk = async (): Promise<AwsModules> => require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'aws-sdk.js').fsPath) as AwsModules;
   const store = new ClusterStoreHost(profiles, tokens, log, importAwsSdk);
   const forwards = new PortForwards(store, log);
+  const actions = new ActionRuns(store, log);
   const explorer = new ClusterExplorer(store, statusBar, forwards);
   const commandContext: CommandContext = { explorer, store, profiles, tokens, log };
   // The tree-sitter .wasm files ship next to the bundle.
@@ -210,13 +214,15 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerAllocationFileCommands(store, allocationFiles),
     forwards,
     registerForwardPortCommands(store, forwards),
+    actions,
+    registerRunAction(store, actions),
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles, forwards };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles, forwards, actions };
 }
 
 export function deactivate(): void {

@@ -138,6 +138,18 @@ job "traefik" {
         YAML
       }
 
+      # Runbook actions (Nomad 1.7+): `nomad action -job traefik -group traefik -task traefik ping`, or Run Action
+      # in the editor. They run inside the task, next to the configuration it really read.
+      action "ping" {
+        command = "traefik"
+        args    = ["healthcheck", "--configFile=/local/traefik.yaml"]
+      }
+
+      action "version" {
+        command = "traefik"
+        args    = ["version"]
+      }
+
       resources {
         cpu    = 200
         memory = 256

@@ -4,6 +4,7 @@ import { formatClock } from '../core/tree/explorerNode';
 import { fileKind } from '../core/jobspec/jobspecDocument';
 import { singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ImageSite } from '../core/jobspec/imageScanner';
+import { actionAllocations } from '../core/nomad/taskActions';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { EcrTags } from '../services/ecrTags';
@@ -19,7 +20,8 @@ export interface LensTarget {
 }
 
 /**
- * Above every `job "<id>"`: Deploy, Plan, Bump image, and what runs now compared with the file;
+ * Above every `job "<id>"`: Deploy, Plan, Bump image, and what runs now compared with the file; above each
+ * `action` block of a job that runs: Run action;
  * above every ECS image owner in `ecs-*.tf`: Deploy (targeted apply) and Bump image.
  * Status comes from the explorer's cache: a lens never waits on the network.
  */
@@ -104,6 +106,19 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
             // Nomad's source failed: this is what it last said, and the lens says since when.
             const stale = nomad.state.mode === 'failed' && nomad.state.staleSince !== undefined ? ` · stale since ${formatClock(nomad.state.staleSince)}` : '';
             lenses.push(new vscode.CodeLens(range, { title: `${status.differs ? '$(warning)' : '$(check)'} ${status.title}${stale}`, tooltip: status.tooltip, command: '' }));
+          }
+          // An `action` block of a job that runs here: Run action (Nomad runs the running version's action).
+          for (const action of trusted ? job.actions : []) {
+            const running = actionAllocations(data.allocations, job.id, namespace, action.group, data.namespace);
+            if (running.length === 0) continue;
+            lenses.push(
+              new vscode.CodeLens(at(action.line), {
+                title: '$(play) Run action',
+                tooltip: `Runs "${action.name}" of task ${action.task} in ${running.length === 1 ? 'the running allocation' : `one or all of the ${running.length} running allocations`} of group "${action.group}" on "${profile.name}"`,
+                command: 'hashistack.runAction',
+                arguments: [{ action: { jobId: job.id, namespace, group: action.group, task: action.task, name: action.name } }],
+              }),
+            );
           }
         }
       }

@@ -9,6 +9,8 @@ import { environmentProfile } from '../../src/core/profiles/clusterProfile';
 import { recordedJson, recordedText } from '../support/recorded';
 import { shapeDifferences, ShapeRules } from '../support/shape';
 import { NdjsonDecoder } from '../../src/core/live/ndjson';
+import { ExecEnd } from '../../src/core/nomad/execStream';
+import { jobTaskActions } from '../../src/core/nomad/taskActions';
 
 /** The scenario's first whoami allocation (its IDs are fixed). */
 const WHOAMI_ALLOCATION = '8418f600-0000-4000-a000-841800000000';
@@ -277,6 +279,27 @@ describe('The demo cluster', () => {
       assert.ok(consul.nodes[0]!.children!.length > 0);
     });
   }
+
+  it("answers the platform's Traefik actions over Nomad's exec stream, in the version the allocation runs", async () => {
+    const nomad = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 }).nomad;
+    const allocation = (await nomad.indexedList('allocations')).items.find((candidate) => candidate.JobID === 'traefik' && candidate.ClientStatus === 'running');
+    assert.ok(allocation, 'a running traefik allocation');
+    const detail = await nomad.allocation(allocation.ID);
+    assert.deepEqual(jobTaskActions(detail.Job).map((action) => action.name), ['ping', 'version'], "the allocation's job carries its task's actions");
+    const run = (action: string, task = 'traefik') =>
+      new Promise<{ output: string; end: ExecEnd }>((resolve, reject) => {
+        let output = '';
+        nomad.runAction({ jobId: 'traefik', namespace: 'default', allocationId: allocation.ID, group: allocation.TaskGroup, task, action, tty: true }, { onOutput: (_stream, data) => (output += data.toString()), onEnd: (end) => resolve({ output, end }) }).catch(reject);
+      });
+    const version = await run('version');
+    assert.deepEqual(version.end, { kind: 'exited', exitCode: 0 });
+    assert.match(version.output, /^Version: {6}3\.5\.3\r\n/, "platform/nomad/traefik.nomad's image tag");
+    const unknown = await run('restart-cache');
+    assert.equal(unknown.end.kind === 'failed' && unknown.end.error.reason, 'action restart-cache not found in task traefik');
+    await demo.setFault('nomad', { kind: 'forbidden' });
+    const refused = await run('ping');
+    assert.ok(refused.end.kind === 'failed' && refused.end.forbidden, 'a token the cluster refuses ends the session with Permission denied');
+  });
 
   it('comes back on the same port after a refused fault is cleared', async () => {
     const before = demo.address('nomad');

@@ -27,10 +27,14 @@ function fullScan(parser: Parser, text: string) {
   }
 }
 
-/** Three jobs of the platform's kind, one after another, so an edit in one leaves the others to be reused. */
+/**
+ * Three jobs of the platform's kind, one after another, so an edit in one leaves the others to be reused; the
+ * second is Traefik's, whose task declares actions (their lines move with the edits before them).
+ */
 function corpus(): string {
   const whoami = readFileSync(join(REPO, 'platform', 'nomad', 'whoami.nomad'), 'utf8');
-  return [whoami, whoami.replace(/"whoami"/g, '"second"'), whoami.replace(/"whoami"/g, '"third"').replace('v1.10.3', '${var.tag}')].join('\n');
+  const traefik = readFileSync(join(REPO, 'platform', 'nomad', 'traefik.nomad'), 'utf8');
+  return [whoami, traefik, whoami.replace(/"whoami"/g, '"third"').replace('v1.10.3', '${var.tag}')].join('\n');
 }
 
 describe('The incremental rescan of a jobspec (only the jobs an edit touched)', () => {
@@ -86,6 +90,9 @@ describe('The incremental rescan of a jobspec (only the jobs an edit touched)', 
     assert.notEqual(after.scan.jobs[1], before.scan.jobs[1], 'moved by one character: a new object with new offsets');
     assert.equal(after.scan.jobs[1]!.start, before.scan.jobs[1]!.start + 1);
     assert.equal(after.scan.images[1]!.start, before.scan.images[1]!.start + 1);
+    assert.deepEqual(after.scan.jobs[1]!.actions.map((action) => `${action.task}/${action.name}@${action.line}`), before.scan.jobs[1]!.actions.map((action) => `${action.task}/${action.name}@${action.line}`), 'the same line: the edit changed none');
+    assert.deepEqual(after.scan.jobs[1]!.actions.map((action) => action.name), ['ping', 'version']);
+    assert.match(text.split('\n')[after.scan.jobs[1]!.actions[0]!.line]!, /^\s*action "ping" \{$/);
     assert.deepEqual(after, { kind: 'jobspec', scan: fullScan(parser, text) });
     document.dispose();
   });

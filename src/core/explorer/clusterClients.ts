@@ -1,6 +1,7 @@
 import { ConsulClient } from '../consul/consulClient';
 import { RequestLogEntry } from '../http/httpClient';
-import { tlsDispatcher } from '../http/tlsDispatcher';
+import { Agent } from 'undici';
+import { tlsConnectOptions } from '../http/tlsDispatcher';
 import { NomadClient } from '../nomad/nomadClient';
 import { ClusterProfile } from '../profiles/clusterProfile';
 import { TraefikClient } from '../traefik/traefikClient';
@@ -26,26 +27,27 @@ export interface ClusterClientOptions {
 export function createClusterClients(profile: ClusterProfile, options: ClusterClientOptions): ClusterClients {
   const problems: Partial<Record<'consul' | 'nomad' | 'traefik', string>> = {};
   // A CA, certificate or key file that cannot be used fails only its own product.
-  const dispatcher = (product: 'consul' | 'nomad' | 'traefik') => {
+  const tls = (product: 'consul' | 'nomad' | 'traefik') => {
     try {
-      return tlsDispatcher(profile[product]);
+      const options = tlsConnectOptions(profile[product]);
+      return { tls: options, dispatcher: options ? new Agent({ connect: options }) : undefined };
     } catch (error) {
       problems[product] = (error as Error).message;
-      return undefined;
+      return {};
     }
   };
   const common = { timeoutMs: options.timeoutMs, onRequest: options.onRequest, fetchImpl: options.fetchImpl, maxResponseBytes: options.maxResponseBytes };
   return {
-    consul: new ConsulClient({ ...common, address: profile.consul.address, dispatcher: dispatcher('consul'), token: options.tokens.consul ?? profile.environmentTokens.consul }),
+    consul: new ConsulClient({ ...common, address: profile.consul.address, ...tls('consul'), token: options.tokens.consul ?? profile.environmentTokens.consul }),
     nomad: new NomadClient({
       ...common,
       address: profile.nomad.address,
-      dispatcher: dispatcher('nomad'),
+      ...tls('nomad'),
       token: options.tokens.nomad ?? profile.environmentTokens.nomad,
       namespace: profile.nomad.namespace,
       region: profile.nomad.region,
     }),
-    traefik: new TraefikClient({ ...common, address: profile.traefik.address, dispatcher: dispatcher('traefik') }),
+    traefik: new TraefikClient({ ...common, address: profile.traefik.address, ...tls('traefik') }),
     problems,
   };
 }

@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
 import { ApiError, Product } from './apiError';
+import type { TlsConnectOptions } from './tlsDispatcher';
 
 /** One line of the request log: never a header value, so never a token. */
 export interface RequestLogEntry {
@@ -42,6 +45,23 @@ export interface HttpClientOptions {
   fetchImpl?: typeof fetch;
   /** The largest body read for one response (default DEFAULT_MAX_RESPONSE_BYTES); past it the read stops. */
   maxResponseBytes?: number;
+  /** The endpoint's TLS options, for what fetch's dispatcher does not carry (a WebSocket). */
+  tls?: TlsConnectOptions;
+}
+
+export interface WebSocketOptions {
+  query?: Record<string, QueryValue | QueryValue[]>;
+  signal?: AbortSignal;
+  /** The largest message accepted; a bigger one closes the socket (1009). */
+  maxMessageBytes: number;
+}
+
+/** A session's socket once the server accepted it; `path` is what errors and logs name. */
+export interface OpenWebSocket {
+  socket: WebSocket;
+  path: string;
+  /** An error about this socket that names the product, its address and the path (with the token redacted). */
+  error: (kind: ApiError['kind'], reason: string, cause?: unknown) => ApiError;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -177,6 +197,86 @@ export class HttpClient {
       },
     };
     return { status: response.status, headers: response.headers, body: chunks, close };
+  }
+
+  /**
+   * Opens a WebSocket on the product (`ws:`/`wss:` for `http:`/`https:`) with the client's token headers and TLS
+   * options. The handshake is bounded by the client's timeout; a redirect is never followed (the token would go
+   * with it); an answer other than the upgrade is an error in the server's words, read from a bounded body.
+   * `attach` takes the socket as it opens, before anything it receives is read: messages sent right after the
+   * upgrade (often in the same packet) would otherwise be emitted before anyone listens.
+   */
+  webSocket<T>(path: string, options: WebSocketOptions, attach: (open: OpenWebSocket) => T): Promise<T> {
+    const pathAndQuery = path + formatQuery(options.query);
+    const url = new URL(this.address + pathAndQuery);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const started = performance.now();
+    const log = (outcome: number | string) =>
+      this.options.onRequest?.({ product: this.product, method: 'GET', path: pathAndQuery, outcome, milliseconds: Math.round(performance.now() - started) });
+    return new Promise<T>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(this.error('cancelled', pathAndQuery, 'cancelled'));
+        return;
+      }
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(url, {
+          headers: { ...this.options.headers },
+          handshakeTimeout: this.options.timeoutMs,
+          maxPayload: options.maxMessageBytes,
+          followRedirects: false,
+          perMessageDeflate: false,
+          ...this.options.tls,
+        });
+      } catch (error) {
+        reject(this.error('unreachable', pathAndQuery, innermostMessage(error), undefined, error));
+        return;
+      }
+      let settled = false;
+      const settle = (error: ApiError | undefined) => {
+        if (settled) return;
+        settled = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          log(error.status ?? error.kind);
+          socket.terminate();
+          reject(error);
+        } else {
+          log(101);
+          resolve(attach({ socket, path: pathAndQuery, error: (kind, reason, cause) => this.error(kind, pathAndQuery, reason, undefined, cause) }));
+        }
+      };
+      const onAbort = () => settle(this.error('cancelled', pathAndQuery, 'cancelled'));
+      const onError = (error: Error) =>
+        settle(/timed out/i.test(error.message) && !errorCode(error) ? this.error('timeout', pathAndQuery, `${formatSeconds(this.options.timeoutMs)} (no answer to the WebSocket upgrade)`, undefined, error) : this.networkError(error, pathAndQuery, options.signal));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('open', () => settle(undefined));
+      socket.on('error', onError);
+      socket.once('unexpected-response', (request, response: IncomingMessage) => {
+        const status = response.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status)) {
+          const location = response.headers.location;
+          request.destroy();
+          settle(this.error('redirect', pathAndQuery, location ? `to ${location.replace(/[?#].*$/s, '')}; a session is not redirected (the token would go with it) — set the profile's address to where it points` : `answered ${status} without a Location`, status));
+          return;
+        }
+        // The server's words, bounded in size and in time as any error body.
+        let body = '';
+        const bodyTimer = setTimeout(() => request.destroy(), this.options.timeoutMs);
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.length >= MAX_ERROR_BODY_BYTES) response.destroy();
+        });
+        const done = () => {
+          clearTimeout(bodyTimer);
+          settle(this.statusError(status, pathAndQuery, body.slice(0, MAX_ERROR_BODY_BYTES)));
+        };
+        response.once('end', done);
+        response.once('close', done);
+        response.once('error', done);
+      });
+    });
   }
 
   /**

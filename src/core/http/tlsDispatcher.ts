@@ -3,14 +3,22 @@ import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import type { Endpoint } from '../profiles/clusterProfile';
 
+/** What a TLS connection to the endpoint needs beyond Node's defaults (for fetch's dispatcher and for a WebSocket). */
+export interface TlsConnectOptions {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  servername?: string;
+  rejectUnauthorized: true;
+}
+
 /**
- * A dispatcher that trusts the endpoint's CA in addition to the system's (Node's `ca` option replaces the
- * root store, so the system roots are passed along), checks the certificate against `tlsServerName` when
- * one is set, and presents a client certificate for mTLS clusters. Verification is never turned off.
- * Undefined when the endpoint needs nothing special, so the default dispatcher (and its proxy support) is used.
- * Throws an error that names the file and the setting when a file cannot be read or is not PEM.
+ * The TLS options of an endpoint: its CA in addition to the system's (Node's `ca` option replaces the root
+ * store, so the system roots are passed along), `tlsServerName` to check the certificate against, and a client
+ * certificate for mTLS clusters. Verification is never turned off. Undefined when the endpoint needs nothing
+ * special. Throws an error that names the file and the setting when a file cannot be read or is not PEM.
  */
-export function tlsDispatcher(endpoint: Endpoint): Agent | undefined {
+export function tlsConnectOptions(endpoint: Endpoint): TlsConnectOptions | undefined {
   if (!endpoint.address.startsWith('https:') || (!endpoint.caFile && !endpoint.tlsServerName && !endpoint.clientCert)) {
     return undefined;
   }
@@ -18,7 +26,16 @@ export function tlsDispatcher(endpoint: Endpoint): Agent | undefined {
   const cert = endpoint.clientCert ? readPem(endpoint.clientCert, 'CERTIFICATE', 'the client certificate') : undefined;
   const key = endpoint.clientKey ? readPem(endpoint.clientKey, 'PRIVATE KEY', 'the client key') : undefined;
   if (cert && !key) throw new Error(`A client certificate (${endpoint.clientCert}) needs its key: set the client key of the profile too.`);
-  return new Agent({ connect: { ca, cert, key, servername: endpoint.tlsServerName, rejectUnauthorized: true } });
+  return { ca, cert, key, servername: endpoint.tlsServerName, rejectUnauthorized: true };
+}
+
+/**
+ * A dispatcher for fetch with the endpoint's TLS options; undefined when it needs nothing special, so the
+ * default dispatcher (and its proxy support) is used.
+ */
+export function tlsDispatcher(endpoint: Endpoint): Agent | undefined {
+  const tls = tlsConnectOptions(endpoint);
+  return tls ? new Agent({ connect: tls }) : undefined;
 }
 
 /** The CAs a connection trusts with a CA file: the system's roots and the file's certificates. */

@@ -38,6 +38,8 @@ export interface JobBlock {
   end: number;
   groups: { name: string; tasks: string[] }[];
   images: ImageSite[];
+  /** The tasks' `action "<name>"` blocks, each with its 0-based line (where Run action goes). */
+  actions: { group: string; task: string; name: string; line: number }[];
   /** The job's own `namespace = "…"`, when it is a literal: where its plans and deploys really go. */
   namespace?: string;
 }
@@ -266,7 +268,7 @@ function jsonSiblingName(json: string, at: number): string | undefined {
   return undefined;
 }
 
-/** Every `job "<id>"` with its groups and tasks, and every task `config { image = "…" }`. */
+/** Every `job "<id>"` with its groups, tasks and actions, and every task `config { image = "…" }`. */
 export function scanJobspec(tree: Tree, text: string): JobspecScan {
   const jobs: JobBlock[] = [];
   for (const job of topLevelBlocks(tree)) {
@@ -281,7 +283,7 @@ function scanJobBlock(job: Node, text: string): JobBlock | undefined {
   if (blockType(job) !== 'job') return undefined;
   const id = labelOf(job);
   if (id === undefined) return undefined;
-  const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [] };
+  const block: JobBlock = { id, line: job.startPosition.row, start: job.startIndex, end: job.endIndex, groups: [], images: [], actions: [] };
   for (const attribute of bodyOf(job)?.namedChildren ?? []) {
     if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'namespace' || bordersError(attribute)) continue;
     const literal = /^namespace\s*=\s*"([A-Za-z0-9_.-]+)"$/.exec(attribute.text.trim());
@@ -293,6 +295,10 @@ function scanJobBlock(job: Node, text: string): JobBlock | undefined {
     for (const task of childBlocks(group, 'task')) {
       const taskName = labelOf(task) ?? '';
       tasks.push(taskName);
+      for (const action of childBlocks(task, 'action')) {
+        const name = labelOf(action);
+        if (name) block.actions.push({ group: groupName, task: taskName, name, line: action.startPosition.row });
+      }
       for (const config of childBlocks(task, 'config')) {
         for (const attribute of bodyOf(config)?.namedChildren ?? []) {
           if (!attribute || attribute.type !== 'attribute' || attribute.namedChildren[0]?.text !== 'image' || bordersError(attribute)) continue;
@@ -319,7 +325,8 @@ export interface TextSplice {
 function shifted(block: JobBlock, offset: number, lines: number): JobBlock {
   if (offset === 0 && lines === 0) return block;
   const images = block.images.map((site) => ({ ...site, start: site.start + offset, end: site.end + offset, ownerLine: site.ownerLine + lines, ...(site.tag ? { tag: { ...site.tag, start: site.tag.start + offset, end: site.tag.end + offset } } : {}) }));
-  return { ...block, line: block.line + lines, start: block.start + offset, end: block.end + offset, images };
+  const actions = block.actions.map((action) => ({ ...action, line: action.line + lines }));
+  return { ...block, line: block.line + lines, start: block.start + offset, end: block.end + offset, images, actions };
 }
 
 /**

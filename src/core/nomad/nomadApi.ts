@@ -183,6 +183,8 @@ export interface NomadAllocation {
   ClientStatus: string;
   DesiredStatus: string;
   TaskStates: Record<string, NomadTaskState> | null;
+  /** The job at the version the allocation runs (its tasks' `Actions` are the ones Nomad runs there). */
+  Job?: unknown;
 }
 
 /** `FieldDiff` of a plan or a version diff (`nomad/structs/diff.go`): one attribute, old → new. */

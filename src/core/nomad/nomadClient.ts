@@ -1,3 +1,4 @@
+import { ExecSession, ExecSessionOptions } from './execStream';
 import { checkList, checkObject, parseJsonBody } from '../http/shapes';
 import { conformNomad, NomadShape } from './nomadShapes';
 import { HttpClient, HttpClientOptions, QueryValue, StreamResponse } from '../http/httpClient';
@@ -6,6 +7,23 @@ import { ApiError } from '../http/apiError';
 import { AllocationFileInfo } from './allocationFiles';
 import { NomadServiceRegistration, NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
 import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
+
+export interface ActionRequest {
+  jobId: string;
+  namespace: string;
+  allocationId: string;
+  group: string;
+  task: string;
+  action: string;
+  /** A terminal (true) gets the command's output as a terminal would; stdout and stderr then come as one. */
+  tty: boolean;
+}
+
+/**
+ * The largest exec-stream message taken: Nomad sends output in chunks of a few KiB (base64 of at most 32 KiB
+ * reads), so 1 MiB is far past any real one and still a bound.
+ */
+const EXEC_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export interface NomadClientOptions extends Omit<HttpClientOptions, 'product' | 'headers'> {
   token?: string;
@@ -304,6 +322,29 @@ export class NomadClient {
    */
   async allocationFile(allocationId: string, path: string, signal?: AbortSignal): Promise<string> {
     return (await this.http.requestText(`/v1/client/fs/cat/${encodeURIComponent(allocationId)}`, { signal, query: { path, region: this.region } })).data;
+  }
+
+  /**
+   * Runs a job's action (`action` block of a task, Nomad 1.7+) in one allocation, as `nomad action` does: a
+   * WebSocket on `/v1/job/:id/action` carrying Nomad's exec stream. Resolves once Nomad accepted the session;
+   * its output and end come through the handlers. Needs `alloc-exec` (and `alloc-node-exec` for raw_exec).
+   */
+  runAction(request: ActionRequest, handlers: Pick<ExecSessionOptions, 'onOutput' | 'onEnd' | 'heartbeatMs' | 'pingMs'>, signal?: AbortSignal): Promise<ExecSession> {
+    return this.http.webSocket(`/v1/job/${encodeURIComponent(request.jobId)}/action`, {
+      signal,
+      maxMessageBytes: EXEC_MAX_MESSAGE_BYTES,
+      query: {
+        namespace: request.namespace,
+        region: this.region,
+        action: request.action,
+        allocID: request.allocationId,
+        group: request.group,
+        task: request.task,
+        tty: request.tty,
+        // The CLI sends an empty command with an action: the action names what runs.
+        command: '[]',
+      },
+    }, (open) => new ExecSession({ socket: open.socket, error: open.error, ...handlers }));
   }
 
   /** The entries of a directory of an allocation (`/v1/client/fs/ls`), `path` relative to the allocation directory. */

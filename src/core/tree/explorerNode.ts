@@ -62,6 +62,8 @@ export interface ExplorerNode {
   deployment?: { id: string; jobId: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
+  /** A task's action row (with `allocation` naming the task): what Run Action runs. */
+  taskAction?: { name: string; command: string };
   /** A Nomad variable's row (or, with `path` ending in `/`, a folder of them): what Open, Rename and Delete act on. */
   variable?: { namespace: string; path: string; modifyIndex?: number };
   /** A Consul KV key's row, or a folder's (`key` ends in `/`; `''` is the root). */

@@ -2,6 +2,7 @@
 // failed or restarting allocation gives, in words, from `GET /v1/allocation/:id` (or an event's payload).
 import { NomadAllocation, NomadTaskEvent, NomadTaskState, NomadAllocationStats } from '../../nomad/nomadApi';
 import { formatAge, nanosecondsToDate } from '../../nomad/nomadTime';
+import { actionCommandLine, taskActionsOf } from '../../nomad/taskActions';
 import { ExplorerNode, HEALTH_COLORS, HEALTH_ICONS, infoNode, NodeIcon, own } from '../explorerNode';
 
 /**
@@ -72,7 +73,10 @@ const TASK_ICONS: Record<string, NodeIcon> = {
   dead: HEALTH_ICONS.neutral,
 };
 
-/** The rows under an allocation: one per task (state, restarts, last event), each with its events, newest first. */
+/**
+ * The rows under an allocation: one per task (state, restarts, last event), each with the actions of the job's
+ * version the allocation runs (Run Action while the task runs), then its events, newest first.
+ */
 export function allocationTaskNodes(allocation: NomadAllocation, now: number): ExplorerNode[] {
   const tasks = Object.entries(allocation.TaskStates ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (tasks.length === 0) return [infoNode(`nomad/allocation/${allocation.ID}/none`, 'No task has started yet')];
@@ -83,17 +87,31 @@ export function allocationTaskNodes(allocation: NomadAllocation, now: number): E
     const finished = state.FinishedAt && !state.FinishedAt.startsWith('0001') ? new Date(state.FinishedAt) : undefined;
     const parts = [state.Failed ? `${state.State} (failed)` : state.State, state.Restarts ? `${state.Restarts} restart${state.Restarts === 1 ? '' : 's'}` : '', last ? `${last.Type}${taskEventMessage(last) ? `: ${taskEventMessage(last)}` : ''}` : ''];
     const id = `nomad/allocation/${allocation.ID}/task/${task}`;
+    const running = state.State === 'running';
+    const reference = { id: allocation.ID, jobId: allocation.JobID, namespace: (allocation as { Namespace?: string }).Namespace || 'default', group: allocation.TaskGroup, task, running };
+    const actions = taskActionsOf(allocation.Job, allocation.TaskGroup, task);
     return {
       id,
       label: task,
       description: parts.filter(Boolean).join(' · '),
       tooltip: [`Task ${task} of allocation ${allocation.ID}`, `State: ${state.State}${state.Failed ? ' (failed)' : ''}`, `Restarts: ${state.Restarts}`, started ? `Started: ${started.toISOString()}` : '', finished ? `Finished: ${finished.toISOString()}` : ''].filter(Boolean).join('\n'),
       icon: state.Failed ? HEALTH_ICONS.critical : (own(TASK_ICONS, state.State) ?? { id: 'circle-outline' }),
-      contextValue: state.State === 'running' ? 'nomadTask taskRunning' : 'nomadTask',
-      allocation: { id: allocation.ID, jobId: allocation.JobID, namespace: (allocation as { Namespace?: string }).Namespace || 'default', group: allocation.TaskGroup, task, running: state.State === 'running' },
-      collapsible: events.length > 0 ? 'collapsed' : 'none',
-      computeChildren: () =>
-        events.map((event, index) => {
+      contextValue: running ? 'nomadTask taskRunning' : 'nomadTask',
+      allocation: reference,
+      collapsible: events.length + actions.length > 0 ? 'collapsed' : 'none',
+      computeChildren: () => [
+        ...actions.map((action) => ({
+          id: `${id}/action/${action.name}`,
+          label: action.name,
+          description: actionCommandLine(action),
+          tooltip: [`Action "${action.name}" of task ${task}`, `Runs: ${actionCommandLine(action)}`, running ? 'Run Action runs it in this allocation.' : 'The task is not running: an action runs only in a running task.'].join('\n'),
+          icon: { id: 'play' },
+          contextValue: running ? 'nomadTaskAction actionRunnable' : 'nomadTaskAction',
+          allocation: reference,
+          taskAction: { name: action.name, command: actionCommandLine(action) },
+          collapsible: 'none' as const,
+        })),
+        ...events.map((event, index) => {
           const time = nanosecondsToDate(event.Time);
           const message = taskEventMessage(event);
           return {
@@ -106,6 +124,7 @@ export function allocationTaskNodes(allocation: NomadAllocation, now: number): E
             collapsible: 'none' as const,
           };
         }),
+      ],
     };
   });
 }
