@@ -71,6 +71,7 @@ import { TEMPLATE_PREVIEW_SCHEME, TemplatePreviews } from './views/templatePrevi
 import { registerPreviewTemplate } from './commands/previewTemplate';
 import { ALLOCATION_FILES_SCHEME, AllocationFiles } from './views/allocationFiles';
 import { registerAllocationFileCommands } from './commands/browseAllocationFiles';
+import { registerCompareWithWorkspace } from './commands/compareWithWorkspace';
 import { PortForwards } from './services/portForwards';
 import { registerForwardPortCommands } from './commands/forwardPort';
 import { ActionRuns } from './services/actionRuns';
@@ -212,6 +213,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     allocationFiles,
     vscode.workspace.registerFileSystemProvider(ALLOCATION_FILES_SCHEME, allocationFiles, { isCaseSensitive: true, isReadonly: new vscode.MarkdownString("An allocation's files are read-only: change the jobspec and deploy.") }),
     registerAllocationFileCommands(store, allocationFiles),
+    registerCompareWithWorkspace(store, templatePreviews),
     forwards,
     registerForwardPortCommands(store, forwards),
     actions,

@@ -33,20 +33,20 @@ export class AllocationFiles implements vscode.FileSystemProvider, vscode.Dispos
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const { allocationId, path } = parts(uri);
+    const { allocationId, path } = allocationFileOf(uri);
     if (path === '') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
     const info = await this.call(uri, (store) => store.nomad.api.allocationStat(allocationId, path));
     return { type: info.IsDir ? vscode.FileType.Directory : vscode.FileType.File, ctime: 0, mtime: modifiedMs(info), size: info.Size, permissions: vscode.FilePermission.Readonly };
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
-    const { allocationId, path } = parts(uri);
+    const { allocationId, path } = allocationFileOf(uri);
     const entries = await this.call(uri, (store) => store.nomad.api.allocationDirectory(allocationId, path));
     return entries.map((entry) => [entry.Name, entry.IsDir ? vscode.FileType.Directory : vscode.FileType.File]);
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    const { allocationId, path } = parts(uri);
+    const { allocationId, path } = allocationFileOf(uri);
     const task = taskOfPath(path);
     if (isSecretsPath(path) && task && !this.secretsShown.has(`${allocationId}/${task}`)) {
       const choice = await vscode.window.showWarningMessage(`Show the contents of ${path} of allocation ${allocationId.slice(0, 8)}?`, { modal: true, detail: `Cluster "${this.host.activeProfile.name}". Task "${task}" keeps its secrets there (rendered credentials, tokens): they show in the editor, as plain text, until you close it.` }, 'Show Secrets');
@@ -70,7 +70,7 @@ export class AllocationFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   /** The whole file, whatever its size, to a file the user picks. */
   async download(uri: vscode.Uri, target: vscode.Uri): Promise<void> {
-    const { allocationId, path } = parts(uri);
+    const { allocationId, path } = allocationFileOf(uri);
     const text = await this.call(uri, (store) => store.nomad.api.allocationFile(allocationId, path));
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   }
@@ -98,7 +98,7 @@ export class AllocationFiles implements vscode.FileSystemProvider, vscode.Dispos
   /** A read on the document's profile, its failure in words: a 403 names `read-fs`, a collected allocation says so. */
   private async call<T>(uri: vscode.Uri, read: (store: ClusterStore) => Promise<T>): Promise<T> {
     const store = await profileStore(this.host, uri);
-    const { allocationId, path } = parts(uri);
+    const { allocationId, path } = allocationFileOf(uri);
     try {
       return await read(store);
     } catch (error) {
@@ -111,7 +111,8 @@ export class AllocationFiles implements vscode.FileSystemProvider, vscode.Dispos
   }
 }
 
-function parts(uri: vscode.Uri): { allocationId: string; path: string } {
+/** The allocation and the path in it that a `nomad-alloc:` URI names. */
+export function allocationFileOf(uri: vscode.Uri): { allocationId: string; path: string } {
   const [allocationId = '', ...rest] = uri.path.replace(/^\/+/, '').split('/');
   return { allocationId, path: rest.join('/').replace(/\/+$/, '') };
 }

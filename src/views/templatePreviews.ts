@@ -49,8 +49,11 @@ export class TemplatePreviews implements vscode.TextDocumentContentProvider, vsc
     return { result, uri };
   }
 
-  /** The file the allocation rendered beside the preview (values shown on both sides: the file has them). */
-  async compare(document: vscode.TextDocument, position: number, allocationId: string): Promise<vscode.Uri[] | undefined> {
+  /**
+   * The file the allocation rendered beside the preview (values shown on both sides: the file has them).
+   * `rendered`: the file's text when the caller has read it already (through the allocation's file system).
+   */
+  async compare(document: vscode.TextDocument, position: number, allocationId: string, rendered?: string): Promise<vscode.Uri[] | undefined> {
     const template = await this.templateOf(document, position);
     if (!template?.destination) return undefined;
     const path = allocationPathOf(template.task, template.destination);
@@ -59,12 +62,13 @@ export class TemplatePreviews implements vscode.TextDocumentContentProvider, vsc
       return undefined;
     }
     const store = await this.host.ready();
-    let rendered: string;
-    try {
-      rendered = await store.nomad.api.allocationFile(allocationId, path);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Hashistack: reading ${path} of allocation ${allocationId.slice(0, 8)} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
+    if (rendered === undefined) {
+      try {
+        rendered = await store.nomad.api.allocationFile(allocationId, path);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Hashistack: reading ${path} of allocation ${allocationId.slice(0, 8)} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
     }
     const preview = await this.render(store, template, true);
     const left = vscode.Uri.from({ scheme: TEMPLATE_PREVIEW_SCHEME, path: `/${template.jobId}/allocation-${allocationId.slice(0, 8)}/${path}` });
@@ -82,8 +86,13 @@ export class TemplatePreviews implements vscode.TextDocumentContentProvider, vsc
   }
 
   private async templateOf(document: vscode.TextDocument, position: number): Promise<JobspecTemplate | undefined> {
+    return (await this.templatesOf(document))[position];
+  }
+
+  /** A jobspec's templates with their data, in the file's order (a template's position is its index here). */
+  async templatesOf(document: vscode.TextDocument): Promise<JobspecTemplate[]> {
     const syntax = await this.index.syntax(document);
-    return syntax ? jobspecTemplates(syntax.tree, syntax.text)[position] : undefined;
+    return syntax ? jobspecTemplates(syntax.tree, syntax.text) : [];
   }
 
   private uriFor(template: JobspecTemplate, kind: string): vscode.Uri {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
 import { ALLOCATION_FILE_HEAD_BYTES } from '../../src/core/nomad/allocationFiles';
@@ -42,6 +44,25 @@ describe("An allocation's files, read-only, in the editor", function () {
     assert.match(log, /… the first 256 KiB of \d+\.\d MiB: Download for the whole file\.\n$/);
     assert.ok(log.length < ALLOCATION_FILE_HEAD_BYTES + 200);
     await assert.rejects(Promise.resolve(fs.readFile(fs.uri(allocation, 'alloc/data/cache.bin'))), /14 bytes that are not text: Download it/);
+  });
+
+  it("compares a rendered file with what the workspace's template renders now, and says when no template renders a file", async () => {
+    const fs = hashistack.allocationFiles;
+    fs.allowSecrets(allocation, 'whoami');
+    const jobspec = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'compare-whoami.nomad');
+    await vscode.workspace.fs.writeFile(jobspec, readFileSync(join(__dirname, '..', '..', '..', 'platform', 'nomad', 'whoami.nomad')));
+    try {
+      const compared = await vscode.commands.executeCommand<vscode.Uri[] | undefined>('hashistack.compareAllocationFileWithWorkspace', fs.uri(allocation, 'whoami/secrets/whoami.env'));
+      assert.ok(compared, 'a diff opened');
+      const [left, right] = await Promise.all(compared.map((uri) => vscode.workspace.openTextDocument(uri)));
+      assert.equal(left!.getText(), Buffer.from(await fs.readFile(fs.uri(allocation, 'whoami/secrets/whoami.env'))).toString(), 'the left side is what the allocation rendered');
+      assert.match(right!.getText(), /^WHOAMI_NAME=\S+\nGREETING=/, "the right side is the workspace's template rendered on the cluster's data");
+      assert.equal(right!.getText(), left!.getText(), 'nothing changed since the deploy: the two agree');
+      assert.equal(await vscode.commands.executeCommand('hashistack.compareAllocationFileWithWorkspace', fs.uri(allocation, 'alloc/logs/whoami.stdout.0')), undefined, 'a log is no template output');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(jobspec);
+    }
   });
 
   it('opens in an editor, read-only, and says when a file or the allocation is gone', async () => {
