@@ -23,6 +23,9 @@ export const QUIET_SETTINGS = { 'git.openRepositoryInParentFolders': 'never', 'g
 
 export const STAND_IN_DIR = join(REPO_ROOT, 'test', 'e2e', 'stand-in');
 
+/** The stand-in ssh of the Forward Port tests (test/fixtures/stand-ins/ssh). */
+export const SSH_STAND_IN = join(REPO_ROOT, 'test', 'fixtures', 'stand-ins', 'ssh');
+
 /**
  * Stand-in nomad and terraform first on the integrated terminal's PATH. code-server resolves the
  * terminal's environment from a login shell (which resets PATH), so it goes through VS Code's own

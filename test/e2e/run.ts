@@ -3,6 +3,8 @@
 //  2. UI scenarios with the packaged .vsix installed by `--install-extension`, as a user installs it.
 // Both run against the demo cluster. Screenshots go to .test-artifacts/ (ignored by git).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEPLOY_SCENARIOS } from './deployScenarios';
@@ -12,9 +14,9 @@ import { AwsDemo } from '../../demo/awsDemo';
 import { launchChromium } from './browser';
 import { packageVsix, REPO_ROOT, startCodeServer } from '../../demo/codeServer';
 import { runHostSuite } from './hostSuite';
-import { SCENARIOS, screenshotDir } from './uiScenarios';
+import { BEHIND_TUNNEL_TEXT, SCENARIOS, screenshotDir } from './uiScenarios';
 import { SELECTORS } from './workbench';
-import { freshWorkspace, HOSTILE_SERVICE, hostSuiteEnvironment, QUIET_SETTINGS, recordEnvironment, STAND_IN_SETTINGS } from './environment';
+import { freshWorkspace, SSH_STAND_IN, HOSTILE_SERVICE, hostSuiteEnvironment, QUIET_SETTINGS, recordEnvironment, STAND_IN_SETTINGS } from './environment';
 
 
 function vsixForTests(): string {
@@ -30,7 +32,9 @@ async function runScenarios<C>(page: Page, scenarios: { name: string; run(page: 
   const shots = screenshotDir(REPO_ROOT);
   let passed = 0;
   let failed = 0;
-  for (const scenario of scenarios) {
+  // HASHISTACK_SCENARIO_GREP=<regex>: only the scenarios whose name matches (as HASHISTACK_SUITE_GREP for the suites).
+  const only = process.env.HASHISTACK_SCENARIO_GREP ? new RegExp(process.env.HASHISTACK_SCENARIO_GREP) : undefined;
+  for (const scenario of scenarios.filter((candidate) => !only || only.test(candidate.name))) {
     const started = Date.now();
     try {
       await scenario.run(page, { ...context, screenshot: (name: string) => page.screenshot({ path: join(shots, `${name}.png`) }).then(() => undefined) });
@@ -69,14 +73,23 @@ const NO_WALKTHROUGH = { 'hashistack.walkthrough.openOnFirstStart': false };
 async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passed: number; failed: number }> {
   console.log('\n# UI scenarios (code-server, .vsix installed with --install-extension)');
   const vsix = vsixForTests();
+  // What an allocation's node reaches at the allocation's address: a page of the test's, behind the stand-in ssh
+  // (the demo's 10.0.x.x addresses are made up).
+  const behindTunnel = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end(BEHIND_TUNNEL_TEXT));
+  await new Promise<void>((resolve) => behindTunnel.listen(0, '127.0.0.1', resolve));
   const server = await startCodeServer({
     vsix,
-    env: { ...demo.environment(), ...awsDemo.environment(), ...recordEnvironment() },
+    env: { ...demo.environment(), ...awsDemo.environment(), ...recordEnvironment(), HASHISTACK_SSH_ROUTE: `127.0.0.1:${(behindTunnel.address() as AddressInfo).port}` },
     settings: {
       ...QUIET_SETTINGS,
       ...STAND_IN_SETTINGS,
       'hashistack.deploy.ecsCommand': ['hashistack-missing-terraform', '-chdir=${dir}', '${verb}', '-target=${target}'],
       'hashistack.launcher.domain': 'example.com',
+      'hashistack.forward.path': 'ssh',
+      'hashistack.forward.sshProgram': SSH_STAND_IN,
+      'hashistack.forward.sshHost': '203.0.113.20',
+      // The DOM renderer: a terminal's text can then be read from the page.
+      'terminal.integrated.gpuAcceleration': 'off',
     },
   });
   const shots = screenshotDir(REPO_ROOT);
@@ -90,6 +103,8 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   } finally {
     await page.close();
     await server.stop();
+    behindTunnel.closeAllConnections();
+    await new Promise((resolve) => behindTunnel.close(resolve));
   }
   console.log(`  ${result.passed} passing, ${result.failed} failing; screenshots in ${shots}`);
   return result;

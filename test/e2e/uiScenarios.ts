@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Frame, Page } from 'playwright-core';
+import { Frame, Locator, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { clickViewAction, closeTab, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
 import { until } from '../support/until';
@@ -71,6 +71,99 @@ const EDITOR_TEXT = '.editor-instance .monaco-editor .view-lines';
 async function editorContains(page: Page, text: string): Promise<void> {
   await page.locator(EDITOR_TEXT, { hasText: text }).first().waitFor({ timeout: 10_000 });
 }
+
+/** What the page behind the stand-in ssh tunnel answers (the runner serves it; the scenario reads it in the browser). */
+export const BEHIND_TUNNEL_TEXT = 'whoami, reached through the tunnel';
+
+/** A row's context menu item, taken with Enter over it (the workbench's menu items react to mouse-up only). */
+async function contextMenu(page: Page, target: Locator, item: string): Promise<void> {
+  await target.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+  await entry.hover();
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a tree row's children (a click selects it, the arrow expands it), checked by the child that should show. */
+async function expand(page: Page, target: Locator, child: Locator): Promise<void> {
+  await until(async () => {
+    if ((await child.count()) > 0) return true;
+    if ((await target.getAttribute('aria-expanded')) !== 'true') {
+      await target.click();
+      await page.keyboard.press('ArrowRight');
+    }
+    return child.first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+  }, 'a row opened', 20_000);
+}
+
+/** Takes the quick pick's item named `name` (filtered to it, then Enter), once the pick shows it. */
+async function pick(page: Page, name: string): Promise<void> {
+  await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.locator(SELECTORS.quickInput).fill(name);
+  await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The Done-when walk of issue #26: everything by menus, picks and buttons, nothing typed but list filters. */
+export const INSIDE_ALLOCATION_SCENARIO: Scenario = {
+  name: "inside running allocations with no command typed: a rendered config opened in an editor, an http port forwarded and opened in the browser, an action run and its output read",
+  async run(page, { screenshot }) {
+    await openHashistack(page);
+    for (const view of ['Consul', 'Traefik', 'AWS']) await setPaneExpanded(page, view, false);
+    await setPaneExpanded(page, 'Nomad', true);
+    const nomad = pane(page, 'Nomad');
+    const allocationRows = nomad.locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /^running · hashi-server-/ }) });
+    const openJob = async (job: string) => {
+      await clickViewAction(page, 'Nomad', 'Collapse All');
+      await row(nomad, 'Jobs').waitFor({ timeout: 20_000 });
+      await expand(page, row(nomad, 'Jobs'), row(nomad, job));
+      await expand(page, row(nomad, job), allocationRows);
+      return allocationRows.first();
+    };
+
+    // 1. Traefik's rendered configuration, from its allocation's Browse Files, walked in quick picks.
+    const traefikAllocation = await openJob('traefik');
+    await contextMenu(page, traefikAllocation, 'Browse Files');
+    await pick(page, 'Walk its files here');
+    for (const step of ['traefik', 'local', 'traefik.yaml']) await pick(page, step);
+    await page.locator('.tabs-container .tab.active', { hasText: 'traefik.yaml' }).waitFor({ timeout: 15_000 });
+    await editorContains(page, 'consulCatalog');
+
+    // 2. whoami's http port on localhost, through the (stand-in) SSH tunnel, opened in the browser.
+    const whoamiAllocation = await openJob('whoami');
+    await contextMenu(page, whoamiAllocation, 'Forward Port…');
+    // The local port proposed is the same number (Enter takes it).
+    await page.locator(SELECTORS.quickInput).waitFor();
+    await page.keyboard.press('Enter');
+    const said = page.locator(SELECTORS.notification, { hasText: /reaches http of whoami [0-9a-f]{8} \(10\.0\.\d+\.\d+:\d+\), through an SSH tunnel \(ubuntu@203\.0\.113\.20\)/ }).first();
+    await said.waitFor({ timeout: 20_000 });
+    const popup = page.context().waitForEvent('page', { timeout: 20_000 });
+    popup.catch(() => undefined);
+    await page.locator('.notifications-toasts .monaco-button', { hasText: /^Open in Browser$/ }).first().click({ timeout: 10_000 });
+    // code-server opens localhost through its own proxy (/proxy/<port>/); were it to ask first, the answer is Open.
+    const confirm = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
+    const opened = await Promise.race([popup, confirm.waitFor({ timeout: 20_000 }).then(() => confirm.click()).then(() => popup)]);
+    await until(async () => ((await opened.textContent('body').catch(() => '')) ?? '').includes(BEHIND_TUNNEL_TEXT) || (await opened.reload().then(() => false, () => false)), 'the forwarded page in the browser', 20_000);
+    await opened.close();
+    await row(nomad, 'Forwarded Ports').waitFor({ timeout: 10_000 });
+
+    // 3. Traefik's "version" action, from its row under the allocation's task, read in its terminal.
+    const traefikAgain = await openJob('traefik');
+    await expand(page, traefikAgain, row(nomad, 'traefik').nth(1));
+    const task = row(nomad, 'traefik').nth(1);
+    await expand(page, task, row(nomad, 'version'));
+    const version = row(nomad, 'version');
+    await version.hover();
+    await version.locator('a.action-label[aria-label="Run Action…"]').click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /Run action "version" in allocation [0-9a-f]{8}/ });
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match((await dialog.textContent()) ?? '', /Cluster "[^"]+" · namespace default[\s\S]*Task traefik runs: traefik version/);
+    await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+    const terminal = page.locator('.terminal-wrapper.active .xterm-rows');
+    await terminal.filter({ hasText: /exited with code 0/ }).first().waitFor({ timeout: 20_000 });
+    assert.match((await terminal.first().textContent()) ?? '', /Version:\s+3\.5\.3/);
+    await screenshot('action-output');
+  },
+};
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -436,6 +529,7 @@ export const SCENARIOS: Scenario[] = [
       demo.configData.setKey('config/whoami/greeting', 'Hello from Consul KV');
     },
   },
+  INSIDE_ALLOCATION_SCENARIO,
 ];
 
 export function screenshotDir(root: string): string {
