@@ -1,9 +1,29 @@
 import { HttpClient, HttpClientOptions } from '../http/httpClient';
 import { ApiError } from '../http/apiError';
-import { checkList, checkStringListMap, parseJsonBody } from '../http/shapes';
+import { checkList, checkObject, checkStringListMap, parseJsonBody } from '../http/shapes';
 import { BlockingOptions, blockingQuery, blockingTimeoutMs, parseIndex } from '../live/blockingQuery';
 import { ConsulKvEntry, kvPath } from './kv';
 import { ConsulCatalogServices, ConsulHealthCheck, ConsulNode, ConsulQueryMeta, ConsulServiceEntry } from './consulApi';
+
+/** `GET /v1/acl/token/self` (test/fixtures/recorded/consul-acl/README.md). The secret is never kept from it. */
+export interface ConsulAclToken {
+  AccessorID: string;
+  Description?: string;
+  Policies?: { ID: string; Name: string }[] | null;
+  Roles?: { ID: string; Name: string }[] | null;
+  ServiceIdentities?: { ServiceName: string; Datacenters?: string[] }[] | null;
+  NodeIdentities?: { NodeName: string; Datacenter: string }[] | null;
+  ExpirationTime?: string | null;
+  CreateTime?: string;
+}
+
+export interface ConsulAclRole {
+  ID: string;
+  Name?: string;
+  Policies?: { ID: string; Name: string }[] | null;
+  ServiceIdentities?: { ServiceName: string }[] | null;
+  NodeIdentities?: { NodeName: string; Datacenter: string }[] | null;
+}
 
 export interface ConsulResult<T> {
   data: T;
@@ -53,6 +73,29 @@ export class ConsulClient {
    * The keys and folders (ending in `/`) right under a prefix (`?keys&separator=/`); `[]` when nothing is under
    * it (Consul answers 404). Blocking: answers when a key under the prefix changes.
    */
+  /**
+   * The token's own record (`GET /v1/acl/token/self`, no privilege needed), and the agent's default policy from
+   * the `X-Consul-Default-ACL-Policy` header (what decides a resource no rule names).
+   */
+  async aclTokenSelf(signal?: AbortSignal): Promise<{ token: ConsulAclToken; defaultPolicy: 'allow' | 'deny' | undefined }> {
+    const response = await this.http.requestJson<unknown>('/v1/acl/token/self', { signal });
+    const token = checkObject<ConsulAclToken>(response.data, { product: 'Consul', address: this.address, path: '/v1/acl/token/self' }, { AccessorID: 'string' });
+    const header = response.headers.get('x-consul-default-acl-policy');
+    return { token, defaultPolicy: header === 'allow' || header === 'deny' ? header : undefined };
+  }
+
+  /** A policy with its rules (`acl:read` needed: most tokens get a 403 here). */
+  async aclPolicy(id: string, signal?: AbortSignal): Promise<{ ID: string; Name: string; Rules: string }> {
+    const path = `/v1/acl/policy/${encodeURIComponent(id)}`;
+    return checkObject((await this.http.requestJson<unknown>(path, { signal })).data, { product: 'Consul', address: this.address, path }, { ID: 'string', Rules: 'string' });
+  }
+
+  /** A role with its policies and identities (`acl:read` needed). */
+  async aclRole(id: string, signal?: AbortSignal): Promise<ConsulAclRole> {
+    const path = `/v1/acl/role/${encodeURIComponent(id)}`;
+    return checkObject((await this.http.requestJson<unknown>(path, { signal })).data, { product: 'Consul', address: this.address, path }, { ID: 'string' });
+  }
+
   async kvKeys(prefix: string, signal?: AbortSignal, blocking?: BlockingOptions): Promise<ConsulResult<string[]>> {
     return this.get<string[]>(kvPath(prefix), signal, blocking, (data, where) => checkStrings(data, where), { keys: true, separator: '/' }, { value: [] });
   }

@@ -8,6 +8,31 @@ import { AllocationFileInfo } from './allocationFiles';
 import { NomadServiceRegistration, NomadVariable, NomadVariableMetadata, VariableWriteResult } from './variables';
 import { NomadAllocation, NomadAllocationListStub, NomadDeployment, NomadDeploymentUpdateResponse, NomadEvaluation, NomadJob, NomadJobListStub, NomadJobPlanResponse, NomadJobRevertResponse, NomadNodeListStub, NomadJobVersions, NomadJobScaleStatus, NomadAllocationStats, NomadEvalResponse, NomadValidateResponse } from './nomadApi';
 
+/** `GET /v1/acl/token/self` (test/fixtures/recorded/nomad-acl/README.md). The secret is never kept from it. */
+export interface NomadAclToken {
+  AccessorID: string;
+  Name: string;
+  /** `client` or `management`. */
+  Type: string;
+  Policies: string[] | null;
+  Roles?: { ID: string; Name: string }[] | null;
+  /** RFC 3339, or absent/null: no expiry. */
+  ExpirationTime?: string | null;
+  CreateTime?: string;
+}
+
+export interface NomadAclPolicy {
+  Name: string;
+  Rules: string;
+  Description?: string;
+}
+
+export interface NomadAclRole {
+  ID: string;
+  Name: string;
+  Policies: { Name: string }[] | null;
+}
+
 export interface ActionRequest {
   jobId: string;
   namespace: string;
@@ -322,6 +347,21 @@ export class NomadClient {
    */
   async allocationFile(allocationId: string, path: string, signal?: AbortSignal): Promise<string> {
     return (await this.http.requestText(`/v1/client/fs/cat/${encodeURIComponent(allocationId)}`, { signal, query: { path, region: this.region } })).data;
+  }
+
+  /** The token's own record (`GET /v1/acl/token/self`): name, type, policies, roles, expiry. */
+  aclTokenSelf(signal?: AbortSignal): Promise<NomadAclToken> {
+    return this.object<NomadAclToken>('/v1/acl/token/self', { AccessorID: 'string', Type: 'string' }, { signal });
+  }
+
+  /** An ACL policy with its rules (a client token may read the policies it has). */
+  aclPolicy(name: string, signal?: AbortSignal): Promise<NomadAclPolicy> {
+    return this.object<NomadAclPolicy>(`/v1/acl/policy/${encodeURIComponent(name)}`, { Name: 'string', Rules: 'string' }, { signal });
+  }
+
+  /** An ACL role with the policies it links (readable by a token linked to it). */
+  aclRole(id: string, signal?: AbortSignal): Promise<NomadAclRole> {
+    return this.object<NomadAclRole>(`/v1/acl/role/${encodeURIComponent(id)}`, { ID: 'string', Name: 'string' }, { signal });
   }
 
   /**
