@@ -8,6 +8,7 @@ import { buildScenario, DemoData, ScenarioOptions } from './scenario';
 import { DemoBackends } from './demoBackends';
 import { DemoConfigData } from './demoConfigData';
 import { DemoActions } from './demoActions';
+import { DemoAcl } from './demoAcl';
 import { RenderData, renderTemplate } from '../src/core/template/renderTemplate';
 import { allocationTree, fileInfo } from './demoAllocationFiles';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,6 +51,11 @@ export interface DemoClusterOptions extends ScenarioOptions {
   ports?: Partial<Record<DemoProduct, number>>;
   /** When set, requests without this token get the product's real 403. */
   tokens?: { consul?: string; nomad?: string };
+  /**
+   * ACLs on (demoAcl.ts): the demo's tokens and policies, each request judged by its endpoint's capability. Off:
+   * the ACL endpoints answer as a cluster without ACLs does ("ACL support disabled").
+   */
+  acl?: boolean;
   /**
    * Also listen on a control port (0: any): `PUT /faults/<product>` with `{"kind": "refused"}`,
    * `DELETE /faults/<product>`, `DELETE /faults`, `GET /requests` (counts), `DELETE /requests`.
@@ -197,12 +203,15 @@ export class DemoCluster {
   }
 
   private control: Server | undefined;
+  /** ACLs, when on. */
+  private acl: DemoAcl | undefined;
   /** When the demo started: its logs grow from here. */
   private readonly startedAt = Date.now();
 
   static async start(options: DemoClusterOptions = {}): Promise<DemoCluster> {
     const cluster = new DemoCluster(options, options.backends ? await DemoBackends.start() : undefined);
     await cluster.loadPlatformJobs();
+    if (options.acl) cluster.acl = await DemoAcl.create(cluster.startedAt);
     for (const product of DEMO_PRODUCTS) {
       await cluster.listen(product, options.ports?.[product] ?? 0);
     }
@@ -349,7 +358,13 @@ export class DemoCluster {
     if (path === '/reset' && method === 'POST') {
       this.setScenario(this.options);
       this.configData.reset();
+      this.acl = this.options.acl ? (this.acl ?? (await DemoAcl.create(this.startedAt))) : undefined;
       return { reset: true };
+    }
+    // ACLs on or off, as a cluster is bootstrapped (or not): `PUT /acl` turns them on, `DELETE /acl` off.
+    if (path === '/acl' && (method === 'PUT' || method === 'DELETE')) {
+      this.acl = method === 'PUT' ? (this.acl ?? (await DemoAcl.create(this.startedAt))) : undefined;
+      return { acl: Boolean(this.acl) };
     }
     // Someone else's write (a teammate, a CI job): what a save that was opened before it must not overwrite.
     const variable = /^\/variables\/([^/]+)\/(.+)$/.exec(path);
@@ -488,7 +503,8 @@ export class DemoCluster {
         this.requests.push({ product, method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers });
         // A token the demo does not accept is refused as Nomad refuses it in a session: after the upgrade.
         const fault = this.faults.get('nomad')?.kind;
-        this.actions.handleUpgrade(request, socket, head, fault === 'forbidden' || !this.tokenAccepted(product, request) ? 'forbidden' : fault === 'error' ? 'error' : undefined);
+        const aclRefused = this.acl ? !this.acl.judgeNomad('GET', url, request.headers['x-nomad-token'] as string | undefined).allowed : false;
+        this.actions.handleUpgrade(request, socket, head, fault === 'forbidden' || aclRefused || !this.tokenAccepted(product, request) ? 'forbidden' : fault === 'error' ? 'error' : undefined);
       });
     }
     const sockets = new Set<Socket>();
@@ -537,6 +553,13 @@ export class DemoCluster {
     if (fault?.kind === 'error') {
       send(response, 500, SERVER_ERROR[product].body, SERVER_ERROR[product].contentType);
       return;
+    }
+    if (product !== 'traefik') {
+      const refusal = this.aclRefusal(product, request.method ?? 'GET', url, request);
+      if (refusal) {
+        send(response, refusal.status, refusal.body, refusal.status === 200 ? 'application/json' : 'text/plain; charset=utf-8', product === 'consul' ? { 'X-Consul-Default-Acl-Policy': this.acl ? 'deny' : 'allow' } : {});
+        return;
+      }
     }
     if (product === 'nomad' && url.pathname === '/v1/event/stream') {
       this.serveEventStream(url, request, response);
@@ -667,6 +690,19 @@ export class DemoCluster {
       }
     }, Math.min(lineMs, 1000));
     request.socket.once('close', () => clearInterval(timer));
+  }
+
+  /**
+   * With ACLs on: the ACL endpoints' answers, and the refusal of a request its token may not make. With them off:
+   * the ACL endpoints say so, as Nomad (400) and Consul (401) do. Undefined: the request goes on.
+   */
+  private aclRefusal(product: 'nomad' | 'consul', method: string, url: URL, request: IncomingMessage): { status: number; body: string } | undefined {
+    if (!this.acl) return url.pathname.startsWith('/v1/acl/') ? { status: product === 'nomad' ? 400 : 401, body: 'ACL support disabled' } : undefined;
+    const secret = (product === 'nomad' ? request.headers['x-nomad-token'] : request.headers['x-consul-token']) as string | undefined;
+    const answer = this.acl.answerAclRequest(product, url.pathname, secret);
+    if (answer) return answer;
+    const verdict = product === 'nomad' ? this.acl.judgeNomad(method, url, secret) : this.acl.judgeConsul(method, url, secret);
+    return verdict.allowed ? undefined : { status: verdict.status, body: verdict.body };
   }
 
   /** A job as it was at `version` (what an allocation of that version runs), else as it is now. */

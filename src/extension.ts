@@ -28,6 +28,7 @@ import { ClusterExplorer } from './views/clusterExplorer';
 import { ClusterStoreHost } from './services/clusterStoreHost';
 import type { AwsModules } from './core/aws/awsCluster';
 import { ClusterStatusBar } from './views/statusBar';
+import { TokenExpiryWatch } from './views/tokenExpiry';
 import { PlanDocuments } from './views/planDocuments';
 import { ClusterFailureDiagnostics } from './views/clusterFailureDiagnostics';
 import { RolloutTimelines } from './views/rolloutTimelines';
@@ -98,6 +99,9 @@ export interface HashistackApi {
   allocationFiles: AllocationFiles;
   forwards: PortForwards;
   actions: ActionRuns;
+  expiry: TokenExpiryWatch;
+  statusBar: ClusterStatusBar;
+  tokens: TokenStore;
 }
 
 /**
@@ -115,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
   const store = new ClusterStoreHost(profiles, tokens, log, importAwsSdk);
   const forwards = new PortForwards(store, log);
   const actions = new ActionRuns(store, log);
+  const expiry = new TokenExpiryWatch(store, statusBar);
   const explorer = new ClusterExplorer(store, statusBar, forwards);
   const commandContext: CommandContext = { explorer, store, profiles, tokens, log };
   // The tree-sitter .wasm files ship next to the bundle.
@@ -218,13 +223,14 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerForwardPortCommands(store, forwards),
     actions,
     registerRunAction(store, actions),
+    expiry,
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     void openWalkthroughOnFirstStart(context.globalState, log);
     return undefined;
   }
-  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles, forwards, actions };
+  return { explorer, store, profiles, jobspecs, launcher, follower, deployRunner, logs: logViews, diagnostics, planDocuments, failures, timelines, variables, kv, templates, templatePreviews, allocationFiles, forwards, actions, expiry, statusBar, tokens };
 }
 
 export function deactivate(): void {

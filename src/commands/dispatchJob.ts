@@ -52,7 +52,7 @@ export function registerDispatchJob(host: ClusterStoreHost, log: vscode.LogOutpu
         return undefined;
       }
       const summary = Object.entries(parsed.meta).map(([key, value]) => `${key}=${value}`).join(', ') || 'no meta';
-      if (!(await confirmAction(host, `Dispatch ${job.id}?`, job.namespace, `Meta: ${summary}; payload: ${payload?.length ? `${payload.length} bytes` : 'none'}.`, 'Dispatch'))) return undefined;
+      if (!(await confirmAction(host, `Dispatch ${job.id}?`, job.namespace, `Meta: ${summary}; payload: ${payload?.length ? `${payload.length} bytes` : 'none'}.`, 'Dispatch', { action: 'dispatch', namespace: job.namespace }))) return undefined;
       const answer = await store.nomad.api.dispatchJob(job.id, job.namespace, parsed.meta, payload);
       log.info(`Dispatched ${job.id} on "${host.activeProfile.name}" as ${answer.DispatchedJobID}`);
       void vscode.window.showInformationMessage(`Hashistack: dispatched ${answer.DispatchedJobID}.`);

@@ -8,7 +8,7 @@ export function registerFailDeployment(host: ClusterStoreHost, log: vscode.LogOu
   return registerTrustedCommand('hashistack.failDeployment', 'Failing a deployment', async (argument?: { deployment?: DeploymentRef }) => {
     const deployment = await deploymentFor(host, argument, false);
     if (!deployment) return undefined;
-    if (!(await confirmAction(host, `Mark the deployment of ${deployment.jobId} as failed?`, deployment.namespace, `Deployment ${deployment.id.slice(0, 8)} stops; if the job's update block says auto_revert, Nomad rolls back to the last stable version.`, 'Fail Deployment'))) return undefined;
+    if (!(await confirmAction(host, `Mark the deployment of ${deployment.jobId} as failed?`, deployment.namespace, `Deployment ${deployment.id.slice(0, 8)} stops; if the job's update block says auto_revert, Nomad rolls back to the last stable version.`, 'Fail Deployment', { action: 'fail', namespace: deployment.namespace }))) return undefined;
     try {
       const store = await host.ready();
       const answer = await store.nomad.api.failDeployment(deployment.id, deployment.namespace);

@@ -9,7 +9,7 @@ export function registerForcePeriodicJob(host: ClusterStoreHost, log: vscode.Log
   return registerTrustedCommand('hashistack.forcePeriodicJob', 'Running a periodic job now', async (argument?: { job?: { id: string; namespace: string } }) => {
     const job = await jobFor(host, argument, 'run now', (candidate) => Boolean(candidate.Periodic) && !candidate.Stop);
     if (!job) return undefined;
-    if (!(await confirmAction(host, `Run periodic job ${job.id} now?`, job.namespace, 'Nomad launches one instance at once, besides its schedule.', 'Run Now'))) return undefined;
+    if (!(await confirmAction(host, `Run periodic job ${job.id} now?`, job.namespace, 'Nomad launches one instance at once, besides its schedule.', 'Run Now', { action: 'force', namespace: job.namespace }))) return undefined;
     try {
       const answer = await (await host.ready()).nomad.api.forcePeriodic(job.id, job.namespace);
       log.info(`Forced a run of ${job.id} on "${host.activeProfile.name}" (evaluation ${answer.EvalID})`);

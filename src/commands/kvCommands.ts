@@ -1,6 +1,7 @@
 // Consul KV from the explorer and the palette: open a key, create one, delete a key (at the index read) or a
 // folder with everything under it, each write confirmed by a modal that names the cluster (and counts keys).
 import * as vscode from 'vscode';
+import { refuseLacking } from './nomadActions';
 import { isApiError } from '../core/http/apiError';
 import { kvKeyProblem } from '../core/consul/kv';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
@@ -27,6 +28,7 @@ export function registerKvCommands(host: ClusterStoreHost, documents: KvDocument
       } catch (error) {
         return reportKvError(`Creating ${key}`, error, 'read', key);
       }
+      if (refuseLacking(host, 'Create Key', { product: 'consul', key, operation: 'write' })) return undefined;
       const choice = await vscode.window.showWarningMessage(`Create key ${key}?`, { modal: true, detail: `${cluster()}\n\nIt opens as an empty document; it is written when you save it, and only if no one created it meanwhile.` }, 'Create Key');
       if (choice !== 'Create Key') return undefined;
       await documents.openDraft(documents.uri(key), '');
@@ -35,6 +37,7 @@ export function registerKvCommands(host: ClusterStoreHost, documents: KvDocument
     registerTrustedCommand('hashistack.deleteKvKey', 'Deleting a Consul key', async (argument?: { kv?: { key: string } }) => {
       const key = argument?.kv?.key;
       if (!key) return undefined;
+      if (refuseLacking(host, 'Delete', { product: 'consul', key, operation: 'write' })) return undefined;
       try {
         const api = (await host.ready()).consul.api;
         if (key.endsWith('/')) {

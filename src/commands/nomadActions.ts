@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { needVerdict, nomadActionVerdict, NomadActionName } from '../core/acl/rowAccess';
+import { AccessNeed } from '../core/acl/tokenAccess';
 import { isApiError } from '../core/http/apiError';
 import { ACTIVE_DEPLOYMENT_STATUSES, awaitingPromotion } from '../core/nomad/deployments';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
@@ -29,8 +31,30 @@ export async function deploymentFor(host: ClusterStoreHost, argument: { deployme
   return picked?.deployment;
 }
 
-/** A modal that names the cluster, the namespace and the object, with one action button. */
-export async function confirmAction(host: ClusterStoreHost, question: string, namespace: string, detail: string, action: string): Promise<boolean> {
+/** What an action asks of the token: a Nomad action in a namespace, a variable path, a Consul key. */
+export type ActionNeed = { action: NomadActionName; namespace: string } | AccessNeed;
+
+/** What the active profile's token lacks for `need`, in words; undefined when it may (or when that cannot be told). */
+export function lacking(host: ClusterStoreHost, need: ActionNeed): string | undefined {
+  const access = host.store?.access.current ?? {};
+  const verdict = 'action' in need ? nomadActionVerdict(access, need.action, need.namespace) : needVerdict(access, need);
+  return verdict.allowed === false ? verdict.lacks : undefined;
+}
+
+/** Refuses an action the token lacks before anything is sent, saying what it lacks; true when it refused. */
+export function refuseLacking(host: ClusterStoreHost, what: string, need: ActionNeed): boolean {
+  const lacks = lacking(host, need);
+  if (!lacks) return false;
+  void vscode.window.showWarningMessage(`Hashistack: ${what} on "${host.activeProfile.name}" — ${lacks}. Nothing was sent.`);
+  return true;
+}
+
+/**
+ * A modal that names the cluster, the namespace and the object, with one action button. With `need`, a token that
+ * lacks it is refused first, in words, and no modal shows.
+ */
+export async function confirmAction(host: ClusterStoreHost, question: string, namespace: string, detail: string, action: string, need?: ActionNeed): Promise<boolean> {
+  if (need && refuseLacking(host, action, need)) return false;
   const choice = await vscode.window.showWarningMessage(`${question}`, { modal: true, detail: `Cluster "${host.activeProfile.name}" · namespace ${namespace}\n\n${detail}` }, action);
   return choice === action;
 }

@@ -8,6 +8,7 @@ import { TokenStore } from '../services/tokenStore';
 import { allocationFor, AllocationRef } from './allocationTarget';
 import { taskOf } from './showLogs';
 import { refuseUntrusted } from './workspaceTrust';
+import { refuseLacking } from './nomadActions';
 
 /**
  * Open Shell: `nomad alloc exec -i -t -task <task> <alloc> <command>` in an integrated terminal. The nomad
@@ -19,6 +20,7 @@ export function registerOpenShell(host: ClusterStoreHost, tokens: TokenStore, lo
     if (refuseUntrusted('Open Shell')) return undefined;
     const allocation = await allocationFor(host, argument, true);
     if (!allocation) return undefined;
+    if (refuseLacking(host, 'Open Shell', { action: 'exec', namespace: allocation.namespace })) return undefined;
     const task = await taskOf(host, allocation, 'A shell');
     if (!task) return undefined;
     const profile = host.activeProfile;

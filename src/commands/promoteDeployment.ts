@@ -8,7 +8,7 @@ export function registerPromoteDeployment(host: ClusterStoreHost, log: vscode.Lo
   return registerTrustedCommand('hashistack.promoteDeployment', 'Promoting a deployment', async (argument?: { deployment?: DeploymentRef }) => {
     const deployment = await deploymentFor(host, argument, true);
     if (!deployment) return undefined;
-    if (!(await confirmAction(host, `Promote the canaries of ${deployment.jobId}?`, deployment.namespace, `Deployment ${deployment.id.slice(0, 8)}: Nomad then replaces the remaining allocations with the new version.`, 'Promote'))) return undefined;
+    if (!(await confirmAction(host, `Promote the canaries of ${deployment.jobId}?`, deployment.namespace, `Deployment ${deployment.id.slice(0, 8)}: Nomad then replaces the remaining allocations with the new version.`, 'Promote', { action: 'promote', namespace: deployment.namespace }))) return undefined;
     try {
       const store = await host.ready();
       const answer = await store.nomad.api.promoteDeployment(deployment.id, deployment.namespace);

@@ -30,7 +30,7 @@ export function registerRestartAllocation(host: ClusterStoreHost, log: vscode.Lo
     }
     const what = task === 'all' ? 'every task' : `task "${task.name}"`;
     const short = `${allocation.id.slice(0, 8)} (${allocation.jobId})`;
-    if (!(await confirmAction(host, `Restart ${what} of allocation ${allocation.id.slice(0, 8)} (${allocation.jobId})?`, allocation.namespace, 'The tasks restart in place, on the same node; the allocation keeps its ID.', 'Restart'))) return undefined;
+    if (!(await confirmAction(host, `Restart ${what} of allocation ${allocation.id.slice(0, 8)} (${allocation.jobId})?`, allocation.namespace, 'The tasks restart in place, on the same node; the allocation keeps its ID.', 'Restart', { action: 'lifecycle', namespace: allocation.namespace }))) return undefined;
     try {
       await store.nomad.api.restartAllocation(allocation.id, task);
     } catch (error) {

@@ -48,8 +48,8 @@ export function registerRevertJob(host: ClusterStoreHost, follower: RolloutFollo
     const target = versions?.Versions.find((candidate) => candidate.Version === version);
     const now = versions?.Versions.find((candidate) => candidate.Version === current);
     if (target && now && version !== current && sameJobDefinition(target, now)) {
-      if (!(await confirmAction(host, `Job version ${version} of ${job.id} is the same as job version ${current}, which is current: revert anyway?`, job.namespace, `Nothing would change in its tasks (the plan is empty), but Nomad would register it as a new version and roll it out again, replacing the allocations${prior !== undefined ? `, only if the job is still at job version ${prior}` : ''}.`, 'Revert Anyway'))) return undefined;
-    } else if (!(await confirmAction(host, `Revert ${job.id} to job version ${version}?`, job.namespace, `Nomad registers version ${version}'s definition again as a new version${prior !== undefined ? `, only if the job is still at job version ${prior}` : ''}, and rolls it out.`, 'Revert'))) return undefined;
+      if (!(await confirmAction(host, `Job version ${version} of ${job.id} is the same as job version ${current}, which is current: revert anyway?`, job.namespace, `Nothing would change in its tasks (the plan is empty), but Nomad would register it as a new version and roll it out again, replacing the allocations${prior !== undefined ? `, only if the job is still at job version ${prior}` : ''}.`, 'Revert Anyway', { action: 'revert', namespace: job.namespace }))) return undefined;
+    } else if (!(await confirmAction(host, `Revert ${job.id} to job version ${version}?`, job.namespace, `Nomad registers version ${version}'s definition again as a new version${prior !== undefined ? `, only if the job is still at job version ${prior}` : ''}, and rolls it out.`, 'Revert', { action: 'revert', namespace: job.namespace }))) return undefined;
     try {
       const answer = await store.nomad.api.revertJob(job.id, job.namespace, version, prior);
       log.info(`Reverted ${job.id} on "${host.activeProfile.name}" to v${version} (evaluation ${answer.EvalID})`);

@@ -93,7 +93,7 @@ export function registerRunAction(host: ClusterStoreHost, runs: ActionRuns): vsc
     const definitionVersion = (store.nomad.jobDefinition(target.namespace, target.jobId) as { Version?: number } | undefined)?.Version;
     const older = allocations.filter((allocation) => allocation.version !== undefined && definitionVersion !== undefined && allocation.version !== definitionVersion);
     const versionNote = older.length > 0 ? `\n${older.map((allocation) => allocation.id.slice(0, 8)).join(', ')} run${older.length === 1 ? 's' : ''} an older version of the job (v${older[0]!.version}): Nomad runs that version's action.` : '';
-    if (!(await confirmAction(host, `Run action "${action.name}" in ${where}?`, target.namespace, `Task ${action.task} runs: ${command}${versionNote}\n\nThe output goes to a terminal; closing it stops the action.`, 'Run'))) return undefined;
+    if (!(await confirmAction(host, `Run action "${action.name}" in ${where}?`, target.namespace, `Task ${action.task} runs: ${command}${versionNote}\n\nThe output goes to a terminal; closing it stops the action.`, 'Run', { action: 'exec', namespace: target.namespace }))) return undefined;
     return runs.run({ jobId: target.jobId, namespace: target.namespace, group: action.group, task: action.task, action: action.name, command, allocations });
   });
 }

@@ -32,7 +32,7 @@ export function registerScaleTaskGroup(host: ClusterStoreHost, log: vscode.LogOu
       }
       const count = Number(text.trim());
       if (count === current) return undefined;
-      if (!(await confirmAction(host, `Scale ${job.id} / ${group} from ${current} to ${count}?`, job.namespace, count < current ? `${current - count} allocation(s) stop.` : `${count - current} allocation(s) are placed.`, 'Scale'))) return undefined;
+      if (!(await confirmAction(host, `Scale ${job.id} / ${group} from ${current} to ${count}?`, job.namespace, count < current ? `${current - count} allocation(s) stop.` : `${count - current} allocation(s) are placed.`, 'Scale', { action: 'scale', namespace: job.namespace }))) return undefined;
       const answer = await store.nomad.api.scaleTaskGroup(job.id, job.namespace, group, count, `Scaled from VS Code (Hashistack) from ${current} to ${count}`);
       log.info(`Scaled ${job.id}/${group} on "${host.activeProfile.name}" from ${current} to ${count}${answer.EvalID ? ` (evaluation ${answer.EvalID})` : ''}`);
       void vscode.window.showInformationMessage(`Hashistack: ${job.id} / ${group} is scaling to ${count}.`);

@@ -9,7 +9,7 @@ export function registerStopAllocation(host: ClusterStoreHost, log: vscode.LogOu
   return registerTrustedCommand('hashistack.stopAllocation', 'Stopping an allocation', async (argument?: { allocation?: AllocationRef }) => {
     const allocation = await allocationFor(host, argument, false);
     if (!allocation) return undefined;
-    if (!(await confirmAction(host, `Stop allocation ${allocation.id.slice(0, 8)} of ${allocation.jobId}?`, allocation.namespace, `Nomad stops it and places a replacement for group "${allocation.group}" (the job is not changed).`, 'Stop Allocation'))) return undefined;
+    if (!(await confirmAction(host, `Stop allocation ${allocation.id.slice(0, 8)} of ${allocation.jobId}?`, allocation.namespace, `Nomad stops it and places a replacement for group "${allocation.group}" (the job is not changed).`, 'Stop Allocation', { action: 'lifecycle', namespace: allocation.namespace }))) return undefined;
     try {
       const answer = await (await host.ready()).nomad.api.stopAllocation(allocation.id);
       log.info(`Stopped allocation ${allocation.id} (${allocation.jobId}) on "${host.activeProfile.name}" (evaluation ${answer.EvalID})`);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { jobFor } from './allocationTarget';
-import { reportActionError } from './nomadActions';
+import { refuseLacking, reportActionError } from './nomadActions';
 import { registerTrustedCommand } from './workspaceTrust';
 
 /** Stop a job (`DELETE /v1/job/:id`), or stop and purge it (`?purge=true`: Nomad forgets it at once). */
@@ -9,6 +9,7 @@ export function registerStopJob(host: ClusterStoreHost, log: vscode.LogOutputCha
   return registerTrustedCommand('hashistack.stopJob', 'Stopping a job', async (argument?: { job?: { id: string; namespace: string } }) => {
     const job = await jobFor(host, argument, 'stop', (candidate) => !candidate.Stop && candidate.Status !== 'dead');
     if (!job) return undefined;
+    if (refuseLacking(host, 'Stop Job', { action: 'stopJob', namespace: job.namespace })) return undefined;
     const picked = await vscode.window.showWarningMessage(
       `Stop job ${job.id}?`,
       { modal: true, detail: `Cluster "${host.activeProfile.name}" · namespace ${job.namespace}\n\nEvery allocation of the job stops. Stop and Purge also removes the job and its history from Nomad (no revert afterwards).` },

@@ -6,7 +6,7 @@ import { isApiError } from '../core/http/apiError';
 import { variablePathProblem } from '../core/nomad/variables';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { NEW_VARIABLE_TEMPLATE, VariableDocuments } from '../views/variableDocuments';
-import { confirmAction } from './nomadActions';
+import { confirmAction, refuseLacking } from './nomadActions';
 import { registerTrustedCommand } from './workspaceTrust';
 
 interface VariableRef {
@@ -40,14 +40,14 @@ export function registerVariableCommands(host: ClusterStoreHost, documents: Vari
       } catch (error) {
         return reportVariableError(`Creating ${path}`, error, 'read', path, namespace);
       }
-      if (!(await confirmAction(host, `Create variable ${path}?`, namespace, 'It opens as a document of its items (JSON); it is written when you save it, and only if no one created it meanwhile.', 'Create Variable'))) return undefined;
+      if (!(await confirmAction(host, `Create variable ${path}?`, namespace, 'It opens as a document of its items (JSON); it is written when you save it, and only if no one created it meanwhile.', 'Create Variable', { product: 'nomad', namespace, variablePath: path, operation: 'write' }))) return undefined;
       await documents.openDraft(documents.uri(namespace, path), NEW_VARIABLE_TEMPLATE);
       return path;
     }),
     registerTrustedCommand('hashistack.deleteVariable', 'Deleting a Nomad variable', async (argument?: { variable?: VariableRef }) => {
       const variable = argument?.variable?.path ? argument.variable : await pickVariable(host);
       if (!variable) return undefined;
-      if (!(await confirmAction(host, `Delete variable ${variable.path}?`, variable.namespace, 'Its items are gone for good; jobs whose templates read it stop rendering.', 'Delete Variable'))) return undefined;
+      if (!(await confirmAction(host, `Delete variable ${variable.path}?`, variable.namespace, 'Its items are gone for good; jobs whose templates read it stop rendering.', 'Delete Variable', { product: 'nomad', namespace: variable.namespace, variablePath: variable.path, operation: 'destroy' }))) return undefined;
       try {
         const api = (await host.ready()).nomad.api;
         const index = variable.modifyIndex ?? (await api.variable(variable.path, variable.namespace))?.ModifyIndex;
@@ -68,7 +68,9 @@ export function registerVariableCommands(host: ClusterStoreHost, documents: Vari
       if (!variable) return undefined;
       const target = await vscode.window.showInputBox({ title: `Rename ${variable.path}`, prompt: 'The new path', value: variable.path, validateInput: (value) => (value === variable.path ? 'That is its path now.' : variablePathProblem(value)) });
       if (!target) return undefined;
-      if (!(await confirmAction(host, `Rename variable ${variable.path} to ${target}?`, variable.namespace, `Nomad has no rename: its items are written to ${target} (only if that path is free), then ${variable.path} is deleted (only if it did not change meanwhile). Jobs that read the old path stop rendering.`, 'Rename Variable'))) return undefined;
+      // A rename writes the new path and destroys the old one: the token needs both.
+      if (refuseLacking(host, 'Rename Variable', { product: 'nomad', namespace: variable.namespace, variablePath: target, operation: 'write' })) return undefined;
+      if (!(await confirmAction(host, `Rename variable ${variable.path} to ${target}?`, variable.namespace, `Nomad has no rename: its items are written to ${target} (only if that path is free), then ${variable.path} is deleted (only if it did not change meanwhile). Jobs that read the old path stop rendering.`, 'Rename Variable', { product: 'nomad', namespace: variable.namespace, variablePath: variable.path, operation: 'destroy' }))) return undefined;
       try {
         const api = (await host.ready()).nomad.api;
         const current = await api.variable(variable.path, variable.namespace);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { refuseLacking } from '../commands/nomadActions';
 import { planJobspec, PlanOutcome } from '../core/deploy/jobPlan';
 import { PlanContext, planSummary, renderParseErrorDocument, renderPlanDocument } from '../core/deploy/planDocument';
 import { itemNamespace, singleNamespace } from '../core/tree/nomad/nomadProperties';
@@ -71,8 +72,15 @@ export class JobDeploys {
     return scanned?.kind === 'jobspec' ? scanned.scan.jobs.find((job) => job.id === jobId)?.namespace : undefined;
   }
 
+  /** Whether the token may do `action` for the file's job (its namespace, else the profile's); says so when not. */
+  private async refused(uri: vscode.Uri, jobId: string, action: 'plan' | 'deploy', what: string): Promise<boolean> {
+    const namespace = (await this.fileNamespace(await vscode.workspace.openTextDocument(uri), jobId)) ?? singleNamespace(this.host.activeProfile.nomad.namespace);
+    return refuseLacking(this.host, what, { action, namespace });
+  }
+
   /** Plan: the plan as a document beside the jobspec (or Nomad's parse error, linked to its position). */
   async showPlan(uri: vscode.Uri, jobId: string): Promise<vscode.TextDocument | undefined> {
+    if (await this.refused(uri, jobId, 'plan', `Plan ${jobId}`)) return undefined;
     const planned = await this.plan(uri, jobId);
     if (!planned) return undefined;
     return this.showPlanned(uri, planned);
@@ -93,6 +101,7 @@ export class JobDeploys {
     const target = { kind: 'nomadJob' as const, file: uri.fsPath, jobId };
     // The runner refuses (and says why) in Restricted Mode or with a broken profile: nothing is planned then either.
     if (!vscode.workspace.isTrusted || this.host.activeProfile.nomad.problem) return this.runner.run(target, 'deploy');
+    if (await this.refused(uri, jobId, 'deploy', `Deploy ${jobId}`)) return undefined;
     // The plan is of the editor's text; the runner saves that same text before it runs.
     const planned = await this.plan(uri, jobId);
     if (!planned) return undefined;
@@ -131,7 +140,8 @@ export class JobDeploys {
   }
 
   /** Plan in Terminal: `nomad job plan` in a task (its exit code 1 is "changes", not a failure). */
-  planInTerminal(uri: vscode.Uri, jobId: string): Promise<vscode.TaskExecution | undefined> {
+  async planInTerminal(uri: vscode.Uri, jobId: string): Promise<vscode.TaskExecution | undefined> {
+    if (vscode.workspace.isTrusted && (await this.refused(uri, jobId, 'plan', `Plan ${jobId}`))) return undefined;
     return this.runner.run({ kind: 'nomadJob', file: uri.fsPath, jobId }, 'plan');
   }
 }

@@ -7,6 +7,8 @@
 //   user's text in the editor, and offers Compare with their version.
 // A document opened on one profile is never read from or written to another: its profile is in its URI.
 import * as vscode from 'vscode';
+import { needVerdict } from '../core/acl/rowAccess';
+import { AccessNeed } from '../core/acl/tokenAccess';
 import { restrictedModeMessage } from '../core/deploy/restrictedMode';
 import { isApiError } from '../core/http/apiError';
 import { ClusterStore } from '../core/store/clusterStore';
@@ -35,6 +37,8 @@ export interface DocumentTarget {
   /** The capability a 403 on reading and on writing lacks (`variables:read on nomad/jobs/billing`). */
   readCapability: string;
   writeCapability: string;
+  /** What a save asks of the token (checked before anything is sent). */
+  writeNeed: AccessNeed;
 }
 
 /** A save refused before anything is sent (the text is not what the product takes): its words as they are. */
@@ -110,6 +114,8 @@ export abstract class ClusterDocuments<Target extends DocumentTarget> implements
     if (!vscode.workspace.isTrusted) throw vscode.FileSystemError.NoPermissions(restrictedModeMessage('Saving cluster data'));
     const target = this.target(uri);
     const store = await this.storeFor(uri);
+    const verdict = needVerdict(store.access.current, target.writeNeed);
+    if (verdict.allowed === false) throw vscode.FileSystemError.NoPermissions(`Not saved: ${verdict.lacks} on "${this.profileOf(uri)}". Nothing was sent; the text stays yours.`);
     const key = uri.toString();
     const draft = this.drafts.has(key);
     const index = draft ? 0 : (this.bases.get(key) ?? (await this.entry(uri)).index);

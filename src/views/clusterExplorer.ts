@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { accessMarkers } from '../core/acl/rowAccess';
+import { tokenNode } from '../core/acl/tokenRows';
 import { SectionState } from '../core/store/liveSection';
 import { RENDER_COALESCE_MS } from '../core/tree/renderPolicy';
 import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
 import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
-import { nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
+import { itemNamespace, nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
 import { allocationStatsLines, allocationTaskNodes } from '../core/tree/nomad/allocationTasks';
 import { jobVersionNodes } from '../core/tree/nomad/jobVersions';
 import { traefikSectionNodes, TraefikSectionData } from '../core/tree/traefik/traefikProperties';
@@ -90,7 +92,9 @@ export class ClusterExplorer implements vscode.Disposable {
       const lines = allocationStatsLines(stats, store.nomad.jobDefinition(node.allocation.namespace, node.allocation.jobId), node.allocation.group);
       return lines.length ? `Usage now:\n${lines.map((line) => `  ${line}`).join('\n')}` : undefined;
     };
-    const provider = (section: SectionId) => new SectionTreeProvider(section, childrenLoader, () => this.beforeRead(section), tooltipExtra);
+    // A row's menus show the actions its token may take there (markers on its context value; all when unknown).
+    const markers = (node: ExplorerNode) => accessMarkers(node, host.store?.access.current ?? {});
+    const provider = (section: SectionId) => new SectionTreeProvider(section, childrenLoader, () => this.beforeRead(section), tooltipExtra, markers);
     this.providers = { consul: provider('consul'), nomad: provider('nomad'), traefik: provider('traefik'), aws: provider('aws') };
     this.views = {
       consul: vscode.window.createTreeView(VIEW_IDS.consul, { treeDataProvider: this.providers.consul, showCollapseAll: true }),
@@ -111,6 +115,12 @@ export class ClusterExplorer implements vscode.Disposable {
       ...(['consul', 'nomad'] as const).map((section) => this.views[section].onDidCollapseElement((event) => this.release(event.element.id))),
       host.onDidChange(() => this.updateConnected()),
       host.onDidChange((change) => {
+        // What the token may do changed: every row's menus (their markers) are drawn again, not only changed rows.
+        if (change.kind === 'access') {
+          this.render(change.section);
+          this.providers[change.section].redrawAll();
+          return;
+        }
         this.scheduleRender(change.section);
         // Traefik's routers show their chain through Consul and Nomad: redrawn when those move.
         if (change.kind === 'data' && (change.section === 'consul' || change.section === 'nomad' || change.section === 'aws')) this.scheduleRender('traefik');
@@ -308,11 +318,16 @@ export class ClusterExplorer implements vscode.Disposable {
   private buildRows(section: SectionId, data: unknown): ExplorerNode[] {
     const ui = this.host.uiAddresses();
     switch (section) {
-      case 'consul':
-        return consulSectionNodes(data as ConsulSectionData, ui);
+      case 'consul': {
+        const token = tokenNode('consul', this.host.store?.access.current.consul, [], Date.now());
+        return [...(token ? [token] : []), ...consulSectionNodes(data as ConsulSectionData, ui)];
+      }
       case 'nomad': {
         const forwarded = forwardedPortsFolder(this.forwards?.summaries() ?? []);
-        return [...nomadSectionNodes(data as NomadSectionData, { ui, now: Date.now() }), ...(forwarded ? [forwarded] : [])];
+        const nomad = data as NomadSectionData;
+        const namespaces = [...new Set(nomad.jobs.map((job) => itemNamespace(job.Namespace, nomad.namespace)))].sort();
+        const token = tokenNode('nomad', this.host.store?.access.current.nomad, namespaces, Date.now());
+        return [...(token ? [token] : []), ...nomadSectionNodes(nomad, { ui, now: Date.now() }), ...(forwarded ? [forwarded] : [])];
       }
       case 'traefik':
         // A router's chain reads what the store holds of Consul and Nomad (no request of its own).

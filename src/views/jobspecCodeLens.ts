@@ -5,6 +5,7 @@ import { fileKind } from '../core/jobspec/jobspecDocument';
 import { singleNamespace } from '../core/tree/nomad/nomadProperties';
 import { ImageSite } from '../core/jobspec/imageScanner';
 import { actionAllocations } from '../core/nomad/taskActions';
+import { nomadActionVerdict } from '../core/acl/rowAccess';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { EcrTags } from '../services/ecrTags';
@@ -83,11 +84,17 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           lenses.push(restricted(range));
         } else {
           // Where the request goes: the file's own namespace, else the profile's.
-          const where = `on "${profile.name}", namespace ${job.namespace ?? singleNamespace(profile.nomad.namespace)}`;
-          lenses.push(
-            new vscode.CodeLens(range, { title: '$(rocket) Deploy', tooltip: `nomad job run ${where}`, command: 'hashistack.deployJob', arguments: [target] }),
-            new vscode.CodeLens(range, { title: '$(diff) Plan', tooltip: `nomad job plan ${where}`, command: 'hashistack.planJob', arguments: [target] }),
-          );
+          const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
+          const where = `on "${profile.name}", namespace ${namespace}`;
+          const access = this.host.store?.access.current ?? {};
+          // An action the token lacks says so in its lens, and the lens sends nothing.
+          const lens = (title: string, action: 'deploy' | 'plan', tooltip: string, command: string) => {
+            const verdict = nomadActionVerdict(access, action, namespace);
+            return verdict.allowed === false
+              ? new vscode.CodeLens(range, { title: `$(circle-slash) ${title} — ${verdict.lacks}`, tooltip: `${title} ${where} would be refused: ${verdict.lacks}. Nothing is sent; the Token row of the Nomad view says what the token may do.`, command: '' })
+              : new vscode.CodeLens(range, { title: `${action === 'deploy' ? '$(rocket)' : '$(diff)'} ${title}`, tooltip, command, arguments: [target] });
+          };
+          lenses.push(lens('Deploy', 'deploy', `nomad job run ${where}`, 'hashistack.deployJob'), lens('Plan', 'plan', `nomad job plan ${where}`, 'hashistack.planJob'));
           if (job.images.length > 0) {
             lenses.push(new vscode.CodeLens(range, { title: bumpTitle(job.images), command: 'hashistack.bumpImage', arguments: [target] }));
           }
@@ -111,6 +118,11 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           for (const action of trusted ? job.actions : []) {
             const running = actionAllocations(data.allocations, job.id, namespace, action.group, data.namespace);
             if (running.length === 0) continue;
+            const verdict = nomadActionVerdict(this.host.store?.access.current ?? {}, 'exec', namespace);
+            if (verdict.allowed === false) {
+              lenses.push(new vscode.CodeLens(at(action.line), { title: `$(circle-slash) Run action — ${verdict.lacks}`, tooltip: `Running "${action.name}" would be refused on "${profile.name}".`, command: '' }));
+              continue;
+            }
             lenses.push(
               new vscode.CodeLens(at(action.line), {
                 title: '$(play) Run action',

@@ -25,7 +25,7 @@ export class KvDocuments extends ClusterDocuments<KvTarget> {
     const key = uri.path.replace(/^\//, '');
     const problem = kvKeyProblem(key);
     if (problem) throw vscode.FileSystemError.FileNotFound(problem);
-    return { key, description: `key ${key}`, readCapability: `"key:read" on ${key}`, writeCapability: `"key:write" on ${key}` };
+    return { key, description: `key ${key}`, readCapability: `"key:read" on ${key}`, writeCapability: `"key:write" on ${key}`, writeNeed: { product: 'consul', key, operation: 'write' } };
   }
 
   protected async read(store: ClusterStore, target: KvTarget): Promise<DocumentEntry | undefined> {

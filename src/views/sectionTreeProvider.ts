@@ -41,6 +41,8 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     private readonly beforeRead: () => void = () => undefined,
     /** More for a row's tooltip that needs a request (a running allocation's usage), asked when the tooltip shows. */
     private readonly tooltipExtra: (node: ExplorerNode) => Promise<string | undefined> = async () => undefined,
+    /** Markers appended to a row's context value when it is drawn (the actions its token may take there). */
+    private readonly markers: (node: ExplorerNode) => string[] = () => [],
   ) {}
 
   /** Whether the view shows rows of data (possibly under a stale row), an error alone, or nothing yet. */
@@ -108,7 +110,10 @@ export class SectionTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return toTreeItem(node);
+    const item = toTreeItem(node);
+    const markers = this.markers(node);
+    if (markers.length) item.contextValue = `${node.contextValue} ${markers.join(' ')}`;
+    return item;
   }
 
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): Promise<vscode.TreeItem> {

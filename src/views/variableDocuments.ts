@@ -33,6 +33,7 @@ export class VariableDocuments extends ClusterDocuments<VariableTarget> {
       description: `variable ${path} in namespace ${namespace}`,
       readCapability: `"variables: read" on path ${path} in namespace ${namespace}`,
       writeCapability: `"variables: write" on path ${path} in namespace ${namespace}`,
+      writeNeed: { product: 'nomad', namespace, variablePath: path, operation: 'write' },
     };
   }
 

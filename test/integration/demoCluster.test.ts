@@ -11,6 +11,9 @@ import { shapeDifferences, ShapeRules } from '../support/shape';
 import { NdjsonDecoder } from '../../src/core/live/ndjson';
 import { ExecEnd } from '../../src/core/nomad/execStream';
 import { jobTaskActions } from '../../src/core/nomad/taskActions';
+import { loadConsulAccess, loadNomadAccess } from '../../src/core/acl/tokenAccess';
+import { createHclParser } from '../../src/core/jobspec/hclParser';
+import { DEMO_TOKENS, DemoTokenName } from '../../demo/demoAcl';
 
 /** The scenario's first whoami allocation (its IDs are fixed). */
 const WHOAMI_ALLOCATION = '8418f600-0000-4000-a000-841800000000';
@@ -299,6 +302,39 @@ describe('The demo cluster', () => {
     await demo.setFault('nomad', { kind: 'forbidden' });
     const refused = await run('ping');
     assert.ok(refused.end.kind === 'failed' && refused.end.forbidden, 'a token the cluster refuses ends the session with Permission denied');
+  });
+
+  it('answers the ACL endpoints as clusters without ACLs do, and with them on, resolves each demo token as the servers would', async () => {
+    const parser = await createHclParser();
+    const plain = createClusterClients(environmentProfile(demo.environment()), { tokens: {}, timeoutMs: 5000 });
+    assert.deepEqual(await loadNomadAccess(plain.nomad, parser), { kind: 'aclDisabled' });
+    assert.deepEqual(await loadConsulAccess(plain.consul, parser), { kind: 'aclDisabled' });
+    const guarded = await DemoCluster.start({ acl: true });
+    try {
+      const clients = (token: DemoTokenName | 'unknown') => createClusterClients(environmentProfile(guarded.environment()), { tokens: token === 'unknown' ? { nomad: 'nope', consul: 'nope' } : DEMO_TOKENS[token], timeoutMs: 5000 });
+      const readonly = await loadNomadAccess(clients('readonly').nomad, parser);
+      assert.ok(readonly.kind === 'token' && readonly.nomad);
+      assert.equal(readonly.token.name, 'Read-only');
+      assert.ok(readonly.nomad.allows('default', 'read-job'));
+      assert.equal(readonly.nomad.allows('default', 'alloc-lifecycle'), false);
+      const developer = await loadNomadAccess(clients('developer').nomad, parser);
+      assert.ok(developer.kind === 'token' && developer.nomad?.allows('default', 'submit-job') && !developer.nomad.allows('prod', 'submit-job') && developer.nomad.allows('prod', 'read-job'));
+      const expiring = await loadNomadAccess(clients('expiring').nomad, parser);
+      assert.ok(expiring.kind === 'token' && expiring.token.expiresAt !== undefined && expiring.token.expiresAt - Date.now() < 3_600_000);
+      assert.deepEqual(await loadNomadAccess(clients('unknown').nomad, parser), { kind: 'invalid', reason: 'ACL token not found' });
+      const management = await loadConsulAccess(clients('management').consul, parser);
+      assert.ok(management.kind === 'token' && management.token.type === 'management');
+      // A Consul client token cannot read its policies (no acl:read): nothing is judged, a refusal will name it.
+      const consulReadonly = await loadConsulAccess(clients('readonly').consul, parser);
+      assert.ok(consulReadonly.kind === 'token' && consulReadonly.consul === undefined && /acl:read/.test(consulReadonly.unreadable ?? ''));
+      // The demo refuses what a token may not do, as the endpoint would.
+      const allocation = (await clients('readonly').nomad.indexedList('allocations')).items.find((candidate) => candidate.ClientStatus === 'running')!;
+      await assert.rejects(clients('readonly').nomad.restartAllocation(allocation.ID, 'all'), { kind: 'forbidden' });
+      await assert.rejects(clients('readonly').consul.kvPut('config/whoami/greeting', Buffer.from('x')), { kind: 'forbidden' });
+      assert.ok(await clients('developer').consul.kvPut('config/whoami/greeting', Buffer.from('Hello')));
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('comes back on the same port after a refused fault is cleared', async () => {

@@ -9,6 +9,9 @@ import { LiveSettings } from './liveSettings';
 import { NomadSection, NomadSectionOptions } from './nomadSection';
 import { TraefikSection } from './traefikSection';
 import { AwsPart } from '../profiles/clusterProfile';
+import type { Parser } from 'web-tree-sitter';
+import { createHclParser } from '../jobspec/hclParser';
+import { AccessReads } from './accessReads';
 
 export interface ClusterStoreOptions extends NomadSectionOptions, AwsSectionOptions {
   clients: ClusterClients;
@@ -17,12 +20,14 @@ export interface ClusterStoreOptions extends NomadSectionOptions, AwsSectionOpti
   aws?: { part: AwsPart; connect: () => Promise<AwsConnection> };
   /** Products whose configured address is unusable: their sections say so and send nothing. */
   problems?: Partial<Record<'consul' | 'nomad' | 'traefik', string>>;
+  /** The HCL parser ACL policies are read with (tree-sitter; made on first use). */
+  hclParser?: () => Promise<Parser>;
 }
 
 export interface StoreChange {
   section: SectionId;
-  /** data: what the section holds changed; status: only its mode, error or staleness did. */
-  kind: 'data' | 'status';
+  /** data: what the section holds changed; status: only its mode, error or staleness did; access: what its token may do. */
+  kind: 'data' | 'status' | 'access';
 }
 
 /**
@@ -41,13 +46,15 @@ export class ClusterStore implements Disposable {
   readonly nomad: NomadSection;
   readonly traefik: TraefikSection;
   readonly aws: AwsSection | undefined;
+  /** What the profile's Nomad and Consul tokens may do. */
+  readonly access: AccessReads;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly heldListeners = new Set<(change: HeldChange) => void>();
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
 
   constructor(options: ClusterStoreOptions) {
-    const { clients, settings, aws, problems, ...sectionOptions } = options;
+    const { clients, settings, aws, problems, hclParser, ...sectionOptions } = options;
     this.consul = new ConsulSection(clients.consul, settings, sectionOptions);
     this.nomad = new NomadSection(clients.nomad, settings, sectionOptions);
     this.traefik = new TraefikSection(clients.traefik, settings, sectionOptions);
@@ -55,9 +62,18 @@ export class ClusterStore implements Disposable {
     for (const [product, problem] of Object.entries(problems ?? {})) {
       if (problem) this.section(product as SectionId)?.refuse(problem);
     }
+    let parser: Promise<Parser> | undefined;
+    this.access = new AccessReads({ nomad: clients.nomad, consul: clients.consul }, () => (parser ??= (hclParser ?? createHclParser)()), (product) => this.emit({ section: product, kind: 'access' }));
     for (const id of ['consul', 'nomad', 'traefik', 'aws'] as const) {
       const section = this.section(id);
-      if (section) this.subscriptions.push(section.onDidChange((kind) => this.emit({ section: id, kind })));
+      if (!section) continue;
+      this.subscriptions.push(
+        section.onDidChange((kind) => {
+          // A section with data reaches its product with this token: what the token may do there is read once.
+          if (kind === 'data' && (id === 'nomad' || id === 'consul') && section.state.data !== undefined) this.access.ensure(id);
+          this.emit({ section: id, kind });
+        }),
+      );
     }
     const held = (kind: HeldChange['kind']) => (key: string) => {
       if (!this.disposed) for (const listener of [...this.heldListeners]) listener({ kind, key });
@@ -101,7 +117,11 @@ export class ClusterStore implements Disposable {
   /** Loads one section, or all, again now; resolves when the new data (or error) is in. */
   async refresh(section?: SectionId): Promise<void> {
     const ids: SectionId[] = section ? [section] : ['consul', 'nomad', 'traefik', 'aws'];
-    await Promise.all(ids.map((id) => this.section(id)?.refresh()));
+    await Promise.all([
+      ...ids.map((id) => this.section(id)?.refresh()),
+      // Refresh reads the token again too: its policies may have changed since.
+      ...ids.filter((id): id is 'nomad' | 'consul' => (id === 'nomad' || id === 'consul') && this.access.current[id] !== undefined).map((id) => this.access.reload(id)),
+    ]);
   }
 
   private emit(change: StoreChange): void {
@@ -115,6 +135,7 @@ export class ClusterStore implements Disposable {
     this.listeners.clear();
     this.heldListeners.clear();
     this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.access.dispose();
     this.consul.dispose();
     this.nomad.dispose();
     this.traefik.dispose();
