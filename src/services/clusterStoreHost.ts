@@ -111,10 +111,11 @@ export class ClusterStoreHost implements vscode.Disposable {
         if (typeof entry.outcome === 'number' && entry.outcome < 400) this.log.info(line);
         else this.log.warn(line);
         // A refusal may mean the token or its policies changed: what it may do is read again.
-        if (entry.outcome === 403 && (entry.product === 'Nomad' || entry.product === 'Consul')) built?.access.noteRefusal(entry.product === 'Nomad' ? 'nomad' : 'consul', entry.path);
+        if (entry.outcome === 403 && (entry.product === 'Nomad' || entry.product === 'Consul')) built.store?.access.noteRefusal(entry.product === 'Nomad' ? 'nomad' : 'consul', entry.path);
       },
     });
-    let built: ClusterStore | undefined;
+    // The store these clients serve, once it is made (a refusal tells it to read its token again).
+    const built: { store?: ClusterStore } = {};
     // One set of AWS clients per store: every load, expand, ECR read and follow shares it (and its caches).
     let awsConnection: Promise<AwsConnection> | undefined;
     const connect = () =>
@@ -129,7 +130,7 @@ export class ClusterStoreHost implements vscode.Disposable {
       aws: profile.aws ? { part: profile.aws, connect } : undefined,
       problems: { consul: profile.consul.problem ?? clients.problems?.consul, nomad: profile.nomad.problem ?? clients.problems?.nomad, traefik: profile.traefik.problem ?? clients.problems?.traefik },
     });
-    built = store;
+    built.store = store;
     store.onDidChange((change) => this.changed.fire(change));
     store.onDidChangeHeld((change) => this.heldChanged.fire(change));
     this.storeValue = store;
