@@ -363,7 +363,7 @@ export class DemoCluster {
     }
     // ACLs on or off, as a cluster is bootstrapped (or not): `PUT /acl` turns them on, `DELETE /acl` off.
     if (path === '/acl' && (method === 'PUT' || method === 'DELETE')) {
-      this.acl = method === 'PUT' ? (this.acl ?? (await DemoAcl.create(this.startedAt))) : undefined;
+      await this.setAcl(method === 'PUT');
       return { acl: Boolean(this.acl) };
     }
     // Someone else's write (a teammate, a CI job): what a save that was opened before it must not overwrite.
@@ -423,6 +423,11 @@ export class DemoCluster {
     } else if (fault?.kind !== 'refused' && previous?.kind === 'refused') {
       await this.listen(product, this.ports.get(product) ?? 0);
     }
+  }
+
+  /** ACLs on (the demo's tokens and policies, demoAcl.ts) or off. */
+  async setAcl(enabled: boolean): Promise<void> {
+    this.acl = enabled ? (this.acl ?? (await DemoAcl.create(this.startedAt))) : undefined;
   }
 
   fault(product: DemoProduct): DemoFault | undefined {

@@ -6,6 +6,7 @@ import { REPO_ROOT } from './codeServer';
 import { DemoCluster } from './demoCluster';
 import { findTraefik, freePort, PLATFORM_CONSUL_CATALOG_FLAGS, RealTraefik } from './realTraefik';
 import { ADMIN_SOURCE_RANGE, DEMO_DOMAIN } from './scenario';
+import { DEMO_TOKENS, DemoTokenName } from './demoAcl';
 
 /**
  * The domain the demo's routers serve when the real Traefik runs: browsers resolve every `*.localhost` name to
@@ -28,6 +29,8 @@ export interface DemoEnvironment {
    * `https://<service>.localhost:<websecure>` to the demo's stand-in programs, or the demo's imitation (and why).
    */
   traefik: { kind: 'real'; version: string; program: RealTraefik; websecurePort: number } | { kind: 'imitation'; why: string };
+  /** With ACLs on: the token the editor starts with (NOMAD_TOKEN / CONSUL_HTTP_TOKEN). */
+  acl?: DemoTokenName;
   close(): Promise<void>;
 }
 
@@ -83,12 +86,22 @@ async function demoRealTraefik(cluster: DemoCluster): Promise<DemoEnvironment['t
   return { kind: 'real', version: program.version, program, websecurePort };
 }
 
-/** `autonomous`: the scenario changes by itself, as under npm start (tests that check answers turn it off). */
-export async function startDemoEnvironment(options: { autonomous?: boolean } = {}): Promise<DemoEnvironment> {
+/** The demo token named by HASHISTACK_DEMO_ACL (`readonly`, `developer`, `expiring`, `management`), if any. */
+export function demoAclFromEnvironment(value = process.env.HASHISTACK_DEMO_ACL): DemoTokenName | undefined {
+  if (!value) return undefined;
+  if (!(value in DEMO_TOKENS)) throw new Error(`HASHISTACK_DEMO_ACL=${value}: use one of ${Object.keys(DEMO_TOKENS).join(', ')} (the token the editor starts with), or leave it unset for ACLs off.`);
+  return value as DemoTokenName;
+}
+
+/**
+ * `autonomous`: the scenario changes by itself, as under npm start (tests that check answers turn it off).
+ * `acl`: ACLs on, the editor starting with that demo token.
+ */
+export async function startDemoEnvironment(options: { autonomous?: boolean; acl?: DemoTokenName } = {}): Promise<DemoEnvironment> {
   const imitation = imitationReason();
   // With the real Traefik, the routed services' instances are stand-in programs on 127.0.0.1 and the routers
   // serve *.localhost: the Launcher's Open and a router's URL go through the real proxy to them.
-  const cluster = await DemoCluster.start({ controlPort: 0, autonomous: options.autonomous ?? true, ...(imitation ? {} : { domain: REAL_PROXY_DOMAIN, backends: true }) });
+  const cluster = await DemoCluster.start({ controlPort: 0, autonomous: options.autonomous ?? true, acl: options.acl !== undefined, ...(imitation ? {} : { domain: REAL_PROXY_DOMAIN, backends: true }) });
   // The demo's AWS side too (EC2 nodes with their Elastic IPs, the gallery on ECS, ECR tags): the explorer
   // shows all four sections, as the README does.
   const aws = await AwsDemo.start();
@@ -98,7 +111,14 @@ export async function startDemoEnvironment(options: { autonomous?: boolean } = {
     cluster,
     aws,
     traefik,
-    env: { ...cluster.environment(), ...aws.environment(), HASHISTACK_DEMO_CONTROL: cluster.controlAddress!, ...(traefik.kind === 'real' ? { HASHISTACK_TRAEFIK_ADDR: traefik.program.apiAddress } : {}) },
+    env: {
+      ...cluster.environment(),
+      ...aws.environment(),
+      HASHISTACK_DEMO_CONTROL: cluster.controlAddress!,
+      ...(traefik.kind === 'real' ? { HASHISTACK_TRAEFIK_ADDR: traefik.program.apiAddress } : {}),
+      ...(options.acl ? { NOMAD_TOKEN: DEMO_TOKENS[options.acl].nomad, CONSUL_HTTP_TOKEN: DEMO_TOKENS[options.acl].consul } : {}),
+    },
+    acl: options.acl,
     settings: {
       'git.openRepositoryInParentFolders': 'never',
       // The demo opens a port per product and per allocation: code-server would offer to forward each one

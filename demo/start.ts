@@ -4,13 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageVsix, REPO_ROOT, startCodeServer } from './codeServer';
-import { startDemoEnvironment } from './demoEnvironment';
+import { demoAclFromEnvironment, startDemoEnvironment } from './demoEnvironment';
+import { DEMO_TOKENS } from './demoAcl';
 
 const DEFAULT_PORT = 8765;
 
 async function main(): Promise<void> {
   const realCluster = Boolean(process.env.NOMAD_ADDR || process.env.CONSUL_HTTP_ADDR);
-  const demo = realCluster ? undefined : await startDemoEnvironment();
+  const demo = realCluster ? undefined : await startDemoEnvironment({ acl: demoAclFromEnvironment() });
 
   // code-server's user data lives outside the workspace, so the workspace holds only the platform's files.
   const home = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hashistack-demo', 'code-server');
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(demo.env)) console.log(`    ${name}=${value}`);
     console.log(`  nomad in the terminals: the demo's stand-in CLI (${join(demo.standIn, 'nomad')}), not Nomad: job plan and job run only`);
     console.log(`  Break Nomad: curl -X PUT ${demo.cluster.controlAddress}/faults/nomad -d '{"kind":"refused"}'; heal: curl -X DELETE ${demo.cluster.controlAddress}/faults`);
+    if (demo.acl) {
+      console.log(`  ACLs: on, the editor starts with the "${demo.acl}" token. Switch: Hashistack: Set Nomad Token… / Set Consul Token… with one of`);
+      for (const [name, tokens] of Object.entries(DEMO_TOKENS)) console.log(`    ${name.padEnd(10)} Nomad ${tokens.nomad}   Consul ${tokens.consul}`);
+    } else {
+      console.log('  ACLs: off. With them on: HASHISTACK_DEMO_ACL=readonly npm start (or developer, expiring, management)');
+    }
   } else {
     console.log(`  Cluster: NOMAD_ADDR=${process.env.NOMAD_ADDR ?? '(unset)'} CONSUL_HTTP_ADDR=${process.env.CONSUL_HTTP_ADDR ?? '(unset)'}`);
   }

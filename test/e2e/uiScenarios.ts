@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Frame, Locator, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
+import { DEMO_TOKENS } from '../../demo/demoAcl';
 import { clickViewAction, closeTab, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
 import { until } from '../support/until';
 
@@ -162,6 +163,66 @@ export const INSIDE_ALLOCATION_SCENARIO: Scenario = {
     await terminal.filter({ hasText: /exited with code 0/ }).first().waitFor({ timeout: 20_000 });
     assert.match((await terminal.first().textContent()) ?? '', /Version:\s+3\.5\.3/);
     await screenshot('action-output');
+  },
+};
+
+/** The Done-when walk of issue #25: a new user with a read-only token on the demo with ACLs on. */
+export const READ_ONLY_TOKEN_SCENARIO: Scenario = {
+  name: 'with a read-only token (the demo with ACLs on): Restart and Open Shell are not offered, the Deploy lens and the Token row say which capability would enable them, and nothing refused is sent',
+  async run(page, { demo, screenshot }) {
+    await demo.setAcl(true);
+    try {
+      // Focus in the workbench (not in a webview that would keep F1), then, as a user sets a token: the palette's
+      // Set Nomad Token, the secret typed into its password box.
+      await openHashistack(page);
+      for (const [command, secret] of [['Hashistack: Set Nomad Token…', DEMO_TOKENS.readonly.nomad], ['Hashistack: Set Consul Token…', DEMO_TOKENS.readonly.consul]] as const) {
+        await runCommand(page, command);
+        const box = page.locator('.quick-input-widget input[type="password"]');
+        await box.waitFor();
+        await box.fill(secret);
+        await page.keyboard.press('Enter');
+        await box.waitFor({ state: 'hidden' });
+      }
+      await openHashistack(page);
+      for (const view of ['Consul', 'Traefik', 'AWS']) await setPaneExpanded(page, view, false);
+      await setPaneExpanded(page, 'Nomad', true);
+      const nomad = pane(page, 'Nomad');
+      const tokenRow = row(nomad, 'Token: Read-only');
+      await tokenRow.waitFor({ timeout: 20_000 });
+      demo.resetRequests();
+      await clickViewAction(page, 'Nomad', 'Collapse All');
+      await expand(page, row(nomad, 'Jobs'), row(nomad, 'whoami'));
+      const allocationRows = nomad.locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /^running · hashi-server-/ }) });
+      await expand(page, row(nomad, 'whoami'), allocationRows);
+      // The allocation's menu: what a read-only token may not do is not there.
+      await allocationRows.first().click({ button: 'right' });
+      const menu = page.locator('.monaco-menu .action-label');
+      await menu.first().waitFor();
+      const items = (await menu.allTextContents()).map((text) => text.trim()).filter(Boolean);
+      await page.keyboard.press('Escape');
+      for (const absent of ['Restart Allocation…', 'Stop Allocation…', 'Open Shell in Task (nomad alloc exec)', 'Show Logs', 'Browse Files']) assert.ok(!items.includes(absent), `"${absent}" is not offered: ${items.join(' | ')}`);
+      assert.ok(items.includes('Copy ID') && items.includes('Forward Port…'), `the menu still offers what needs no capability: ${items.join(' | ')}`);
+      // Where the user looks: the Token row's tooltip names each absent action's capability.
+      await tokenRow.hover();
+      const hover = page.locator('.monaco-hover, .custom-hover, .workbench-hover', { hasText: 'lacks:' }).first();
+      await hover.waitFor({ timeout: 10_000 });
+      assert.match((await hover.textContent()) ?? '', /Restart and Stop Allocation \(alloc-lifecycle\)/);
+      await page.mouse.move(0, 0);
+      // The jobspec's lenses say it too, and send nothing.
+      await openFile(page, 'whoami.nomad');
+      const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'Deploy — token lacks submit-job in "default"' }).first();
+      await lens.waitFor({ timeout: 20_000 });
+      await lens.locator('span, a').first().click();
+      await screenshot('read-only-token');
+      const writes = demo.requests.filter((request) => request.method !== 'GET' || request.path.endsWith('/action'));
+      assert.deepEqual(writes.map((request) => `${request.method} ${request.path}`), [], 'nothing refused was sent');
+      const refused = demo.requests.filter((request) => request.product === 'nomad' && !request.path.startsWith('/v1/acl/'));
+      assert.ok(refused.length > 0, 'the reads went on');
+    } finally {
+      await runCommand(page, 'Hashistack: Forget Tokens of the Active Cluster');
+      await demo.setAcl(false);
+      await closeTab(page, 'whoami.nomad').catch(() => undefined);
+    }
   },
 };
 
@@ -530,6 +591,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   INSIDE_ALLOCATION_SCENARIO,
+  READ_ONLY_TOKEN_SCENARIO,
 ];
 
 export function screenshotDir(root: string): string {

@@ -57,3 +57,9 @@ export async function writeKeyElsewhere(key: string, value: string): Promise<voi
   const response = await fetch(`${control()}/kv/${key}`, { method: 'PUT', body: value });
   if (!response.ok) throw new Error(await response.text());
 }
+
+/** Turns the demo cluster's ACLs on or off (as a cluster bootstrapped, or not). */
+export async function setAcl(enabled: boolean): Promise<void> {
+  const response = await fetch(`${control()}/acl`, { method: enabled ? 'PUT' : 'DELETE' });
+  if (!response.ok) throw new Error(await response.text());
+}

@@ -324,7 +324,7 @@ describe('Jobspec tooling: lenses, bumps and deploys', () => {
   });
 
   it('Bump Image from an explorer job opens its jobspec and bumps it', async () => {
-    const jobs = (await hashistack.explorer.providers.nomad.getChildren(hashistack.explorer.providers.nomad.rootNodes[0])) ?? [];
+    const jobs = (await hashistack.explorer.providers.nomad.getChildren(hashistack.explorer.providers.nomad.rootNodes.find((node) => node.label === 'Jobs'))) ?? [];
     const whoami = jobs.find((job) => job.label === 'whoami');
     assert.ok(whoami);
     assert.equal(await vscode.commands.executeCommand('hashistack.bumpImage', whoami, 'minor'), true);
