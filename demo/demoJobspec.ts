@@ -4,7 +4,7 @@
 // in the answer's `X-Hashistack-Demo` header. Variables' defaults fill `${var.x}`; runtime interpolations
 // (`${attr.…}`, `${NOMAD_…}`) stay as written, as Nomad leaves them for the client.
 import type { Node } from 'web-tree-sitter';
-import { createHclParser, parseHcl } from '../src/core/jobspec/hclParser';
+import { createHclParser, firstSyntaxError, parseHcl } from '../src/core/jobspec/hclParser';
 
 export const DEMO_PARSER_NOTE = 'parsed by the Hashistack demo cluster (tree-sitter), not by Nomad';
 
@@ -208,16 +208,6 @@ function actions(blocks: Block[]): Record<string, unknown>[] | null {
   const found = blocks.filter((block) => block.type === 'action');
   if (found.length === 0) return null;
   return found.map((action) => ({ Name: action.labels[0] ?? '', Command: action.attributes.command ?? '', Args: action.attributes.args ?? null }));
-}
-
-function firstSyntaxError(root: Node): Node | undefined {
-  if (root.isError || root.isMissing) return root;
-  if (!root.hasError) return undefined;
-  for (const child of root.children) {
-    const found = child ? firstSyntaxError(child) : undefined;
-    if (found) return found;
-  }
-  return root;
 }
 
 let parserLoading: ReturnType<typeof createHclParser> | undefined;

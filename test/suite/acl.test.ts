@@ -1,16 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import type { ExplorerNode } from '../../src/core/tree/explorerNode';
 import { DEMO_TOKENS, DemoTokenName } from '../../demo/demoAcl';
 import { requests, resetRequests, resetScenario, setAcl } from './demoControl';
 import { until } from '../support/until';
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 describe('Tokens that know what they may do (the demo with ACLs on)', function () {
   this.timeout(60_000);

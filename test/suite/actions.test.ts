@@ -3,15 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import type { ExplorerNode } from '../../src/core/tree/explorerNode';
 import { clearFaults, resetScenario, setFault } from './demoControl';
 import { until } from '../support/until';
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 describe("A job's actions: listed under its tasks, run from a lens or a row, output in a terminal", function () {
   this.timeout(60_000);

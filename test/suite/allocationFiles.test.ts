@@ -3,15 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ALLOCATION_FILE_HEAD_BYTES } from '../../src/core/nomad/allocationFiles';
 import { resetScenario } from './demoControl';
 import { until } from '../support/until';
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 describe("An allocation's files, read-only, in the editor", function () {
   this.timeout(60_000);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
 
 // Runs first (files run in name order): the AWS SDK must not be loaded before the AWS section is used.
@@ -18,9 +19,7 @@ describe('The AWS section on the demo AWS endpoint', () => {
   };
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-    assert.ok(extension);
-    hashistack = await extension.activate();
+    hashistack = await api();
   });
 
   it('loads the AWS SDK only when the AWS section is first used, from its own bundle', async () => {

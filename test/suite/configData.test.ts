@@ -3,16 +3,12 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ExplorerNode, tooltipText } from '../../src/core/tree/explorerNode';
 import { MASKED_VALUE } from '../../src/core/nomad/variables';
 import { clearFaults, resetScenario, setFault, writeKeyElsewhere, writeVariableElsewhere } from './demoControl';
 import { until } from '../support/until';
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 /** What the demo's Nomad holds for a variable now (read as any client would). */
 async function variableOnCluster(path: string): Promise<Record<string, string> | undefined> {

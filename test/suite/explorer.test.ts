@@ -1,15 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ExplorerNode, SectionId, tooltipText } from '../../src/core/tree/explorerNode';
 import { clearFaults, requests, resetRequests, setFault } from './demoControl';
 import { until } from '../support/until';
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 async function root(hashistack: HashistackApi, section: SectionId): Promise<ExplorerNode[]> {
   return (await hashistack.explorer.providers[section].getChildren()) ?? [];

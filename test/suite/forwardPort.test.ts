@@ -5,17 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { resetScenario } from './demoControl';
 import { until } from '../support/until';
 import { exchange } from '../support/tcp';
 
 const SSH_STAND_IN = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'stand-ins', 'ssh');
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension, 'the extension is installed');
-  return extension.activate();
-}
 
 
 describe('Forward Port to an allocation', function () {

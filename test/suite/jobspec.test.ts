@@ -9,14 +9,10 @@ import { resetScenario } from './demoControl';
 import { DeployRunner } from '../../src/services/deployRunner';
 import { findJobspecsDefining } from '../../src/services/jobspecFinder';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 
 const RECORD = process.env.HASHISTACK_RECORD_FILE;
 
-async function api(): Promise<HashistackApi> {
-  const extension = vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack');
-  assert.ok(extension);
-  return extension.activate();
-}
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

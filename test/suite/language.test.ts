@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { until } from '../support/until';
 
 function workspaceFile(name: string): vscode.Uri {
@@ -13,7 +14,7 @@ describe('Jobspecs as a language', () => {
   let hashistack: HashistackApi;
   const uri = workspaceFile('rules.nomad');
   before(async () => {
-    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    hashistack = await api();
     await vscode.commands.executeCommand('hashistack.refreshNomad');
   });
   afterEach(async () => {

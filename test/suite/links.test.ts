@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
 import { clearFaults, resetScenario } from './demoControl';
 import { until } from '../support/until';
@@ -9,7 +10,7 @@ import { until } from '../support/until';
 describe('Links across the stack: Consul ↔ Nomad, and a route to its allocations', () => {
   let hashistack: HashistackApi;
   before(async () => {
-    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    hashistack = await api();
     await clearFaults();
     await resetScenario();
     await vscode.commands.executeCommand('workbench.view.extension.hashistack');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { ExplorerNode, SectionId } from '../../src/core/tree/explorerNode';
 import { change, clearFaults, resetScenario, setFault } from './demoControl';
 
@@ -23,7 +24,7 @@ describe('The explorer follows the cluster by itself (live)', () => {
   };
 
   before(async () => {
-    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    hashistack = await api();
     await clearFaults();
     // The views on screen are what keeps their sections live.
     await vscode.commands.executeCommand('workbench.view.extension.hashistack');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HashistackApi } from '../../src/extension';
+import { api } from './extensionApi';
 import { clearFaults, resetScenario } from './demoControl';
 import { until } from '../support/until';
 
@@ -12,7 +13,7 @@ async function closeAll(): Promise<void> {
 describe('Logs in the editor, followed', () => {
   let hashistack: HashistackApi;
   before(async () => {
-    hashistack = await vscode.extensions.getExtension<HashistackApi>('hashistack.hashistack')!.activate();
+    hashistack = await api();
     await clearFaults();
     await resetScenario();
     await vscode.commands.executeCommand('hashistack.refreshNomad');

@@ -4,7 +4,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { blocksOf, child } from '../jobspec/jobspecOutline';
 import { label } from '../jobspec/jobspecPlaces';
-import { parseHcl } from '../jobspec/hclParser';
+import { firstSyntaxError, parseHcl } from '../jobspec/hclParser';
 
 export type RuleValue = string | boolean | number | string[];
 
@@ -38,22 +38,12 @@ export function readRules(parser: Parser, rules: string, labelled: ReadonlySet<s
   }
   const tree = parseHcl(parser, rules);
   try {
-    const broken = firstError(tree.rootNode);
+    const broken = firstSyntaxError(tree.rootNode);
     if (broken) throw new RuleSyntaxError(`the rules do not parse at line ${broken.startPosition.row + 1}`);
     return fromHcl(child(tree.rootNode, 'body'));
   } finally {
     tree.delete();
   }
-}
-
-function firstError(node: Node): Node | undefined {
-  if (node.isError || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const candidate of node.children) {
-    const found = candidate ? firstError(candidate) : undefined;
-    if (found) return found;
-  }
-  return node;
 }
 
 function fromHcl(body: Node | undefined): RuleBody {

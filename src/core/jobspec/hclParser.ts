@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, Tree } from 'web-tree-sitter';
+import { Language, Node, Parser, Tree } from 'web-tree-sitter';
 
 /**
  * HCL parsing with tree-sitter (web-tree-sitter + the grammar of @tree-sitter-grammars/tree-sitter-hcl):
@@ -52,6 +52,17 @@ export function parseHcl(parser: Parser, text: string, previous?: Tree): Tree {
     throw new Error('tree-sitter returned no tree (the parser has no language set)');
   }
   return tree;
+}
+
+/** The first node error recovery made (an ERROR or a MISSING node), or the node under which one hides. */
+export function firstSyntaxError(root: Node): Node | undefined {
+  if (root.isError || root.isMissing) return root;
+  if (!root.hasError) return undefined;
+  for (const candidate of root.children) {
+    const found = candidate ? firstSyntaxError(candidate) : undefined;
+    if (found) return found;
+  }
+  return root;
 }
 
 export type { Tree } from 'web-tree-sitter';
