@@ -416,10 +416,11 @@ export const SCENARIOS: Scenario[] = [
       // Traefik, polled every 5 s while its view is visible, is not part of the refresh: leave its polls out.
       const refreshed = demo.requests.filter((r) => r.product !== 'traefik');
       assert.deepEqual([...new Set(refreshed.map((r) => r.product))], ['nomad'], 'no Consul request');
-      // The five lists read once (no index), the stream, and beside it the held reconciliation queries
-      // (with an index) on the two lists Nomad garbage-collects without an event.
+      // The five lists read once (no index), the stream, what the token may do (the ACLs may have changed too),
+      // and beside them the held reconciliation queries (with an index) on the two lists Nomad garbage-collects
+      // without an event.
       const reads = refreshed.filter((r) => !r.query.has('index') || r.path === '/v1/event/stream');
-      assert.deepEqual(reads.map((r) => r.path).sort(), ['/v1/allocations', '/v1/deployments', '/v1/evaluations', '/v1/event/stream', '/v1/jobs', '/v1/nodes']);
+      assert.deepEqual(reads.map((r) => r.path).sort(), ['/v1/acl/token/self', '/v1/allocations', '/v1/deployments', '/v1/evaluations', '/v1/event/stream', '/v1/jobs', '/v1/nodes']);
       const held = refreshed.filter((r) => r.query.has('index') && r.path !== '/v1/event/stream');
       assert.ok(held.every((r) => r.path === '/v1/allocations' || r.path === '/v1/deployments'), held.map((r) => r.path).join(', '));
       const stream = demo.requests.find((r) => r.path === '/v1/event/stream')!;
