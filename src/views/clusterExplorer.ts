@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { accessMarkers } from '../core/acl/rowAccess';
-import { tokenNode } from '../core/acl/tokenRows';
+import { aclDescription, tokenNode } from '../core/acl/tokenRows';
 import { SectionState } from '../core/store/liveSection';
 import { RENDER_COALESCE_MS } from '../core/tree/renderPolicy';
 import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
@@ -290,7 +290,7 @@ export class ClusterExplorer implements vscode.Disposable {
     const state = store?.state(section);
     this.drawn.set(section, state?.version ?? -1);
     this.providers[section].show(this.sectionView(section, state));
-    this.views[section].description = modeDescription(state);
+    this.views[section].description = modeDescription(state) + (section === 'nomad' || section === 'consul' ? aclDescription(store?.access.current[section]) : '');
     if ((section === 'consul' || section === 'nomad') && state?.data === undefined) this.releaseAll(section);
     if (CLUSTER_SECTIONS.includes(section)) this.updateNoClusterContext();
     this.statusBar.showStaleness(CLUSTER_SECTIONS.filter((id) => store?.state(id)?.mode === 'failed'));

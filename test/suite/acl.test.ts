@@ -30,7 +30,6 @@ describe('Tokens that know what they may do (the demo with ACLs on)', function (
   before(async () => {
     hashistack = await api();
     await resetScenario();
-    await setAcl(true);
   });
   after(async () => {
     const profile = hashistack.store.activeProfile;
@@ -42,7 +41,17 @@ describe('Tokens that know what they may do (the demo with ACLs on)', function (
     await resetScenario();
   });
 
+  it('a cluster without ACLs says so in the view title, with no Token row, and offers everything', async () => {
+    await vscode.commands.executeCommand('hashistack.refreshNomad');
+    await until(() => / · ACLs off$/.test(hashistack.explorer.view('nomad').description ?? '') || undefined, 'the Nomad view to say ACLs off');
+    assert.equal((await root()).some((row) => row.id === 'nomad/token'), false);
+    const jobs = (await root()).find((row) => row.label === 'Jobs')!;
+    const whoami = (await rows(jobs)).find((row) => row.label === 'whoami')!;
+    assert.match(hashistack.explorer.providers.nomad.getTreeItem(whoami).contextValue ?? '', /\bmayDeploy\b.*\bmayStopJob\b/);
+  });
+
   it('with a read-only token: a Token row says what it may do, Restart is not offered, and the palette refuses it without sending anything', async () => {
+    await setAcl(true);
     await useToken('readonly');
     const token = await until(async () => (await root()).find((row) => row.id === 'nomad/token'), 'the Token row');
     assert.equal(token.label, 'Token: Read-only');

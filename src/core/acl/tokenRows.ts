@@ -43,14 +43,17 @@ export function relativeTime(at: number, now: number): string {
 
 const PRODUCT_NAMES: Record<AccessProduct, string> = { nomad: 'Nomad', consul: 'Consul' };
 
+/** What a view's title adds about its product's ACLs: ` · ACLs off` when it has none. */
+export function aclDescription(access: TokenAccess | undefined): string {
+  return access?.kind === 'aclDisabled' ? ' · ACLs off' : '';
+}
+
 /** The Token row of a section; undefined while the token has not been read (or could not be: the section says why). */
 export function tokenNode(product: AccessProduct, access: TokenAccess | undefined, namespaces: readonly string[], now: number): ExplorerNode | undefined {
   const id = `${product}/token`;
   const name = PRODUCT_NAMES[product];
-  if (!access || access.kind === 'unknown') return undefined;
-  if (access.kind === 'aclDisabled') {
-    return { id, label: 'ACLs: off', description: 'no token is checked', tooltip: `${name} answers "ACL support disabled": every request is allowed, and every action is offered.`, icon: { id: 'unlock' }, contextValue: 'tokenInfo', collapsible: 'none' };
-  }
+  // A cluster without ACLs says so in its view's title (`live · ACLs off`): no row for a token nobody checks.
+  if (!access || access.kind === 'unknown' || access.kind === 'aclDisabled') return undefined;
   if (access.kind === 'invalid') {
     return {
       id,
