@@ -34,6 +34,33 @@ const DEMO_ECR_TAGS: Record<string, string[]> = {
   launcher: ['0.3.9', '0.3.10', '0.3.11', 'build-417', '0.4.0-rc.1'],
 };
 
+/**
+ * Tasks ECS stopped for the gallery (the Task shape of DescribeTasks; `stoppedAfter`: seconds after the start):
+ * one whose image could not be pulled, one whose container ran out of memory.
+ */
+const STOPPED_TASKS = [
+  {
+    taskArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/2a7d1e5c9f3b4e6a8c0d1f2e3a4b5c6d`,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    launchType: 'FARGATE',
+    stopCode: 'TaskFailedToStart',
+    stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref public.ecr.aws/nginx/nginx:1.27.9: not found',
+    stoppedAfter: 480,
+    containers: [{ name: 'gallery', lastStatus: 'STOPPED', image: 'public.ecr.aws/nginx/nginx:1.27.9' }],
+  },
+  {
+    taskArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/9c8b7a6f5e4d4c3b8a2f1e0d9c8b7a6f`,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    launchType: 'FARGATE',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    stoppedAfter: 240,
+    containers: [{ name: 'gallery', lastStatus: 'STOPPED', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', image: 'public.ecr.aws/nginx/nginx:1.27.5' }],
+  },
+];
+
 export class AwsDemo {
   private server!: Server;
   readonly calls: { service: 'ec2' | 'ecs'; operation: string; body: string }[] = [];
@@ -48,6 +75,10 @@ export class AwsDemo {
   /** The gallery service's task definition revisions (the direct deploy registers new ones). */
   private revisions: { revision: number; image: string }[] = [{ revision: 7, image: 'public.ecr.aws/nginx/nginx:1.27.5' }];
   private current = 7;
+  /** The gallery's current deployment (Force New Deployment starts another). */
+  private deploymentId = 'ecs-svc/1234567890123456789';
+  /** Events of the deployments forced since the start, newest first. */
+  private readonly forcedEvents: { id: string; createdAt: number; message: string }[] = [];
 
   static async start(port = 0): Promise<AwsDemo> {
     const demo = new AwsDemo();
@@ -188,7 +219,15 @@ export class AwsDemo {
                 pendingCount: 0,
                 launchType: 'FARGATE',
                 taskDefinition: taskDefinitionArn,
-                deployments: [{ id: 'ecs-svc/1234567890123456789', status: 'PRIMARY', taskDefinition: taskDefinitionArn, desiredCount: 1, pendingCount: 0, runningCount: 1, createdAt: started, updatedAt: started, launchType: 'FARGATE', rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment ecs-svc/1234567890123456789 completed.' }],
+                deployments: [{ id: this.deploymentId, status: 'PRIMARY', taskDefinition: taskDefinitionArn, desiredCount: 1, pendingCount: 0, runningCount: 1, createdAt: started, updatedAt: started, launchType: 'FARGATE', rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${this.deploymentId} completed.` }],
+                // ECS's own sentences (its guide's "service event messages"), newest first: back to steady after
+                // a placement that found no room for the task's size, and a task that failed its health checks.
+                events: [
+                  ...this.forcedEvents,
+                  { id: 'b7e1c2d3-0000-4000-8000-00000000e003', createdAt: started + 900, message: '(service gallery) has reached a steady state.' },
+                  { id: 'b7e1c2d3-0000-4000-8000-00000000e002', createdAt: started + 600, message: '(service gallery) (task 2a7d1e5c9f3b4e6a8c0d1f2e3a4b5c6d) failed container health checks.' },
+                  { id: 'b7e1c2d3-0000-4000-8000-00000000e001', createdAt: started + 300, message: '(service gallery) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 5a7f2b9c0d1e4f3a8b6c2d1e0f9a8b7c) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.' },
+                ],
               },
             ],
             failures: [],
@@ -209,7 +248,13 @@ export class AwsDemo {
         return { status: 200, body: JSON.stringify({ taskDefinition: definitionOf(revision) }) };
       }
       case 'UpdateService': {
-        const input = JSON.parse(body) as { service?: string; taskDefinition?: string };
+        const input = JSON.parse(body) as { service?: string; taskDefinition?: string; forceNewDeployment?: boolean };
+        if (input.forceNewDeployment && !input.taskDefinition && input.service === 'gallery') {
+          // The same task definition, new tasks: a new deployment, and ECS says it started one.
+          this.deploymentId = `ecs-svc/${Date.now()}`;
+          this.forcedEvents.unshift({ id: `b7e1c2d3-0000-4000-8000-${String(this.forcedEvents.length).padStart(12, '0')}`, createdAt: Date.now() / 1000, message: `(service gallery) has started 1 tasks: (task ${Date.now().toString(16)}).` });
+          return { status: 200, body: JSON.stringify({ service: { serviceName: 'gallery', serviceArn, taskDefinition: taskDefinitionArn, desiredCount: 1, runningCount: 1, pendingCount: 0, status: 'ACTIVE', deployments: [{ id: this.deploymentId, status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }] } }) };
+        }
         const revision = Number(/:(\d+)$/.exec(input.taskDefinition ?? '')?.[1]);
         if (input.service !== 'gallery' || !this.revisions.some((r) => r.revision === revision)) {
           return { status: 400, body: JSON.stringify({ __type: 'ServiceNotFoundException', message: 'Service not found.' }) };
@@ -217,10 +262,16 @@ export class AwsDemo {
         this.current = revision;
         return { status: 200, body: JSON.stringify({ service: { serviceName: 'gallery', serviceArn, taskDefinition: arnOf(revision), desiredCount: 1, runningCount: 1, pendingCount: 0, status: 'ACTIVE' } }) };
       }
-      case 'ListTasks':
-        return { status: 200, body: JSON.stringify({ taskArns: [taskArn] }) };
-      case 'DescribeTasks':
-        return { status: 200, body: JSON.stringify({ tasks: [{ taskArn, taskDefinitionArn, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] }], failures: [] }) };
+      case 'ListTasks': {
+        const stopped = (JSON.parse(body || '{}') as { desiredStatus?: string }).desiredStatus === 'STOPPED';
+        return { status: 200, body: JSON.stringify({ taskArns: stopped ? STOPPED_TASKS.map((task) => task.taskArn) : [taskArn] }) };
+      }
+      case 'DescribeTasks': {
+        const wanted = (JSON.parse(body || '{}') as { tasks?: string[] }).tasks ?? [];
+        const running = { taskArn, taskDefinitionArn, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] };
+        const tasks = [running, ...STOPPED_TASKS.map((task) => ({ ...task, taskDefinitionArn, startedAt: started, stoppedAt: started + task.stoppedAfter }))].filter((task) => wanted.includes(task.taskArn));
+        return { status: 200, body: JSON.stringify({ tasks: tasks.map((task) => Object.fromEntries(Object.entries(task).filter(([key]) => key !== 'stoppedAfter'))), failures: [] }) };
+      }
     }
     return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown operation ${operation}` }) };
   }

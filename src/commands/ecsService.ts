@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { DeployRunner } from '../services/deployRunner';
-import { deployEcsImagesDirectly, followAfterTask } from '../services/ecsDeploys';
+import { deployEcsImagesDirectly, followAfterTask, followEcsRollout } from '../services/ecsDeploys';
+import { ecsConcernLine } from '../core/jobspec/ecsConcerns';
+import type { EcsConcern } from '../core/tree/aws/awsProperties';
 import { JobspecIndex } from '../services/jobspecIndex';
 import { findWorkspaceFiles } from '../services/workspaceFiles';
 import { CommandContext } from './commandContext';
@@ -29,16 +31,42 @@ export function registerEcsServiceCommands(context: CommandContext, index: Jobsp
       await vscode.env.clipboard.writeText(image);
       vscode.window.setStatusBarMessage(`$(copy) Copied ${image}`, 3000);
     }),
-    vscode.commands.registerCommand('hashistack.revealEcsDefinition', async (node?: ExplorerNode) => {
-      const service = node?.lazyChildren?.kind === 'ecsTasks' ? node.lazyChildren.service : undefined;
-      if (!service) return;
+    vscode.commands.registerCommand('hashistack.revealEcsDefinition', async (node?: ExplorerNode | { ecsConcern?: { service: string; concern: EcsConcern } }) => {
+      // A service's row, or an event or stopped task of it that names what it is about (its size, health check, image).
+      const concern = node && 'ecsConcern' in node ? node.ecsConcern : undefined;
+      const row = node as ExplorerNode | undefined;
+      const service = concern?.service ?? (row?.lazyChildren?.kind === 'ecsTasks' ? row.lazyChildren.service : undefined);
+      if (!service) return undefined;
       const definition = await findDefinition(index, service);
       if (!definition) {
         void vscode.window.showInformationMessage(`Hashistack: no ecs-*.tf file in this workspace has an aws_ecs_service named "${service}".`);
-        return;
+        return undefined;
       }
-      const position = new vscode.Position(definition.line, 0);
-      await vscode.window.showTextDocument(definition.uri, { selection: new vscode.Range(position, position) });
+      const document = await vscode.workspace.openTextDocument(definition.uri);
+      const line = (concern && ecsConcernLine(document.getText(), concern.concern)) ?? definition.line;
+      const position = new vscode.Position(line, document.lineAt(line).firstNonWhitespaceCharacterIndex);
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+      return { uri: definition.uri, line };
+    }),
+    registerTrustedCommand('hashistack.forceNewDeployment', 'Forcing a new ECS deployment', async (node?: ExplorerNode) => {
+      const service = node?.lazyChildren?.kind === 'ecsTasks' ? node.lazyChildren.service : undefined;
+      if (!service) return undefined;
+      const store = await context.store.ready();
+      const cluster = store.aws?.aws.ecsCluster;
+      const choice = await vscode.window.showWarningMessage(
+        `Force a new deployment of ${service}?`,
+        { modal: true, detail: `ECS cluster "${cluster ?? '?'}" of "${context.store.activeProfile.name}" · region ${store.aws?.aws.region ?? '?'}\n\nECS replaces every task of the service with new ones from the same task definition (a fresh image pull of the same tag, new secrets), keeping the running ones until the new ones are healthy.` },
+        'Force New Deployment',
+      );
+      if (choice !== 'Force New Deployment' || !store.aws) return undefined;
+      try {
+        const deployment = await store.aws.forceNewDeployment(service);
+        context.log.info(`Forced a new deployment of ECS service ${service}${deployment ? ` (${deployment})` : ''} on "${context.store.activeProfile.name}"`);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Hashistack: forcing a new deployment of ${service} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+      return followEcsRollout(context.store, context.log, service);
     }),
     registerTrustedCommand('hashistack.deployEcsService', 'Deploying an ECS service', async (node?: ExplorerNode) => {
       const service = node?.lazyChildren?.kind === 'ecsTasks' ? node.lazyChildren.service : undefined;

@@ -3,7 +3,7 @@ import { accessMarkers } from '../core/acl/rowAccess';
 import { aclDescription, tokenNode } from '../core/acl/tokenRows';
 import { SectionState } from '../core/store/liveSection';
 import { RENDER_COALESCE_MS } from '../core/tree/renderPolicy';
-import { awsSectionNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
+import { awsSectionNodes, ecsEventsFolder, ecsStoppedFolder, ecsStoppedTaskNodes, ecsTaskNodes } from '../core/tree/aws/awsProperties';
 import { consulInstanceNodes, consulSectionNodes, ConsulSectionData } from '../core/tree/consul/consulProperties';
 import { ExplorerNode, modeDescription, noClusterRows, SectionId } from '../core/tree/explorerNode';
 import { itemNamespace, nomadSectionNodes, NomadSectionData } from '../core/tree/nomad/nomadProperties';
@@ -80,7 +80,15 @@ export class ClusterExplorer implements vscode.Disposable {
       }
       if (node.lazyChildren?.kind === 'ecsTasks') {
         const aws = (await host.ready()).aws;
-        return aws ? ecsTaskNodes(node.lazyChildren.service, await aws.ecsTasks(node.lazyChildren.service), Date.now()) : [];
+        if (!aws) return [];
+        const service = node.lazyChildren.service;
+        // What ECS said of the service came with the section's DescribeServices; its tasks are read now.
+        const events = aws.state.data?.services?.find((candidate) => candidate.name === service)?.events ?? [];
+        return [ecsEventsFolder(service, events, Date.now()), ecsStoppedFolder(service), ...ecsTaskNodes(service, await aws.ecsTasks(service), Date.now())];
+      }
+      if (node.lazyChildren?.kind === 'ecsStoppedTasks') {
+        const aws = (await host.ready()).aws;
+        return aws ? ecsStoppedTaskNodes(node.lazyChildren.service, await aws.ecsStoppedTasks(node.lazyChildren.service), Date.now()) : [];
       }
       return [];
     };

@@ -203,6 +203,38 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     assert.equal(rolloutOutcome(rollout), 'inProgress');
   });
 
+  it("reads a service's events newest first, with their times, from the recorded Fargate answer", async () => {
+    answerEcs({
+      ListServices: { body: JSON.stringify({ serviceArns: ['arn:aws:ecs:us-west-2:123456789012:service/test/my-http-service'] }), contentType: JSON_11 },
+      DescribeServices: { file: 'aws/ecs/describe-services-fargate.json', contentType: JSON_11 },
+      DescribeTaskDefinition: { file: 'aws/ecs/describe-task-definition.json', contentType: JSON_11 },
+    });
+    const [service] = await (await cluster('us-west-2')).ecsServices('test');
+    assert.deepEqual(service!.events.map((event) => event.message), ['(my-http-service) has reached a steady state.', '(my-http-service) has reached a steady state.', '(my-http-service) has reached a steady state.']);
+    assert.equal(service!.events[0]!.at?.toISOString(), '2025-02-21T16:31:26.037Z');
+    assert.ok(service!.events[0]!.at! > service!.events[2]!.at!, 'newest first');
+  });
+
+  it("reads the stopped tasks of a service (desiredStatus STOPPED) with their reason, stop code and containers' exit codes", async () => {
+    const recorded = recordedJson<{ tasks: Record<string, unknown>[] }>('aws/ecs/describe-tasks.json').tasks[0]!;
+    answerEcs({
+      ListTasks: { body: JSON.stringify({ taskArns: [recorded.taskArn] }), contentType: JSON_11 },
+      // The recorded task, stopped as the ECS API Reference's Task type says a stopped task is.
+      DescribeTasks: { body: JSON.stringify({ tasks: [{ ...recorded, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', stoppedAt: 1740155486.5, containers: [{ name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }] }], failures: [] }), contentType: JSON_11 },
+    });
+    const [stopped] = await (await cluster('us-east-1')).ecsStoppedTasks('default', 'webserver');
+    assert.equal(JSON.parse(replay().requests[0]!.body).desiredStatus, 'STOPPED');
+    assert.equal(stopped!.stopCode, 'EssentialContainerExited');
+    assert.equal(stopped!.stoppedAt?.toISOString(), '2025-02-21T16:31:26.500Z');
+    assert.deepEqual(stopped!.containers, [{ name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', image: undefined }]);
+  });
+
+  it('forces a new deployment with UpdateService forceNewDeployment, and nothing else', async () => {
+    answerEcs({ UpdateService: { file: 'aws/ecs/update-service-fargate.json', contentType: JSON_11 } });
+    await (await cluster('us-west-2')).forceNewDeployment('test', 'my-http-service');
+    assert.deepEqual(JSON.parse(replay().requests[0]!.body), { cluster: 'test', service: 'my-http-service', forceNewDeployment: true });
+  });
+
   it('deploys directly: a new task definition revision with the new image, then UpdateService to it', async () => {
     const service = recordedJson<{ services: Record<string, unknown>[] }>('aws/ecs/describe-services.json').services[0]!;
     answerEcs({

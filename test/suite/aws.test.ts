@@ -67,9 +67,17 @@ describe('The AWS section on the demo AWS endpoint', () => {
     assert.equal(gallery.description, '1/1 running · FARGATE · gallery:7 · completed');
     assert.deepEqual(gallery.ecsImages, [{ container: 'gallery', image: 'public.ecr.aws/nginx/nginx:1.27.5' }]);
     assert.match(gallery.url!, /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/ecs\/v2\/clusters\/hashistack\/services\/gallery\//);
-    const tasks = await children(gallery);
+    const [events, stopped, ...tasks] = await children(gallery);
     assert.equal(tasks.length, 1);
     assert.match(tasks[0]!.description!, /^running · healthy · 10\.0\.101\.23/);
+    // What ECS said of it, newest first: back to steady after a failed health check and a placement with no room.
+    assert.equal(events!.label, 'Events');
+    const eventRows = await children(events!);
+    assert.deepEqual(eventRows.map((row) => row.label.split(' ').slice(0, 4).join(' ')), ['has reached a steady', '(task 2a7d1e5c9f3b4e6a8c0d1f2e3a4b5c6d) failed container', 'was unable to place']);
+    assert.deepEqual(eventRows[2]!.command?.arguments, [{ ecsConcern: { service: 'gallery', concern: 'resources' } }]);
+    // The tasks ECS stopped, read when the folder opens: an image it could not pull, a container out of memory.
+    const stoppedRows = await children(stopped!);
+    assert.deepEqual(stoppedRows.map((row) => row.description!.replace(/ · \S+ (min|h|d) ago$|· \d+ \w+ ago$/, '').split(':')[0]), ['CannotPullContainerError', 'Essential container in task exited · gallery exit 137'], 'newest first');
   });
 
   it('copies a service image and reveals the ecs-*.tf that defines the service', async () => {
@@ -93,6 +101,11 @@ describe('The AWS section on the demo AWS endpoint', () => {
       assert.ok(editor, 'the defining file is open');
       assert.equal(editor.document.uri.fsPath, copy.fsPath);
       assert.match(editor.document.lineAt(editor.selection.active.line).text, /^module "gallery_ecs" \{/);
+      // An event about the task's size opens the task definition's memory; one about health, its health check.
+      await vscode.commands.executeCommand('hashistack.revealEcsDefinition', { ecsConcern: { service: 'gallery', concern: 'resources' } });
+      assert.match(activeEditor()!.document.lineAt(activeEditor()!.selection.active.line).text, /^\s*memory\s*=/);
+      await vscode.commands.executeCommand('hashistack.revealEcsDefinition', { ecsConcern: { service: 'gallery', concern: 'healthCheck' } });
+      assert.match(activeEditor()!.document.lineAt(activeEditor()!.selection.active.line).text, /healthCheck\s*=/);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'infra'), { recursive: true });

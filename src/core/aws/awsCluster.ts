@@ -49,6 +49,29 @@ export interface EcsServiceSummary {
   revision?: string;
   images: { container: string; image: string }[];
   rollout?: { state: string; reason?: string; id?: string };
+  /** The service's events (ECS keeps the last 100), newest first: steady states, placement failures, health checks. */
+  events: EcsServiceEvent[];
+  /** The task definition's `cpu` and `memory` (what a placement failure is about). */
+  cpu?: string;
+  memory?: string;
+}
+
+export interface EcsServiceEvent {
+  id: string;
+  at: Date | undefined;
+  message: string;
+}
+
+/** A task ECS stopped (it keeps them about an hour): why, and how each container ended. */
+export interface EcsStoppedTask {
+  arn: string;
+  id: string;
+  stoppedReason?: string;
+  /** `EssentialContainerExited`, `TaskFailedToStart`, `ServiceSchedulerInitiated`, … */
+  stopCode?: string;
+  stoppedAt?: Date;
+  taskDefinition?: string;
+  containers: { name: string; exitCode?: number; reason?: string; image?: string }[];
 }
 
 export interface ServiceRollout {
@@ -235,6 +258,11 @@ export class AwsCluster {
         revision: definition ? `${definition.family}:${definition.revision}` : service.taskDefinition?.split('/').pop(),
         images: (definition?.containerDefinitions ?? []).map((container) => ({ container: container.name ?? '', image: container.image ?? '' })),
         rollout: primary ? { state: primary.rolloutState ?? primary.status ?? 'UNKNOWN', reason: primary.rolloutStateReason, id: primary.id } : undefined,
+        events: (service.events ?? [])
+          .map((event) => ({ id: event.id ?? '', at: event.createdAt, message: event.message ?? '' }))
+          .sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0)),
+        cpu: definition?.cpu,
+        memory: definition?.memory,
       };
     });
   }
@@ -327,6 +355,34 @@ export class AwsCluster {
       }
     }
     return tasks;
+  }
+
+  /** The tasks ECS stopped for a service (ListTasks with desiredStatus STOPPED, then DescribeTasks), newest first. */
+  async ecsStoppedTasks(cluster: string, service: string): Promise<EcsStoppedTask[]> {
+    const output = await this.call<Ecs.ListTasksCommandOutput>(this.ecs, 'ListTasks', new this.modules.ecs.ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 100 }));
+    const arns = output.taskArns ?? [];
+    const stopped: EcsStoppedTask[] = [];
+    for (const batch of chunks(arns, DESCRIBE_TASKS_BATCH)) {
+      const described = await this.call<Ecs.DescribeTasksCommandOutput>(this.ecs, 'DescribeTasks', new this.modules.ecs.DescribeTasksCommand({ cluster, tasks: batch }));
+      for (const task of described.tasks ?? []) {
+        stopped.push({
+          arn: task.taskArn ?? '',
+          id: task.taskArn?.split('/').pop() ?? '',
+          stoppedReason: task.stoppedReason,
+          stopCode: task.stopCode,
+          stoppedAt: task.stoppedAt,
+          taskDefinition: task.taskDefinitionArn,
+          containers: (task.containers ?? []).map((container) => ({ name: container.name ?? '', exitCode: container.exitCode, reason: container.reason, image: container.image })),
+        });
+      }
+    }
+    return stopped.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
+  }
+
+  /** Force New Deployment: the service's tasks replaced with the same task definition (UpdateService). */
+  async forceNewDeployment(cluster: string, service: string): Promise<string | undefined> {
+    const output = await this.call<Ecs.UpdateServiceCommandOutput>(this.ecs, 'UpdateService', new this.modules.ecs.UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+    return output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.id;
   }
 
   /** Sends one command, timing it for the log. */

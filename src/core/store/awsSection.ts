@@ -1,5 +1,5 @@
 // The AWS section of the cluster store: EC2 nodes, Elastic IPs and ECS services, read on request.
-import { AwsCluster, EcsTaskSummary, rolloutOutcome, ServiceRollout } from '../aws/awsCluster';
+import { AwsCluster, EcsStoppedTask, EcsTaskSummary, rolloutOutcome, ServiceRollout } from '../aws/awsCluster';
 import { Backoff, sleep } from '../live/backoff';
 import { describeAwsError } from '../aws/awsErrors';
 import { AwsPart } from '../profiles/clusterProfile';
@@ -157,5 +157,19 @@ export class AwsSection extends LiveSection<AwsSectionData> {
     const { cluster, aws } = await this.connection();
     if (!aws.ecsCluster) return [];
     return this.step('ecs:ListTasks / ecs:DescribeTasks', () => cluster.ecsTasks(aws.ecsCluster!, service));
+  }
+
+  /** The tasks ECS stopped for a service, with why (read when the Stopped tasks folder opens). */
+  async ecsStoppedTasks(service: string): Promise<EcsStoppedTask[]> {
+    const { cluster, aws } = await this.connection();
+    if (!aws.ecsCluster) return [];
+    return this.step('ecs:ListTasks / ecs:DescribeTasks', () => cluster.ecsStoppedTasks(aws.ecsCluster!, service));
+  }
+
+  /** Replaces the service's tasks with its task definition as it is (UpdateService forceNewDeployment). */
+  async forceNewDeployment(service: string): Promise<string | undefined> {
+    const { cluster, aws } = await this.connection();
+    if (!aws.ecsCluster) throw new Error('The profile names no ECS cluster ("aws.ecsCluster").');
+    return this.step('ecs:UpdateService', () => cluster.forceNewDeployment(aws.ecsCluster!, service));
   }
 }

@@ -12,6 +12,8 @@ export interface NodeIcon {
 export type LazyChildren =
   | { kind: 'consulServiceInstances'; service: string }
   | { kind: 'ecsTasks'; service: string }
+  /** An ECS service's stopped tasks (read on expand: ECS keeps them about an hour). */
+  | { kind: 'ecsStoppedTasks'; service: string }
   | { kind: 'allocationTasks'; allocationId: string }
   | { kind: 'jobVersions'; jobId: string; namespace: string }
   /** The Variables folder: held (blocking) while expanded. */

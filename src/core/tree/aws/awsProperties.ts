@@ -1,4 +1,4 @@
-import { ClusterInstance, EcsServiceSummary, EcsTaskSummary } from '../../aws/awsCluster';
+import { ClusterInstance, EcsServiceEvent, EcsServiceSummary, EcsStoppedTask, EcsTaskSummary } from '../../aws/awsCluster';
 import { ElasticIp } from '../../aws/eipPairing';
 import { parseImageReference } from '../../jobspec/imageReference';
 import { NomadNodeListStub } from '../../nomad/nomadApi';
@@ -170,6 +170,8 @@ export function ecsServiceNode(service: EcsServiceSummary, region: string, clust
       `Task definition: ${service.revision ?? service.taskDefinition}`,
       ...service.images.map((image, index) => `  ${image.container}: ${image.image} (tag ${tags[index]})`),
       service.rollout ? `Latest deployment: ${service.rollout.state}${service.rollout.reason ? ` — ${service.rollout.reason}` : ''}` : '',
+      // A new event changes the row, so an expanded service reads its Events and tasks again: live while open.
+      service.events?.[0] ? `Latest event${service.events[0].at ? ` (${service.events[0].at.toISOString()})` : ''}: ${service.events[0].message}` : '',
     ]
       .filter(Boolean)
       .join('\n'),
@@ -195,4 +197,123 @@ export function ecsTaskNodes(service: string, tasks: EcsTaskSummary[], now: numb
     collapsible: 'none',
     copy: { id: task.arn, address: task.privateIp },
   }));
+}
+
+/**
+ * What part of a service's definition an ECS event or a stopped task is about, when one can be named: its
+ * task size (a placement that found no room), its health check, its image (a pull that failed).
+ */
+export type EcsConcern = 'resources' | 'healthCheck' | 'image';
+
+export type EcsEventKind = 'steady' | 'placement' | 'health' | 'deploymentFailed' | 'info';
+
+/** An event's kind and concern, from ECS's own sentences (the "Amazon ECS service event messages" of its guide). */
+export function ecsEventKind(message: string): { kind: EcsEventKind; concern?: EcsConcern } {
+  if (/has reached a steady state/i.test(message)) return { kind: 'steady' };
+  if (/unable to place a task|insufficient (memory|cpu)/i.test(message)) return { kind: 'placement', concern: 'resources' };
+  if (/failed (container|ELB) health checks/i.test(message)) return { kind: 'health', concern: 'healthCheck' };
+  if (/deployment failed|unable to consistently start tasks/i.test(message)) return { kind: 'deploymentFailed' };
+  return { kind: 'info' };
+}
+
+/** Why a task stopped points at: an image ECS could not pull, memory it ran out of, a health check it failed. */
+export function ecsStoppedConcern(task: EcsStoppedTask): EcsConcern | undefined {
+  const words = [task.stoppedReason ?? '', ...task.containers.map((container) => container.reason ?? '')].join(' ');
+  if (/CannotPullContainer|pull image|image .* not found|manifest unknown/i.test(words)) return 'image';
+  if (/OutOfMemory|out of memory|exit code: 137|OOM/i.test(words) || task.containers.some((container) => container.exitCode === 137)) return 'resources';
+  if (/health check/i.test(words)) return 'healthCheck';
+  return undefined;
+}
+
+const CONCERN_WORDS: Record<EcsConcern, string> = { resources: "the task definition's cpu and memory", healthCheck: 'the health check', image: 'the image' };
+
+const EVENT_ICONS: Record<EcsEventKind, NodeIcon> = {
+  steady: HEALTH_ICONS.passing,
+  placement: HEALTH_ICONS.critical,
+  health: HEALTH_ICONS.critical,
+  deploymentFailed: HEALTH_ICONS.critical,
+  info: { id: 'circle-small' },
+};
+
+/** An event's sentence without the `(service name)` ECS starts it with. */
+function eventText(service: string, message: string): string {
+  return message.startsWith(`(service ${service}) `) ? message.slice(`(service ${service}) `.length) : message.replace(/^\([^)]*\) /, '');
+}
+
+/** A link from a row to the place in the service's ecs-*.tf that the row's trouble is about. */
+function concernCommand(service: string, concern: EcsConcern | undefined): ExplorerNode['command'] {
+  return concern ? { id: 'hashistack.revealEcsDefinition', title: `Show ${CONCERN_WORDS[concern]}`, arguments: [{ ecsConcern: { service, concern } }] } : undefined;
+}
+
+/** A service's Events folder: newest first; a failure links to the part of its ecs-*.tf it is about. */
+export function ecsEventsFolder(service: string, events: readonly EcsServiceEvent[], now: number): ExplorerNode {
+  const id = `aws/ecs/${service}/events`;
+  const newest = events[0];
+  const failing = events.filter((event) => ecsEventKind(event.message).kind !== 'steady' && ecsEventKind(event.message).kind !== 'info').length;
+  return {
+    id,
+    label: 'Events',
+    description: newest ? `${events.length}${failing ? ` · ${failing} failing` : ''} · ${eventText(service, newest.message)}` : 'none kept',
+    tooltip: 'What ECS said of the service, newest first (it keeps the last 100).',
+    icon: { id: 'history' },
+    contextValue: 'ecsEvents',
+    collapsible: events.length ? 'collapsed' : 'none',
+    computeChildren: () =>
+      events.map((event) => {
+        const { kind, concern } = ecsEventKind(event.message);
+        const text = eventText(service, event.message);
+        return {
+          id: `${id}/${event.id || event.at?.getTime()}`,
+          label: text,
+          description: event.at ? formatAge(event.at, now) : '',
+          tooltip: [event.message, event.at ? event.at.toISOString() : '', concern ? `About ${CONCERN_WORDS[concern]}: click to open it in the service's ecs-*.tf.` : ''].filter(Boolean).join('\n'),
+          icon: EVENT_ICONS[kind],
+          contextValue: `ecsEvent${kind === 'info' || kind === 'steady' ? '' : ' ecsEventFailure'}`,
+          collapsible: 'none' as const,
+          command: concernCommand(service, concern),
+        };
+      }),
+  };
+}
+
+/** A service's Stopped tasks folder, read when opened. */
+export function ecsStoppedFolder(service: string): ExplorerNode {
+  return {
+    id: `aws/ecs/${service}/stopped`,
+    label: 'Stopped tasks',
+    tooltip: 'The tasks ECS stopped (it keeps them about an hour), with why and how each container ended.',
+    icon: { id: 'debug-stop' },
+    contextValue: 'ecsStoppedTasks',
+    collapsible: 'collapsed',
+    lazyChildren: { kind: 'ecsStoppedTasks', service },
+  };
+}
+
+export function ecsStoppedTaskNodes(service: string, tasks: readonly EcsStoppedTask[], now: number): ExplorerNode[] {
+  if (tasks.length === 0) return [infoNode(`aws/ecs/${service}/stopped/none`, 'None kept (ECS keeps stopped tasks about an hour)')];
+  return tasks.map((task) => {
+    const concern = ecsStoppedConcern(task);
+    const exits = task.containers.filter((container) => container.exitCode !== undefined).map((container) => `${container.name} exit ${container.exitCode}`);
+    return {
+      id: `aws/ecs/${service}/stopped/${task.id}`,
+      label: task.id.slice(0, 8),
+      description: [task.stoppedReason ?? task.stopCode ?? 'stopped', ...exits, task.stoppedAt ? formatAge(task.stoppedAt, now) : ''].filter(Boolean).join(' · '),
+      tooltip: [
+        `Task ${task.arn}`,
+        task.stoppedAt ? `Stopped: ${task.stoppedAt.toISOString()}` : '',
+        task.stopCode ? `Stop code: ${task.stopCode}` : '',
+        task.stoppedReason ? `Reason: ${task.stoppedReason}` : '',
+        ...task.containers.map((container) => `  ${container.name}: ${container.exitCode !== undefined ? `exit code ${container.exitCode}` : 'no exit code'}${container.reason ? ` — ${container.reason}` : ''}`),
+        task.taskDefinition ? `Task definition: ${task.taskDefinition.split('/').pop()}` : '',
+        concern ? `About ${CONCERN_WORDS[concern]}: click to open it in the service's ecs-*.tf.` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      icon: task.stopCode === 'ServiceSchedulerInitiated' || task.stopCode === 'UserInitiated' ? HEALTH_ICONS.neutral : HEALTH_ICONS.critical,
+      contextValue: 'ecsStoppedTask copyId',
+      collapsible: 'none' as const,
+      copy: { id: task.arn },
+      command: concernCommand(service, concern),
+    };
+  });
 }
