@@ -63,7 +63,7 @@ const STOPPED_TASKS = [
 
 export class AwsDemo {
   private server!: Server;
-  readonly calls: { service: 'ec2' | 'ecs'; operation: string; body: string }[] = [];
+  readonly calls: { service: 'ec2' | 'ecs' | 'ssm'; operation: string; body: string }[] = [];
   /** Two addresses: one on the first server, one free (for Attach Elastic IPs). */
   readonly addresses: DemoAddress[] = [
     { allocationId: 'eipalloc-0a1b2c3d4e5f60001', publicIp: '198.51.100.10', instanceId: demoInstanceId(0), associationId: 'eipassoc-0a1b2c3d4e5f60001' },
@@ -93,7 +93,7 @@ export class AwsDemo {
         }
         const target = request.headers['x-amz-target'];
         const operation = typeof target === 'string' ? (target.split('.').pop() ?? '') : '';
-        const answer = typeof target === 'string' ? (target.startsWith('AmazonEC2ContainerRegistry') ? demo.ecr(operation, body) : demo.ecs(operation, body)) : demo.ec2(new URLSearchParams(body));
+        const answer = typeof target === 'string' ? (target.startsWith('AmazonEC2ContainerRegistry') ? demo.ecr(operation, body) : target.startsWith('AmazonSSM') ? demo.ssm(operation, body) : demo.ecs(operation, body)) : demo.ec2(new URLSearchParams(body));
         response.writeHead(answer.status, { 'Content-Type': typeof target === 'string' ? 'application/x-amz-json-1.1' : 'text/xml;charset=UTF-8', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000000' });
         response.end(answer.body);
       });
@@ -123,6 +123,19 @@ export class AwsDemo {
     };
   }
 
+  /**
+   * SSM `StartSession` (Start Session on a node): a session for the demo's first two servers; the third has no
+   * SSM agent connected (TargetNotConnected, as AWS answers an instance without the agent or its role).
+   */
+  ssm(operation: string, body: string): { status: number; body: string } {
+    this.calls.push({ service: 'ssm', operation, body });
+    if (operation !== 'StartSession') return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown operation ${operation}` }) };
+    const target = (JSON.parse(body || '{}') as { Target?: string }).Target ?? '';
+    if (target === demoInstanceId(2)) return { status: 400, body: JSON.stringify({ __type: 'TargetNotConnected', Message: `${target} is not connected.` }) };
+    if (!DEMO_NODES.some((_, index) => demoInstanceId(index) === target)) return { status: 400, body: JSON.stringify({ __type: 'InvalidTarget', Message: `${target} is not a valid target.` }) };
+    return { status: 200, body: JSON.stringify({ SessionId: `demo-user-0a1b2c3d4e5f${target.slice(-1)}`, TokenValue: 'demo-session-token', StreamUrl: `wss://ssmmessages.${DEMO_REGION}.amazonaws.com/v1/data-channel/demo-user-0a1b2c3d4e5f?role=publish_subscribe` }) };
+  }
+
   get address(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -133,6 +146,7 @@ export class AwsDemo {
       AWS_ENDPOINT_URL_EC2: this.address,
       AWS_ENDPOINT_URL_ECS: this.address,
       AWS_ENDPOINT_URL_ECR: this.address,
+      AWS_ENDPOINT_URL_SSM: this.address,
       AWS_REGION: DEMO_REGION,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEDEMO',
       AWS_SECRET_ACCESS_KEY: 'demo-secret-not-a-real-key',
@@ -262,13 +276,18 @@ export class AwsDemo {
         this.current = revision;
         return { status: 200, body: JSON.stringify({ service: { serviceName: 'gallery', serviceArn, taskDefinition: arnOf(revision), desiredCount: 1, runningCount: 1, pendingCount: 0, status: 'ACTIVE' } }) };
       }
+      case 'ExecuteCommand': {
+        const input = JSON.parse(body) as { task?: string; container?: string; interactive?: boolean };
+        if (input.task !== taskArn || input.container !== 'gallery') return { status: 400, body: JSON.stringify({ __type: 'InvalidParameterException', message: 'The specified task or container was not found.' }) };
+        return { status: 200, body: JSON.stringify({ clusterArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:cluster/${DEMO_ECS_CLUSTER}`, containerArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:container/${DEMO_ECS_CLUSTER}/5f1c0e8a/gallery`, containerName: 'gallery', interactive: true, session: { sessionId: 'ecs-execute-command-0a1b2c3d4e5f', streamUrl: `wss://ssmmessages.${DEMO_REGION}.amazonaws.com/v1/data-channel/ecs-execute-command-0a1b2c3d4e5f?role=publish_subscribe`, tokenValue: 'demo-exec-token' }, taskArn }) };
+      }
       case 'ListTasks': {
         const stopped = (JSON.parse(body || '{}') as { desiredStatus?: string }).desiredStatus === 'STOPPED';
         return { status: 200, body: JSON.stringify({ taskArns: stopped ? STOPPED_TASKS.map((task) => task.taskArn) : [taskArn] }) };
       }
       case 'DescribeTasks': {
         const wanted = (JSON.parse(body || '{}') as { tasks?: string[] }).tasks ?? [];
-        const running = { taskArn, taskDefinitionArn, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] };
+        const running = { taskArn, taskDefinitionArn, clusterArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:cluster/${DEMO_ECS_CLUSTER}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, enableExecuteCommand: true, containers: [{ name: 'gallery', lastStatus: 'RUNNING', runtimeId: '5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60-2531612879', image: this.revisions.find((r) => r.revision === this.current)?.image }], attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] };
         const tasks = [running, ...STOPPED_TASKS.map((task) => ({ ...task, taskDefinitionArn, startedAt: started, stoppedAt: started + task.stoppedAfter }))].filter((task) => wanted.includes(task.taskArn));
         return { status: 200, body: JSON.stringify({ tasks: tasks.map((task) => Object.fromEntries(Object.entries(task).filter(([key]) => key !== 'stoppedAfter'))), failures: [] }) };
       }

@@ -77,6 +77,7 @@ import { PortForwards } from './services/portForwards';
 import { registerForwardPortCommands } from './commands/forwardPort';
 import { ActionRuns } from './services/actionRuns';
 import { registerRunAction } from './commands/runAction';
+import { registerAwsSessionCommands } from './commands/awsSessions';
 
 /** What the extension offers other extensions (and its own tests in the extension host). */
 export interface HashistackApi {
@@ -223,6 +224,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerForwardPortCommands(store, forwards),
     actions,
     registerRunAction(store, actions),
+    registerAwsSessionCommands(store, log),
     expiry,
   );
   log.info(`Hashistack active; cluster "${profiles.active.name}" (Nomad ${profiles.active.nomad.address}, Consul ${profiles.active.consul.address}, Traefik ${profiles.active.traefik.address})`);

@@ -56,6 +56,13 @@ resource "aws_iam_role_policy" "server" {
   policy = data.aws_iam_policy_document.server.json
 }
 
+# Session Manager: a shell on the nodes without SSH keys or an open port (the extension's Start Session, `aws ssm
+# start-session`). AWS's managed policy for the SSM agent, which Canonical's Ubuntu images run (as a snap).
+resource "aws_iam_role_policy_attachment" "server_ssm" {
+  role       = aws_iam_role.server.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
 resource "aws_iam_instance_profile" "server" {
   name = "${var.name}-server"
   role = aws_iam_role.server.name

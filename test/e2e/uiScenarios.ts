@@ -56,14 +56,23 @@ async function launcherFrames(page: Page, count: number): Promise<Frame[]> {
   throw new Error(`fewer than ${count} Launcher webviews showed cards`);
 }
 
+/**
+ * Opens a workspace file by Quick Open, checked by its tab: a key press can land where focus was left (a terminal,
+ * a hover), so the step is taken again until the tab shows.
+ */
 async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator(SELECTORS.quickInput);
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+  await until(async () => {
+    if ((await tab.count()) > 0) return true;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator(SELECTORS.quickInput);
+    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) return false;
+    await input.fill(name);
+    if (!(await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ timeout: 5_000 }).then(() => true, () => false))) return false;
+    await page.keyboard.press('Enter');
+    return tab.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  }, `${name} open in an editor`, 30_000);
 }
 
 const EDITOR_TEXT = '.editor-instance .monaco-editor .view-lines';

@@ -1,11 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { until } from '../support/until';
 import type { HashistackApi } from '../../src/extension';
 import { api } from './extensionApi';
 import { ExplorerNode } from '../../src/core/tree/explorerNode';
 
-// Runs first (files run in name order): the AWS SDK must not be loaded before the AWS section is used.
+// Runs before any other suite that uses AWS (files run in name order): the AWS SDK must not be loaded before the AWS
+// section is used.
 const SDK_BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'aws-sdk.js');
 
 describe('The AWS section on the demo AWS endpoint', () => {
@@ -78,6 +81,35 @@ describe('The AWS section on the demo AWS endpoint', () => {
     // The tasks ECS stopped, read when the folder opens: an image it could not pull, a container out of memory.
     const stoppedRows = await children(stopped!);
     assert.deepEqual(stoppedRows.map((row) => row.description!.replace(/ · \S+ (min|h|d) ago$|· \d+ \w+ ago$/, '').split(':')[0]), ['CannotPullContainerError', 'Essential container in task exited · gallery exit 137'], 'newest first');
+  });
+
+  it('opens a shell in an ECS task (ECS Exec) and a session on a node (SSM) through the session-manager-plugin, the token in its environment only', async () => {
+    const record = process.env.HASHISTACK_RECORD_FILE!;
+    const sessions = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool?: string; args: string[]; sessionFromEnvironment: boolean; sessionId: string; tokenSet: boolean }).filter((line) => line.tool === 'session-manager-plugin') : []);
+    const before = sessions().length;
+    const gallery = find(await children(find(await root(), 'ECS: hashistack')), 'gallery');
+    const task = (await children(gallery)).find((row) => row.ecsTask?.running)!;
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('hashistack.ecsOpenShell', task);
+    assert.ok(terminal, 'a terminal opened');
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    assert.ok(!JSON.stringify(options.shellArgs).includes('demo-exec-token'), 'the token is not in the arguments');
+    assert.match(options.env?.AWS_SSM_START_SESSION_RESPONSE ?? '', /"tokenValue":"demo-exec-token"/);
+    const exec = await until(() => sessions()[before], 'the plugin started for ECS Exec', 20_000);
+    assert.deepEqual(exec.args, ['AWS_SSM_START_SESSION_RESPONSE', 'eu-west-1', 'StartSession', '', '{"Target":"ecs:hashistack_5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60_5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60-2531612879"}', process.env.AWS_ENDPOINT_URL_ECS]);
+    assert.deepEqual([exec.sessionFromEnvironment, exec.sessionId, exec.tokenSet], [true, 'ecs-execute-command-0a1b2c3d4e5f', true]);
+    terminal.dispose();
+
+    const nodes = await children(find(await root(), 'Nodes'));
+    const first = nodes.find((row) => row.awsInstance?.id === 'i-0hashi00000000a')!;
+    const session = await vscode.commands.executeCommand<vscode.Terminal>('hashistack.startSession', first);
+    assert.ok(session);
+    const ssm = await until(() => sessions()[before + 1], 'the plugin started for Start Session', 20_000);
+    assert.deepEqual(ssm.args, ['AWS_SSM_START_SESSION_RESPONSE', 'eu-west-1', 'StartSession', '', '{"Target":"i-0hashi00000000a"}', process.env.AWS_ENDPOINT_URL_SSM]);
+    session.dispose();
+    // A node without the SSM agent or its role: said, and nothing started.
+    const third = nodes.find((row) => row.awsInstance?.id === 'i-0hashi00000000c')!;
+    assert.equal(await vscode.commands.executeCommand('hashistack.startSession', third), undefined);
+    assert.equal(sessions().length, before + 2);
   });
 
   it('copies a service image and reveals the ecs-*.tf that defines the service', async () => {

@@ -3,18 +3,20 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Ecs from '@aws-sdk/client-ecs';
 import type * as Ecr from '@aws-sdk/client-ecr';
+import type * as Ssm from '@aws-sdk/client-ssm';
 import { ClusterNode, ElasticIp } from './eipPairing';
 
 export interface AwsModules {
   ec2: typeof Ec2;
   ecs: typeof Ecs;
   ecr: typeof Ecr;
+  ssm: typeof Ssm;
 }
 
 /** Imports the EC2 and ECS clients: the first time the AWS section is used, never on activation. */
 export async function loadAwsModules(): Promise<AwsModules> {
-  const [ec2, ecs, ecr] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ecr')]);
-  return { ec2, ecs, ecr };
+  const [ec2, ecs, ecr, ssm] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ecr'), import('@aws-sdk/client-ssm')]);
+  return { ec2, ecs, ecr, ssm };
 }
 
 export interface AwsSettings {
@@ -121,6 +123,8 @@ export class AwsCluster {
   private readonly ecs: Ecs.ECSClient;
 
   private readonly onCall: AwsSettings['onCall'];
+  /** Made on the first Start Session (most profiles never open one). */
+  private ssm: Ssm.SSMClient | undefined;
   /** ECR clients by region: an image's registry may be in another region than the cluster. */
   private readonly ecrClients = new Map<string, Ecr.ECRClient>();
   private readonly common: Record<string, unknown>;
@@ -385,6 +389,31 @@ export class AwsCluster {
     return output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.id;
   }
 
+  /**
+   * ECS Exec into a task's container (`ExecuteCommand`, interactive), and the container's runtime ID its Session
+   * Manager target needs (`DescribeTasks`). A task without ECS Exec enabled is refused by ECS in its own words.
+   */
+  async ecsExecuteCommand(cluster: string, taskArn: string, container: string, command: string): Promise<{ session: Record<string, string>; clusterArn: string; taskArn: string; runtimeId: string }> {
+    const described = await this.call<Ecs.DescribeTasksCommandOutput>(this.ecs, 'DescribeTasks', new this.modules.ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+    const task = described.tasks?.[0];
+    if (!task) throw Object.assign(new Error(`ECS task ${taskArn.split('/').pop()} not found in cluster "${cluster}" (it may have stopped)`), { name: 'TaskNotFound' });
+    if (task.enableExecuteCommand === false) throw Object.assign(new Error(`ECS Exec is not enabled for task ${taskArn.split('/').pop()}`), { name: 'ExecuteCommandNotEnabled' });
+    const runtimeId = task.containers?.find((candidate) => candidate.name === container)?.runtimeId;
+    if (!runtimeId) throw Object.assign(new Error(`container "${container}" of task ${taskArn.split('/').pop()} has no runtime ID yet (is it running?)`), { name: 'ContainerNotRunning' });
+    const output = await this.call<Ecs.ExecuteCommandCommandOutput>(this.ecs, 'ExecuteCommand', new this.modules.ecs.ExecuteCommandCommand({ cluster, task: taskArn, container, interactive: true, command }));
+    const session = output.session;
+    if (!session?.sessionId || !session.streamUrl || !session.tokenValue) throw new Error('ECS ExecuteCommand answered without a session');
+    return { session: { sessionId: session.sessionId, streamUrl: session.streamUrl, tokenValue: session.tokenValue }, clusterArn: output.clusterArn ?? task.clusterArn ?? cluster, taskArn: output.taskArn ?? taskArn, runtimeId };
+  }
+
+  /** A Session Manager session to an EC2 instance (`ssm:StartSession`). */
+  async ssmStartSession(instanceId: string): Promise<Record<string, string>> {
+    this.ssm ??= new this.modules.ssm.SSMClient(this.common);
+    const output = await this.call<Ssm.StartSessionCommandOutput>(this.ssm, 'StartSession', new this.modules.ssm.StartSessionCommand({ Target: instanceId }));
+    if (!output.SessionId || !output.StreamUrl || !output.TokenValue) throw new Error('SSM StartSession answered without a session');
+    return { SessionId: output.SessionId, TokenValue: output.TokenValue, StreamUrl: output.StreamUrl };
+  }
+
   /** Sends one command, timing it for the log. */
   private async call<Output>(client: { send(command: never): Promise<unknown> }, operation: string, command: object): Promise<Output> {
     const started = performance.now();
@@ -424,6 +453,7 @@ export class AwsCluster {
   dispose(): void {
     this.ec2.destroy();
     this.ecs.destroy();
+    this.ssm?.destroy();
     for (const client of this.ecrClients.values()) client.destroy();
   }
 }

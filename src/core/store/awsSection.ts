@@ -166,6 +166,19 @@ export class AwsSection extends LiveSection<AwsSectionData> {
     return this.step('ecs:ListTasks / ecs:DescribeTasks', () => cluster.ecsStoppedTasks(aws.ecsCluster!, service));
   }
 
+  /** ECS Exec into a task's container: the session, and what its Session Manager target is made of. */
+  async ecsExecute(taskArn: string, container: string, command: string): Promise<{ session: Record<string, string>; clusterArn: string; taskArn: string; runtimeId: string }> {
+    const { cluster, aws } = await this.connection();
+    if (!aws.ecsCluster) throw new Error('The profile names no ECS cluster ("ecsCluster").');
+    return this.step('ecs:ExecuteCommand', () => cluster.ecsExecuteCommand(aws.ecsCluster!, taskArn, container, command));
+  }
+
+  /** A Session Manager session to an EC2 node (ssm:StartSession). */
+  async startSession(instanceId: string): Promise<Record<string, string>> {
+    const { cluster } = await this.connection();
+    return this.step('ssm:StartSession', () => cluster.ssmStartSession(instanceId));
+  }
+
   /** Replaces the service's tasks with its task definition as it is (UpdateService forceNewDeployment). */
   async forceNewDeployment(service: string): Promise<string | undefined> {
     const { cluster, aws } = await this.connection();

@@ -64,6 +64,10 @@ export interface ExplorerNode {
   deployment?: { id: string; jobId: string; namespace: string };
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
+  /** An ECS task's row: what ECS Exec opens a shell in. */
+  ecsTask?: { service: string; arn: string; running: boolean };
+  /** An EC2 node's row: what Start Session connects to. */
+  awsInstance?: { id: string; name: string; running: boolean };
   /** A task's action row (with `allocation` naming the task): what Run Action runs. */
   taskAction?: { name: string; command: string };
   /** A Nomad variable's row (or, with `path` ending in `/`, a folder of them): what Open, Rename and Delete act on. */

@@ -85,9 +85,10 @@ function instanceNode(instance: ClusterInstance, eip: ElasticIp | undefined, nom
       .filter(Boolean)
       .join('\n'),
     icon: own(INSTANCE_ICONS, instance.state) ?? HEALTH_ICONS.neutral,
-    contextValue: 'awsInstance address copyId',
+    contextValue: `awsInstance address copyId${instance.state === 'running' ? ' instanceRunning' : ''}`,
     collapsible: 'none',
     copy: { id: instance.instanceId, address: eip?.publicIp ?? instance.publicIp ?? instance.privateIp },
+    awsInstance: { id: instance.instanceId, name: instance.name ?? instance.instanceId, running: instance.state === 'running' },
   };
 }
 
@@ -193,9 +194,10 @@ export function ecsTaskNodes(service: string, tasks: EcsTaskSummary[], now: numb
     description: [task.lastStatus.toLowerCase(), task.health?.toLowerCase(), task.privateIp, task.startedAt ? formatAge(task.startedAt, now) : ''].filter(Boolean).join(' · '),
     tooltip: [`Task ${task.arn}`, `Status: ${task.lastStatus}`, `Health: ${task.health ?? 'UNKNOWN'}`, `Private IP: ${task.privateIp ?? 'none'}`, task.startedAt ? `Started: ${task.startedAt.toISOString()}` : '', task.taskDefinition ? `Task definition: ${task.taskDefinition.split('/').pop()}` : ''].filter(Boolean).join('\n'),
     icon: task.lastStatus === 'RUNNING' ? (task.health === 'UNHEALTHY' ? HEALTH_ICONS.critical : HEALTH_ICONS.passing) : task.lastStatus === 'STOPPED' ? HEALTH_ICONS.neutral : { id: 'clock', color: HEALTH_COLORS.warning },
-    contextValue: 'ecsTask address copyId',
+    contextValue: `ecsTask address copyId${task.lastStatus === 'RUNNING' ? ' ecsTaskRunning' : ''}`,
     collapsible: 'none',
     copy: { id: task.arn, address: task.privateIp },
+    ecsTask: { service, arn: task.arn, running: task.lastStatus === 'RUNNING' },
   }));
 }
 
