@@ -7,6 +7,8 @@ import { readRules, RuleSyntaxError } from '../../src/core/acl/ruleSyntax';
 import { accessVerdict, TokenAccess } from '../../src/core/acl/tokenAccess';
 import { createHclParser } from '../../src/core/jobspec/hclParser';
 import { recordedText } from '../support/recorded';
+import { AccessReads } from '../../src/core/store/accessReads';
+import { until } from '../support/until';
 
 let parser: Parser;
 const nomad = (...policies: string[]) => NomadAccess.fromPolicies(policies.map((rules) => nomadPolicyRules(readRules(parser, rules, NOMAD_LABELLED_BLOCKS))));
@@ -172,5 +174,39 @@ describe('ACL: what a token may do, resolved as the servers resolve it', () => {
       assert.deepEqual(accessMarkers(allocation('prod'), profile), [], 'read: no restart, no shell, no logs, no files');
       assert.deepEqual(accessMarkers(allocation('prod'), {}), ['mayLifecycle', 'mayExec', 'mayLogs', 'mayFiles'], 'nothing known: everything offered, tried, and a 403 named');
     });
+  });
+});
+
+describe('AccessReads: when a token is read again', () => {
+  const fakeClients = (answers: (() => Promise<unknown>)[]) => {
+    let calls = 0;
+    const nomad = { aclTokenSelf: () => answers[Math.min(calls++, answers.length - 1)]!(), aclPolicy: async () => ({ Name: 'p', Rules: 'namespace "default" { policy = "read" }' }), aclRole: async () => ({ ID: 'r', Name: 'r', Policies: [] }) };
+    return { clients: { nomad, consul: {} } as never, calls: () => calls };
+  };
+  const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
+  const token = async () => ({ AccessorID: 'a1', Name: 'dev', Type: 'client', Policies: ['p'] });
+
+  it('once with the first data; again after a failed read only past its retry time, and never for the ACL reads\' own refusals', async () => {
+    const { clients, calls } = fakeClients([down, token]);
+    const changes: string[] = [];
+    const slow = new AccessReads(clients, createHclParser, (product) => changes.push(product));
+    slow.ensure('nomad');
+    await until(() => changes.length === 1 || undefined, 'the first read');
+    assert.equal(slow.current.nomad?.kind, 'unknown');
+    slow.ensure('nomad');
+    assert.equal(calls(), 1, 'within the retry time, not read again');
+    const quick = fakeClients([down, token]);
+    const retrying = new AccessReads(quick.clients, createHclParser, (product) => changes.push(product), { unknownRetryMs: 0, refusalReloadMinMs: 60_000 });
+    retrying.ensure('nomad');
+    await until(() => retrying.current.nomad?.kind === 'unknown' || undefined, 'the failed read');
+    retrying.ensure('nomad');
+    await until(() => retrying.current.nomad?.kind === 'token' || undefined, 'read again, now with the token');
+    retrying.noteRefusal('nomad', '/v1/acl/policy/p');
+    retrying.noteRefusal('nomad', '/v1/client/allocation/x/restart');
+    retrying.noteRefusal('nomad', '/v1/client/allocation/y/restart');
+    await until(() => quick.calls() === 3 || undefined, 'one reload for the refusals');
+    assert.equal(quick.calls(), 3, 'the ACL read\'s refusal is ignored, the second refusal is within the throttle');
+    slow.dispose();
+    retrying.dispose();
   });
 });

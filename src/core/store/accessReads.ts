@@ -9,10 +9,16 @@ import { AccessProduct, loadConsulAccess, loadNomadAccess, TokenAccess } from '.
 
 /** A refusal reads the token again at most this often (a view of many refused rows is one read). */
 const REFUSAL_RELOAD_MIN_MS = 30_000;
+/**
+ * A token that could not be read (the product was down, a proxy failed) is read again with the section's next
+ * data, at most this often: the section's data moves with every event, the token's record does not.
+ */
+const UNKNOWN_RETRY_MS = 60_000;
 
 export class AccessReads {
   private readonly state: ProfileAccess = {};
   private readonly lastRefusalReload = new Map<AccessProduct, number>();
+  private readonly readAt = new Map<AccessProduct, number>();
   private readonly loading = new Map<AccessProduct, Promise<TokenAccess>>();
   private readonly controller = new AbortController();
 
@@ -20,6 +26,8 @@ export class AccessReads {
     private readonly clients: { nomad: NomadClient; consul: ConsulClient },
     private readonly parser: () => Promise<Parser>,
     private readonly changed: (product: AccessProduct) => void,
+    /** The named policies below, unless a test shortens them. */
+    private readonly timing: { unknownRetryMs?: number; refusalReloadMinMs?: number } = {},
   ) {}
 
   /** What is known now (a product not read yet has no entry: its actions are offered and tried). */
@@ -29,13 +37,16 @@ export class AccessReads {
 
   /** Reads the product's token once (the first data of its section calls this). */
   ensure(product: AccessProduct): void {
-    if (this.state[product] === undefined && !this.loading.has(product)) void this.reload(product);
+    if (this.loading.has(product)) return;
+    const state = this.state[product];
+    if (state === undefined || (state.kind === 'unknown' && Date.now() - (this.readAt.get(product) ?? 0) >= (this.timing.unknownRetryMs ?? UNKNOWN_RETRY_MS))) void this.reload(product);
   }
 
   /** Reads it again now (Refresh, or an action that met a 403: the token or its policies may have changed). */
   reload(product: AccessProduct): Promise<TokenAccess> {
     const running = this.loading.get(product);
     if (running) return running;
+    this.readAt.set(product, Date.now());
     const read = (async () => {
       const parser = await this.parser();
       const signal = this.controller.signal;
@@ -59,7 +70,7 @@ export class AccessReads {
     // The ACL reads themselves are not news (a token that cannot read a policy is normal).
     if (path.startsWith('/v1/acl/') || this.state[product] === undefined) return;
     const last = this.lastRefusalReload.get(product) ?? 0;
-    if (Date.now() - last < REFUSAL_RELOAD_MIN_MS) return;
+    if (Date.now() - last < (this.timing.refusalReloadMinMs ?? REFUSAL_RELOAD_MIN_MS)) return;
     this.lastRefusalReload.set(product, Date.now());
     void this.reload(product);
   }
