@@ -4,12 +4,10 @@
 // its environment only (never in its arguments, a log or the terminal).
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { processEnvironment } from '../core/deploy/deployCommand';
-import { findExecutable } from '../core/deploy/findExecutable';
 import { ecsExecTarget, serviceEndpoint, SESSION_PLUGIN, SESSION_PLUGIN_INSTALL_URL, sessionInvocation } from '../core/aws/sessionPlugin';
 import { ExplorerNode } from '../core/tree/explorerNode';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
-import { terminalProcessEnvironment } from '../services/deployRunner';
+import { findOnTerminalPath } from '../services/deployRunner';
 import { registerTrustedCommand } from './workspaceTrust';
 
 /** The shell ECS Exec starts in a container (what the AWS CLI's examples run). */
@@ -19,8 +17,7 @@ const PLUGIN_VERSION_TIMEOUT_MS = 5_000;
 
 /** The plugin on the terminals' PATH and its version, or undefined after saying how to install it. */
 async function sessionPlugin(): Promise<{ path: string; version: string } | undefined> {
-  const env = processEnvironment(terminalProcessEnvironment(), {});
-  const path = findExecutable(SESSION_PLUGIN, env, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+  const { path, env } = findOnTerminalPath(SESSION_PLUGIN);
   if (!path) {
     const choice = await vscode.window.showErrorMessage(`Hashistack: ${SESSION_PLUGIN} is not on the terminals' PATH: install the Session Manager plugin for the AWS CLI, then try again.`, 'Open Install Page');
     if (choice) void vscode.env.openExternal(vscode.Uri.parse(SESSION_PLUGIN_INSTALL_URL));

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { deployEnvironment, missingProgramAdvice, processEnvironment } from '../core/deploy/deployCommand';
-import { findExecutable } from '../core/deploy/findExecutable';
+import { deployEnvironment, missingProgramAdvice } from '../core/deploy/deployCommand';
 import { DEFAULT_EXEC_COMMAND, execArguments } from '../core/deploy/execCommand';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
-import { terminalProcessEnvironment } from '../services/deployRunner';
+import { findOnTerminalPath } from '../services/deployRunner';
 import { TokenStore } from '../services/tokenStore';
 import { allocationFor, AllocationRef } from './allocationTarget';
 import { taskOf } from './showLogs';
@@ -37,7 +36,7 @@ export function registerOpenShell(host: ClusterStoreHost, tokens: TokenStore, lo
     const name = config.get<string>('exec.nomadProgram') || 'nomad';
     // Found on the terminals' own PATH (terminal.integrated.env), and started by its path: a terminal started
     // with a bare name may not see that PATH, and a missing program is said here instead of a dead terminal.
-    const program = findExecutable(name, processEnvironment(terminalProcessEnvironment(), env), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+    const program = findOnTerminalPath(name, env).path;
     if (!program) {
       void vscode.window.showErrorMessage(`Hashistack: ${missingProgramAdvice(name).replace('"hashistack.deploy.nomadCommand"', '"hashistack.exec.nomadProgram"')}`);
       return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { NomadJob } from '../core/nomad/nomadApi';
 import { actionAllocations, actionCommandLine, jobTaskActions, TaskAction } from '../core/nomad/taskActions';
 import { itemNamespace } from '../core/tree/nomad/nomadProperties';
 import { ActionRuns } from '../services/actionRuns';
@@ -25,10 +26,16 @@ export function registerRunAction(host: ClusterStoreHost, runs: ActionRuns): vsc
   return registerTrustedCommand('hashistack.runAction', 'Running an action', async (argument?: RunActionArgument) => {
     const store = await host.ready();
     const data = store.nomad.state.data;
-    let target: { jobId: string; namespace: string; action: Omit<TaskAction, 'args' | 'command'>; command: string; allocations: { id: string; name: string; version?: number }[] } | undefined;
+    // `definitionVersion`: the job's current version, read for the palette's pick (an allocation on an older one runs
+    // that one's action; a row's action is already the one of its allocation's version).
+    let target: { jobId: string; namespace: string; action: Omit<TaskAction, 'args' | 'command'>; command: string; allocations: { id: string; name: string; version?: number }[]; definitionVersion?: number } | undefined;
     if (argument?.allocation?.task && argument.taskAction) {
       // A row's action: the allocation's own version is what it runs (the row read it from that version).
       const allocation = argument.allocation;
+      if (!allocation.running) {
+        void vscode.window.showInformationMessage(`Hashistack: task "${allocation.task}" of ${allocation.id.slice(0, 8)} is not running; an action runs only in a running task.`);
+        return undefined;
+      }
       const stub = data?.allocations.find((candidate) => candidate.ID === allocation.id);
       target = {
         jobId: allocation.jobId,
@@ -37,16 +44,12 @@ export function registerRunAction(host: ClusterStoreHost, runs: ActionRuns): vsc
         command: argument.taskAction.command,
         allocations: [{ id: allocation.id, name: stub?.Name ?? allocation.id.slice(0, 8) }],
       };
-      if (!allocation.running) {
-        void vscode.window.showInformationMessage(`Hashistack: task "${allocation.task}" of ${allocation.id.slice(0, 8)} is not running; an action runs only in a running task.`);
-        return undefined;
-      }
     } else {
       const job = argument?.action ? { id: argument.action.jobId, namespace: argument.action.namespace } : await jobFor(host, argument, 'run an action of', (candidate) => candidate.Status === 'running');
       if (!job) return undefined;
-      let definition: unknown;
+      let definition: NomadJob;
       try {
-        definition = store.nomad.jobDefinition(job.namespace, job.id) ?? (await store.nomad.api.job(job.id, job.namespace));
+        definition = await store.nomad.readJobDefinition(job.namespace, job.id);
       } catch (error) {
         reportActionError(`Reading job ${job.id}`, error, 'read-job', job.namespace);
         return undefined;
@@ -86,11 +89,11 @@ export function registerRunAction(host: ClusterStoreHost, runs: ActionRuns): vsc
         if (!picked) return undefined;
         chosen = picked.allocations;
       }
-      target = { jobId: job.id, namespace: itemNamespace(job.namespace, data?.namespace ?? 'default'), action, command: actionCommandLine(action), allocations: chosen.map((allocation) => ({ id: allocation.ID, name: allocation.Name, version: allocation.JobVersion })) };
+      target = { jobId: job.id, namespace: itemNamespace(job.namespace, data?.namespace ?? 'default'), action, command: actionCommandLine(action), allocations: chosen.map((allocation) => ({ id: allocation.ID, name: allocation.Name, version: allocation.JobVersion })), definitionVersion: definition.Version };
     }
     const { action, allocations, command } = target;
     const where = allocations.length === 1 ? `allocation ${allocations[0]!.id.slice(0, 8)} (${allocations[0]!.name})` : `${allocations.length} allocations of ${target.jobId}.${action.group}, one after the other`;
-    const definitionVersion = (store.nomad.jobDefinition(target.namespace, target.jobId) as { Version?: number } | undefined)?.Version;
+    const { definitionVersion } = target;
     const older = allocations.filter((allocation) => allocation.version !== undefined && definitionVersion !== undefined && allocation.version !== definitionVersion);
     const versionNote = older.length > 0 ? `\n${older.map((allocation) => allocation.id.slice(0, 8)).join(', ')} run${older.length === 1 ? 's' : ''} an older version of the job (v${older[0]!.version}): Nomad runs that version's action.` : '';
     if (!(await confirmAction(host, `Run action "${action.name}" in ${where}?`, target.namespace, `Task ${action.task} runs: ${command}${versionNote}\n\nThe output goes to a terminal; closing it stops the action.`, 'Run', { action: 'exec', namespace: target.namespace }))) return undefined;

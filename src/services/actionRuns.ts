@@ -2,6 +2,7 @@
 // the keys typed go back as its input, the terminal's size as the tty's), in one allocation or in several in
 // turn. A run ends with its command, with its terminal closed, with the profile switch and on deactivate.
 import * as vscode from 'vscode';
+import type { ApiError } from '../core/http/apiError';
 import { ExecEnd, ExecSession } from '../core/nomad/execStream';
 import { actionEndWords } from '../core/nomad/taskActions';
 import { ClusterStoreHost } from './clusterStoreHost';
@@ -106,7 +107,7 @@ export class ActionRuns implements vscode.Disposable {
                 if (run.stopped) session.stop();
                 else session.resize(size.columns, size.rows);
               },
-              (error: unknown) => resolve({ kind: 'failed', error: error as never, forbidden: (error as { kind?: string }).kind === 'forbidden' }),
+              (error: unknown) => resolve({ kind: 'failed', error: error as ApiError }),
             );
         });
         run.session = undefined;
@@ -115,7 +116,7 @@ export class ActionRuns implements vscode.Disposable {
         write(`\r\n\x1b[${end.kind === 'exited' && end.exitCode === 0 ? '32' : '31'}m■ ${words}\x1b[0m\r\n`);
         this.log.info(`Action "${request.action}" in ${allocation.id}: ${words}`);
         // Nomad refuses the token for every allocation of the namespace alike: the others are not tried.
-        if (end.kind === 'failed' && end.forbidden) break;
+        if (end.kind === 'failed' && end.error.kind === 'forbidden') break;
       }
       if (!run.stopped) write(`\r\n${outcomes.length === request.allocations.length ? 'Done.' : 'Stopped.'} Close this terminal when you have read it.\r\n`);
     } finally {

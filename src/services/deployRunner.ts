@@ -15,6 +15,15 @@ export const TASK_TYPE = 'hashistack';
 export function terminalProcessEnvironment(): Record<string, string | undefined> {
   return terminalEnvironment(vscode.workspace.getConfiguration('terminal.integrated').get<Record<string, string | null>>(terminalEnvironmentKey(process.platform)), process.env);
 }
+/**
+ * A program as the integrated terminals find it: on their PATH (terminal.integrated.env, plus `env`), from the first
+ * workspace folder. Started by this path, a terminal or child process needs no PATH of its own to find it.
+ */
+export function findOnTerminalPath(name: string, env: Record<string, string | null> = {}): { path: string | undefined; env: Record<string, string | undefined> } {
+  const processEnv = processEnvironment(terminalProcessEnvironment(), env);
+  return { path: findExecutable(name, processEnv, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd()), env: processEnv };
+}
+
 export const RESTRICTED_MODE_MESSAGE = 'Deploy, Plan and Bump are disabled in Restricted Mode: this workspace is not trusted, so its settings could choose what runs. Trust the workspace to use them.';
 
 /**

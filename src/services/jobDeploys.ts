@@ -54,10 +54,8 @@ export class JobDeploys {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const store = await this.host.ready();
-    // Where the request really goes: the file's own namespace, when it names one, else the profile's. A plan
-    // that succeeds says it for sure (Nomad's parse); one that fails still names the file's namespace.
-    const fileNamespace = await this.fileNamespace(document, jobId);
-    const context: PlanContext = { jobId, profileName: profile.name, namespace: fileNamespace ?? singleNamespace(profile.nomad.namespace), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
+    // A plan that succeeds says the namespace for sure (Nomad's parse); one that fails still names the file's.
+    const context: PlanContext = { jobId, profileName: profile.name, namespace: await this.jobNamespace(document, jobId), file: vscode.workspace.asRelativePath(uri), at: Date.now() };
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${jobId} on "${profile.name}"…` }, () => planJobspec(store.nomad.api, document.getText(), jobId, profile.nomad.namespace));
     if (outcome.kind === 'plan') {
       context.namespace = outcome.namespace;
@@ -67,15 +65,16 @@ export class JobDeploys {
     return { outcome, context };
   }
 
-  private async fileNamespace(document: vscode.TextDocument, jobId: string): Promise<string | undefined> {
+  /** Where the file's job really goes: its own `namespace`, when the file names one, else the profile's. */
+  private async jobNamespace(document: vscode.TextDocument, jobId: string): Promise<string> {
     const scanned = await this.index.scan(document);
-    return scanned?.kind === 'jobspec' ? scanned.scan.jobs.find((job) => job.id === jobId)?.namespace : undefined;
+    const own = scanned?.kind === 'jobspec' ? scanned.scan.jobs.find((job) => job.id === jobId)?.namespace : undefined;
+    return own ?? singleNamespace(this.host.activeProfile.nomad.namespace);
   }
 
-  /** Whether the token may do `action` for the file's job (its namespace, else the profile's); says so when not. */
+  /** Whether the token may do `action` for the file's job in its namespace; says so when not. */
   private async refused(uri: vscode.Uri, jobId: string, action: 'plan' | 'deploy', what: string): Promise<boolean> {
-    const namespace = (await this.fileNamespace(await vscode.workspace.openTextDocument(uri), jobId)) ?? singleNamespace(this.host.activeProfile.nomad.namespace);
-    return refuseLacking(this.host, what, { action, namespace });
+    return refuseLacking(this.host, what, { action, namespace: await this.jobNamespace(await vscode.workspace.openTextDocument(uri), jobId) });
   }
 
   /** Plan: the plan as a document beside the jobspec (or Nomad's parse error, linked to its position). */

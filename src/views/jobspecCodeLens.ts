@@ -77,6 +77,8 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
     if (result.kind === 'jobspec') {
       const profile = this.host.activeProfile;
       const nomad = this.host.store?.nomad;
+      // What the token may do: an action it lacks says so in its lens, and the lens sends nothing.
+      const access = this.host.store?.access.current ?? {};
       for (const job of result.scan.jobs) {
         const range = at(job.line);
         const target: LensTarget = { uri: document.uri.toString(), jobId: job.id };
@@ -86,8 +88,6 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           // Where the request goes: the file's own namespace, else the profile's.
           const namespace = job.namespace ?? singleNamespace(profile.nomad.namespace);
           const where = `on "${profile.name}", namespace ${namespace}`;
-          const access = this.host.store?.access.current ?? {};
-          // An action the token lacks says so in its lens, and the lens sends nothing.
           const lens = (title: string, action: 'deploy' | 'plan', tooltip: string, command: string) => {
             const verdict = nomadActionVerdict(access, action, namespace);
             return verdict.allowed === false
@@ -118,7 +118,7 @@ export class JobspecCodeLensProvider implements vscode.CodeLensProvider, vscode.
           for (const action of trusted ? job.actions : []) {
             const running = actionAllocations(data.allocations, job.id, namespace, action.group, data.namespace);
             if (running.length === 0) continue;
-            const verdict = nomadActionVerdict(this.host.store?.access.current ?? {}, 'exec', namespace);
+            const verdict = nomadActionVerdict(access, 'exec', namespace);
             if (verdict.allowed === false) {
               lenses.push(new vscode.CodeLens(at(action.line), { title: `$(circle-slash) Run action — ${verdict.lacks}`, tooltip: `Running "${action.name}" would be refused on "${profile.name}".`, command: '' }));
               continue;

@@ -227,7 +227,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
   }
 
   private async tasksOf(jobId: string, namespace: string): Promise<string[]> {
-    const definition = this.host.store?.nomad.jobDefinition(namespace, jobId) ?? (await this.host.store?.nomad.api.job(jobId, namespace).catch(() => undefined));
+    const definition = await this.host.store?.nomad.readJobDefinition(namespace, jobId).catch(() => undefined);
     return [...new Set((definition?.TaskGroups ?? []).flatMap((group) => (group.Tasks ?? []).map((task) => task.Name)))];
   }
 

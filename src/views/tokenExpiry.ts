@@ -2,7 +2,7 @@
 // 24 h and again within 1 h (a notification at each), and says when it has. Timers fire at those moments; nothing
 // asks the cluster (the expiry was read with the token).
 import * as vscode from 'vscode';
-import { EXPIRY_WARNINGS_MS, expiryLevel, ExpiryLevel, relativeTime } from '../core/acl/tokenRows';
+import { EXPIRY_WARNINGS_MS, expiryLevel, ExpiryLevel, expiryWords } from '../core/acl/tokenRows';
 import { ClusterStoreHost } from '../services/clusterStoreHost';
 import { ClusterStatusBar, TokenExpiry } from './statusBar';
 
@@ -41,7 +41,7 @@ export class TokenExpiryWatch implements vscode.Disposable {
       // The next moment this token's level changes.
       for (const at of [expiresAt - EXPIRY_WARNINGS_MS.day, expiresAt - EXPIRY_WARNINGS_MS.hour, expiresAt]) if (at > now) next = Math.min(next ?? at, at);
       if (level === 'none') continue;
-      const words = level === 'expired' ? `expired ${relativeTime(expiresAt, now)}` : `expires ${relativeTime(expiresAt, now)}`;
+      const words = expiryWords(expiresAt, now);
       warnings.push({ product, level, words });
       const told = `${state.token.accessor}/${level}`;
       if (!this.told.has(told)) {

@@ -113,7 +113,7 @@ describe('Run Action: the job action endpoint over a WebSocket, against a stand-
     replay = await replayServer((socket) => socket.close(close.code, close.text));
     const { end } = await run(new NomadClient({ address: replay.address, timeoutMs: 5000, token: TOKEN }));
     assert.equal(end.kind, 'failed');
-    assert.ok(end.kind === 'failed' && end.forbidden);
+    assert.ok(end.kind === 'failed' && end.error.kind === 'forbidden');
     assert.equal(end.kind === 'failed' && end.error.reason, 'Permission denied');
     assert.equal(end.kind === 'failed' && end.error.address, replay.address, 'the error says where it came from');
     assert.match(end.kind === 'failed' ? end.error.path : '', /^\/v1\/job\/traefik\/action\?/);
@@ -123,7 +123,7 @@ describe('Run Action: the job action endpoint over a WebSocket, against a stand-
     const close = recordedJson<{ code: number; text: string }>('nomad-action/close-unknown-action.json');
     replay = await replayServer((socket) => socket.close(close.code, close.text));
     const { end } = await run(new NomadClient({ address: replay.address, timeoutMs: 5000 }));
-    assert.ok(end.kind === 'failed' && !end.forbidden);
+    assert.ok(end.kind === 'failed' && end.error.kind !== 'forbidden');
     assert.equal(end.kind === 'failed' && end.error.reason, 'action restart-cache not found in task traefik');
   });
 
@@ -134,7 +134,7 @@ describe('Run Action: the job action endpoint over a WebSocket, against a stand-
     });
     const { output, end } = await run(new NomadClient({ address: replay.address, timeoutMs: 5000 }));
     assert.equal(output, 'hi');
-    assert.ok(end.kind === 'failed' && !end.forbidden);
+    assert.ok(end.kind === 'failed' && end.error.kind !== 'forbidden');
     assert.match(end.kind === 'failed' ? end.error.reason : '', /closed before an exit code/);
   });
 

@@ -301,7 +301,7 @@ describe('The demo cluster', () => {
     assert.equal(unknown.end.kind === 'failed' && unknown.end.error.reason, 'action restart-cache not found in task traefik');
     await demo.setFault('nomad', { kind: 'forbidden' });
     const refused = await run('ping');
-    assert.ok(refused.end.kind === 'failed' && refused.end.forbidden, 'a token the cluster refuses ends the session with Permission denied');
+    assert.ok(refused.end.kind === 'failed' && refused.end.error.kind === 'forbidden', 'a token the cluster refuses ends the session with Permission denied');
   });
 
   it('answers the ACL endpoints as clusters without ACLs do, and with them on, resolves each demo token as the servers would', async () => {

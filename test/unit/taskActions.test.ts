@@ -87,7 +87,7 @@ describe("Job actions: the exec stream's frames (recorded) and the actions of a 
     const error = new ApiError({ kind: 'forbidden', product: 'Nomad', address: 'http://127.0.0.1:4646', path: '/v1/job/traefik/action', reason: 'Permission denied' });
     assert.equal(actionEndWords({ kind: 'exited', exitCode: 0 }, 'default'), 'exited with code 0');
     assert.equal(actionEndWords({ kind: 'stopped' }, 'default', 'the terminal was closed'), 'stopped: the terminal was closed');
-    assert.match(actionEndWords({ kind: 'failed', error, forbidden: true }, 'prod'), /^Nomad refused: Permission denied — the token needs "alloc-exec" in namespace "prod"/);
+    assert.match(actionEndWords({ kind: 'failed', error }, 'prod'), /^Nomad refused: Permission denied — the token needs "alloc-exec" in namespace "prod"/);
   });
 
   it("lists a task's actions under it in the allocation's rows, runnable while the task runs", () => {

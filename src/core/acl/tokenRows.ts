@@ -41,6 +41,11 @@ export function relativeTime(at: number, now: number): string {
   return at >= now ? `in ${amount}` : `${amount} ago`;
 }
 
+/** `expires in 3 h`, `expired 5 min ago`. */
+export function expiryWords(expiresAt: number, now: number): string {
+  return `${expiresAt <= now ? 'expired' : 'expires'} ${relativeTime(expiresAt, now)}`;
+}
+
 const PRODUCT_NAMES: Record<AccessProduct, string> = { nomad: 'Nomad', consul: 'Consul' };
 
 /** What a view's title adds about its product's ACLs: ` · ACLs off` when it has none. */
@@ -68,7 +73,7 @@ export function tokenNode(product: AccessProduct, access: TokenAccess | undefine
   }
   const token = access.token;
   const level = expiryLevel(token.expiresAt, now);
-  const expiry = token.expiresAt === undefined ? '' : level === 'expired' ? `expired ${relativeTime(token.expiresAt, now)}` : `expires ${relativeTime(token.expiresAt, now)}`;
+  const expiry = token.expiresAt === undefined ? '' : expiryWords(token.expiresAt, now);
   const description = [token.type, token.type === 'management' ? '' : token.policies.concat(token.roles.map((role) => `role ${role}`), token.identities).join(', ') || 'no policy', expiry].filter(Boolean).join(' · ');
   const lines = [
     `${name} token "${token.name}"${token.anonymous ? ' (no token set: the anonymous policy applies)' : ''}`,

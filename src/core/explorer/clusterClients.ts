@@ -1,7 +1,6 @@
 import { ConsulClient } from '../consul/consulClient';
 import { RequestLogEntry } from '../http/httpClient';
-import { Agent } from 'undici';
-import { tlsConnectOptions } from '../http/tlsDispatcher';
+import { tlsAgent, tlsConnectOptions } from '../http/tlsDispatcher';
 import { NomadClient } from '../nomad/nomadClient';
 import { ClusterProfile } from '../profiles/clusterProfile';
 import { TraefikClient } from '../traefik/traefikClient';
@@ -30,7 +29,7 @@ export function createClusterClients(profile: ClusterProfile, options: ClusterCl
   const tls = (product: 'consul' | 'nomad' | 'traefik') => {
     try {
       const options = tlsConnectOptions(profile[product]);
-      return { tls: options, dispatcher: options ? new Agent({ connect: options }) : undefined };
+      return { tls: options, dispatcher: tlsAgent(options) };
     } catch (error) {
       problems[product] = (error as Error).message;
       return {};

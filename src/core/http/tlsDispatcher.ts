@@ -34,7 +34,11 @@ export function tlsConnectOptions(endpoint: Endpoint): TlsConnectOptions | undef
  * default dispatcher (and its proxy support) is used.
  */
 export function tlsDispatcher(endpoint: Endpoint): Agent | undefined {
-  const tls = tlsConnectOptions(endpoint);
+  return tlsAgent(tlsConnectOptions(endpoint));
+}
+
+/** fetch's dispatcher for TLS options already read (undefined: the default one). */
+export function tlsAgent(tls: TlsConnectOptions | undefined): Agent | undefined {
   return tls ? new Agent({ connect: tls }) : undefined;
 }
 

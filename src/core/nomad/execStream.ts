@@ -50,7 +50,8 @@ export type ExecEnd =
   | { kind: 'exited'; exitCode: number }
   /** Ended by this side (stop), before an exit code. */
   | { kind: 'stopped' }
-  | { kind: 'failed'; error: ApiError; forbidden: boolean };
+  /** `error.kind` is `forbidden` when Nomad refused the token (Permission denied, an unknown or expired token). */
+  | { kind: 'failed'; error: ApiError };
 
 export interface ExecSessionOptions {
   socket: WebSocket;
@@ -71,9 +72,12 @@ const HEARTBEAT_INTERVAL_MS = 10_000;
  */
 const PING_INTERVAL_MS = 30_000;
 
+/** A message past the session's bound: ws reports it as an error, then closes with 1009 — whichever comes first. */
+const TOO_LARGE = 'a message larger than the limit; the session was closed';
+
 /** A socket's error in the classes users act on: ws names its protocol errors `WS_ERR_*`. */
 function socketError(error: ExecSessionOptions['error'], cause: Error & { code?: string }): ApiError {
-  if (cause.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return error('tooLarge', 'a message larger than the limit; the session was closed', cause);
+  if (cause.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return error('tooLarge', TOO_LARGE, cause);
   if (cause.code?.startsWith('WS_ERR_')) return error('malformed', `not a WebSocket stream Nomad sends (${cause.message})`, cause);
   return error('unreachable', `the session broke: ${cause.message}`, cause);
 }
@@ -88,13 +92,13 @@ export class ExecSession {
     const socket = options.socket;
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('close', (code, reason) => this.closed(code, reason.toString('utf8')));
-    socket.on('error', (error: Error & { code?: string }) => this.end({ kind: 'failed', error: socketError(options.error, error), forbidden: false }));
+    socket.on('error', (error: Error & { code?: string }) => this.end({ kind: 'failed', error: socketError(options.error, error) }));
     socket.on('pong', () => (this.awaitingPong = false));
     this.timers.push(setInterval(() => this.send(EXEC_HEARTBEAT_FRAME), options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS));
     this.timers.push(
       setInterval(() => {
         if (this.awaitingPong) {
-          this.end({ kind: 'failed', error: options.error('timeout', `no answer to a ping in ${Math.round((options.pingMs ?? PING_INTERVAL_MS) / 1000)} s: the connection is gone`), forbidden: false });
+          this.end({ kind: 'failed', error: options.error('timeout', `no answer to a ping in ${Math.round((options.pingMs ?? PING_INTERVAL_MS) / 1000)} s: the connection is gone`) });
           return;
         }
         this.awaitingPong = true;
@@ -103,16 +107,8 @@ export class ExecSession {
     );
   }
 
-  get finished(): boolean {
-    return this.ended;
-  }
-
   input(data: Uint8Array): void {
     this.send(stdinFrame(data));
-  }
-
-  closeInput(): void {
-    this.send(STDIN_CLOSE_FRAME);
   }
 
   resize(columns: number, rows: number): void {
@@ -135,7 +131,7 @@ export class ExecSession {
       if (isBinary) throw new Error('a binary message');
       frame = parseExecFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));
     } catch (error) {
-      this.end({ kind: 'failed', error: this.options.error('malformed', `a message that is not Nomad's exec stream (${(error as Error).message})`, error), forbidden: false });
+      this.end({ kind: 'failed', error: this.options.error('malformed', `a message that is not Nomad's exec stream (${(error as Error).message})`, error) });
       return;
     }
     if (frame.kind === 'exited') this.end({ kind: 'exited', exitCode: frame.exitCode });
@@ -145,14 +141,13 @@ export class ExecSession {
   private closed(code: number, reason: string): void {
     if (this.ended) return;
     if (code === 1009) {
-      this.end({ kind: 'failed', error: this.options.error('tooLarge', 'a message larger than the limit; the session was closed'), forbidden: false });
+      this.end({ kind: 'failed', error: this.options.error('tooLarge', TOO_LARGE) });
       return;
     }
     // Nomad's error words travel as the close frame's text; a close without them came before the exit code.
     const words = reason.trim();
-    const forbidden = PERMISSION_DENIED.test(words);
-    const kind: ApiErrorKind = forbidden ? 'forbidden' : words ? 'http' : 'unreachable';
-    this.end({ kind: 'failed', error: this.options.error(kind, words || `the session closed before an exit code (WebSocket close ${code})`), forbidden });
+    const kind: ApiErrorKind = PERMISSION_DENIED.test(words) ? 'forbidden' : words ? 'http' : 'unreachable';
+    this.end({ kind: 'failed', error: this.options.error(kind, words || `the session closed before an exit code (WebSocket close ${code})`) });
   }
 
   private end(end: ExecEnd): void {

@@ -58,7 +58,7 @@ export function actionEndWords(end: ExecEnd, namespace: string, stoppedBecause?:
     case 'stopped':
       return `stopped${stoppedBecause ? `: ${stoppedBecause}` : ''}`;
     case 'failed':
-      return end.forbidden
+      return end.error.kind === 'forbidden'
         ? `Nomad refused: ${end.error.reason} — the token needs "alloc-exec" in namespace "${namespace}" ("alloc-node-exec" for a task without filesystem isolation, such as raw_exec)`
         : end.error.message;
   }

@@ -247,6 +247,14 @@ export class NomadSection extends LiveSection<NomadSectionData> {
   }
 
   /**
+   * The submitted definition of a job now: the one already here, else read (one request; the background fetch of
+   * jobDefinition is not started as well).
+   */
+  async readJobDefinition(namespace: string, jobId: string, signal?: AbortSignal): Promise<NomadJob> {
+    return this.knownJobDefinition(namespace, jobId) ?? this.client.job(jobId, namespace, signal);
+  }
+
+  /**
    * The submitted definition of a job, if already fetched; otherwise undefined, and a fetch starts in the
    * background (one per job until a Job event or a reload) whose arrival is announced as a data change.
    */
