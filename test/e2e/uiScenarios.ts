@@ -58,21 +58,23 @@ async function launcherFrames(page: Page, count: number): Promise<Frame[]> {
 
 /**
  * Opens a workspace file by Quick Open, checked by its tab: a key press can land where focus was left (a terminal,
- * a hover), so the step is taken again until the tab shows.
+ * a hover), so Quick Open is opened again while it is not showing — but one that shows is left to finish its
+ * search (on a busy machine it takes seconds; pressing again would only restart it).
  */
 async function openFile(page: Page, name: string): Promise<void> {
   const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+  const input = page.locator(SELECTORS.quickInput);
   await until(async () => {
     if ((await tab.count()) > 0) return true;
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator(SELECTORS.quickInput);
-    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) return false;
-    await input.fill(name);
-    if (!(await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ timeout: 5_000 }).then(() => true, () => false))) return false;
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+P');
+      if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) return false;
+    }
+    if ((await input.inputValue()) !== name) await input.fill(name);
+    if (!(await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ timeout: 15_000 }).then(() => true, () => false))) return false;
     await page.keyboard.press('Enter');
-    return tab.waitFor({ timeout: 3_000 }).then(() => true, () => false);
-  }, `${name} open in an editor`, 30_000);
+    return tab.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  }, `${name} open in an editor`, 60_000);
 }
 
 const EDITOR_TEXT = '.editor-instance .monaco-editor .view-lines';
