@@ -219,7 +219,9 @@ export const READ_ONLY_TOKEN_SCENARIO: Scenario = {
       await hover.waitFor({ timeout: 10_000 });
       assert.match((await hover.textContent()) ?? '', /Restart and Stop Allocation \(alloc-lifecycle\)/);
       await page.mouse.move(0, 0);
-      // The jobspec's lenses say it too, and send nothing.
+      // The jobspec's lenses say it too, and send nothing. (Keys go where focus is: an editor, not a terminal a
+      // scenario before left focused.)
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
       await openFile(page, 'whoami.nomad');
       const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'Deploy — token lacks submit-job in "default"' }).first();
       await lens.waitFor({ timeout: 20_000 });
