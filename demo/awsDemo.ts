@@ -2,8 +2,9 @@
 // (JSON 1.1) calls the extension makes, for the demo scenario's three servers, two Elastic IPs and the
 // gallery on ECS. Point the SDK at it with AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_ECS. A demo and test
 // double, in the shapes of AWS's recorded responses (test/fixtures/recorded/aws); not AWS.
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { jsonEvent } from './awsEventStream';
 import { DEMO_NODES } from './scenario';
 
 export const DEMO_REGION = 'eu-west-1';
@@ -61,9 +62,75 @@ const STOPPED_TASKS = [
   },
 ];
 
+/** The gallery's awslogs group, as platform/terraform/ecs.tf names it (`/ecs/<name>`), and its ARN. */
+export const DEMO_LOG_GROUP = `/ecs/${DEMO_ECS_CLUSTER}`;
+const DEMO_LOG_GROUP_ARN = `arn:aws:logs:${DEMO_REGION}:${ACCOUNT}:log-group:${DEMO_LOG_GROUP}`;
+/** The awslogs-stream-prefix of ecs-gallery.tf: streams are `gallery/gallery/<task id>`. */
+const DEMO_STREAM_PREFIX = 'gallery';
+/** The running gallery task logs an access line this often. */
+const DEMO_LOG_EVERY_MS = 3_000;
+/** FilterLogEvents pages are this small, so paging is exercised. */
+const DEMO_LOG_PAGE = 50;
+const RUNNING_TASK_ID = '5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60';
+const OOM_TASK_ID = '9c8b7a6f5e4d4c3b8a2f1e0d9c8b7a6f';
+/** When the demo's tasks started (DescribeTasks' startedAt). */
+const TASKS_STARTED_MS = Date.parse('2026-11-01T11:30:00Z');
+
+export function demoStreamName(taskId: string): string {
+  return `${DEMO_STREAM_PREFIX}/gallery/${taskId}`;
+}
+
+function streamFilter(names: string[] | undefined, prefixes: string[] | undefined): (stream: string) => boolean {
+  if (names) return (stream) => names.includes(stream);
+  if (prefixes) return (stream) => prefixes.some((prefix) => stream.startsWith(prefix));
+  return () => true;
+}
+
+interface DemoLogEvent {
+  logStreamName: string;
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+  eventId: string;
+}
+
+/**
+ * The gallery's log events between two times, oldest first: the running task's nginx access lines (one every
+ * DEMO_LOG_EVERY_MS, the same for the same time), and the out-of-memory task's last lines before it was killed.
+ */
+export function demoLogEvents(from: number, to: number, accept: (stream: string) => boolean): DemoLogEvent[] {
+  const events: DemoLogEvent[] = [];
+  const event = (taskId: string, timestamp: number, message: string): DemoLogEvent => ({ logStreamName: demoStreamName(taskId), timestamp, ingestionTime: timestamp + 412, message, eventId: `${timestamp.toString().padStart(20, '0')}${taskId.slice(0, 8)}0000000000000000000000000000` });
+  const oomStopped = TASKS_STARTED_MS + 240_000;
+  if (accept(demoStreamName(OOM_TASK_ID))) {
+    const lines: [number, string][] = [
+      [-240_000, '/docker-entrypoint.sh: Configuration complete; ready for start up'],
+      [-239_000, '2026/11/01 11:30:01 [notice] 1#1: start worker processes'],
+      [-60_000, '2026/11/01 11:33:00 [warn] 31#31: *412 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream'],
+      [-2_000, '2026/11/01 11:33:58 [alert] 1#1: worker process 31 exited on signal 9'],
+    ];
+    for (const [offset, message] of lines) if (oomStopped + offset >= from && oomStopped + offset <= to) events.push(event(OOM_TASK_ID, oomStopped + offset, message));
+  }
+  if (accept(demoStreamName(RUNNING_TASK_ID))) {
+    const paths = ['/', '/images/harbour.jpg', '/images/lighthouse.jpg', '/healthz', '/images/dunes.jpg', '/favicon.ico'];
+    for (let at = Math.ceil(Math.max(from, TASKS_STARTED_MS) / DEMO_LOG_EVERY_MS) * DEMO_LOG_EVERY_MS; at <= to; at += DEMO_LOG_EVERY_MS) {
+      const index = at / DEMO_LOG_EVERY_MS;
+      const path = paths[index % paths.length]!;
+      const status = path === '/favicon.ico' ? 404 : 200;
+      const stamp = new Date(at).toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1/$2/$3:$4 +0000');
+      events.push(event(RUNNING_TASK_ID, at, `10.0.101.${10 + (index % 40)} - - [${stamp}] "GET ${path} HTTP/1.1" ${status} ${status === 200 ? 1024 + (index % 97) * 37 : 153} "-" "ELB-HealthChecker/2.0"`));
+    }
+  }
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
 export class AwsDemo {
   private server!: Server;
-  readonly calls: { service: 'ec2' | 'ecs' | 'ssm'; operation: string; body: string }[] = [];
+  readonly calls: { service: 'ec2' | 'ecs' | 'ssm' | 'logs'; operation: string; body: string }[] = [];
+  /** `PUT /_demo/live-tail-refused`: StartLiveTail answers AccessDeniedException (a role without logs:StartLiveTail). */
+  private liveTailRefused = false;
+  /** Live Tail sessions open now (the tests check a closed view ends its session). */
+  liveTails = 0;
   /** Two addresses: one on the first server, one free (for Attach Elastic IPs). */
   readonly addresses: DemoAddress[] = [
     { allocationId: 'eipalloc-0a1b2c3d4e5f60001', publicIp: '198.51.100.10', instanceId: demoInstanceId(0), associationId: 'eipassoc-0a1b2c3d4e5f60001' },
@@ -91,8 +158,23 @@ export class AwsDemo {
           response.end(JSON.stringify({ ecsFault: demo.ecsFault }));
           return;
         }
+        if (request.url === '/_demo/live-tails') {
+          response.writeHead(200, { 'Content-Type': 'application/json' });
+          response.end(JSON.stringify({ liveTails: demo.liveTails }));
+          return;
+        }
+        if (request.url === '/_demo/live-tail-refused') {
+          demo.liveTailRefused = request.method === 'PUT';
+          response.writeHead(200, { 'Content-Type': 'application/json' });
+          response.end(JSON.stringify({ liveTailRefused: demo.liveTailRefused }));
+          return;
+        }
         const target = request.headers['x-amz-target'];
         const operation = typeof target === 'string' ? (target.split('.').pop() ?? '') : '';
+        if (typeof target === 'string' && target.startsWith('Logs_20140328.')) {
+          demo.logs(operation, body, request, response);
+          return;
+        }
         const answer = typeof target === 'string' ? (target.startsWith('AmazonEC2ContainerRegistry') ? demo.ecr(operation, body) : target.startsWith('AmazonSSM') ? demo.ssm(operation, body) : demo.ecs(operation, body)) : demo.ec2(new URLSearchParams(body));
         response.writeHead(answer.status, { 'Content-Type': typeof target === 'string' ? 'application/x-amz-json-1.1' : 'text/xml;charset=UTF-8', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000000' });
         response.end(answer.body);
@@ -136,6 +218,53 @@ export class AwsDemo {
     return { status: 200, body: JSON.stringify({ SessionId: `demo-user-0a1b2c3d4e5f${target.slice(-1)}`, TokenValue: 'demo-session-token', StreamUrl: `wss://ssmmessages.${DEMO_REGION}.amazonaws.com/v1/data-channel/demo-user-0a1b2c3d4e5f?role=publish_subscribe` }) };
   }
 
+  /**
+   * CloudWatch Logs for the gallery's awslogs group: FilterLogEvents (pages of DEMO_LOG_PAGE events, by stream
+   * names or a name prefix, from startTime to now) and StartLiveTail (a sessionStart, then each second a
+   * sessionUpdate with the events logged in it), in the shapes of AWS's API reference.
+   */
+  logs(operation: string, body: string, request: IncomingMessage, response: ServerResponse): void {
+    this.calls.push({ service: 'logs', operation, body });
+    const json = (status: number, value: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000001' });
+      response.end(JSON.stringify(value));
+    };
+    const input = JSON.parse(body || '{}') as { logGroupName?: string; logGroupIdentifiers?: string[]; logStreamNames?: string[]; logStreamNamePrefix?: string; logStreamNamePrefixes?: string[]; startTime?: number; nextToken?: string };
+    const missingGroup = { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' };
+    if (operation === 'FilterLogEvents') {
+      if (input.logGroupName !== DEMO_LOG_GROUP) return json(400, missingGroup);
+      const start = Number(input.nextToken ?? '0') || 0;
+      const events = demoLogEvents(input.startTime ?? 0, Date.now(), streamFilter(input.logStreamNames, input.logStreamNamePrefix ? [input.logStreamNamePrefix] : undefined));
+      const page = events.slice(start, start + DEMO_LOG_PAGE);
+      return json(200, { events: page, searchedLogStreams: [], ...(start + DEMO_LOG_PAGE < events.length ? { nextToken: String(start + DEMO_LOG_PAGE) } : {}) });
+    }
+    if (operation === 'StartLiveTail') {
+      if (this.liveTailRefused) return json(400, { __type: 'AccessDeniedException', message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/developer/demo is not authorized to perform: logs:StartLiveTail on resource: ${DEMO_LOG_GROUP_ARN}` });
+      if (input.logGroupIdentifiers?.[0] !== DEMO_LOG_GROUP_ARN) return json(400, missingGroup);
+      const accept = streamFilter(input.logStreamNames, input.logStreamNamePrefixes);
+      response.writeHead(200, { 'Content-Type': 'application/vnd.amazon.eventstream', 'x-amzn-RequestId': '8f7724cf-496f-496e-8fe3-000000000002' });
+      response.write(jsonEvent('sessionStart', { requestId: '8f7724cf-496f-496e-8fe3-000000000002', sessionId: `demo-live-tail-${Date.now()}`, logGroupIdentifiers: input.logGroupIdentifiers, ...(input.logStreamNames ? { logStreamNames: input.logStreamNames } : {}), ...(input.logStreamNamePrefixes ? { logStreamNamePrefixes: input.logStreamNamePrefixes } : {}), logEventFilterPattern: '' }));
+      this.liveTails++;
+      let since = Date.now();
+      const timer = setInterval(() => {
+        const now = Date.now();
+        const results = demoLogEvents(since + 1, now, accept).map((event) => ({ logStreamName: event.logStreamName, logGroupIdentifier: DEMO_LOG_GROUP_ARN, message: event.message, timestamp: event.timestamp, ingestionTime: event.ingestionTime }));
+        since = now;
+        response.write(jsonEvent('sessionUpdate', { sessionMetadata: { sampled: false }, sessionResults: results }));
+      }, 1_000);
+      const end = () => {
+        if (!timer.hasRef()) return;
+        clearInterval(timer);
+        timer.unref();
+        this.liveTails--;
+      };
+      request.on('close', end);
+      response.on('close', end);
+      return;
+    }
+    json(400, { __type: 'UnknownOperationException', message: `Unknown operation ${operation}` });
+  }
+
   get address(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -147,6 +276,7 @@ export class AwsDemo {
       AWS_ENDPOINT_URL_ECS: this.address,
       AWS_ENDPOINT_URL_ECR: this.address,
       AWS_ENDPOINT_URL_SSM: this.address,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.address,
       AWS_REGION: DEMO_REGION,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEDEMO',
       AWS_SECRET_ACCESS_KEY: 'demo-secret-not-a-real-key',
@@ -212,8 +342,8 @@ export class AwsDemo {
     const serviceArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:service/${DEMO_ECS_CLUSTER}/gallery`;
     const arnOf = (revision: number) => `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task-definition/gallery:${revision}`;
     const taskDefinitionArn = arnOf(this.current);
-    const definitionOf = (revision: number) => ({ taskDefinitionArn: arnOf(revision), family: 'gallery', revision, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'gallery', image: this.revisions.find((r) => r.revision === revision)?.image ?? '', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }] });
-    const taskArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60`;
+    const definitionOf = (revision: number) => ({ taskDefinitionArn: arnOf(revision), family: 'gallery', revision, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'gallery', image: this.revisions.find((r) => r.revision === revision)?.image ?? '', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }], logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': DEMO_LOG_GROUP, 'awslogs-region': DEMO_REGION, 'awslogs-stream-prefix': DEMO_STREAM_PREFIX } } }] });
+    const taskArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/${RUNNING_TASK_ID}`;
     const started = Date.parse('2026-11-01T11:30:00Z') / 1000;
     switch (operation) {
       case 'ListServices':

@@ -128,4 +128,12 @@ if (skipE2e) {
 
 console.log(`\nchecks: ${checks.passed} passed, ${checks.failed.length} failed${checks.failed.length ? ` (${checks.failed.join('; ')})` : ''}`);
 console.log(`${tests.passed} passed, ${tests.failed} failed`);
-process.exitCode = tests.failed > 0 || checks.failed.length > 0 ? 1 : 0;
+// The unit, integration and real-Traefik tests ran in this process: a test that failed before its cleanup can
+// leave a server, socket or timer open, and Node would then wait for it forever after the summary (CI ran out of
+// its time so once, with every result printed). Say what was left open, and exit with the summary's verdict.
+const lingering = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');
+if (lingering.length) {
+  const counts = Object.entries(lingering.reduce((all, kind) => ({ ...all, [kind]: (all[kind] ?? 0) + 1 }), {})).map(([kind, count]) => `${count} ${kind}`);
+  console.log(`(left open by the tests that ran in this process: ${counts.join(', ')}; exiting anyway)`);
+}
+process.exit(tests.failed > 0 || checks.failed.length > 0 ? 1 : 0);

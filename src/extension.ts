@@ -47,6 +47,7 @@ import { registerForcePeriodicJob } from './commands/forcePeriodicJob';
 import { registerDispatchJob } from './commands/dispatchJob';
 import { registerShowVersionDiff } from './commands/showVersionDiff';
 import { registerShowLogs } from './commands/showLogs';
+import { registerShowEcsLogs } from './commands/showEcsLogs';
 import { registerShowJobLogs } from './commands/showJobLogs';
 import { registerToggleLogStream } from './commands/toggleLogStream';
 import { registerFilterLogs } from './commands/filterLogs';
@@ -188,6 +189,7 @@ export function activate(context: vscode.ExtensionContext): HashistackApi | unde
     registerShowVersionDiff(store, planDocuments),
     logViews,
     registerShowLogs(store, logViews),
+    registerShowEcsLogs(store, logViews),
     registerShowJobLogs(store, logViews),
     registerToggleLogStream(logViews),
     registerFilterLogs(logViews),

@@ -4,3 +4,4 @@ export * as ec2 from '@aws-sdk/client-ec2';
 export * as ecs from '@aws-sdk/client-ecs';
 export * as ecr from '@aws-sdk/client-ecr';
 export * as ssm from '@aws-sdk/client-ssm';
+export * as logs from '@aws-sdk/client-cloudwatch-logs';

@@ -6,6 +6,7 @@ import { logTarget } from './logTarget';
 export function registerToggleLogStream(logs: LogViews): vscode.Disposable {
   return vscode.commands.registerCommand('hashistack.toggleLogStream', (uri?: unknown) => {
     const target = logTarget(uri);
-    if (target) logs.toggleType(target);
+    const refusal = target ? logs.toggleType(target) : undefined;
+    if (refusal) void vscode.window.showInformationMessage(`Hashistack: ${refusal}.`);
   });
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { CLOUDWATCH_BACKLOG_MS, CloudWatchTail } from '../core/aws/cloudWatchTail';
+import { awsLogsStreamName, elsewhereWords, logGroupArn } from '../core/aws/ecsLogs';
 import { LogStreamType, LogTail } from '../core/live/logTail';
 import { ColourSlots, logFilter, LogLine, LogRing } from '../core/nomad/logFrames';
 import { mergeByTime } from '../core/nomad/logOrder';
@@ -23,12 +25,28 @@ const RENDER_SCROLL_GRACE_MS = 1_000;
  */
 const PREFIX_COLOURS = ['charts.blue', 'charts.orange', 'charts.purple', 'charts.green', 'charts.yellow', 'terminal.ansiCyan'];
 
+/** A followed log: a Nomad task's (LogTail) or CloudWatch Logs streams of an ECS container (CloudWatchTail). */
+interface LogSource {
+  start(): Promise<void>;
+  stop(): void;
+  readonly stopped: boolean;
+}
+
 interface Stream {
+  /** The Nomad allocation; empty for an ECS container's streams. */
   allocationId: string;
+  /** The Nomad task, or the ECS container. */
   task: string;
   /** `a1b2c3d4 web`: the prefix of its lines in a merged view. */
   source: string;
-  tail: LogTail;
+  tail: LogSource;
+}
+
+/** An ECS service's logs, or one task's (a stopped one's up to when it stopped). */
+interface EcsLogTarget {
+  service: string;
+  taskId?: string;
+  stoppedAt?: number;
 }
 
 interface Session {
@@ -42,6 +60,8 @@ interface Session {
   job?: { id: string; namespace: string; subscription?: vscode.Disposable; tasks?: string[] };
   /** A single task's view. */
   single?: { allocationId: string; task: string; namespace: string; jobId: string };
+  /** An ECS service's view (every task, tasks that start later join), or one task's. */
+  ecs?: EcsLogTarget;
   renderTimer?: NodeJS.Timeout;
   /** Which palette colour each allocation's prefix has. */
   colours: ColourSlots;
@@ -132,6 +152,70 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     return this.open(session);
   }
 
+  /**
+   * An ECS service's containers' logs from CloudWatch Logs (every task of the service, each line prefixed by
+   * task and container), or one task's. Lines carry the event's time; stdout and stderr are one stream there.
+   */
+  async showEcs(target: EcsLogTarget): Promise<vscode.TextEditor> {
+    const name = target.taskId ? `${target.service}/${target.taskId.slice(0, 8)}` : `${target.service}/all tasks`;
+    // Under `/ECS logs/`: no Nomad job ID has a space (Nomad refuses one), so no Nomad log view's path starts so —
+    // the stdout/stderr toggle's `when` tells the two apart by it.
+    const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/ECS logs/${name}.log` });
+    const session = this.session(uri, target.taskId ? `ECS ${target.service} · task ${target.taskId.slice(0, 8)}` : `ECS ${target.service} · every task`, 'stdout');
+    session.ecs = { ...target };
+    session.showTimes = true;
+    this.restart(session);
+    return this.open(session);
+  }
+
+  /** Starts a CloudWatchTail per awslogs container of the session's ECS service. */
+  private async startEcs(session: Session, ecs: EcsLogTarget): Promise<void> {
+    const store = this.host.store;
+    const aws = store?.aws;
+    const data = aws?.state.data;
+    const service = data?.services?.find((candidate) => candidate.name === ecs.service);
+    if (!aws || !data || !service) {
+      session.ring.note(`— ECS service ${ecs.service} is not in the AWS section of "${this.host.activeProfile.name}" now: refresh the AWS view, then open its logs again`);
+      this.scheduleRender(session);
+      return;
+    }
+    const { awslogs, elsewhere } = service.logging;
+    if (elsewhere.length) session.ring.note(`— ${elsewhereWords(service.name, elsewhere)}`);
+    const prefixed = !ecs.taskId || awslogs.length > 1;
+    for (const container of awslogs) {
+      if (!container.streamPrefix) {
+        session.ring.note(`— "${container.container}" logs to ${container.group} without awslogs-stream-prefix: its streams are named by Docker container IDs, which do not say the task; set awslogs-stream-prefix (Fargate requires it)`);
+        continue;
+      }
+      const region = container.region ?? data.region;
+      const api = await aws.cloudWatchLogs(region).catch((error: unknown) => error as Error);
+      // The view may have closed, or the profile switched, while the client was made.
+      if (this.sessions.get(session.uri.toString()) !== session || session.ecs !== ecs || this.host.store !== store) return;
+      if (api instanceof Error) {
+        session.ring.note(`— ${container.container}: ${api.message}`);
+        continue;
+      }
+      const streams = ecs.taskId ? { names: [awsLogsStreamName(container, ecs.taskId)!] } : { prefix: `${container.streamPrefix}/${container.container}/` };
+      const groupArn = logGroupArn(service.taskDefinition || service.arn, region, container.group);
+      // A stopped task's streams end: the minutes before it stopped are read, and nothing is followed.
+      const ended = ecs.stoppedAt !== undefined ? { since: ecs.stoppedAt - CLOUDWATCH_BACKLOG_MS, follow: false } : {};
+      const tail = new CloudWatchTail(api, { group: container.group, ...(groupArn ? { groupArn } : {}), streams, ...ended }, {
+        onEvents: (events) => {
+          for (const event of events) session.ring.event(event.message, event.timestamp, prefixed ? `${ecs.taskId ? '' : `${event.stream.split('/').pop()!.slice(0, 8)} `}${container.container}` : undefined);
+          this.scheduleRender(session);
+        },
+        onNote: (text) => {
+          session.ring.note(text);
+          this.scheduleRender(session);
+        },
+      });
+      session.streams.set(`${container.group}/${container.container}`, { allocationId: '', task: container.container, source: container.container, tail });
+      void tail.start().catch((error: unknown) => this.log.warn(`Log of ECS ${ecs.service} ${container.container}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    if (!awslogs.length && !elsewhere.length) session.ring.note(`— ${service.name}'s task definition has no container`);
+    this.scheduleRender(session);
+  }
+
   private session(uri: vscode.Uri, title: string, type: LogStreamType): Session {
     const key = uri.toString();
     let session = this.sessions.get(key);
@@ -160,6 +244,13 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     for (const stream of session.streams.values()) stream.tail.stop();
     session.streams.clear();
     session.ring.clear();
+    if (session.ecs) {
+      const minutes = CLOUDWATCH_BACKLOG_MS / 60_000;
+      session.ring.note(`— ${session.title}: CloudWatch Logs, ${session.ecs.stoppedAt !== undefined ? `the ${minutes} minutes before it stopped (${new Date(session.ecs.stoppedAt).toISOString()})` : `the last ${minutes} minutes, then following`}`);
+      void this.startEcs(session, session.ecs);
+      this.scheduleRender(session);
+      return;
+    }
     session.ring.note(`— ${session.title}: ${session.type}, the last 64 KiB, then following`);
     if (session.single) this.addStream(session, session.single.allocationId, session.single.task, undefined);
     if (session.job) void this.reconcileJob(session);
@@ -231,10 +322,11 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     return [...new Set((definition?.TaskGroups ?? []).flatMap((group) => (group.Tasks ?? []).map((task) => task.Name)))];
   }
 
-  /** Switches a view between stdout and stderr. */
-  toggleType(uri: vscode.Uri): void {
+  /** Switches a view between stdout and stderr; an ECS view has one stream (the words why, then). */
+  toggleType(uri: vscode.Uri): string | undefined {
     const session = this.sessions.get(uri.toString());
-    if (!session) return;
+    if (!session) return undefined;
+    if (session.ecs) return "an ECS container's stdout and stderr are one CloudWatch Logs stream: filter the view instead";
     session.type = session.type === 'stdout' ? 'stderr' : 'stdout';
     this.restart(session);
   }
@@ -327,9 +419,9 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     const accept = typeof filter === 'function' ? filter : () => true;
     const kept = session.ring.snapshot().filter((line) => accept(line.text) || line.note);
     // A job's view merges its allocations by time; one task's view is its stream as it came.
-    const lines = session.job || new Set(kept.map((line) => line.source)).size > 1 ? mergeByTime(kept) : kept;
+    const lines = session.job || session.ecs || new Set(kept.map((line) => line.source)).size > 1 ? mergeByTime(kept) : kept;
     const order = session.job ? ' · ordered by the time each line states, else by arrival' : '';
-    const header = `${session.title} · ${session.type}${order}${session.filterText ? ` · filter ${session.filterText}` : ''}${session.ring.dropped ? ` · ${session.ring.dropped} older lines dropped` : ''}`;
+    const header = `${session.title} · ${session.ecs ? 'CloudWatch Logs' : session.type}${order}${session.filterText ? ` · filter ${session.filterText}` : ''}${session.ring.dropped ? ` · ${session.ring.dropped} older lines dropped` : ''}`;
     return [header, ...lines.map((line) => renderLine(line, session.showTimes))].join('\n') + '\n';
   }
 
@@ -364,6 +456,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       // A job's view no longer takes new allocations: they would be another cluster's.
       session.job = undefined;
       session.single = undefined;
+      session.ecs = undefined;
       session.ring.note(why);
       this.scheduleRender(session);
     }

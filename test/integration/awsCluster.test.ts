@@ -4,6 +4,7 @@ import { describeAwsError } from '../../src/core/aws/awsErrors';
 import { elasticIpTarget } from '../../src/core/tree/aws/awsProperties';
 import { planElasticIpPairing } from '../../src/core/aws/eipPairing';
 import { recordedJson, recordedText } from '../support/recorded';
+import { isolateAwsEnvironment } from '../support/awsEnvironment';
 import { RecordedRequest, ReplayResponse, useReplayServer } from '../support/replayServer';
 
 // AWS's own recorded responses, replayed to the real SDK clients (their serializers and deserializers
@@ -17,33 +18,6 @@ function ec2Action(request: RecordedRequest): string | undefined {
 
 function ecsOperation(request: RecordedRequest): string | undefined {
   return (request.headers['x-amz-target'] as string | undefined)?.split('.').pop();
-}
-
-/** Isolates the SDK from the machine: fake static credentials, no ~/.aws, no instance metadata. */
-function isolateAwsEnvironment(): void {
-  const saved: Record<string, string | undefined> = {};
-  const values: Record<string, string | undefined> = {
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  };
-  before(() => {
-    for (const [key, value] of Object.entries(values)) {
-      saved[key] = process.env[key];
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  after(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
 }
 
 describe('AwsCluster against recorded EC2 and ECS responses, through the real SDK', function () {

@@ -83,6 +83,47 @@ describe('The AWS section on the demo AWS endpoint', () => {
     assert.deepEqual(stoppedRows.map((row) => row.description!.replace(/ · \S+ (min|h|d) ago$|· \d+ \w+ ago$/, '').split(':')[0]), ['CannotPullContainerError', 'Essential container in task exited · gallery exit 137'], 'newest first');
   });
 
+  it("Show Logs on an ECS service tails its container's CloudWatch Logs: the last minutes, then Live Tail, each line prefixed by task and container, at its own time; closing the view ends the session", async () => {
+    const demoControl = (path: string, method = 'GET') => fetch(`${process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS}/_demo/${path}`, { method }).then((response) => response.json() as Promise<Record<string, unknown>>);
+    const gallery = find(await children(find(await root(), 'ECS: hashistack')), 'gallery');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.ecsShowLogs', gallery);
+    try {
+      assert.equal(editor.document.uri.scheme, 'hashistack-logs');
+      const access = () => editor.document.getText().split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} 5f1c0e8a gallery │ 10\.0\.101\.\d+ - - \[/.test(line));
+      // The backlog: ten minutes of an access line every 3 s.
+      await until(() => access().length >= 150, () => `the backlog shown: ${editor.document.getText().slice(0, 400)}`, 20_000);
+      await until(async () => (await demoControl('live-tails')).liveTails === 1, 'a Live Tail session open');
+      const count = access().length;
+      await until(() => access().length > count, 'a new line through Live Tail', 20_000);
+      assert.match(editor.document.lineAt(0).text, /^ECS gallery · every task · CloudWatch Logs/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    await until(async () => (await demoControl('live-tails')).liveTails === 0 && hashistack.logs.openStreams === 0, 'the session ended with its view');
+
+    // Live Tail refused (a role without logs:StartLiveTail): the view says so and follows by FilterLogEvents.
+    await demoControl('live-tail-refused', 'PUT');
+    try {
+      const polled = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.ecsShowLogs', gallery);
+      await until(() => /Live Tail is not available \(AccessDeniedException: .*logs:StartLiveTail.*\): following with FilterLogEvents every 2 s/.test(polled.document.getText()), () => `the fallback said: ${polled.document.getText().slice(0, 600)}`, 20_000);
+    } finally {
+      await demoControl('live-tail-refused', 'DELETE');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+
+    // A task ECS stopped: the minutes before it was killed, and nothing followed.
+    const stopped = await children((await children(gallery))[1]!);
+    const oom = stopped.find((row) => /exit 137/.test(row.description ?? ''))!;
+    const last = await vscode.commands.executeCommand<vscode.TextEditor>('hashistack.ecsShowLogs', oom);
+    try {
+      await until(() => last.document.getText().includes('worker process 31 exited on signal 9'), () => `the stopped task's last lines: ${last.document.getText()}`, 20_000);
+      assert.match(last.document.getText(), /the 10 minutes before it stopped/);
+      await until(() => hashistack.logs.openStreams === 0, 'nothing followed for a stopped task');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('opens a shell in an ECS task (ECS Exec) and a session on a node (SSM) through the session-manager-plugin, the token in its environment only', async () => {
     const record = process.env.HASHISTACK_RECORD_FILE!;
     const sessions = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool?: string; args: string[]; sessionFromEnvironment: boolean; sessionId: string; tokenSet: boolean }).filter((line) => line.tool === 'session-manager-plugin') : []);

@@ -7,6 +7,8 @@ export interface ReplayResponse {
   /** A recorded file (test/fixtures/recorded/...) or a literal body. */
   file?: string;
   body?: string;
+  /** A binary body (an AWS event stream). */
+  bytes?: Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
   delayMs?: number;
@@ -53,7 +55,7 @@ export class ReplayServer {
           response.end('404 page not found\n');
           return;
         }
-        const body = answer.file ? recordedText(answer.file) : (answer.body ?? '');
+        const body = answer.bytes ?? (answer.file ? recordedText(answer.file) : (answer.body ?? ''));
         response.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'application/json', ...answer.headers });
         if (answer.holdOpen) {
           response.write(body);

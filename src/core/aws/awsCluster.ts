@@ -4,19 +4,23 @@ import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Ecs from '@aws-sdk/client-ecs';
 import type * as Ecr from '@aws-sdk/client-ecr';
 import type * as Ssm from '@aws-sdk/client-ssm';
+import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogEvent, CloudWatchLogsApi, StreamSelection } from './cloudWatchTail';
 import { ClusterNode, ElasticIp } from './eipPairing';
+import { ecsLogging, EcsLogging } from './ecsLogs';
 
 export interface AwsModules {
   ec2: typeof Ec2;
   ecs: typeof Ecs;
   ecr: typeof Ecr;
   ssm: typeof Ssm;
+  logs: typeof Logs;
 }
 
 /** Imports the EC2 and ECS clients: the first time the AWS section is used, never on activation. */
 export async function loadAwsModules(): Promise<AwsModules> {
-  const [ec2, ecs, ecr, ssm] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ecr'), import('@aws-sdk/client-ssm')]);
-  return { ec2, ecs, ecr, ssm };
+  const [ec2, ecs, ecr, ssm, logs] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ecr'), import('@aws-sdk/client-ssm'), import('@aws-sdk/client-cloudwatch-logs')]);
+  return { ec2, ecs, ecr, ssm, logs };
 }
 
 export interface AwsSettings {
@@ -56,6 +60,8 @@ export interface EcsServiceSummary {
   /** The task definition's `cpu` and `memory` (what a placement failure is about). */
   cpu?: string;
   memory?: string;
+  /** Where its containers log (the task definition's logConfiguration): what Show Logs tails. */
+  logging: EcsLogging;
 }
 
 export interface EcsServiceEvent {
@@ -127,6 +133,10 @@ export class AwsCluster {
   private ssm: Ssm.SSMClient | undefined;
   /** ECR clients by region: an image's registry may be in another region than the cluster. */
   private readonly ecrClients = new Map<string, Ecr.ECRClient>();
+  /** CloudWatch Logs clients by region (a container's awslogs-region may differ from the cluster's), made on the first Show Logs. */
+  private readonly logsClients = new Map<string, Logs.CloudWatchLogsClient>();
+  /** Whether requests go to a custom endpoint (tests, LocalStack): then StartLiveTail's `stream-` host prefix is not added. */
+  private readonly customEndpoint: boolean;
   private readonly common: Record<string, unknown>;
 
   constructor(
@@ -141,6 +151,7 @@ export class AwsCluster {
       ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
     };
     this.common = common;
+    this.customEndpoint = Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS || process.env.AWS_ENDPOINT_URL);
     this.ec2 = new modules.ec2.EC2Client(common);
     this.ecs = new modules.ecs.ECSClient(common);
   }
@@ -267,6 +278,7 @@ export class AwsCluster {
           .sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0)),
         cpu: definition?.cpu,
         memory: definition?.memory,
+        logging: ecsLogging(definition?.containerDefinitions ?? []),
       };
     });
   }
@@ -414,11 +426,48 @@ export class AwsCluster {
     return { SessionId: output.SessionId, TokenValue: output.TokenValue, StreamUrl: output.StreamUrl };
   }
 
+  /**
+   * CloudWatch Logs in `region` for a log tail: FilterLogEvents, and StartLiveTail's event stream. The SDK
+   * sends StartLiveTail to the endpoint's host prefixed with `stream-`; a custom endpoint (127.0.0.1, a
+   * proxy, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) has no such host, so the prefix is left off there.
+   */
+  cloudWatchLogs(region: string): CloudWatchLogsApi {
+    let client = this.logsClients.get(region);
+    if (!client) {
+      client = new this.modules.logs.CloudWatchLogsClient({ ...this.common, region, ...(this.customEndpoint ? { disableHostPrefix: true } : {}) });
+      this.logsClients.set(region, client);
+    }
+    const logs = client;
+    const modules = this.modules;
+    const selection = (streams: StreamSelection) => ('names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefix: streams.prefix });
+    return {
+      filterLogEvents: async ({ group, streams, startTime, nextToken }, signal) => {
+        const output = await this.call<Logs.FilterLogEventsCommandOutput>(logs, 'FilterLogEvents', new modules.logs.FilterLogEventsCommand({ logGroupName: group, ...selection(streams), startTime, nextToken }), signal);
+        return {
+          events: (output.events ?? []).map((event): CloudWatchLogEvent => ({ stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0, message: event.message ?? '', ...(event.eventId ? { id: event.eventId } : {}) })),
+          ...(output.nextToken ? { nextToken: output.nextToken } : {}),
+        };
+      },
+      liveTail: async function* (this: AwsCluster, { groupArn, streams }: { groupArn: string; streams: StreamSelection }, signal: AbortSignal) {
+        const request = { logGroupIdentifiers: [groupArn], ...('names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefixes: [streams.prefix] }) };
+        const output = await this.call<Logs.StartLiveTailCommandOutput>(logs, 'StartLiveTail', new modules.logs.StartLiveTailCommand(request), signal);
+        if (!output.responseStream) throw new Error('StartLiveTail answered without an event stream');
+        for await (const event of output.responseStream) {
+          if (event.sessionStart) yield 'started' as const;
+          else if (event.sessionUpdate) {
+            yield (event.sessionUpdate.sessionResults ?? []).map((result): CloudWatchLogEvent => ({ stream: result.logStreamName ?? '', timestamp: result.timestamp ?? 0, message: result.message ?? '' }));
+          } else if (event.SessionTimeoutException) return;
+          else if (event.SessionStreamingException) throw Object.assign(new Error(event.SessionStreamingException.message ?? 'the Live Tail stream failed'), { name: 'SessionStreamingException' });
+        }
+      }.bind(this),
+    };
+  }
+
   /** Sends one command, timing it for the log. */
-  private async call<Output>(client: { send(command: never): Promise<unknown> }, operation: string, command: object): Promise<Output> {
+  private async call<Output>(client: { send(command: never, options?: never): Promise<unknown> }, operation: string, command: object, signal?: AbortSignal): Promise<Output> {
     const started = performance.now();
     try {
-      const output = (await client.send(command as never)) as Output;
+      const output = (await client.send(command as never, (signal ? { abortSignal: signal } : undefined) as never)) as Output;
       this.onCall?.(operation, Math.round(performance.now() - started), 'ok');
       return output;
     } catch (error) {
@@ -455,5 +504,6 @@ export class AwsCluster {
     this.ecs.destroy();
     this.ssm?.destroy();
     for (const client of this.ecrClients.values()) client.destroy();
+    for (const client of this.logsClients.values()) client.destroy();
   }
 }

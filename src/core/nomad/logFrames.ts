@@ -137,6 +137,14 @@ export class LogRing {
     this.partial.set(key, rest.length > MAX_LOG_LINE_CHARS ? rest.slice(0, MAX_LOG_LINE_CHARS) : rest);
   }
 
+  /**
+   * A log event that carries its own time (CloudWatch Logs): a line per line of its message, each at the
+   * event's time — shown as its time, and ordered by it in a merged view.
+   */
+  event(message: string, at: number, source?: string): void {
+    for (const part of message.replace(/\r?\n$/, '').split('\n')) this.push({ text: cut(part.replace(/\r$/, '')), source, arrivedAt: at, time: at });
+  }
+
   /** A line of the view's own (a stream stopped, reconnected, was truncated). */
   note(text: string, source?: string): void {
     this.flush(source);

@@ -1,6 +1,7 @@
 // The AWS section of the cluster store: EC2 nodes, Elastic IPs and ECS services, read on request.
 import { AwsCluster, EcsStoppedTask, EcsTaskSummary, rolloutOutcome, ServiceRollout } from '../aws/awsCluster';
 import { Backoff, sleep } from '../live/backoff';
+import { CloudWatchLogsApi } from '../aws/cloudWatchTail';
 import { describeAwsError } from '../aws/awsErrors';
 import { AwsPart } from '../profiles/clusterProfile';
 import { AwsSectionData } from '../tree/aws/awsProperties';
@@ -171,6 +172,12 @@ export class AwsSection extends LiveSection<AwsSectionData> {
     const { cluster, aws } = await this.connection();
     if (!aws.ecsCluster) throw new Error('The profile names no ECS cluster ("ecsCluster").');
     return this.step('ecs:ExecuteCommand', () => cluster.ecsExecuteCommand(aws.ecsCluster!, taskArn, container, command));
+  }
+
+  /** CloudWatch Logs in a container's awslogs-region (the profile's when it names none), for Show Logs. */
+  async cloudWatchLogs(region?: string): Promise<CloudWatchLogsApi> {
+    const { cluster, aws } = await this.connection();
+    return cluster.cloudWatchLogs(region ?? aws.region);
   }
 
   /** A Session Manager session to an EC2 node (ssm:StartSession). */

@@ -65,7 +65,7 @@ export interface ExplorerNode {
   /** An ECS service row: its containers and their images (for Copy Image and the direct deploy). */
   ecsImages?: { container: string; image: string }[];
   /** An ECS task's row: what ECS Exec opens a shell in. */
-  ecsTask?: { service: string; arn: string; running: boolean };
+  ecsTask?: { service: string; arn: string; running: boolean; stoppedAt?: Date };
   /** An EC2 node's row: what Start Session connects to. */
   awsInstance?: { id: string; name: string; running: boolean };
   /** A task's action row (with `allocation` naming the task): what Run Action runs. */

@@ -315,6 +315,7 @@ export function ecsStoppedTaskNodes(service: string, tasks: readonly EcsStoppedT
       contextValue: 'ecsStoppedTask copyId',
       collapsible: 'none' as const,
       copy: { id: task.arn },
+      ecsTask: { service, arn: task.arn, running: false, ...(task.stoppedAt ? { stoppedAt: task.stoppedAt } : {}) },
       command: concernCommand(service, concern),
     };
   });
