@@ -77,9 +77,10 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   // (the demo's 10.0.x.x addresses are made up).
   const behindTunnel = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end(BEHIND_TUNNEL_TEXT));
   await new Promise<void>((resolve) => behindTunnel.listen(0, '127.0.0.1', resolve));
+  const record = recordEnvironment();
   const server = await startCodeServer({
     vsix,
-    env: { ...demo.environment(), ...awsDemo.environment(), ...recordEnvironment(), HASHISTACK_SSH_ROUTE: `127.0.0.1:${(behindTunnel.address() as AddressInfo).port}` },
+    env: { ...demo.environment(), ...awsDemo.environment(), ...record, HASHISTACK_SSH_ROUTE: `127.0.0.1:${(behindTunnel.address() as AddressInfo).port}` },
     settings: {
       ...QUIET_SETTINGS,
       ...STAND_IN_SETTINGS,
@@ -97,9 +98,10 @@ async function uiScenarios(browser: Browser, demo: DemoCluster): Promise<{ passe
   // Tall enough that the Consul, Nomad and Traefik panes all show their rows beside the collapsed ones.
   const page = await browser.newPage({ viewport: { width: 1400, height: 1150 } });
   try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(freshWorkspace())}`);
+    const workspace = freshWorkspace();
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator(SELECTORS.workbench).waitFor({ timeout: 60_000 });
-    result = await runScenarios(page, SCENARIOS, { demo }, 'failed');
+    result = await runScenarios(page, SCENARIOS, { demo, workspace, recordFile: record.HASHISTACK_RECORD_FILE }, 'failed');
   } finally {
     await page.close();
     await server.stop();

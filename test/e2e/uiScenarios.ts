@@ -1,11 +1,12 @@
 // UI scenarios in code-server with the packaged .vsix installed as a user would, driven by Playwright.
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Frame, Locator, Page } from 'playwright-core';
 import { DemoCluster } from '../../demo/demoCluster';
 import { DEMO_TOKENS } from '../../demo/demoAcl';
-import { clickViewAction, closeTab, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
+import { REPO_ROOT } from '../../demo/codeServer';
+import { clickViewAction, closeTab, escapeRegExp, pane, row, rowDescription, runCommand, SELECTORS, setPaneExpanded } from './workbench';
 import { until } from '../support/until';
 
 export interface Scenario {
@@ -15,6 +16,10 @@ export interface Scenario {
 
 export interface ScenarioContext {
   demo: DemoCluster;
+  /** The workspace folder on disk. */
+  workspace?: string;
+  /** Where the stand-ins (session-manager-plugin, nomad, terraform) record how they were started. */
+  recordFile?: string;
   screenshot(name: string): Promise<void>;
 }
 
@@ -59,7 +64,9 @@ async function launcherFrames(page: Page, count: number): Promise<Frame[]> {
 /**
  * Opens a workspace file by Quick Open, checked by its tab: a key press can land where focus was left (a terminal,
  * a hover), so Quick Open is opened again while it is not showing — but one that shows is left to finish its
- * search (on a busy machine it takes seconds; pressing again would only restart it).
+ * search (on a busy machine it takes seconds; pressing again would only restart it). Enter is pressed only once
+ * the file is the focused row: Quick Open first lists recently opened files, the file among them, and filters a
+ * moment after the name is typed — an Enter before that opened whatever row had the focus (seen on a busy CI).
  */
 async function openFile(page: Page, name: string): Promise<void> {
   const tab = page.locator('.tabs-container .tab.active', { hasText: name });
@@ -71,7 +78,8 @@ async function openFile(page: Page, name: string): Promise<void> {
       if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) return false;
     }
     if ((await input.inputValue()) !== name) await input.fill(name);
-    if (!(await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ timeout: 15_000 }).then(() => true, () => false))) return false;
+    const focused = page.locator(`${SELECTORS.quickInputRow}.focused`, { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+    if (!(await focused.first().waitFor({ timeout: 15_000 }).then(() => true, () => false))) return false;
     await page.keyboard.press('Enter');
     return tab.waitFor({ timeout: 10_000 }).then(() => true, () => false);
   }, `${name} open in an editor`, 60_000);
@@ -174,6 +182,59 @@ export const INSIDE_ALLOCATION_SCENARIO: Scenario = {
     await terminal.filter({ hasText: /exited with code 0/ }).first().waitFor({ timeout: 20_000 });
     assert.match((await terminal.first().textContent()) ?? '', /Version:\s+3\.5\.3/);
     await screenshot('action-output');
+  },
+};
+
+/** The Done-when walk of issue #27: an ECS service's logs, events, a shell in its task and a session on a node. */
+export const ECS_SCENARIO: Scenario = {
+  name: "ECS on par with Nomad, with no command typed: a service's CloudWatch logs tail in an editor, its events explain a failed placement at the ecs-*.tf memory line, Open Shell on a task and Start Session on a node reach the session-manager-plugin with the right arguments",
+  async run(page, { screenshot, recordFile, workspace }) {
+    // The platform's ecs-gallery.tf in the workspace, as in a user's checkout of it (the workspace's own fixture
+    // declares the gallery as a module only): the events link into it.
+    if (workspace) cpSync(join(REPO_ROOT, 'platform', 'terraform', 'ecs-gallery.tf'), join(workspace, 'infra', 'ecs-gallery.tf'));
+    await openHashistack(page);
+    for (const view of ['Consul', 'Nomad', 'Traefik']) await setPaneExpanded(page, view, false);
+    await setPaneExpanded(page, 'AWS', true);
+    const aws = pane(page, 'AWS');
+    const gallery = row(aws, 'gallery');
+    await gallery.waitFor({ timeout: 20_000 });
+
+    // 1. The service's logs: the last minutes, then Live Tail, each line with its time, task and container.
+    await contextMenu(page, gallery, 'Show Logs (CloudWatch Logs)');
+    await page.locator('.tabs-container .tab.active', { hasText: 'all tasks.log' }).waitFor({ timeout: 15_000 });
+    await editorContains(page, '5f1c0e8a gallery │ 10.0.101.');
+    await screenshot('ecs-logs');
+
+    // 2. Its events: the placement that found no room opens the service's ecs-*.tf at the task definition's memory.
+    await expand(page, gallery, row(aws, 'Events'));
+    const placement = aws.locator(SELECTORS.row, { hasText: 'was unable to place a task' });
+    await expand(page, row(aws, 'Events'), placement);
+    await placement.first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'ecs-gallery.tf' }).waitFor({ timeout: 15_000 });
+    // The cursor is on the memory line: the editor's current-line highlight is level with it.
+    const memoryLine = page.locator('.editor-instance .monaco-editor .view-line', { hasText: /^\s*memory\s*=/ }).first();
+    await memoryLine.waitFor({ timeout: 10_000 });
+    await until(async () => {
+      const [line, current] = await Promise.all([memoryLine.boundingBox(), page.locator('.editor-instance .monaco-editor .view-overlays .current-line').first().boundingBox()]);
+      return line && current && Math.abs(line.y - current.y) < 2;
+    }, 'the cursor on the memory line of ecs-gallery.tf');
+
+    // 3. A shell in its running task (ECS Exec) and a session on a node (SSM), both through the plugin.
+    const sessions = () => (recordFile && existsSync(recordFile) ? readFileSync(recordFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool?: string; args: string[]; sessionFromEnvironment: boolean }).filter((line) => line.tool === 'session-manager-plugin') : []);
+    const before = sessions().length;
+    const task = aws.locator(SELECTORS.row, { has: page.locator(SELECTORS.description, { hasText: /^running · healthy · 10\.0\.101\.23/ }) }).first();
+    await task.waitFor({ timeout: 15_000 });
+    await contextMenu(page, task, 'Open Shell in Container (ECS Exec)');
+    const terminal = page.locator('.terminal-wrapper.active .xterm-rows');
+    await terminal.filter({ hasText: 'Starting session with SessionId: ecs-execute-command-0a1b2c3d4e5f' }).first().waitFor({ timeout: 20_000 });
+    await contextMenu(page, row(aws, 'hashi-server-a'), 'Start Session');
+    await terminal.filter({ hasText: /Starting session with SessionId: demo-user-0a1b2c3d4e5fa/ }).first().waitFor({ timeout: 20_000 });
+    const started = await until(() => (sessions().length >= before + 2 ? sessions().slice(before) : undefined), 'the plugin recorded both sessions', 10_000);
+    assert.deepEqual(started.map((session) => [session.args[1], session.args[2], session.args[4], session.sessionFromEnvironment]), [
+      ['eu-west-1', 'StartSession', '{"Target":"ecs:hashistack_5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60_5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60-2531612879"}', true],
+      ['eu-west-1', 'StartSession', '{"Target":"i-0hashi00000000a"}', true],
+    ]);
+    await screenshot('ecs-session');
   },
 };
 
@@ -609,6 +670,7 @@ export const SCENARIOS: Scenario[] = [
   },
   INSIDE_ALLOCATION_SCENARIO,
   READ_ONLY_TOKEN_SCENARIO,
+  ECS_SCENARIO,
 ];
 
 export function screenshotDir(root: string): string {

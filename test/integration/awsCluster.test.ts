@@ -153,6 +153,8 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     assert.equal(services[0]!.revision, 'hello_world:10');
     assert.deepEqual(services[0]!.images.map((image) => image.image), ['public.ecr.aws/docker/library/wordpress:latest', 'public.ecr.aws/docker/library/mysql:latest']);
     assert.equal(services[0]!.rollout?.state, 'PRIMARY');
+    // The recorded definition's containers declare no logConfiguration: nothing to tail, each named as such.
+    assert.deepEqual(services[0]!.logging, { awslogs: [], elsewhere: [{ container: 'wordpress', driver: undefined }, { container: 'mysql', driver: undefined }] });
   });
 
   it('lists a service tasks with their private address and health', async () => {
@@ -207,6 +209,35 @@ describe('AwsCluster against recorded EC2 and ECS responses, through the real SD
     answerEcs({ UpdateService: { file: 'aws/ecs/update-service-fargate.json', contentType: JSON_11 } });
     await (await cluster('us-west-2')).forceNewDeployment('test', 'my-http-service');
     assert.deepEqual(JSON.parse(replay().requests[0]!.body), { cluster: 'test', service: 'my-http-service', forceNewDeployment: true });
+  });
+
+  it('ECS Exec: DescribeTasks for the container\'s runtime ID, then ExecuteCommand (interactive) — the recorded session comes back; a task without ECS Exec is refused before ExecuteCommand', async () => {
+    const recorded = recordedJson<{ tasks: Record<string, unknown>[] }>('aws/ecs/describe-tasks.json').tasks[0]!;
+    // The recorded task has ECS Exec off (enableExecuteCommand false), as most tasks do.
+    answerEcs({ DescribeTasks: { file: 'aws/ecs/describe-tasks.json', contentType: JSON_11 } });
+    await assert.rejects((await cluster('us-east-1')).ecsExecuteCommand('default', recorded.taskArn as string, 'web', '/bin/sh'), (error: Error) => error.name === 'ExecuteCommandNotEnabled');
+    assert.deepEqual(replay().requests.map(ecsOperation), ['DescribeTasks'], 'nothing executed');
+    replay().reset();
+    answerEcs({
+      DescribeTasks: { body: JSON.stringify({ tasks: [{ ...recorded, enableExecuteCommand: true }], failures: [] }), contentType: JSON_11 },
+      ExecuteCommand: { file: 'aws/ecs/execute-command.json', contentType: JSON_11 },
+    });
+    const exec = await (await cluster('us-east-1')).ecsExecuteCommand('default', recorded.taskArn as string, 'web', '/bin/sh');
+    assert.deepEqual(JSON.parse(replay().requests[1]!.body), { cluster: 'default', task: recorded.taskArn, container: 'web', interactive: true, command: '/bin/sh' });
+    assert.equal(exec.runtimeId, '154bdb1df5b446b280fe900d12c452a1-0265927825', "the web container's runtime ID");
+    assert.deepEqual(exec.session, recordedJson<{ session: Record<string, string> }>('aws/ecs/execute-command.json').session);
+    assert.equal(exec.clusterArn, 'arn:aws:ecs:us-east-1:123456789012:cluster/default');
+  });
+
+  it('SSM StartSession on a node: the recorded session; a node without the agent is the recorded TargetNotConnected', async () => {
+    const answerSsm = (answer: ReplayResponse) => replay().use((request) => ((request.headers['x-amz-target'] as string | undefined) === 'AmazonSSM.StartSession' ? answer : undefined));
+    answerSsm({ file: 'aws/ssm/start-session.json', contentType: JSON_11 });
+    const session = await (await cluster('us-east-2')).ssmStartSession('i-02573cafcfEXAMPLE');
+    assert.deepEqual(JSON.parse(replay().requests[0]!.body), { Target: 'i-02573cafcfEXAMPLE' });
+    assert.deepEqual(session, recordedJson('aws/ssm/start-session.json'));
+    replay().reset();
+    answerSsm({ status: 400, file: 'aws/ssm/error-target-not-connected.json', contentType: JSON_11 });
+    await assert.rejects((await cluster('us-east-2')).ssmStartSession('mi-01064afae0734b12b'), (error: Error) => error.name === 'TargetNotConnected' && error.message === 'mi-01064afae0734b12b is not connected.');
   });
 
   it('deploys directly: a new task definition revision with the new image, then UpdateService to it', async () => {
