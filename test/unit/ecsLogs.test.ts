@@ -131,6 +131,14 @@ describe('Following CloudWatch Logs (CloudWatchTail)', () => {
     assert.equal(api.liveCalls, 2);
   });
 
+  it('a catch-up after a break with no event seen yet reads from the backlog window, not from the group\'s beginning', async () => {
+    const api = new FakeLogs();
+    api.sessions = [{ updates: ['started'], then: Object.assign(new Error('socket hang up'), { name: 'Error' }) }, { updates: ['started'], then: 'hold' }];
+    follow(api);
+    await until(() => api.liveCalls === 2, 'a second session');
+    assert.deepEqual(api.filterCalls.map((call) => call.startTime), [now - CLOUDWATCH_BACKLOG_MS, now - CLOUDWATCH_BACKLOG_MS - CLOUDWATCH_LATE_MS]);
+  });
+
   it('a stopped task\'s streams: read from its start time, nothing followed', async () => {
     const api = new FakeLogs();
     api.events = [at(700, 'killed', 'gallery/gallery/9c8b', 'k1')];

@@ -91,19 +91,12 @@ export class CloudWatchTail {
     const backoff = this.options.backoff ?? new Backoff();
     let attempt = 0;
     // The backlog, read once (retried while CloudWatch cannot be reached).
-    while (!signal.aborted) {
+    for (;;) {
       try {
         await this.catchUp(this.target.since ?? this.now() - CLOUDWATCH_BACKLOG_MS, CLOUDWATCH_BACKLOG_PAGES);
         break;
       } catch (error) {
-        if (signal.aborted) return;
-        if (isRefusal(error)) {
-          this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; the log is not followed`);
-          this.stop();
-          return;
-        }
-        this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; retrying`);
-        if (!(await sleep(backoff.delayMs(attempt++), signal))) return;
+        if (!(await this.afterFailure(error, true, backoff.delayMs(attempt++)))) return;
       }
     }
     if (this.target.follow === false) {
@@ -123,25 +116,35 @@ export class CloudWatchTail {
         if (outcome === 'recovered') attempt = 0;
         if (!(await sleep(backoff.delayMs(attempt++), signal))) return;
         // What was logged while the session was down, before a new one starts.
-        await this.catchUp(this.newest - CLOUDWATCH_LATE_MS, Number.POSITIVE_INFINITY).catch(() => undefined);
+        await this.catchUp(this.cursor(), Number.POSITIVE_INFINITY).catch(() => undefined);
         continue;
       }
       try {
-        await this.catchUp(Math.max(this.newest, this.now() - CLOUDWATCH_BACKLOG_MS) - CLOUDWATCH_LATE_MS, Number.POSITIVE_INFINITY);
+        await this.catchUp(this.cursor(), Number.POSITIVE_INFINITY);
         if (attempt > 0) this.options.onNote('— reconnected');
         attempt = 0;
         if (!(await sleep(this.options.pollMs ?? CLOUDWATCH_POLL_MS, signal))) return;
       } catch (error) {
-        if (signal.aborted) return;
-        if (isRefusal(error)) {
-          this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; the log is not followed`);
-          this.stop();
-          return;
-        }
-        if (attempt === 0) this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; retrying`);
-        if (!(await sleep(backoff.delayMs(attempt++), signal))) return;
+        if (!(await this.afterFailure(error, attempt === 0, backoff.delayMs(attempt++)))) return;
       }
     }
+  }
+
+  /** Where a catch-up starts: a late window before the newest event shown (never before the backlog's start). */
+  private cursor(): number {
+    return Math.max(this.newest, this.target.since ?? this.now() - CLOUDWATCH_BACKLOG_MS) - CLOUDWATCH_LATE_MS;
+  }
+
+  /** After a failed read: a refusal ends the tail, saying why; anything else waits `delayMs`. False: the tail ends. */
+  private async afterFailure(error: unknown, say: boolean, delayMs: number): Promise<boolean> {
+    if (this.stopped) return false;
+    if (isRefusal(error)) {
+      this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; the log is not followed`);
+      this.stop();
+      return false;
+    }
+    if (say) this.options.onNote(`— ${this.target.group}: ${errorWords(error)}; retrying`);
+    return sleep(delayMs, this.controller.signal);
   }
 
   /**
