@@ -13,6 +13,8 @@ export function registerShowEcsLogs(host: ClusterStoreHost, logs: LogViews): vsc
     let service = node?.lazyChildren?.kind === 'ecsTasks' ? node.lazyChildren.service : undefined;
     if (!service) {
       const aws = (await host.ready()).aws;
+      // From the palette before the AWS view was ever shown: its one load, now.
+      if (aws && !aws.state.data) await aws.refresh();
       const services = aws?.state.data?.services ?? [];
       if (!aws?.aws.ecsCluster || services.length === 0) {
         void vscode.window.showInformationMessage(`Hashistack: the cluster profile "${host.activeProfile.name}" has no ECS service to show logs of${aws?.aws.ecsCluster ? ' (yet: the AWS view is still loading, or the ECS cluster has none)' : ' (set "aws.ecsCluster" in its profile)'}.`);

@@ -183,25 +183,30 @@ describe('Run Action: the job action endpoint over a WebSocket, against a stand-
   });
 
   it('a server that never answers the upgrade is a timeout after the client timeout', async () => {
-    const silent: NetServer = createNetServer(() => undefined);
+    // It accepts and never reads: its sockets would not see the client leave, so they are destroyed at the end.
+    const accepted = new Set<Socket>();
+    const silent: NetServer = createNetServer((socket) => accepted.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const error = await rejection(run(new NomadClient({ address: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 300 })));
       assert.equal(error.kind, 'timeout');
     } finally {
+      for (const socket of accepted) socket.destroy();
       silent.close();
     }
   });
 
   it('a link that stops answering pings ends the session as gone, though the command was quiet', async () => {
     // A peer that completes the upgrade by hand and then reads nothing: no pong ever comes back.
-    const deaf: NetServer = createNetServer((socket) =>
+    const accepted = new Set<Socket>();
+    const deaf: NetServer = createNetServer((socket) => {
+      accepted.add(socket);
       socket.once('data', (request) => {
         const key = /sec-websocket-key: (\S+)/i.exec(request.toString())![1]!;
         const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
         socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-      }),
-    );
+      });
+    });
     await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
     try {
       const client = new NomadClient({ address: `http://127.0.0.1:${(deaf.address() as AddressInfo).port}`, timeoutMs: 5000 });
@@ -209,6 +214,7 @@ describe('Run Action: the job action endpoint over a WebSocket, against a stand-
       assert.equal(end.kind === 'failed' && end.error.kind, 'timeout');
       assert.match(end.kind === 'failed' ? end.error.reason : '', /no answer to a ping/);
     } finally {
+      for (const socket of accepted) socket.destroy();
       deaf.close();
     }
   });
