@@ -119,7 +119,7 @@ export class ClusterStoreHost implements vscode.Disposable {
     // One set of AWS clients per store: every load, expand, ECR read and follow shares it (and its caches).
     let awsConnection: Promise<AwsConnection> | undefined;
     const connect = () =>
-      (awsConnection ??= this.connectAws(profile).catch((error: unknown) => {
+      (awsConnection ??= this.connectAws(profile, timeout.seconds * 1000).catch((error: unknown) => {
         awsConnection = undefined;
         throw error;
       }));
@@ -141,12 +141,12 @@ export class ClusterStoreHost implements vscode.Disposable {
     return store;
   }
 
-  private async connectAws(profile: ClusterProfile): Promise<AwsConnection> {
+  private async connectAws(profile: ClusterProfile, requestTimeoutMs: number): Promise<AwsConnection> {
     const aws = profile.aws!;
     if (!aws.region) throw new Error('No AWS region: set "awsRegion" in the cluster profile (or AWS_REGION).');
     this.awsModules ??= this.importAwsSdk();
     const modules = await this.awsModules;
-    const cluster = new AwsCluster(modules, { region: aws.region, profile: aws.profile, onCall: (operation, milliseconds, outcome) => this.log.info(`AWS ${operation} (${aws.region}) → ${outcome} (${milliseconds} ms)`) });
+    const cluster = new AwsCluster(modules, { region: aws.region, profile: aws.profile, requestTimeoutMs, onCall: (operation, milliseconds, outcome) => this.log.info(`AWS ${operation} (${aws.region}) → ${outcome} (${milliseconds} ms)`) });
     this.awsClusters.push(cluster);
     return { cluster, aws };
   }

@@ -85,6 +85,14 @@ describe('CloudWatch Logs through the real SDK, against recorded answers', funct
     assert.deepEqual(shown.map((event) => event.message).sort(), ['ERROR Event 1', 'ERROR Event 2', 'ERROR Event 3', 'Test MESSAGE1', 'Test MESSAGE2']);
   });
 
+  it('a CloudWatch that does not answer fails after the request timeout (the SDK alone would wait forever)', async () => {
+    replay().use(() => ({ delayMs: 10_000, file: 'aws/logs/filter-log-events.json', contentType: JSON_11 }));
+    cluster = new AwsCluster(await loadAwsModules(), { region: 'us-east-1', endpoint: replay().address, maxAttempts: 1, requestTimeoutMs: 300 });
+    const started = Date.now();
+    await assert.rejects(cluster.cloudWatchLogs('us-east-1').filterLogEvents({ group: 'g', streams: { prefix: 'x/' }, startTime: 0 }, new AbortController().signal), (error: Error) => /timeout|timed out/i.test(`${error.name} ${error.message}`));
+    assert.ok(Date.now() - started < 5_000, 'well before the answer would have come');
+  });
+
   it('a missing log group is the recorded ResourceNotFoundException, in AWS words', async () => {
     replay().use(() => ({ status: 400, file: 'aws/logs/error-resource-not-found.json', contentType: JSON_11 }));
     await assert.rejects((await logs()).filterLogEvents({ group: '/ecs/nope', streams: { prefix: 'x/' }, startTime: 0 }, new AbortController().signal), (error: Error) => error.name === 'ResourceNotFoundException' && error.message === JSON.parse(recordedText('aws/logs/error-resource-not-found.json')).message);

@@ -30,6 +30,11 @@ export interface AwsSettings {
   /** For tests: where the SDK sends requests. */
   endpoint?: string;
   maxAttempts?: number;
+  /**
+   * How long a connection may take to open, and a request may stay silent, before it fails (the SDK would wait
+   * minutes). A Live Tail stream is not silent: CloudWatch sends an update every second.
+   */
+  requestTimeoutMs?: number;
   /** Called after every AWS call: operation, milliseconds, outcome (an error name). Never parameters or credentials. */
   onCall?: (operation: string, milliseconds: number, outcome: string) => void;
 }
@@ -149,6 +154,8 @@ export class AwsCluster {
       ...(settings.profile ? { profile: settings.profile } : {}),
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+      // An inactivity bound (socketTimeout), not a total one: a Live Tail stream lives for hours, sending every second.
+      ...(settings.requestTimeoutMs ? { requestHandler: { connectionTimeout: settings.requestTimeoutMs, socketTimeout: settings.requestTimeoutMs } } : {}),
     };
     this.common = common;
     this.customEndpoint = Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS || process.env.AWS_ENDPOINT_URL);
