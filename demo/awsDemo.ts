@@ -39,6 +39,11 @@ const DEMO_ECR_TAGS: Record<string, string[]> = {
  * Tasks ECS stopped for the gallery (the Task shape of DescribeTasks; `stoppedAfter`: seconds after the start):
  * one whose image could not be pulled, one whose container ran out of memory.
  */
+const RUNNING_TASK_ID = '5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60';
+const OOM_TASK_ID = '9c8b7a6f5e4d4c3b8a2f1e0d9c8b7a6f';
+/** When the demo's tasks started (DescribeTasks' startedAt). */
+const TASKS_STARTED_MS = Date.parse('2026-11-01T11:30:00Z');
+
 const STOPPED_TASKS = [
   {
     taskArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/2a7d1e5c9f3b4e6a8c0d1f2e3a4b5c6d`,
@@ -51,7 +56,7 @@ const STOPPED_TASKS = [
     containers: [{ name: 'gallery', lastStatus: 'STOPPED', image: 'public.ecr.aws/nginx/nginx:1.27.9' }],
   },
   {
-    taskArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/9c8b7a6f5e4d4c3b8a2f1e0d9c8b7a6f`,
+    taskArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/${OOM_TASK_ID}`,
     lastStatus: 'STOPPED',
     desiredStatus: 'STOPPED',
     launchType: 'FARGATE',
@@ -63,7 +68,7 @@ const STOPPED_TASKS = [
 ];
 
 /** The gallery's awslogs group, as platform/terraform/ecs.tf names it (`/ecs/<name>`), and its ARN. */
-export const DEMO_LOG_GROUP = `/ecs/${DEMO_ECS_CLUSTER}`;
+const DEMO_LOG_GROUP = `/ecs/${DEMO_ECS_CLUSTER}`;
 const DEMO_LOG_GROUP_ARN = `arn:aws:logs:${DEMO_REGION}:${ACCOUNT}:log-group:${DEMO_LOG_GROUP}`;
 /** The awslogs-stream-prefix of ecs-gallery.tf: streams are `gallery/gallery/<task id>`. */
 const DEMO_STREAM_PREFIX = 'gallery';
@@ -71,12 +76,8 @@ const DEMO_STREAM_PREFIX = 'gallery';
 const DEMO_LOG_EVERY_MS = 3_000;
 /** FilterLogEvents pages are this small, so paging is exercised. */
 const DEMO_LOG_PAGE = 50;
-const RUNNING_TASK_ID = '5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60';
-const OOM_TASK_ID = '9c8b7a6f5e4d4c3b8a2f1e0d9c8b7a6f';
-/** When the demo's tasks started (DescribeTasks' startedAt). */
-const TASKS_STARTED_MS = Date.parse('2026-11-01T11:30:00Z');
 
-export function demoStreamName(taskId: string): string {
+function demoStreamName(taskId: string): string {
   return `${DEMO_STREAM_PREFIX}/gallery/${taskId}`;
 }
 
@@ -98,10 +99,10 @@ interface DemoLogEvent {
  * The gallery's log events between two times, oldest first: the running task's nginx access lines (one every
  * DEMO_LOG_EVERY_MS, the same for the same time), and the out-of-memory task's last lines before it was killed.
  */
-export function demoLogEvents(from: number, to: number, accept: (stream: string) => boolean): DemoLogEvent[] {
+function demoLogEvents(from: number, to: number, accept: (stream: string) => boolean): DemoLogEvent[] {
   const events: DemoLogEvent[] = [];
   const event = (taskId: string, timestamp: number, message: string): DemoLogEvent => ({ logStreamName: demoStreamName(taskId), timestamp, ingestionTime: timestamp + 412, message, eventId: `${timestamp.toString().padStart(20, '0')}${taskId.slice(0, 8)}0000000000000000000000000000` });
-  const oomStopped = TASKS_STARTED_MS + 240_000;
+  const oomStopped = TASKS_STARTED_MS + STOPPED_TASKS.find((task) => task.taskArn.endsWith(OOM_TASK_ID))!.stoppedAfter * 1000;
   if (accept(demoStreamName(OOM_TASK_ID))) {
     const lines: [number, string][] = [
       [-240_000, '/docker-entrypoint.sh: Configuration complete; ready for start up'],
@@ -344,7 +345,7 @@ export class AwsDemo {
     const taskDefinitionArn = arnOf(this.current);
     const definitionOf = (revision: number) => ({ taskDefinitionArn: arnOf(revision), family: 'gallery', revision, status: 'ACTIVE', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'gallery', image: this.revisions.find((r) => r.revision === revision)?.image ?? '', essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }], logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': DEMO_LOG_GROUP, 'awslogs-region': DEMO_REGION, 'awslogs-stream-prefix': DEMO_STREAM_PREFIX } } }] });
     const taskArn = `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:task/${DEMO_ECS_CLUSTER}/${RUNNING_TASK_ID}`;
-    const started = Date.parse('2026-11-01T11:30:00Z') / 1000;
+    const started = TASKS_STARTED_MS / 1000;
     switch (operation) {
       case 'ListServices':
         return { status: 200, body: JSON.stringify({ serviceArns: [serviceArn] }) };
@@ -417,7 +418,7 @@ export class AwsDemo {
       }
       case 'DescribeTasks': {
         const wanted = (JSON.parse(body || '{}') as { tasks?: string[] }).tasks ?? [];
-        const running = { taskArn, taskDefinitionArn, clusterArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:cluster/${DEMO_ECS_CLUSTER}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, enableExecuteCommand: true, containers: [{ name: 'gallery', lastStatus: 'RUNNING', runtimeId: '5f1c0e8a9b7d4c3e8f2a1b0c9d8e7f60-2531612879', image: this.revisions.find((r) => r.revision === this.current)?.image }], attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] };
+        const running = { taskArn, taskDefinitionArn, clusterArn: `arn:aws:ecs:${DEMO_REGION}:${ACCOUNT}:cluster/${DEMO_ECS_CLUSTER}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', healthStatus: 'HEALTHY', launchType: 'FARGATE', startedAt: started, enableExecuteCommand: true, containers: [{ name: 'gallery', lastStatus: 'RUNNING', runtimeId: `${RUNNING_TASK_ID}-2531612879`, image: this.revisions.find((r) => r.revision === this.current)?.image }], attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.101.23' }] }] };
         const tasks = [running, ...STOPPED_TASKS.map((task) => ({ ...task, taskDefinitionArn, startedAt: started, stoppedAt: started + task.stoppedAfter }))].filter((task) => wanted.includes(task.taskArn));
         return { status: 200, body: JSON.stringify({ tasks: tasks.map((task) => Object.fromEntries(Object.entries(task).filter(([key]) => key !== 'stoppedAfter'))), failures: [] }) };
       }

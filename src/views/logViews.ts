@@ -181,7 +181,8 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
     }
     const { awslogs, elsewhere } = service.logging;
     if (elsewhere.length) session.ring.note(`— ${elsewhereWords(service.name, elsewhere)}`);
-    const prefixed = !ecs.taskId || awslogs.length > 1;
+    // A service's lines say their task and container; one task's, their container when it has several.
+    const sourceOf = (container: string, stream: string): string | undefined => (ecs.taskId ? (awslogs.length > 1 ? container : undefined) : `${stream.split('/').pop()!.slice(0, 8)} ${container}`);
     for (const container of awslogs) {
       if (!container.streamPrefix) {
         session.ring.note(`— "${container.container}" logs to ${container.group} without awslogs-stream-prefix: its streams are named by Docker container IDs, which do not say the task; set awslogs-stream-prefix (Fargate requires it)`);
@@ -201,7 +202,7 @@ export class LogViews implements vscode.TextDocumentContentProvider, vscode.Disp
       const ended = ecs.stoppedAt !== undefined ? { since: ecs.stoppedAt - CLOUDWATCH_BACKLOG_MS, follow: false } : {};
       const tail = new CloudWatchTail(api, { group: container.group, ...(groupArn ? { groupArn } : {}), streams, ...ended }, {
         onEvents: (events) => {
-          for (const event of events) session.ring.event(event.message, event.timestamp, prefixed ? `${ecs.taskId ? '' : `${event.stream.split('/').pop()!.slice(0, 8)} `}${container.container}` : undefined);
+          for (const event of events) session.ring.event(event.message, event.timestamp, sourceOf(container.container, event.stream));
           this.scheduleRender(session);
         },
         onNote: (text) => {

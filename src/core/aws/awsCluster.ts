@@ -439,35 +439,42 @@ export class AwsCluster {
    * proxy, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) has no such host, so the prefix is left off there.
    */
   cloudWatchLogs(region: string): CloudWatchLogsApi {
-    let client = this.logsClients.get(region);
-    if (!client) {
-      client = new this.modules.logs.CloudWatchLogsClient({ ...this.common, region, ...(this.customEndpoint ? { disableHostPrefix: true } : {}) });
-      this.logsClients.set(region, client);
-    }
-    const logs = client;
-    const modules = this.modules;
-    const selection = (streams: StreamSelection) => ('names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefix: streams.prefix });
+    const logs = this.regional(this.logsClients, region, () => new this.modules.logs.CloudWatchLogsClient({ ...this.common, region, ...(this.customEndpoint ? { disableHostPrefix: true } : {}) }));
     return {
       filterLogEvents: async ({ group, streams, startTime, nextToken }, signal) => {
-        const output = await this.call<Logs.FilterLogEventsCommandOutput>(logs, 'FilterLogEvents', new modules.logs.FilterLogEventsCommand({ logGroupName: group, ...selection(streams), startTime, nextToken }), signal);
+        const selection = 'names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefix: streams.prefix };
+        const output = await this.call<Logs.FilterLogEventsCommandOutput>(logs, 'FilterLogEvents', new this.modules.logs.FilterLogEventsCommand({ logGroupName: group, ...selection, startTime, nextToken }), signal);
         return {
           events: (output.events ?? []).map((event): CloudWatchLogEvent => ({ stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0, message: event.message ?? '', ...(event.eventId ? { id: event.eventId } : {}) })),
           ...(output.nextToken ? { nextToken: output.nextToken } : {}),
         };
       },
-      liveTail: async function* (this: AwsCluster, { groupArn, streams }: { groupArn: string; streams: StreamSelection }, signal: AbortSignal) {
-        const request = { logGroupIdentifiers: [groupArn], ...('names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefixes: [streams.prefix] }) };
-        const output = await this.call<Logs.StartLiveTailCommandOutput>(logs, 'StartLiveTail', new modules.logs.StartLiveTailCommand(request), signal);
-        if (!output.responseStream) throw new Error('StartLiveTail answered without an event stream');
-        for await (const event of output.responseStream) {
-          if (event.sessionStart) yield 'started' as const;
-          else if (event.sessionUpdate) {
-            yield (event.sessionUpdate.sessionResults ?? []).map((result): CloudWatchLogEvent => ({ stream: result.logStreamName ?? '', timestamp: result.timestamp ?? 0, message: result.message ?? '' }));
-          } else if (event.SessionTimeoutException) return;
-          else if (event.SessionStreamingException) throw Object.assign(new Error(event.SessionStreamingException.message ?? 'the Live Tail stream failed'), { name: 'SessionStreamingException' });
-        }
-      }.bind(this),
+      liveTail: (request, signal) => this.liveTailUpdates(logs, request, signal),
     };
+  }
+
+  /** A Live Tail session's event stream: 'started', then each update's events; it ends with the session. */
+  private async *liveTailUpdates(logs: Logs.CloudWatchLogsClient, { groupArn, streams }: { groupArn: string; streams: StreamSelection }, signal: AbortSignal): AsyncIterable<'started' | CloudWatchLogEvent[]> {
+    const selection = 'names' in streams ? { logStreamNames: streams.names } : { logStreamNamePrefixes: [streams.prefix] };
+    const output = await this.call<Logs.StartLiveTailCommandOutput>(logs, 'StartLiveTail', new this.modules.logs.StartLiveTailCommand({ logGroupIdentifiers: [groupArn], ...selection }), signal);
+    if (!output.responseStream) throw new Error('StartLiveTail answered without an event stream');
+    for await (const event of output.responseStream) {
+      if (event.sessionStart) yield 'started';
+      else if (event.sessionUpdate) {
+        yield (event.sessionUpdate.sessionResults ?? []).map((result): CloudWatchLogEvent => ({ stream: result.logStreamName ?? '', timestamp: result.timestamp ?? 0, message: result.message ?? '' }));
+      } else if (event.SessionTimeoutException) return;
+      else if (event.SessionStreamingException) throw Object.assign(new Error(event.SessionStreamingException.message ?? 'the Live Tail stream failed'), { name: 'SessionStreamingException' });
+    }
+  }
+
+  /** A client of a service in `region`, made on first use (ECR registries and awslogs groups may be in other regions). */
+  private regional<Client>(clients: Map<string, Client>, region: string, make: () => Client): Client {
+    let client = clients.get(region);
+    if (!client) {
+      client = make();
+      clients.set(region, client);
+    }
+    return client;
   }
 
   /** Sends one command, timing it for the log. */
@@ -488,11 +495,7 @@ export class AwsCluster {
    * The client is made for the registry's region on first use.
    */
   async ecrImageTags(registryId: string, region: string, repository: string): Promise<{ tag: string; pushedAt?: Date }[]> {
-    let client = this.ecrClients.get(region);
-    if (!client) {
-      client = new this.modules.ecr.ECRClient({ ...this.common, region });
-      this.ecrClients.set(region, client);
-    }
+    const client = this.regional(this.ecrClients, region, () => new this.modules.ecr.ECRClient({ ...this.common, region }));
     const tags: { tag: string; pushedAt?: Date }[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {

@@ -174,10 +174,10 @@ export class AwsSection extends LiveSection<AwsSectionData> {
     return this.step('ecs:ExecuteCommand', () => cluster.ecsExecuteCommand(aws.ecsCluster!, taskArn, container, command));
   }
 
-  /** CloudWatch Logs in a container's awslogs-region (the profile's when it names none), for Show Logs. */
-  async cloudWatchLogs(region?: string): Promise<CloudWatchLogsApi> {
-    const { cluster, aws } = await this.connection();
-    return cluster.cloudWatchLogs(region ?? aws.region);
+  /** CloudWatch Logs in a container's awslogs region, for Show Logs. */
+  async cloudWatchLogs(region: string): Promise<CloudWatchLogsApi> {
+    const { cluster } = await this.connection();
+    return cluster.cloudWatchLogs(region);
   }
 
   /** A Session Manager session to an EC2 node (ssm:StartSession). */
