@@ -139,6 +139,18 @@ describe('Following CloudWatch Logs (CloudWatchTail)', () => {
     assert.deepEqual(api.filterCalls.map((call) => call.startTime), [now - CLOUDWATCH_BACKLOG_MS, now - CLOUDWATCH_BACKLOG_MS - CLOUDWATCH_LATE_MS]);
   });
 
+  it("an event Live Tail showed (no ID) is not shown again when a catch-up returns it with its ID; equal lines in one millisecond both show", async () => {
+    const api = new FakeLogs();
+    api.sessions = [
+      { updates: ['started', [at(40, 'GET /'), at(40, 'GET /')]], then: Object.assign(new Error('socket hang up'), { name: 'Error' }), whileDown: () => (api.events = [at(40, 'GET /', undefined, 'e1'), at(40, 'GET /', undefined, 'e2'), at(30, 'during', undefined, 'e3')]) },
+      { updates: ['started'], then: 'hold' },
+    ];
+    const { shown } = follow(api);
+    await until(() => api.liveCalls === 2, 'a second session');
+    await until(() => shown.some((event) => event.message === 'during'), 'the catch-up shown');
+    assert.deepEqual(shown.map((event) => event.message), ['GET /', 'GET /', 'during']);
+  });
+
   it('a stopped task\'s streams: read from its start time, nothing followed', async () => {
     const api = new FakeLogs();
     api.events = [at(700, 'killed', 'gallery/gallery/9c8b', 'k1')];

@@ -21,7 +21,7 @@ export interface CloudWatchLogEvent {
   stream: string;
   timestamp: number;
   message: string;
-  /** FilterLogEvents' eventId; Live Tail's events have none (they are keyed by stream, time and text). */
+  /** FilterLogEvents' eventId (Live Tail's events have none, so events are told apart by stream, time and text). */
   id?: string;
 }
 
@@ -200,8 +200,14 @@ export class CloudWatchTail {
 
   private show(events: readonly CloudWatchLogEvent[]): void {
     const fresh: CloudWatchLogEvent[] = [];
+    // An event is known by its stream, time and text — and which of that many alike it is: Live Tail's events have
+    // no ID, and a catch-up gives the same ones with theirs; two equal lines in one millisecond are two events.
+    const alike = new Map<string, number>();
     for (const event of events) {
-      const key = event.id ?? `${event.stream}\0${event.timestamp}\0${event.message}`;
+      const content = `${event.stream}\0${event.timestamp}\0${event.message}`;
+      const occurrence = (alike.get(content) ?? 0) + 1;
+      alike.set(content, occurrence);
+      const key = `${content}\0${occurrence}`;
       if (this.seen.has(key) || event.timestamp < this.newest - CLOUDWATCH_LATE_MS) continue;
       this.seen.set(key, event.timestamp);
       fresh.push(event);
